@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from campaigns.models import Activation, AuditEntry, Campaign, CapacityPool, ScheduleDraft, WebhookDelivery
+
+
+@admin.register(CapacityPool)
+class CapacityPoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "cxone_skill_id", "agents"]
+    search_fields = ["name", "cxone_skill_id"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "cxone_id", "state", "pool", "timezone", "cron_expression", "remote_version", "synced_at"]
+    list_filter = ["state", "pool"]
+    search_fields = ["name", "cxone_id"]
+    list_select_related = ["pool"]
+    # A mirror of CXone: sync writes it, people only read it.
+    readonly_fields = [f.name for f in Campaign._meta.fields if f.name not in {"agents_required"}]
+
+
+@admin.register(ScheduleDraft)
+class ScheduleDraftAdmin(admin.ModelAdmin):
+    list_display = ["id", "campaign", "status", "author", "approver", "base_version", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["campaign__name", "campaign__cxone_id"]
+    list_select_related = ["campaign", "author", "approver"]
+    raw_id_fields = ["campaign", "author", "approver"]
+
+
+@admin.register(Activation)
+class ActivationAdmin(admin.ModelAdmin):
+    list_display = ["id", "campaign", "draft", "step", "attempts", "poll_count", "latency_ms", "created_at"]
+    list_filter = ["step"]
+    list_select_related = ["campaign", "draft"]
+    raw_id_fields = ["campaign", "draft"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["idempotency_key", "event_type", "status", "attempts", "last_status_code", "created_at"]
+    list_filter = ["status", "event_type"]
+    raw_id_fields = ["activation"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "campaign"]
+    list_filter = ["action"]
+    search_fields = ["action", "object_id", "message"]
+    list_select_related = ["actor", "campaign"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

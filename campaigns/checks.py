@@ -1,0 +1,56 @@
+"""System checks for production settings, with stable ids that operators can silence or search for.
+
+planner.E001  CXone base URL, client id or client secret missing (DEBUG off)
+planner.E002  WFM webhook URL set without a signing secret
+planner.W001  WFM webhook URL not set: activations will not notify WFM
+planner.E003  ALLOWED_HOSTS empty with DEBUG off
+planner.W002  SQLite in production: one host only, no scale-out
+planner.E004  the development SECRET_KEY used with DEBUG off
+"""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+DOCS = "See README.md, section Configuration."
+
+
+@register(Tags.security, deploy=False)
+def check_integration_settings(app_configs=None, **kwargs):
+    problems = []
+    if not settings.DEBUG:
+        missing = [
+            name
+            for name in ("CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET")
+            if not getattr(settings, name, None)
+        ]
+        if missing:
+            problems.append(
+                Error(f"CXone settings missing: {', '.join(missing)}.", hint=DOCS, id="planner.E001")
+            )
+        if not settings.ALLOWED_HOSTS:
+            problems.append(Error("ALLOWED_HOSTS is empty while DEBUG is off.", hint=DOCS, id="planner.E003"))
+        if settings.SECRET_KEY == getattr(settings, "DEV_SECRET_KEY", None):
+            problems.append(
+                Error("SECRET_KEY is the development key while DEBUG is off.", hint=DOCS, id="planner.E004")
+            )
+        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            problems.append(
+                Warning(
+                    "SQLite in production: fine for one host, but web and workers cannot scale out.",
+                    hint="Set DATABASE_URL to a PostgreSQL database.",
+                    id="planner.W002",
+                )
+            )
+    if settings.WFM_WEBHOOK_URL and not settings.WFM_WEBHOOK_SECRET:
+        problems.append(
+            Error(
+                "WFM_WEBHOOK_URL is set but WFM_WEBHOOK_SECRET is not: webhooks cannot be signed.",
+                hint=DOCS,
+                id="planner.E002",
+            )
+        )
+    if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:
+        problems.append(
+            Warning("WFM_WEBHOOK_URL is not set: WFM will not hear of activations.", hint=DOCS, id="planner.W001")
+        )
+    return problems

@@ -1,0 +1,319 @@
+"""The domain model: the CXone mirror, the drafts planners edit, activations, the webhook outbox and the audit trail.
+
+Rules that must hold whatever code path writes a row (one open draft per campaign, a draft's approver is never
+its author, a window lasts 1..1440 minutes, ...) are database constraints, not only form validation.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class CapacityPool(models.Model):
+    """A CXone skill seen as a pool of agents that campaigns dial from."""
+
+    cxone_skill_id = models.CharField("CXone skill id", max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    agents = models.PositiveIntegerField(
+        "agents available", default=0, help_text="How many agents can staff this pool's windows at once."
+    )
+    # Reserved for a weekly staffing profile ({"mon": [[start, end, agents], ...], ...}); flat `agents` until then.
+    staffing_profile = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cxone_skill_id})"
+
+
+class Campaign(models.Model):
+    """Mirror of one CXone outbound campaign, as last read by sync. Never edited by hand."""
+
+    class State(models.TextChoices):
+        DRAFT = "DRAFT", "Draft"
+        ACTIVE = "ACTIVE", "Active"
+        PAUSED = "PAUSED", "Paused"
+        ERROR = "ERROR", "Error"
+        FAILED = "FAILED", "Failed"
+
+    cxone_id = models.CharField("CXone id", max_length=64, unique=True)
+    name = models.CharField(max_length=300)
+    state = models.CharField(max_length=16, choices=State.choices, db_index=True)
+    remote_version = models.PositiveIntegerField(default=0)
+    pool = models.ForeignKey(
+        CapacityPool, verbose_name="skill", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
+    )
+    agents_required = models.PositiveIntegerField(
+        default=1, help_text="Agents this campaign's windows take from its pool (from its last approved draft)."
+    )
+
+    contact_list_id = models.CharField(max_length=64, blank=True)
+    contact_list_name = models.CharField(max_length=300, blank=True)
+    contact_list_size = models.PositiveIntegerField(default=0)
+    # [{"state": "FL", "timezones": ["America/New_York", ...], "count": 310}, ...] — where the contacts are.
+    contact_list_breakdown = models.JSONField(default=list, blank=True)
+
+    dnc_list_id = models.CharField("DNC list id", max_length=64, blank=True)
+    dnc_list_name = models.CharField("DNC list name", max_length=300, blank=True)
+    dnc_list_state = models.CharField("DNC list state", max_length=16, blank=True)
+    dnc_rules = models.JSONField("DNC rules", default=list, blank=True)
+
+    # The current remote schedule, flattened for querying and display.
+    timezone = models.CharField(max_length=64, blank=True)
+    cron_expression = models.CharField(max_length=120, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    effective_start = models.DateTimeField(null=True, blank=True)
+    effective_end = models.DateTimeField(null=True, blank=True)
+    retry_policy = models.JSONField(default=dict, blank=True)
+
+    remote_errors = models.JSONField(default=list, blank=True)
+    remote_updated_at = models.DateTimeField(null=True, blank=True)
+    remote_activated_at = models.DateTimeField(null=True, blank=True)
+    raw_payload = models.JSONField(default=dict, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    # Set when a sync no longer finds the campaign in CXone: kept (drafts and audit point at it), never deleted.
+    missing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "cxone_id"]
+        indexes = [models.Index(fields=["pool", "state"])]
+        permissions = [("view_dashboards", "Can view the latency, conflict and capacity dashboards")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cxone_id})"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.missing_since is not None
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ACTIVATING = "activating", "Activating"
+    ACTIVE = "active", "Active"
+    FAILED = "failed", "Failed"
+    STALE = "stale", "Stale"
+
+
+# A campaign has at most one draft in flight: two would race each other to CXone.
+OPEN_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED, DraftStatus.ACTIVATING)
+FINAL_DRAFT_STATUSES = (DraftStatus.REJECTED, DraftStatus.ACTIVE, DraftStatus.FAILED, DraftStatus.STALE)
+
+# The edges of ARCHITECTURE.md's state machine; services/workflow.py guards every change with it.
+DRAFT_TRANSITIONS: dict[str, set[str]] = {
+    DraftStatus.DRAFT: {DraftStatus.SUBMITTED, DraftStatus.STALE},
+    DraftStatus.SUBMITTED: {DraftStatus.APPROVED, DraftStatus.REJECTED, DraftStatus.DRAFT, DraftStatus.STALE},
+    DraftStatus.APPROVED: {DraftStatus.ACTIVATING, DraftStatus.STALE, DraftStatus.FAILED},
+    DraftStatus.ACTIVATING: {DraftStatus.ACTIVE, DraftStatus.FAILED, DraftStatus.STALE},
+    DraftStatus.REJECTED: set(),
+    DraftStatus.ACTIVE: set(),
+    DraftStatus.FAILED: set(),
+    DraftStatus.STALE: set(),
+}
+
+
+class ScheduleDraft(models.Model):
+    """A planner's proposed schedule for one campaign, on its way through review to CXone."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="drafts")
+    timezone = models.CharField("time zone", max_length=64)
+    cron_expression = models.CharField("cron expression", max_length=120)
+    duration_minutes = models.PositiveIntegerField("duration (minutes)")
+    effective_start = models.DateTimeField("effective from")
+    effective_end = models.DateTimeField("effective until")
+    retry_max_attempts = models.PositiveSmallIntegerField("retry: max attempts", default=3)
+    retry_interval_ms = models.PositiveIntegerField("retry: interval (ms)", default=60_000)
+    retry_on_busy = models.BooleanField("retry on busy", default=True)
+    retry_on_no_answer = models.BooleanField("retry on no answer", default=True)
+    agents_required = models.PositiveIntegerField("agents required", default=1)
+
+    base_version = models.PositiveIntegerField(help_text="The remote campaign version this draft was drafted from.")
+    status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_written")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drafts_reviewed",
+        help_text="Who approved or rejected it.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    status_reason = models.TextField(blank=True, help_text="Why it failed or went stale.")
+    # Set by sync when CXone's campaign moved past base_version; cleared by a rebase. Guards do not trust it
+    # alone: they compare base_version with the campaign's remote_version, which is right even before a sync.
+    stale_since = models.DateTimeField(null=True, blank=True)
+    findings = models.JSONField(default=dict, blank=True, help_text="Validation, compliance and conflict results.")
+    # Bumped on every save from the editor: a save carrying an older lock_version is refused, never merged.
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [
+            ("submit_scheduledraft", "Can submit schedule drafts for approval"),
+            ("review_scheduledraft", "Can approve or reject schedule drafts of others"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(status__in=[s.value for s in OPEN_DRAFT_STATUSES]),
+                name="one_open_draft_per_campaign",
+                violation_error_message="This campaign already has an open draft.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=1440),
+                name="draft_duration_1_to_1440_minutes",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_start__lt=F("effective_end")), name="draft_effective_period_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(retry_max_attempts__gte=1, retry_max_attempts__lte=10),
+                name="draft_retry_attempts_1_to_10",
+            ),
+            models.CheckConstraint(condition=Q(retry_interval_ms__gte=60_000), name="draft_retry_interval_min_60s"),
+            models.CheckConstraint(condition=Q(agents_required__gte=1), name="draft_needs_an_agent"),
+            models.CheckConstraint(
+                condition=Q(approver__isnull=True) | ~Q(approver=F("author")), name="draft_four_eyes"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in DraftStatus]), name="draft_status_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft #{self.pk} of {self.campaign.name} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DRAFT_STATUSES
+
+    @property
+    def is_behind_remote(self) -> bool:
+        """The campaign changed in CXone after this draft was drafted from it."""
+        return self.base_version < self.campaign.remote_version
+
+    def retry_policy(self) -> dict:
+        """The retry policy in the CXone payload's shape."""
+        return {
+            "maxAttempts": self.retry_max_attempts,
+            "retryIntervalMs": self.retry_interval_ms,
+            "retryOnBusy": self.retry_on_busy,
+            "retryOnNoAnswer": self.retry_on_no_answer,
+        }
+
+
+class Activation(models.Model):
+    """One attempt to push an approved draft to CXone and see it become ACTIVE."""
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PUSHING = "pushing", "Pushing"
+        POLLING = "polling", "Waiting for ACTIVE"
+        ACTIVE = "active", "Active"
+        FAILED = "failed", "Failed"
+        STALE = "stale", "Stale"
+
+    UNFINISHED_STEPS = (Step.QUEUED, Step.PUSHING, Step.POLLING)
+
+    draft = models.ForeignKey(ScheduleDraft, on_delete=models.PROTECT, related_name="activations")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="activations")
+    step = models.CharField(max_length=16, choices=Step.choices, default=Step.QUEUED, db_index=True)
+    # A worker owns the row until lease_expires_at; a sweeper gives expired leases to another worker.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    poll_count = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    pushed_version = models.PositiveIntegerField(null=True, blank=True)
+    approved_at = models.DateTimeField()
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    remote_activated_at = models.DateTimeField(null=True, blank=True)
+    observed_active_at = models.DateTimeField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="From approval to observed ACTIVE.")
+    outcome = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft"],
+                condition=Q(step__in=["queued", "pushing", "polling"]),
+                name="one_unfinished_activation_per_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Activation #{self.pk} of draft #{self.draft_id} ({self.step})"
+
+
+class WebhookDelivery(models.Model):
+    """Outbox row for one WFM event; delivered (signed, retried) by a worker, never lost with the broker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        DEAD = "dead", "Dead-lettered"
+
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_type = models.CharField(max_length=64)
+    activation = models.ForeignKey(
+        Activation, on_delete=models.PROTECT, null=True, blank=True, related_name="webhook_deliveries"
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_response = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.idempotency_key} ({self.status})"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, and when. Written by the service functions, never edited."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=100, db_index=True, help_text='Namespaced, e.g. "campaigns.draft.approved".')
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64)
+    message = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text='{"field": [before, after], ...}')
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["campaign", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

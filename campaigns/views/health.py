@@ -1,0 +1,49 @@
+"""/healthz: is the database reachable, is the task broker reachable. For load balancers and monitors."""
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def database_is_up() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any driver error means "down"; the log says which
+        logger.exception("healthz: database check failed")
+        return False
+
+
+def broker_is_up() -> bool:
+    """Redis broker: a PING. ORM broker: its queue table answers a query (the ORM broker's own ping is a no-op)."""
+    try:
+        from django_q.brokers import get_broker
+        from django_q.conf import Conf
+
+        broker = get_broker()
+        if Conf.ORM:
+            from django_q.models import OrmQ
+
+            OrmQ.objects.using(Conf.ORM).exists()
+            return True
+        return bool(broker.ping())
+    except Exception:
+        logger.exception("healthz: broker check failed")
+        return False
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": database_is_up(), "broker": broker_is_up()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "down", **{k: "ok" if v else "down" for k, v in checks.items()}}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,125 @@
+"""Small helpers that read settings from the environment and fail loudly on bad values.
+
+A typo in production configuration must stop the process at start-up with a message that names the variable,
+never fall back silently to a default that would, say, point the product at the wrong CXone tenant.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None, environ=os.environ) -> str | None:
+    """The variable's value, or NAME_FILE's contents (for secrets mounted as files), or the default."""
+    file_name = environ.get(f"{name}_FILE")
+    if file_name:
+        if name in environ:
+            raise ImproperlyConfigured(f"{name}: set either {name} or {name}_FILE, not both")
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name!r} ({exc.strerror})") from exc
+    return environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False, environ=os.environ) -> bool:
+    raw = env_str(name, None, environ)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}: {raw!r} is not a boolean (use one of 1/0, true/false, yes/no, on/off)")
+
+
+def env_int(name: str, default: int, environ=os.environ, minimum: int | None = None) -> int:
+    raw = env_str(name, None, environ)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a whole number") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}: {value} is below the minimum of {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str], environ=os.environ) -> list[str]:
+    raw = env_str(name, None, environ)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | None = None, environ=os.environ) -> str | None:
+    raw = env_str(name, default, environ)
+    if raw is None or raw == "":
+        return raw
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not an http(s) URL")
+    return raw.rstrip("/")
+
+
+def sqlite_database(path: str | Path) -> dict:
+    """SQLite tuned for a web process and workers sharing one file.
+
+    Django's default (rollback journal, DEFERRED transactions, 5 s timeout) makes concurrent writers fail with
+    "database is locked" instead of waiting, which loses django-q2 task results under load. WAL lets readers run
+    beside the writer, IMMEDIATE takes the write lock at BEGIN so a transaction never has to be upgraded
+    mid-way (the case SQLite cannot wait out), and the busy timeout makes writers queue instead of failing.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA busy_timeout=20000;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+
+
+def database_from_url(url: str, name: str = "DATABASE_URL") -> dict:
+    """postgres://user:pass@host:port/db?sslmode=… or sqlite:///relative/or//absolute/path."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        if not path:
+            raise ImproperlyConfigured(f"{name}: {url!r} names no SQLite file")
+        return sqlite_database(path)
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        db_name = unquote(parts.path.lstrip("/"))
+        if not db_name:
+            raise ImproperlyConfigured(f"{name}: {url!r} names no database")
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {url!r} has an invalid port") from exc
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(parse_qsl(parts.query)),
+        }
+    raise ImproperlyConfigured(f"{name}: scheme {parts.scheme!r} is not supported (use postgres:// or sqlite://)")

@@ -1,0 +1,100 @@
+"""Shared test fixtures: one user per role (and an outsider with none), and small factories for the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from campaigns import roles
+from campaigns.models import Campaign, CapacityPool, ScheduleDraft
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, role: str | None = None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.test")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def planner(db):
+    return make_user("pat_planner", roles.PLANNER)
+
+
+@pytest.fixture
+def other_planner(db):
+    return make_user("olive_planner", roles.PLANNER)
+
+
+@pytest.fixture
+def supervisor(db):
+    return make_user("sam_supervisor", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def other_supervisor(db):
+    return make_user("sue_supervisor", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("max_manager", roles.MANAGER)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("oscar_outsider")
+
+
+@pytest.fixture
+def pool(db):
+    return CapacityPool.objects.create(cxone_skill_id="S-10", name="Renewals", agents=20)
+
+
+def make_campaign(cxone_id: str = "C-1001", pool: CapacityPool | None = None, **fields) -> Campaign:
+    values = {
+        "name": f"Campaign {cxone_id}",
+        "state": Campaign.State.ACTIVE,
+        "remote_version": 7,
+        "pool": pool,
+        "timezone": "America/Chicago",
+        "cron_expression": "0 9 * * 1-5",
+        "duration_minutes": 480,
+        "effective_start": dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC),
+        "effective_end": dt.datetime(2027, 3, 1, 6, tzinfo=dt.UTC),
+        "contact_list_id": "L-77",
+        "contact_list_name": "Renewals Q4",
+        "dnc_list_id": "D-5",
+        "dnc_list_state": "ACTIVE",
+        "dnc_rules": [
+            {"type": "FCC_MIN_TIME", "value": "08:00"},
+            {"type": "FCC_MAX_TIME", "value": "21:00"},
+            {"type": "STATE_DNC"},
+        ],
+        "retry_policy": {"maxAttempts": 3, "retryIntervalMs": 60000, "retryOnBusy": True, "retryOnNoAnswer": True},
+    }
+    values.update(fields)
+    return Campaign.objects.create(cxone_id=cxone_id, **values)
+
+
+def make_draft(campaign: Campaign, author: User, **fields) -> ScheduleDraft:
+    values = {
+        "timezone": campaign.timezone or "America/Chicago",
+        "cron_expression": "0 10 * * 1-5",
+        "duration_minutes": 360,
+        "effective_start": campaign.effective_start or dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC),
+        "effective_end": campaign.effective_end or dt.datetime(2027, 3, 1, 6, tzinfo=dt.UTC),
+        "base_version": campaign.remote_version,
+        "agents_required": 5,
+    }
+    values.update(fields)
+    return ScheduleDraft.objects.create(campaign=campaign, author=author, **values)
+
+
+@pytest.fixture
+def campaign(pool):
+    return make_campaign(pool=pool)
