@@ -16,3 +16,11 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Serve static files from the finders (no collectstatic before tests), as runserver does.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# A file, not Django's in-memory default: threads (concurrency tests, the browser tests' live server) then get
+# their own connections with the real WAL / IMMEDIATE / busy-timeout behaviour instead of "table is locked".
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

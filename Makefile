@@ -1,0 +1,56 @@
+# The two commands of README.md: `make run` and `make test`. Everything they need is installed from here.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SANDBOX_PORT ?= 8700
+export DJANGO_SETTINGS_MODULE ?= planner.settings
+
+.PHONY: run test install lint pytest chromium migrate demo bench clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/hadolint Dockerfile
+
+pytest: install chromium
+	DJANGO_SETTINGS_MODULE=planner.settings_test $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: lint pytest
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+# Starts web, qcluster and the CXone sandbox together (Procfile) on http://127.0.0.1:8000 with demo data.
+run: install migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py setup_schedules
+	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
+	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=demo-webhook-secret \
+	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/honcho start -f Procfile
+
+bench: install
+	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
+	$(BIN)/python bench/client.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

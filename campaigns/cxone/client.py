@@ -1,0 +1,378 @@
+"""The CXone Outbound API v2 client: the only code in the project that speaks HTTP to CXone.
+
+One `CXoneClient` (one pooled httpx.AsyncClient) per process and event loop, from `get_client()`. Sync
+Django code
+calls it through the bridge loop:
+
+    from campaigns.cxone.client import get_client, run_sync
+    campaign = run_sync(get_client().get_campaign("C-1001"))
+
+Every request has a timeout, goes through the circuit breaker and bounded retries (see resilience.py), and is
+logged as method, path, status and duration: never a header, a body, the secret or a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import ValidationError
+
+from campaigns.cxone.errors import (
+    CXoneNotConfigured,
+    InvalidCredentials,
+    NotFound,
+    RequestTimeout,
+    TransportError,
+    UnexpectedResponse,
+    error_for,
+)
+from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
+from campaigns.cxone.runtime import bridge_loop, run_sync
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+
+__all__ = [
+    "CXoneClient",
+    "DEFAULT_SCOPES",
+    "client_from_settings",
+    "get_client",
+    "run_sync",
+    "set_client_factory",
+]
+
+log = logging.getLogger("campaigns.cxone")
+
+DEFAULT_SCOPES = (
+    "outbound:campaign:read",
+    "outbound:campaign:write",
+    "outbound:dnc:read",
+    "outbound:contactlist:read",
+)
+TOKEN_PATH = "/oauth2/token"
+CAMPAIGNS_PATH = "/api/v2/outbound/campaigns"
+MAX_PAGE_SIZE = 100
+
+
+class CXoneClient:
+    """Async client of one CXone tenant. Safe for any number of concurrent calls on its event loop."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
+        timeout: float = 10.0,
+        retry: RetrySettings | None = None,
+        circuit: CircuitBreaker | None = None,
+        refresh_margin: float = 60.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 20,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.scopes = tuple(scopes)
+        self.retry = retry or RetrySettings()
+        self.circuit = circuit or CircuitBreaker()
+        self.refresh_margin = refresh_margin
+        self._sleep = sleep
+        self._clock = clock
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"Accept": "application/json", "User-Agent": "campaign-schedule-planner"},
+            transport=transport,
+        )
+        self._token: str | None = None
+        self._token_expires_at = 0.0
+        self._token_lifetime = 0.0
+        self._token_lock = asyncio.Lock()
+        self.token_requests = 0
+
+    def __repr__(self) -> str:
+        return f"<CXoneClient {self.base_url} client_id={self.client_id!r}>"
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> CXoneClient:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aclose()
+
+    # --- The API -------------------------------------------------------------------------------------------
+
+    async def list_campaigns(
+        self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
+    ) -> CampaignPage:
+        """One page of campaigns; `ids` filters to those campaigns (one request reads many)."""
+        params: list[tuple[str, str | int]] = [("skip", skip), ("top", top)]
+        if state:
+            params.append(("state", state))
+        params.extend(("id", campaign_id) for campaign_id in ids or ())
+        return self._parse(CampaignPage, await self._call("GET", CAMPAIGNS_PATH, params=params))
+
+    async def iter_campaigns(
+        self, *, page_size: int = MAX_PAGE_SIZE, state: str | None = None
+    ) -> AsyncIterator[Campaign]:
+        """Every campaign, page after page, until CXone has no next page."""
+        skip = 0
+        while True:
+            page = await self.list_campaigns(skip=skip, top=page_size, state=state)
+            for campaign in page.campaigns:
+                yield campaign
+            skip += len(page.campaigns)
+            if not page.campaigns or "next" not in page.links or skip >= page.total_records:
+                return
+
+    async def all_campaigns(
+        self, *, page_size: int = MAX_PAGE_SIZE, state: str | None = None
+    ) -> list[Campaign]:
+        return [campaign async for campaign in self.iter_campaigns(page_size=page_size, state=state)]
+
+    async def get_campaigns(self, ids: Iterable[str]) -> list[Campaign]:
+        """The campaigns with these ids, MAX_PAGE_SIZE per request (absent ids are simply not returned)."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[Campaign] = []
+        for start in range(0, len(wanted), MAX_PAGE_SIZE):
+            chunk = wanted[start : start + MAX_PAGE_SIZE]
+            found.extend((await self.list_campaigns(skip=0, top=MAX_PAGE_SIZE, ids=chunk)).campaigns)
+        return found
+
+    async def get_campaign(self, campaign_id: str) -> Campaign:
+        return self._parse(Campaign, await self._call("GET", f"{CAMPAIGNS_PATH}/{_segment(campaign_id)}"))
+
+    async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
+        """PUT the full campaign as DRAFT, proposing version `base_version` + 1 (default:
+        campaign.version + 1).
+        CXone then activates it asynchronously: poll get_campaign() until ACTIVE, ERROR or FAILED."""
+        version = (campaign.version if base_version is None else base_version) + 1
+        path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
+        return self._parse(Campaign, await self._call("PUT", path, json=campaign.to_put_payload(version)))
+
+    async def get_dnc_list(self, dnc_list_id: str) -> DncList:
+        return self._parse(DncList, await self._call("GET", f"/api/v2/outbound/dnc/{_segment(dnc_list_id)}"))
+
+    async def get_contact_list(self, contact_list_id: str) -> ContactList:
+        path = f"/api/v2/outbound/contact-lists/{_segment(contact_list_id)}"
+        return self._parse(ContactList, await self._call("GET", path))
+
+    # --- Token ---------------------------------------------------------------------------------------------
+
+    def _token_is_fresh(self) -> bool:
+        # Refresh 60 s early, or at half-life for tokens shorter than two minutes.
+        margin = min(self.refresh_margin, self._token_lifetime / 2)
+        return self._token is not None and self._clock() < self._token_expires_at - margin
+
+    async def _access_token(self, *, rejected: str | None = None) -> str:
+        """A valid token, fetching one if needed. However many calls wait, one fetch runs at a time, and
+        a call that finds a fresh token (other than the one CXone just `rejected`) after waiting uses it."""
+        if self._token_is_fresh() and self._token != rejected:
+            return self._token
+        async with self._token_lock:
+            if self._token_is_fresh() and self._token != rejected:
+                return self._token
+            self._token = None
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._client_secret,
+                "scope": " ".join(self.scopes),
+            }
+            self.token_requests += 1
+            started = self._clock()
+            response = await self._send("POST", TOKEN_PATH, data=form)
+            token = self._parse(Token, self._check(response, resent=False))
+            self._token_lifetime = max(0.0, token.expires_in)
+            self._token_expires_at = started + self._token_lifetime
+            self._token = token.access_token
+            return self._token
+
+    # --- One call: retries around (circuit, token, request, one refresh on 401) ------------------------
+
+    async def _call(self, method: str, path: str, **kwargs) -> Any:
+        attempts = 0
+        async for attempt in self.retry.retrying(sleep=self._sleep, before_sleep=_log_retry(method, path)):
+            with attempt:
+                attempts += 1
+                return await self._attempt(method, path, resent=attempts > 1, **kwargs)
+        raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+
+    async def _attempt(self, method: str, path: str, *, resent: bool, **kwargs) -> Any:
+        self.circuit.before_call()
+        token = await self._access_token()
+        response = await self._send(method, path, token=token, **kwargs)
+        if response.status_code == 401:
+            token = await self._access_token(rejected=token)
+            response = await self._send(method, path, token=token, **kwargs)
+            if response.status_code == 401:
+                raise InvalidCredentials("CXone refused a freshly issued token", status_code=401)
+        return self._check(response, resent=resent)
+
+    async def _send(self, method: str, path: str, *, token: str | None = None, **kwargs) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        started = time.perf_counter()
+        try:
+            response = await self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            self.circuit.record_no_answer()
+            _log_request(method, path, type(exc).__name__, started)
+            raise RequestTimeout(f"{method} {path} timed out ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            self.circuit.record_no_answer()
+            _log_request(method, path, type(exc).__name__, started)
+            raise TransportError(f"{method} {path} failed: {type(exc).__name__}") from exc
+        if response.status_code == 429:
+            self.circuit.record_rate_limited()
+        else:
+            self.circuit.record_answer()
+        _log_request(method, path, response.status_code, started)
+        return response
+
+    def _check(self, response: httpx.Response, *, resent: bool) -> Any:
+        """The JSON body of a 2xx, or the typed error the status and body stand for."""
+        status = response.status_code
+        body = _json_or_none(response)
+        where = f"{response.request.method} {response.request.url.path}"
+        if 200 <= status < 300:
+            if body is None:
+                raise UnexpectedResponse(f"{where}: {status} without a JSON body", status_code=status)
+            return body
+        retry_after = parse_retry_after(response.headers.get("Retry-After")) if status == 429 else None
+        raise error_for(status, body, where=where, retry_after=retry_after, resent=resent)
+
+    @staticmethod
+    def _parse(model, body: Any):
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            raise UnexpectedResponse(
+                f"CXone answered a {model.__name__} outside the contract: {exc}"
+            ) from exc
+
+
+def _segment(value: str) -> str:
+    """An id as one URL path segment (an id with a slash must not walk to another route)."""
+    if not value or "/" in value or value in (".", ".."):
+        raise NotFound(f"{value!r} is not a CXone id")
+    return quote(value, safe="-_.~")
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _log_request(method: str, path: str, outcome: int | str, started: float) -> None:
+    duration_ms = (time.perf_counter() - started) * 1000
+    log.info(
+        "CXone %s %s -> %s in %.1f ms",
+        method,
+        path,
+        outcome,
+        duration_ms,
+        extra={
+            "cxone_method": method,
+            "cxone_path": path,
+            "cxone_status": outcome,
+            "duration_ms": duration_ms,
+        },
+    )
+
+
+def _log_retry(method: str, path: str):
+    def before_sleep(state) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "CXone %s %s: attempt %d failed (%s), retrying in %.2f s",
+            method,
+            path,
+            state.attempt_number,
+            type(exc).__name__,
+            state.upcoming_sleep,
+        )
+
+    return before_sleep
+
+
+# --- The shared client per event loop ----------------------------------------------------------------------
+
+
+def client_from_settings() -> CXoneClient:
+    from django.conf import settings
+
+    missing = [
+        name
+        for name in ("CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET")
+        if not getattr(settings, name)
+    ]
+    if missing:
+        raise CXoneNotConfigured(f"CXone is not configured: set {', '.join(missing)}")
+    return CXoneClient(
+        settings.CXONE_BASE_URL,
+        settings.CXONE_CLIENT_ID,
+        settings.CXONE_CLIENT_SECRET,
+        timeout=float(settings.CXONE_TIMEOUT_SECONDS),
+    )
+
+
+_factory: Callable[[], CXoneClient] = client_from_settings
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CXoneClient] = weakref.WeakKeyDictionary()
+_clients_lock = threading.Lock()
+
+
+def get_client() -> CXoneClient:
+    """The shared client of the running event loop; called outside any loop, the bridge loop's client (so that
+    `run_sync(get_client().get_campaign(...))` runs the call where its client lives)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = bridge_loop()
+    with _clients_lock:
+        client = _clients.get(loop)
+        if client is None or client.is_closed:
+            client = _factory()
+            _clients[loop] = client
+        return client
+
+
+def set_client_factory(factory: Callable[[], CXoneClient] | None) -> None:
+    """Make get_client() build its clients with `factory` (None: back to settings). Clients built so far are
+    dropped; the bridge loop's one is closed. For tests and tools that point the product at another CXone."""
+    global _factory
+    with _clients_lock:
+        _factory = factory or client_from_settings
+        old = dict(_clients)
+        _clients.clear()
+    for loop, client in old.items():
+        if loop.is_running() and not loop.is_closed() and loop is bridge_loop():
+            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=5)
+
+
+def _forget_clients_after_fork() -> None:
+    global _clients_lock
+    _clients_lock = threading.Lock()
+    _clients.clear()
+
+
+os.register_at_fork(after_in_child=_forget_clients_after_fork)

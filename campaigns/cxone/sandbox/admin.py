@@ -1,0 +1,110 @@
+"""The sandbox's own admin API (no auth: the sandbox serves loopback only).
+
+GET   /_sandbox/config                  the knobs (secret masked)
+PATCH /_sandbox/config                  {"server_error_rate": 0.2, "latency_ms": "50-200", ...} → 200 or 422
+GET   /_sandbox/stats                   requests by route and status, PUTs per campaign, activations
+POST  /_sandbox/stats/reset             zero the stats (and forget WFM deliveries)
+POST  /_sandbox/reset                   reseed the tenant from the config (seed, campaigns)
+POST  /_sandbox/tokens/revoke           forget every issued token (the next API call gets a 401)
+POST  /_sandbox/clock/advance           {"seconds": 5}: move the sandbox clock (activations, tokens, buckets)
+POST  /_sandbox/campaigns/{id}/touch    someone edits the campaign in CXone: version + 1, optional changes
+DELETE /_sandbox/campaigns/{id}         the campaign disappears from CXone
+"""
+
+from __future__ import annotations
+
+import math
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from campaigns.cxone.sandbox.auth import sandbox
+from campaigns.cxone.sandbox.responses import ApiError, read_json, unprocessable
+from campaigns.cxone.sandbox.routes import not_found
+from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES
+
+TOUCHABLE = {"name": str, "state": str}
+
+
+async def get_config(request: Request) -> JSONResponse:
+    return JSONResponse(sandbox(request).config.as_dict())
+
+
+async def patch_config(request: Request) -> JSONResponse:
+    state = sandbox(request)
+    changes = await read_json(request)
+    with state.lock:
+        problems = state.config.update(changes)
+    if problems:
+        raise ApiError(422, {"code": "validation.failed", "details": problems})
+    return JSONResponse(state.config.as_dict())
+
+
+async def get_stats(request: Request) -> JSONResponse:
+    state = sandbox(request)
+    with state.lock:
+        state.settle()
+        return JSONResponse(state.stats.as_dict())
+
+
+async def reset_stats(request: Request) -> JSONResponse:
+    sandbox(request).reset_stats()
+    return JSONResponse({"reset": True})
+
+
+async def reset_tenant(request: Request) -> JSONResponse:
+    state = sandbox(request)
+    state.reset()
+    return JSONResponse({"reset": True, "campaigns": len(state.campaigns)})
+
+
+async def revoke_tokens(request: Request) -> JSONResponse:
+    return JSONResponse({"revoked": sandbox(request).revoke_tokens()})
+
+
+async def advance_clock(request: Request) -> JSONResponse:
+    body = await read_json(request)
+    seconds = body.get("seconds") if isinstance(body, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
+        raise unprocessable("seconds", "must be a number >= 0")
+    state = sandbox(request)
+    with state.lock:
+        state.clock.advance(seconds)
+        state.settle()
+    return JSONResponse({"now": state.now_iso()})
+
+
+async def touch_campaign(request: Request) -> JSONResponse:
+    raw = await request.body()
+    changes = await read_json(request) if raw.strip() else {}
+    if not isinstance(changes, dict):
+        raise unprocessable("", "expected a JSON object")
+    for field, value in changes.items():
+        if field not in TOUCHABLE or not isinstance(value, TOUCHABLE[field]) or not value:
+            raise unprocessable(str(field), f"only {', '.join(TOUCHABLE)} can be changed here")
+    if "state" in changes and changes["state"] not in CAMPAIGN_STATES:
+        raise unprocessable("state", f"must be one of {', '.join(CAMPAIGN_STATES)}")
+    campaign = sandbox(request).touch(request.path_params["campaign_id"], changes)
+    if campaign is None:
+        raise not_found("campaign")
+    return JSONResponse(campaign)
+
+
+async def delete_campaign(request: Request) -> JSONResponse:
+    if not sandbox(request).remove(request.path_params["campaign_id"]):
+        raise not_found("campaign")
+    return JSONResponse({"deleted": True})
+
+
+routes = [
+    Route("/_sandbox/config", get_config, methods=["GET"]),
+    Route("/_sandbox/config", patch_config, methods=["PATCH", "POST"]),
+    Route("/_sandbox/stats", get_stats, methods=["GET"]),
+    Route("/_sandbox/stats/reset", reset_stats, methods=["POST"]),
+    Route("/_sandbox/reset", reset_tenant, methods=["POST"]),
+    Route("/_sandbox/tokens/revoke", revoke_tokens, methods=["POST"]),
+    Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
+    Route("/_sandbox/campaigns/{campaign_id}/touch", touch_campaign, methods=["POST"]),
+    Route("/_sandbox/campaigns/{campaign_id}", delete_campaign, methods=["DELETE"]),
+]

@@ -1,0 +1,44 @@
+"""The sandbox as an ASGI app: `create_app()` for in-process use (httpx.ASGITransport), served by uvicorn
+for a real socket (see server.py and `manage.py cxone_sandbox`)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from campaigns.cxone.sandbox import admin, auth, routes, wfm
+from campaigns.cxone.sandbox.config import Clock, SandboxConfig
+from campaigns.cxone.sandbox.faults import FaultsAndStats
+from campaigns.cxone.sandbox.responses import ApiError
+from campaigns.cxone.sandbox.state import SandboxState
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = {404: "route.not_found", 405: "method.not_allowed"}.get(exc.status_code, "request.invalid")
+    return JSONResponse(
+        {"code": code, "message": exc.detail}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+class SandboxApp(FaultsAndStats):
+    """The ASGI callable; `.state` is the SandboxState (tenant, knobs, stats, clock) for tests to inspect."""
+
+
+def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None) -> SandboxApp:
+    state = SandboxState(config, clock)
+    all_routes = [Route("/oauth2/token", auth.token_endpoint, methods=["POST"])]
+    all_routes += routes.routes + admin.routes + wfm.routes
+    starlette = Starlette(
+        routes=all_routes, exception_handlers={ApiError: _api_error, HTTPException: _http_error}
+    )
+    starlette.state.sandbox = state
+    return SandboxApp(starlette, state, all_routes)

@@ -1,0 +1,147 @@
+"""The sandbox's knobs: set at start (command-line flags) and at run time (PATCH /_sandbox/config)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+ALL_SCOPES = (
+    "outbound:campaign:read",
+    "outbound:campaign:write",
+    "outbound:dnc:read",
+    "outbound:contactlist:read",
+)
+
+
+def parse_range(value: Any) -> tuple[float, float]:
+    """ "1-5" → (1.0, 5.0); "2" or 2 → (2.0, 2.0); [1, 5] → (1.0, 5.0). ValueError when not a range of
+    non-negative finite numbers with low ≤ high."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a range such as 1-5")
+    if isinstance(value, int | float):
+        low = high = float(value)
+    elif isinstance(value, str):
+        parts = value.strip().split("-")
+        if len(parts) not in (1, 2) or not all(part.strip() for part in parts):
+            raise ValueError("expected a number or a range such as 1-5")
+        low, high = float(parts[0]), float(parts[-1])
+    elif (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        low, high = float(value[0]), float(value[1])
+    else:
+        raise ValueError("expected a number or a range such as 1-5")
+    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
+        raise ValueError("expected 0 <= low <= high")
+    return low, high
+
+
+@dataclass
+class SandboxConfig:
+    # Seed data (changing these at run time takes effect on POST /_sandbox/reset).
+    campaigns: int = 40
+    seed: int = 1
+    # Auth.
+    client_id: str = "demo"
+    client_secret: str = "demo-secret"
+    granted_scopes: tuple[str, ...] = ALL_SCOPES
+    token_lifetime: int = 3600
+    # Rate limit: a token bucket per client.
+    rate_limit: float = 5.0
+    burst: int = 20
+    omit_retry_after: bool = False
+    # Activation after a PUT: delay range in seconds and how it ends.
+    activation_delay: tuple[float, float] = (1.0, 5.0)
+    failure_rate: float = 0.0  # → FAILED (platform failure)
+    error_rate: float = 0.0  # → ERROR with errors[] (server-side validation), besides the inactive-DNC rule
+    reject_inactive_dnc: bool = True  # a campaign whose DNC list is INACTIVE ends in ERROR
+    # Faults on /api/v2 (latency also on /oauth2/token).
+    server_error_rate: float = 0.0
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    drop_rate: float = 0.0
+    # WFM webhook stand-in.
+    wfm_secret: str = "demo-webhook-secret"  # what `make run` gives the planner
+    wfm_failure_rate: float = 0.0
+    extra: dict = field(default_factory=dict, repr=False)
+
+    RATES = ("failure_rate", "error_rate", "server_error_rate", "drop_rate", "wfm_failure_rate")
+    RANGES = ("activation_delay", "latency_ms")
+    BOOLS = ("omit_retry_after", "reject_inactive_dnc")
+    STRINGS = ("client_id", "client_secret", "wfm_secret")
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("extra")
+        data["granted_scopes"] = list(self.granted_scopes)
+        for name in self.RANGES:
+            data[name] = list(getattr(self, name))
+        data["client_secret"] = "***"
+        return data
+
+    def update(self, changes: Any) -> list[dict[str, str]]:
+        """Apply the knobs in `changes` (all or nothing); the problems as [{field, message}] if any."""
+        if not isinstance(changes, dict):
+            return [{"field": "", "message": "expected a JSON object of knobs"}]
+        known = {f.name for f in dataclasses.fields(self)} - {"extra"}
+        problems, values = [], {}
+        for name, raw in changes.items():
+            if name not in known:
+                problems.append({"field": str(name), "message": "unknown knob"})
+                continue
+            try:
+                values[name] = self._coerce(name, raw)
+            except (TypeError, ValueError) as exc:
+                problems.append({"field": name, "message": str(exc) or "invalid value"})
+        if not problems:
+            for name, value in values.items():
+                setattr(self, name, value)
+        return problems
+
+    def _coerce(self, name: str, raw: Any) -> Any:
+        if name in self.RATES:
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
+                raise ValueError("expected a rate between 0 and 1")
+            return float(raw)
+        if name in self.RANGES:
+            return parse_range(raw)
+        if name in self.BOOLS:
+            if not isinstance(raw, bool):
+                raise ValueError("expected true or false")
+            return raw
+        if name in self.STRINGS:
+            if not isinstance(raw, str) or not raw:
+                raise ValueError("expected a non-empty string")
+            return raw
+        if name == "granted_scopes":
+            if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+                raise ValueError("expected a list of scope names")
+            return tuple(raw)
+        if name == "rate_limit":
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < math.inf:
+                raise ValueError("expected requests per second > 0")
+            return float(raw)
+        # campaigns, seed, burst, token_lifetime: whole numbers.
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError("expected a whole number")
+        minimum = {"campaigns": 1, "seed": 0, "burst": 1, "token_lifetime": 0}[name]
+        if raw < minimum or raw > 10**9:
+            raise ValueError(f"expected a whole number from {minimum}")
+        return raw
+
+
+class Clock:
+    """Wall-clock seconds, which tests can move forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds

@@ -1,0 +1,125 @@
+"""The /api/v2/outbound routes of the contract: campaigns (list, get, put), DNC lists, contact lists."""
+
+from __future__ import annotations
+
+import copy
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from campaigns.cxone.sandbox.auth import authorize, sandbox
+from campaigns.cxone.sandbox.responses import ApiError, int_param, read_json, unprocessable
+from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES, is_int, validate_put
+
+CAMPAIGNS = "/api/v2/outbound/campaigns"
+MAX_TOP = 100
+MAX_IDS = 500
+
+
+def not_found(kind: str) -> ApiError:
+    return ApiError(404, {"code": f"{kind}.not_found", "message": f"No such {kind.replace('_', ' ')}"})
+
+
+async def list_campaigns(request: Request) -> JSONResponse:
+    authorize(request, "outbound:campaign:read")
+    state = sandbox(request)
+    skip = int_param(request, "skip", 0, 0, 10**9)
+    top = int_param(request, "top", 50, 1, MAX_TOP)
+    wanted_state = request.query_params.get("state")
+    if wanted_state is not None and wanted_state not in CAMPAIGN_STATES:
+        raise unprocessable("state", f"must be one of {', '.join(CAMPAIGN_STATES)}")
+    ids = request.query_params.getlist("id")
+    if len(ids) > MAX_IDS:
+        raise unprocessable("id", f"at most {MAX_IDS} ids per request")
+    wanted_ids = set(ids)
+    with state.lock:
+        state.settle()
+        matching = [
+            campaign
+            for campaign_id, campaign in sorted(state.campaigns.items())
+            if (not wanted_ids or campaign_id in wanted_ids)
+            and (wanted_state is None or campaign["state"] == wanted_state)
+        ]
+        page = copy.deepcopy(matching[skip : skip + top])
+    links = {"self": _link(skip, top, wanted_state, ids)}
+    if skip + top < len(matching):
+        links["next"] = _link(skip + top, top, wanted_state, ids)
+    return JSONResponse({"totalRecords": len(matching), "campaigns": page, "_links": links})
+
+
+def _link(skip: int, top: int, state: str | None, ids: list[str]) -> str:
+    params: list[tuple[str, str | int]] = [("skip", skip), ("top", top)]
+    if state:
+        params.append(("state", state))
+    params.extend(("id", campaign_id) for campaign_id in ids)
+    return f"{CAMPAIGNS}?{urlencode(params)}"
+
+
+async def get_campaign(request: Request) -> JSONResponse:
+    authorize(request, "outbound:campaign:read")
+    campaign = sandbox(request).campaign(request.path_params["campaign_id"])
+    if campaign is None:
+        raise not_found("campaign")
+    return JSONResponse(campaign)
+
+
+async def put_campaign(request: Request) -> JSONResponse:
+    authorize(request, "outbound:campaign:write")
+    state = sandbox(request)
+    campaign_id = request.path_params["campaign_id"]
+    body = await read_json(request)
+    with state.lock:
+        state.settle()
+        current = state.campaigns.get(campaign_id)
+        if current is None:
+            raise not_found("campaign")
+        if campaign_id in state.pending:
+            raise ApiError(
+                403, {"code": "campaign.locked", "message": "An earlier activation is still pending"}
+            )
+        if not isinstance(body, dict):
+            raise unprocessable("", "expected a JSON object")
+        version = body.get("version")
+        if not is_int(version):
+            raise unprocessable("version", "is required: the version read + 1")
+        if version != current["version"] + 1:
+            raise ApiError(
+                409,
+                {
+                    "code": "version.mismatch",
+                    "currentVersion": current["version"],
+                    "message": "Version mismatch",
+                },
+            )
+        known = {"skills": state.skills, "contact_lists": state.contact_lists, "dnc_lists": state.dnc_lists}
+        problems = validate_put(body, campaign_id, known)
+        if problems:
+            raise ApiError(422, {"code": "validation.failed", "details": problems})
+        return JSONResponse(state.store_put(campaign_id, body))
+
+
+async def get_dnc_list(request: Request) -> JSONResponse:
+    authorize(request, "outbound:dnc:read")
+    found = sandbox(request).dnc_lists.get(request.path_params["dnc_id"])
+    if found is None:
+        raise not_found("dnc_list")
+    return JSONResponse(found)
+
+
+async def get_contact_list(request: Request) -> JSONResponse:
+    authorize(request, "outbound:contactlist:read")
+    found = sandbox(request).contact_lists.get(request.path_params["list_id"])
+    if found is None:
+        raise not_found("contact_list")
+    return JSONResponse(found)
+
+
+routes = [
+    Route(CAMPAIGNS, list_campaigns, methods=["GET"]),
+    Route(CAMPAIGNS + "/{campaign_id}", get_campaign, methods=["GET"]),
+    Route(CAMPAIGNS + "/{campaign_id}", put_campaign, methods=["PUT"]),
+    Route("/api/v2/outbound/dnc/{dnc_id}", get_dnc_list, methods=["GET"]),
+    Route("/api/v2/outbound/contact-lists/{list_id}", get_contact_list, methods=["GET"]),
+]

@@ -1,0 +1,162 @@
+"""Pydantic models of the CXone Outbound API v2 payloads (see shared/design/cxone-api.md).
+
+Field names are snake_case in Python and camelCase on the wire. Unknown fields are kept (extra="allow") so
+that a PUT sends back everything CXone gave us, and `Campaign.raw` keeps the payload exactly as received."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer, model_validator
+from pydantic.alias_generators import to_camel
+
+CAMPAIGN_STATES = ("DRAFT", "ACTIVE", "PAUSED", "ERROR", "FAILED")
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+    def to_api(self) -> dict[str, Any]:
+        """The JSON-ready payload in the wire's camelCase."""
+        return self.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+class RetryPolicy(ApiModel):
+    max_attempts: int
+    retry_interval_ms: int
+    retry_on_busy: bool = True
+    retry_on_no_answer: bool = True
+
+
+class Schedule(ApiModel):
+    timezone: str
+    cron_expression: str
+    duration_minutes: int
+    start_time: dt.datetime | None = None
+    end_time: dt.datetime | None = None
+    retry_policy: RetryPolicy | None = None
+
+
+class DncRule(BaseModel):
+    """One DNC rule. CXone tags it either `{"type": "STATE_DNC"}` or, in newer payloads,
+    `{"regulatory": {"type": "STATE_DNC"}}`: both are read, and a rule is written back in the shape it came
+    in."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    value: str | None = None
+    nested: bool = Field(default=False, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_both_shapes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "type" not in data and isinstance(data.get("regulatory"), dict):
+            rest = {key: value for key, value in data.items() if key != "regulatory"}
+            return {**rest, "type": data["regulatory"].get("type"), "nested": True}
+        return data
+
+    @model_serializer(mode="wrap")
+    def _write_in_shape_read(self, handler) -> dict[str, Any]:
+        out = handler(self)
+        out.pop("nested", None)
+        if out.get("value") is None:
+            out.pop("value", None)
+        if self.nested:
+            out = {"regulatory": {"type": out.pop("type")}, **out}
+        return out
+
+    def flat(self) -> dict[str, Any]:
+        """The rule in the flat shape the planner stores: {"type": ..., "value": ...} (value only if set)."""
+        return {"type": self.type, **({"value": self.value} if self.value is not None else {})}
+
+
+class SkillRef(ApiModel):
+    id: str
+    name: str = ""
+    # Sandbox extension (not in the CXone contract): how many agents staff the skill.
+    agents: int | None = None
+
+
+class ContactListRef(ApiModel):
+    id: str
+    name: str = ""
+
+
+class Campaign(ApiModel):
+    id: str
+    name: str
+    state: str
+    version: int
+    skill: SkillRef | None = None
+    contact_list: ContactListRef | None = None
+    dnc_list_id: str | None = None
+    dnc_rules: list[DncRule] = Field(default_factory=list)
+    schedule: Schedule | None = None
+    errors: list[Any] = Field(default_factory=list)
+    updated_at: dt.datetime | None = None
+    activated_at: dt.datetime | None = None
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_raw(cls, data: Any, handler):
+        campaign = handler(data)
+        if isinstance(data, dict):
+            campaign._raw = copy.deepcopy(data)
+        return campaign
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The payload exactly as CXone sent it (empty for a campaign built in Python)."""
+        return self._raw
+
+    def with_schedule(self, schedule: Schedule) -> Campaign:
+        return self.model_copy(update={"schedule": schedule})
+
+    def to_put_payload(self, version: int) -> dict[str, Any]:
+        """The full campaign for a PUT: state DRAFT, the proposed `version`, read-only fields left out."""
+        payload = self.model_dump(
+            by_alias=True, mode="json", exclude_none=True, exclude={"errors", "updated_at", "activated_at"}
+        )
+        payload.update({"state": "DRAFT", "version": version})
+        return payload
+
+
+class CampaignPage(ApiModel):
+    total_records: int
+    campaigns: list[Campaign]
+    links: dict[str, str] = Field(default_factory=dict, alias="_links")
+
+
+class DncList(ApiModel):
+    id: str
+    name: str = ""
+    state: str
+    size: int = 0
+    version: int = 0
+
+
+class BreakdownEntry(ApiModel):
+    state: str
+    timezones: list[str] = Field(default_factory=list)
+    count: int = 0
+
+
+class ContactList(ApiModel):
+    id: str
+    name: str = ""
+    size: int = 0
+    breakdown: list[BreakdownEntry] = Field(default_factory=list)
+
+
+class Token(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    access_token: str = Field(repr=False)
+    token_type: str = "Bearer"
+    expires_in: float = 3600
+    scope: str = ""

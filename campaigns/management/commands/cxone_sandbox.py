@@ -1,0 +1,103 @@
+"""Serve the CXone sandbox (a stateful simulator of the Outbound API v2) on a local port."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.cxone.sandbox.app import create_app
+from campaigns.cxone.sandbox.config import SandboxConfig, parse_range
+from campaigns.cxone.sandbox.server import serve
+
+
+def _range(value: str) -> tuple[float, float]:
+    try:
+        return parse_range(value)
+    except ValueError as exc:
+        raise CommandError(f"{value!r}: {exc}") from exc
+
+
+class Command(BaseCommand):
+    # The sandbox stands in for CXone: it needs neither the database nor the product's URLs to be sound.
+    requires_system_checks = []
+    help = (
+        "Serve the CXone Outbound API v2 sandbox. Knobs can be changed while it runs: "
+        "PATCH /_sandbox/config; stats at GET /_sandbox/stats; WFM webhook stand-in at POST /wfm/webhook."
+    )
+
+    def add_arguments(self, parser):
+        defaults = SandboxConfig()
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8700)
+        parser.add_argument(
+            "--campaigns", type=int, default=defaults.campaigns, help="how many campaigns to seed"
+        )
+        parser.add_argument("--seed", type=int, default=defaults.seed, help="same seed, same demo data")
+        parser.add_argument("--client-id", default=defaults.client_id)
+        parser.add_argument("--client-secret", default=defaults.client_secret)
+        parser.add_argument(
+            "--rate-limit", type=float, default=defaults.rate_limit, help="requests/s per client"
+        )
+        parser.add_argument("--burst", type=int, default=defaults.burst, help="token bucket size")
+        parser.add_argument(
+            "--omit-retry-after", action="store_true", help="429 without a Retry-After header"
+        )
+        parser.add_argument("--activation-delay", default="1-5", help="seconds from PUT to outcome: 3 or 1-5")
+        parser.add_argument(
+            "--failure-rate", type=float, default=0.0, help="share of activations ending FAILED"
+        )
+        parser.add_argument("--error-rate", type=float, default=0.0, help="share of activations ending ERROR")
+        parser.add_argument(
+            "--allow-inactive-dnc", action="store_true", help="activate campaigns whose DNC list is INACTIVE"
+        )
+        parser.add_argument(
+            "--server-error-rate", type=float, default=0.0, help="share of API calls getting 503"
+        )
+        parser.add_argument("--latency-ms", default="0", help="added latency per call, ms: 50 or 20-200")
+        parser.add_argument(
+            "--drop-rate", type=float, default=0.0, help="share of API calls dropped mid-answer"
+        )
+        parser.add_argument("--token-lifetime", type=int, default=defaults.token_lifetime, help="seconds")
+        parser.add_argument(
+            "--wfm-secret", default=defaults.wfm_secret, help="HMAC secret of the WFM stand-in"
+        )
+        parser.add_argument(
+            "--wfm-failure-rate", type=float, default=0.0, help="share of webhooks getting 503"
+        )
+        parser.add_argument(
+            "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+        )
+
+    def handle(self, *args, **options):
+        config = SandboxConfig()
+        problems = config.update(
+            {
+                "campaigns": options["campaigns"],
+                "seed": options["seed"],
+                "client_id": options["client_id"],
+                "client_secret": options["client_secret"],
+                "rate_limit": options["rate_limit"],
+                "burst": options["burst"],
+                "omit_retry_after": options["omit_retry_after"],
+                "activation_delay": list(_range(options["activation_delay"])),
+                "failure_rate": options["failure_rate"],
+                "error_rate": options["error_rate"],
+                "reject_inactive_dnc": not options["allow_inactive_dnc"],
+                "server_error_rate": options["server_error_rate"],
+                "latency_ms": list(_range(options["latency_ms"])),
+                "drop_rate": options["drop_rate"],
+                "token_lifetime": options["token_lifetime"],
+                "wfm_secret": options["wfm_secret"],
+                "wfm_failure_rate": options["wfm_failure_rate"],
+            }
+        )
+        if problems:
+            raise CommandError(
+                "; ".join(f"--{p['field'].replace('_', '-')}: {p['message']}" for p in problems)
+            )
+        app = create_app(config)
+        self.stdout.write(
+            f"CXone sandbox on http://{options['host']}:{options['port']} — "
+            f"{len(app.state.campaigns)} campaigns (seed {config.seed}), client id {config.client_id!r}, "
+            f"{config.rate_limit:g} req/s burst {config.burst}"
+        )
+        serve(app, host=options["host"], port=options["port"], log_level=options["log_level"])

@@ -1,0 +1,324 @@
+"""Campaign sync: mirror CXone's campaigns, skills (as capacity pools), DNC lists and contact-list breakdowns.
+
+Two steps. Fetch (async, on the CXone bridge loop): every page of campaigns, then each distinct DNC list and
+contact list once, a few at a time. Apply (one transaction, a fixed number of queries however many campaigns):
+upsert pools and campaigns in bulk, mark campaigns CXone no longer lists (never delete them: drafts and the
+audit trail point at them), clear the mark of those that came back, and mark open drafts stale whose base
+version CXone has moved past. A fetch that fails writes nothing, so a CXone outage never marks every campaign
+missing. Running it twice in a row changes nothing the second time."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns.cxone import schemas
+from campaigns.cxone.client import CXoneClient, get_client, run_sync
+from campaigns.cxone.errors import NotFound
+from campaigns.models import Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.services.audit import record
+
+log = logging.getLogger(__name__)
+
+# CXone's skill payload carries no agent count; a new pool starts with this (or with the sandbox's "agents"
+# extension when present) and a planner adjusts it in the admin. Sync never overwrites an existing pool's
+# agents.
+DEFAULT_POOL_AGENTS = 10
+FETCH_CONCURRENCY = 4
+STALE_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
+
+# The mirror's fields that sync owns (everything else on Campaign belongs to the planner's side).
+SYNCED_FIELDS = (
+    "name",
+    "state",
+    "remote_version",
+    "pool",
+    "contact_list_id",
+    "contact_list_name",
+    "contact_list_size",
+    "contact_list_breakdown",
+    "dnc_list_id",
+    "dnc_list_name",
+    "dnc_list_state",
+    "dnc_rules",
+    "timezone",
+    "cron_expression",
+    "duration_minutes",
+    "effective_start",
+    "effective_end",
+    "retry_policy",
+    "remote_errors",
+    "remote_updated_at",
+    "remote_activated_at",
+    "raw_payload",
+    "missing_since",
+)
+
+
+@dataclass
+class RemoteSnapshot:
+    campaigns: list[schemas.Campaign]
+    dnc_lists: dict[str, schemas.DncList | None]  # None: CXone answered 404
+    contact_lists: dict[str, schemas.ContactList | None]
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0  # newly marked missing by this run
+    reappeared: int = 0  # were missing, listed again (also counted in updated)
+    pools_created: int = 0
+    pools_updated: int = 0
+    drafts_marked_stale: int = 0
+    lists_not_found: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
+            f"renamed {self.pools_updated}; drafts marked stale {self.drafts_marked_stale})"
+        )
+
+
+# --- Fetch ---------------------------------------------------------------------------------------------
+
+
+async def fetch_snapshot(client: CXoneClient, *, concurrency: int = FETCH_CONCURRENCY) -> RemoteSnapshot:
+    by_id: dict[str, schemas.Campaign] = {}
+    async for remote in client.iter_campaigns():
+        by_id[remote.id] = remote  # a campaign seen on two pages (the list moved while paging) counts once
+    campaigns = list(by_id.values())
+    dnc_ids = sorted({c.dnc_list_id for c in campaigns if c.dnc_list_id})
+    list_ids = sorted({c.contact_list.id for c in campaigns if c.contact_list and c.contact_list.id})
+    gate = asyncio.Semaphore(concurrency)
+
+    async def fetch(getter, item_id):
+        async with gate:
+            try:
+                return await getter(item_id)
+            except NotFound:
+                return None
+
+    dnc = await asyncio.gather(*(fetch(client.get_dnc_list, i) for i in dnc_ids))
+    lists = await asyncio.gather(*(fetch(client.get_contact_list, i) for i in list_ids))
+    return RemoteSnapshot(
+        campaigns, dict(zip(dnc_ids, dnc, strict=True)), dict(zip(list_ids, lists, strict=True))
+    )
+
+
+def sync_campaigns(client: CXoneClient | None = None, *, now: dt.datetime | None = None) -> SyncResult:
+    """Fetch everything from CXone, then mirror it. Raises the client's CXoneError if the fetch fails."""
+    snapshot = run_sync(fetch_snapshot(client or get_client()))
+    return apply_snapshot(snapshot, now=now)
+
+
+# --- Apply ---------------------------------------------------------------------------------------------
+
+
+def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) -> SyncResult:
+    now = now or timezone.now()
+    result = SyncResult(
+        lists_not_found=sorted(
+            [i for i, v in snapshot.dnc_lists.items() if v is None]
+            + [i for i, v in snapshot.contact_lists.items() if v is None]
+        )
+    )
+    with transaction.atomic():
+        pools = _upsert_pools(snapshot.campaigns, result)
+        _upsert_campaigns(snapshot, pools, now, result)
+        _mark_missing({c.id for c in snapshot.campaigns}, now, result)
+        _mark_stale_drafts(now, result)
+    log.info("Campaign sync: %s", result.summary())
+    return result
+
+
+def _upsert_pools(remotes: list[schemas.Campaign], result: SyncResult) -> dict[str, CapacityPool]:
+    skills: dict[str, schemas.SkillRef] = {c.skill.id: c.skill for c in remotes if c.skill and c.skill.id}
+    pools = CapacityPool.objects.in_bulk(list(skills), field_name="cxone_skill_id")
+    renamed = []
+    for skill_id, skill in skills.items():
+        pool = pools.get(skill_id)
+        if pool is not None and skill.name and pool.name != skill.name:
+            pool.name = skill.name[:200]
+            renamed.append(pool)
+    new = [
+        CapacityPool(
+            cxone_skill_id=skill_id,
+            name=(skill.name or skill_id)[:200],
+            agents=skill.agents if skill.agents is not None and skill.agents >= 0 else DEFAULT_POOL_AGENTS,
+        )
+        for skill_id, skill in skills.items()
+        if skill_id not in pools
+    ]
+    if renamed:
+        CapacityPool.objects.bulk_update(renamed, ["name", "updated_at"])
+    if new:
+        CapacityPool.objects.bulk_create(new)
+        pools.update(
+            CapacityPool.objects.in_bulk([p.cxone_skill_id for p in new], field_name="cxone_skill_id")
+        )
+    result.pools_created, result.pools_updated = len(new), len(renamed)
+    return pools
+
+
+def mirror_fields(
+    remote: schemas.Campaign,
+    pools: dict[str, CapacityPool],
+    dnc: schemas.DncList | None,
+    contacts: schemas.ContactList | None,
+) -> dict[str, Any]:
+    """The Campaign field values that mirror `remote`."""
+    schedule = remote.schedule
+    ref = remote.contact_list
+    duration = schedule.duration_minutes if schedule else None
+    return {
+        "name": remote.name[:300],
+        "state": remote.state[:16],
+        "remote_version": max(0, remote.version),
+        "pool": pools.get(remote.skill.id) if remote.skill else None,
+        "contact_list_id": ref.id if ref else "",
+        "contact_list_name": ((contacts.name if contacts else "") or (ref.name if ref else ""))[:300],
+        "contact_list_size": max(0, contacts.size) if contacts else 0,
+        "contact_list_breakdown": [entry.to_api() for entry in contacts.breakdown] if contacts else [],
+        "dnc_list_id": remote.dnc_list_id or "",
+        "dnc_list_name": (dnc.name if dnc else "")[:300],
+        "dnc_list_state": (dnc.state if dnc else "")[:16],
+        "dnc_rules": [rule.flat() for rule in remote.dnc_rules],
+        "timezone": schedule.timezone if schedule else "",
+        "cron_expression": schedule.cron_expression if schedule else "",
+        "duration_minutes": duration if duration is not None and duration > 0 else None,
+        "effective_start": schedule.start_time if schedule else None,
+        "effective_end": schedule.end_time if schedule else None,
+        "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
+        "remote_errors": list(remote.errors),
+        "remote_updated_at": remote.updated_at,
+        "remote_activated_at": remote.activated_at,
+        "raw_payload": remote.raw or remote.to_api(),
+        "missing_since": None,
+    }
+
+
+def _jsonable(name: str, value: Any) -> Any:
+    if name == "pool":
+        return value.cxone_skill_id if value is not None else None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _differences(campaign: Campaign, values: dict[str, Any]) -> dict[str, list]:
+    changed = {}
+    for name, new in values.items():
+        old = campaign.pool_id if name == "pool" else getattr(campaign, name)
+        if name == "pool":
+            new_key = new.pk if new is not None else None
+            if old != new_key:
+                changed[name] = [_jsonable(name, campaign.pool), _jsonable(name, new)]
+        elif old != new:
+            changed[name] = [_jsonable(name, old), _jsonable(name, new)]
+    return changed
+
+
+def _upsert_campaigns(snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult) -> None:
+    remotes = snapshot.campaigns
+    existing = Campaign.objects.select_related("pool").in_bulk([r.id for r in remotes], field_name="cxone_id")
+    to_create: list[Campaign] = []
+    to_update: list[tuple[Campaign, dict]] = []
+    for remote in remotes:
+        values = mirror_fields(
+            remote,
+            pools,
+            snapshot.dnc_lists.get(remote.dnc_list_id or ""),
+            snapshot.contact_lists.get(remote.contact_list.id if remote.contact_list else ""),
+        )
+        campaign = existing.get(remote.id)
+        if campaign is None:
+            to_create.append(Campaign(cxone_id=remote.id, synced_at=now, **values))
+            continue
+        changes = _differences(campaign, values)
+        if not changes:
+            result.unchanged += 1
+            continue
+        if "missing_since" in changes:
+            result.reappeared += 1
+        for name, value in values.items():
+            setattr(campaign, name, value)
+        to_update.append((campaign, changes))
+
+    if to_create:
+        Campaign.objects.bulk_create(to_create, batch_size=500)
+        for campaign in to_create:
+            record(
+                "campaigns.campaign.synced",
+                campaign,
+                message=f"Mirrored from CXone at version {campaign.remote_version}.",
+                changes={"state": [None, campaign.state], "remote_version": [None, campaign.remote_version]},
+            )
+    if to_update:
+        fields = sorted({name for _, changes in to_update for name in changes} | {"synced_at"})
+        for campaign, _ in to_update:
+            campaign.synced_at = now
+        Campaign.objects.bulk_update([c for c, _ in to_update], fields, batch_size=500)
+        for campaign, changes in to_update:
+            shown = {name: pair for name, pair in changes.items() if name != "raw_payload"}
+            message = (
+                "Updated from CXone." if shown else "CXone payload changed (fields the planner does not use)."
+            )
+            record("campaigns.campaign.synced", campaign, message=message, changes=shown)
+    updated_ids = {c.cxone_id for c, _ in to_update}
+    unchanged_ids = [r.id for r in remotes if r.id in existing and r.id not in updated_ids]
+    if unchanged_ids:
+        Campaign.objects.filter(cxone_id__in=unchanged_ids).update(synced_at=now)
+    result.created, result.updated = len(to_create), len(to_update)
+
+
+def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> None:
+    present = Campaign.objects.filter(missing_since__isnull=True).only("id", "cxone_id", "name")
+    gone = [campaign for campaign in present if campaign.cxone_id not in listed]
+    if not gone:
+        return
+    Campaign.objects.filter(pk__in=[c.pk for c in gone]).update(missing_since=now)
+    for campaign in gone:
+        campaign.missing_since = now
+        record(
+            "campaigns.campaign.synced",
+            campaign,
+            message="CXone no longer lists this campaign; kept and marked missing.",
+            changes={"missing_since": [None, now.isoformat()]},
+        )
+    result.missing = len(gone)
+
+
+def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> None:
+    drafts = list(
+        ScheduleDraft.objects.filter(
+            status__in=STALE_CANDIDATES,
+            stale_since__isnull=True,
+            base_version__lt=F("campaign__remote_version"),
+        ).select_related("campaign")
+    )
+    if not drafts:
+        return
+    ScheduleDraft.objects.filter(pk__in=[d.pk for d in drafts], stale_since__isnull=True).update(
+        stale_since=now
+    )
+    for draft in drafts:
+        draft.stale_since = now
+        record(
+            "campaigns.draft.marked_stale",
+            draft,
+            message=(
+                f"CXone moved {draft.campaign.cxone_id} to version {draft.campaign.remote_version}; "
+                f"this draft was based on version {draft.base_version}."
+            ),
+        )
+    result.drafts_marked_stale = len(drafts)

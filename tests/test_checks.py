@@ -1,0 +1,49 @@
+from django.test import override_settings
+
+from campaigns.checks import check_integration_settings
+
+PRODUCTION = {
+    "DEBUG": False,
+    "CXONE_BASE_URL": "https://eu1.api.example.test",
+    "CXONE_CLIENT_ID": "id",
+    "CXONE_CLIENT_SECRET": "secret",
+    "WFM_WEBHOOK_URL": "https://wfm.example.test/hook",
+    "WFM_WEBHOOK_SECRET": "hook-secret",
+    "ALLOWED_HOSTS": ["planner.example.test"],
+    "SECRET_KEY": "a-real-production-secret",
+}
+
+
+def ids(**overrides):
+    with override_settings(**{**PRODUCTION, **overrides}):
+        return {problem.id for problem in check_integration_settings()}
+
+
+def test_a_complete_production_configuration_reports_nothing_but_sqlite():
+    assert ids() <= {"planner.W002"}
+
+
+def test_missing_cxone_credentials_are_an_error():
+    assert "planner.E001" in ids(CXONE_CLIENT_SECRET=None)
+
+
+def test_missing_cxone_credentials_are_fine_in_debug():
+    assert "planner.E001" not in ids(DEBUG=True, CXONE_BASE_URL=None)
+
+
+def test_a_webhook_url_without_a_secret_is_an_error():
+    assert "planner.E002" in ids(WFM_WEBHOOK_SECRET=None)
+
+
+def test_no_webhook_url_is_a_warning():
+    assert "planner.W001" in ids(WFM_WEBHOOK_URL=None, WFM_WEBHOOK_SECRET=None)
+
+
+def test_empty_allowed_hosts_is_an_error_in_production():
+    assert "planner.E003" in ids(ALLOWED_HOSTS=[])
+
+
+def test_the_development_secret_key_is_an_error_in_production():
+    from django.conf import settings
+
+    assert "planner.E004" in ids(SECRET_KEY=settings.DEV_SECRET_KEY)

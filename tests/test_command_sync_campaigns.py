@@ -1,0 +1,60 @@
+"""`manage.py sync_campaigns` and `manage.py setup_schedules`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from campaigns.cxone.client import set_client_factory
+from campaigns.cxone.sandbox import create_app
+from campaigns.models import Campaign
+from campaigns.schedules import SYNC_SCHEDULE_NAME
+from tests.cxone_support import asgi_client, fast_config
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tenant():
+    app = create_app(fast_config(campaigns=12))
+    set_client_factory(lambda: asgi_client(app))
+    yield app
+    set_client_factory(None)
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_created_updated_unchanged_and_missing_counts(tenant):
+    first = run("sync_campaigns")
+    tenant.state.touch("C-1002", {"name": "Renamed in CXone"})
+    tenant.state.remove("C-1003")
+    second = run("sync_campaigns")
+
+    assert "created 12, updated 0, unchanged 0, missing 0" in first
+    assert "created 0, updated 1, unchanged 10, missing 1" in second
+    assert Campaign.objects.count() == 12
+
+
+def test_a_cxone_failure_is_a_command_error_naming_the_failure(tenant):
+    tenant.state.config.update({"client_secret": "rotated"})
+    with pytest.raises(CommandError, match="InvalidCredentials"):
+        run("sync_campaigns")
+    assert Campaign.objects.count() == 0
+
+
+def test_it_says_when_cxone_is_not_configured(settings):
+    settings.CXONE_BASE_URL = None
+    set_client_factory(None)
+    with pytest.raises(CommandError, match="CXONE_BASE_URL"):
+        run("sync_campaigns")
+
+
+def test_setup_schedules_is_safe_to_run_twice():
+    assert f"{SYNC_SCHEDULE_NAME}: created" in run("setup_schedules")
+    assert f"{SYNC_SCHEDULE_NAME}: unchanged" in run("setup_schedules")

@@ -1,0 +1,93 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from planner.env import database_from_url, env_bool, env_int, env_list, env_str, env_url, sqlite_database
+
+
+def test_a_missing_variable_gives_the_default():
+    assert env_str("SOMETHING", "fallback", environ={}) == "fallback"
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    assert env_str("SECRET_KEY", environ={"SECRET_KEY_FILE": str(secret)}) == "s3cret"
+
+
+def test_an_unreadable_secret_file_fails_loudly_naming_the_variable(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY_FILE"):
+        env_str("SECRET_KEY", environ={"SECRET_KEY_FILE": str(tmp_path / "missing")})
+
+
+def test_setting_both_a_value_and_a_file_is_refused(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("x")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env_str("TOKEN", environ={"TOKEN": "a", "TOKEN_FILE": str(secret)})
+
+
+@pytest.mark.parametrize("raw,expected", [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)])
+def test_booleans_accept_the_usual_words(raw, expected):
+    assert env_bool("DEBUG", environ={"DEBUG": raw}) is expected
+
+
+def test_a_boolean_that_is_not_one_fails_loudly():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG: 'maybe' is not a boolean"):
+        env_bool("DEBUG", environ={"DEBUG": "maybe"})
+
+
+def test_a_number_that_is_not_one_fails_loudly():
+    with pytest.raises(ImproperlyConfigured, match="Q_WORKERS: 'two' is not a whole number"):
+        env_int("Q_WORKERS", 2, environ={"Q_WORKERS": "two"})
+
+
+def test_a_number_below_its_minimum_fails_loudly():
+    with pytest.raises(ImproperlyConfigured, match="below the minimum"):
+        env_int("Q_WORKERS", 2, environ={"Q_WORKERS": "0"}, minimum=1)
+
+
+def test_lists_are_comma_separated_and_trimmed():
+    assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": " a.example , b.example,,"}) == [
+        "a.example",
+        "b.example",
+    ]
+
+
+def test_an_url_without_http_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CXONE_BASE_URL"):
+        env_url("CXONE_BASE_URL", environ={"CXONE_BASE_URL": "api.example.com"})
+
+
+def test_an_url_loses_its_trailing_slash():
+    assert env_url("X", environ={"X": "https://api.example.com/"}) == "https://api.example.com"
+
+
+def test_a_postgres_url_becomes_a_postgresql_database():
+    db = database_from_url("postgres://planner:p%40ss@db.internal:5433/planner?sslmode=require")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "planner",
+        "planner",
+        "p@ss",
+        "db.internal",
+        "5433",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_an_unknown_database_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        database_from_url("mysql://root@localhost/db")
+
+
+def test_a_database_url_without_a_name_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="names no database"):
+        database_from_url("postgres://localhost")
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout():
+    db = sqlite_database("/tmp/x.sqlite3")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert "busy_timeout" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["timeout"] >= 5
