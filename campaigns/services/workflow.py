@@ -1,0 +1,370 @@
+"""Draft workflow: the only code that changes a ScheduleDraft (ARCHITECTURE.md's state machine).
+
+Each change: permission → transaction.atomic → lock the row → guards → conditional UPDATE, row count checked →
+audit "campaigns.draft.<what>" with changes {"field": [before, after]} → side effects on commit. Every status
+change passes through `_transition`, so the state-machine guard and the audit are written once.
+
+Who: start, edit and rebase — anyone with the add/change permission (a draft is shared work; `lock_version`
+refuses the second of two concurrent saves with both versions). Submit and withdraw — the author only. Approve
+and reject — a reviewer who neither wrote nor edited the draft (four-eyes; edits are read from the audit
+trail), and only the draft exactly as the reviewer saw it (`seen_lock_version`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns import roles
+from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, DraftStatus, ScheduleDraft
+from campaigns.services import audit
+from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch workflow.<Error>)
+    BlockingFindings,
+    DraftChanged,
+    EditConflict,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    OpenDraftExists,
+    StaleDraft,
+    WorkflowError,
+    check_known,
+    check_values,
+    status_message,
+    user_name,
+    when,
+)
+
+log = logging.getLogger(__name__)
+S = DraftStatus
+
+EDITABLE_FIELDS = (
+    "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end",
+    "retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer", "agents_required",
+)  # fmt: skip
+# Draft retry fields ← keys of the campaign's CXone retry policy.
+RETRY_KEYS = {
+    "retry_max_attempts": "maxAttempts", "retry_interval_ms": "retryIntervalMs",
+    "retry_on_busy": "retryOnBusy", "retry_on_no_answer": "retryOnNoAnswer",
+}  # fmt: skip
+EDITED, REBASED = "campaigns.draft.edited", "campaigns.draft.rebased"
+# Audit action suffix → the verb in messages.
+VERBS = {
+    "submitted": "submit", "withdrawn": "withdraw", "approved": "approve", "rejected": "reject",
+    "rebased": "rebase", "marked_stale": "mark stale",
+}  # fmt: skip
+# Fields whose before/after a status change records (besides the editable ones).
+AUDITED = {"status", "base_version", "rejection_reason", "status_reason"}
+
+
+def start_draft(campaign, author, **fields) -> ScheduleDraft:
+    """A new draft of `campaign`'s schedule; fields not given start from the campaign's current schedule."""
+    _require(author, "campaigns.add_scheduledraft", "start a draft")
+    check_known(fields, EDITABLE_FIELDS)
+    _campaign_exists(campaign, "start a draft for it")
+    values = {**campaign_schedule(campaign), **fields}
+    check_values(values)
+    _refuse_if_open_draft(campaign)
+    try:
+        with transaction.atomic():
+            draft = ScheduleDraft.objects.create(
+                campaign=campaign, author=author, base_version=campaign.remote_version, **values
+            )
+            changes = {"status": [None, S.DRAFT.value], **{f: [None, _json(v)] for f, v in values.items()}}
+            audit.record("campaigns.draft.created", draft, actor=author, campaign=campaign, changes=changes)
+    except IntegrityError:
+        _refuse_if_open_draft(campaign)  # lost the race against another start_draft of the same campaign
+        raise
+    return draft
+
+
+def save_draft(draft_id, editor, *, lock_version: int, fields: dict, findings: dict | None = None):
+    """Save `fields` if nobody saved since `lock_version`, bumping it. A save that changes no field writes
+    nothing (not even `findings`: submit stores them fresh)."""
+    _require(editor, roles.EDIT_DRAFTS, "edit drafts")
+    check_known(fields, EDITABLE_FIELDS)
+    mine = dict(fields)
+
+    def guard(d):
+        if d.status != S.DRAFT:
+            raise InvalidTransition(status_message(d, "edit"))
+        if d.lock_version != lock_version:
+            raise EditConflict(
+                f"{_last_editor(d, editor)} saved this draft after you opened it. Nothing was overwritten "
+                "and your changes are not saved yet: compare your values with the saved ones, then save.",
+                mine=mine,
+                theirs={f: getattr(d, f) for f in EDITABLE_FIELDS},
+                current_lock_version=d.lock_version,
+            )
+
+    with transaction.atomic():
+        draft = _locked(draft_id)
+        guard(draft)
+        changed = {f: v for f, v in mine.items() if getattr(draft, f) != v}
+        if not changed:
+            return draft
+        check_values({**{f: getattr(draft, f) for f in EDITABLE_FIELDS}, **changed})
+        updates = {**changed, **({"findings": findings} if findings is not None else {})}
+        return _write(draft, editor, EDITED, updates, guard, lock_version=lock_version, bump=True)
+
+
+def submit(draft_id, actor, *, lock_version: int, findings: dict) -> ScheduleDraft:
+    """Send the author's draft, as saved at `lock_version`, for review with the caller's findings."""
+    _require(actor, "campaigns.submit_scheduledraft", "submit drafts")
+
+    def guard(d):
+        _author_only(d, actor, "submit")
+        _unchanged_since(d, actor, lock_version, "submit it")
+        _up_to_date(d, "submit")
+        _no_blocking(findings, "submitting")
+
+    updates = {"findings": findings, "submitted_at": timezone.now()}
+    return _transition(
+        draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates
+    )
+
+
+def withdraw(draft_id, actor) -> ScheduleDraft:
+    """Take the author's submitted draft back out of review, to edit it again."""
+    _require(actor, "campaigns.submit_scheduledraft", "withdraw drafts")
+    guard = lambda d: _author_only(d, actor, "withdraw")  # noqa: E731
+    return _transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
+
+
+def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
+    """Approve the submitted draft exactly as the reviewer saw it; exactly once, however many tabs click."""
+    _require(actor, roles.REVIEW_DRAFTS, "approve drafts")
+
+    def guard(d):
+        _four_eyes(d, actor, "approve")
+        _unchanged_since(d, actor, seen_lock_version, "approve it")
+        _up_to_date(d, "approve")
+        _no_blocking(d.findings, "approving")
+
+    updates = {"approver": actor, "reviewed_at": timezone.now()}
+    return _transition(
+        draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
+        after_commit=_after_approval,
+    )  # fmt: skip
+
+
+def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleDraft:
+    """Close the submitted draft with the reason the planner needs to write a better one."""
+    _require(actor, roles.REVIEW_DRAFTS, "reject drafts")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "Give a reason for rejecting, so the planner knows what to change.")
+
+    def guard(d):
+        _four_eyes(d, actor, "reject")
+        _unchanged_since(d, actor, seen_lock_version, "reject it")
+
+    updates = {"approver": actor, "reviewed_at": timezone.now(), "rejection_reason": reason}
+    return _transition(
+        draft_id, actor, S.REJECTED, "rejected", guard, lock_version=seen_lock_version, updates=updates,
+        message=reason,
+    )  # fmt: skip
+
+
+def rebase(draft_id, actor) -> dict:
+    """Move a draft that fell behind CXone onto the campaign's current version; a submitted one goes back to
+    draft, to be reviewed again. Returns {"from_version", "to_version", "remote_changes": {field: [draft's
+    value, CXone's value now]}} (the schedule at base_version is not stored, so this diff also shows the
+    planner's own changes)."""
+    _require(actor, roles.EDIT_DRAFTS, "rebase drafts")
+    with transaction.atomic():
+        draft = _locked(draft_id)
+        campaign = draft.campaign
+        if draft.status not in (S.DRAFT, S.SUBMITTED):
+            raise InvalidTransition(status_message(draft, "rebase"))
+        if not draft.is_behind_remote:
+            raise InvalidTransition(
+                f"Draft #{draft.pk} is already based on {campaign.name}'s current CXone version "
+                f"({campaign.remote_version}); there is nothing to rebase."
+            )
+        remote = campaign_schedule(campaign)
+        changes = {f: [getattr(draft, f), v] for f, v in remote.items() if getattr(draft, f) != v}
+        result = {
+            "from_version": draft.base_version,
+            "to_version": campaign.remote_version,
+            "remote_changes": changes,
+        }
+        updates = {"base_version": campaign.remote_version, "stale_since": None}
+        if draft.status == S.SUBMITTED:
+            updates["submitted_at"] = None
+            _transition(draft, actor, S.DRAFT, "rebased", None, updates=updates, bump=True)
+        else:
+            _write(draft, actor, REBASED, updates, None, bump=True)
+    return result
+
+
+def mark_stale(draft_id, *, reason: str) -> bool:
+    """For the activation worker: an approved or activating draft whose campaign changed in CXone can no
+    longer be pushed. True if this call made it stale, False if it was not (or no longer) in those states."""
+    with transaction.atomic():
+        draft = _locked(draft_id)
+        if draft.status not in (S.APPROVED, S.ACTIVATING):
+            return False
+        try:
+            _transition(
+                draft, None, S.STALE, "marked_stale", None, updates={"status_reason": reason}, message=reason
+            )
+        except InvalidTransition:
+            return False
+    return True
+
+
+def campaign_schedule(campaign) -> dict:
+    """The campaign's current remote schedule as draft field values (empty ones left out)."""
+    policy = campaign.retry_policy or {}
+    values = {f: getattr(campaign, f) for f in EDITABLE_FIELDS if f not in RETRY_KEYS}
+    values.update({f: policy[key] for f, key in RETRY_KEYS.items() if key in policy})
+    return {f: v for f, v in values.items() if v not in (None, "")}
+
+
+# ---- the one way a draft changes status --------------------------------------------------------------------
+
+
+def _transition(draft, actor, to, action, guard, *, lock_version=None, updates=None, bump=False,
+                after_commit=None, message="") -> ScheduleDraft:  # fmt: skip
+    """Move `draft` (an id, or a row the caller locked) to status `to`, audited as "campaigns.draft.<action>":
+    state-machine guard, the caller's `guard`, conditional UPDATE, audit, then `after_commit(draft)`."""
+    verb = VERBS[action]
+
+    def full_guard(d):
+        if to not in DRAFT_TRANSITIONS[d.status]:
+            raise InvalidTransition(status_message(d, verb))
+        if guard:
+            guard(d)
+
+    with transaction.atomic():
+        d = draft if isinstance(draft, ScheduleDraft) else _locked(draft)
+        full_guard(d)
+        updates = {**(updates or {}), "status": to}
+        kw = {"lock_version": lock_version, "bump": bump, "message": message}
+        d = _write(d, actor, f"campaigns.draft.{action}", updates, full_guard, **kw)
+        if after_commit:
+            transaction.on_commit(lambda: after_commit(d))
+    return d
+
+
+def _write(d, actor, action, updates, guard, *, lock_version=None, bump=False, message="") -> ScheduleDraft:
+    """UPDATE the row only while it still has the status and lock version the guards saw; audit the change."""
+    lock_version = d.lock_version if lock_version is None else lock_version
+    expected = {"pk": d.pk, "status": d.status, "lock_version": lock_version}
+    audited = [f for f in updates if f in AUDITED or f in EDITABLE_FIELDS]
+    before = {f: getattr(d, f) for f in audited}
+    values = {**updates, "updated_at": timezone.now()}
+    if bump:
+        values["lock_version"] = F("lock_version") + 1
+    if ScheduleDraft.objects.filter(**expected).update(**values) != 1:
+        # Someone changed the row between our read and our UPDATE (where row locks are not honoured): the
+        # guards, run on the row as it is now, say what happened.
+        if guard:
+            guard(_locked(d.pk))
+        raise InvalidTransition(f"Draft #{d.pk} changed while you were working on it; reload it, try again.")
+    d.refresh_from_db()
+    changes = {f: [_json(before[f]), _json(getattr(d, f))] for f in audited if before[f] != getattr(d, f)}
+    audit.record(action, d, actor=actor, campaign=d.campaign, message=message, changes=changes)
+    return d
+
+
+def _after_approval(draft) -> None:
+    """Runs once an approval is committed. Approved is where a draft rests until pushing to CXone exists; the
+    activation service starts here (enqueue by id, after commit, never before)."""
+    log.info("draft %s of campaign %s approved by user %s", draft.pk, draft.campaign_id, draft.approver_id)
+
+
+# ---- guards ------------------------------------------------------------------------------------------------
+
+
+def _locked(draft_id) -> ScheduleDraft:
+    # FOR UPDATE on PostgreSQL; SQLite has no row locks, but its IMMEDIATE transactions serialise writers. No
+    # select_related: a FOR UPDATE that waited for another transaction re-reads only the locked row, so joined
+    # rows (the approver!) would be stale. Relations load afterwards, in statements that see the commit.
+    return ScheduleDraft.objects.select_for_update().get(pk=draft_id)
+
+
+def _require(user, perm, doing) -> None:
+    if not user.has_perm(perm):
+        raise NotAllowed(f"Your role does not allow you to {doing}; ask an administrator if you need to.")
+
+
+def _author_only(d, actor, verb) -> None:
+    if d.author_id != actor.pk:
+        raise NotAllowed(f"Only the author of draft #{d.pk} ({user_name(d.author)}) can {verb} it.")
+
+
+def _four_eyes(d, actor, verb) -> None:
+    mine = "wrote" if d.author_id == actor.pk else None
+    edits = _entries(d, EDITED).filter(actor=actor)
+    if mine or edits.exists():
+        who = "another supervisor must review it"
+        raise NotAllowed(f"You {mine or 'edited'} draft #{d.pk}, so you cannot {verb} it: {who}.")
+
+
+def _unchanged_since(d, me, seen, doing) -> None:
+    if d.lock_version != seen:
+        raise DraftChanged(
+            f"{_last_editor(d, me)} changed draft #{d.pk} after you opened it. Look at the current version, "
+            f"then {doing} again.",
+            current_lock_version=d.lock_version,
+        )
+
+
+def _campaign_exists(campaign, doing) -> None:
+    if campaign.is_missing:
+        raise InvalidTransition(
+            f"{campaign.name} is no longer in CXone (missing since {when(campaign.missing_since)}), so you "
+            f"cannot {doing}."
+        )
+
+
+def _up_to_date(d, verb) -> None:
+    _campaign_exists(d.campaign, f"{verb} its drafts")
+    if d.is_behind_remote:
+        raise StaleDraft(
+            f"{d.campaign.name} changed in CXone (now version {d.campaign.remote_version}) after this draft "
+            f"was based on version {d.base_version}. Rebase the draft to see what changed, then {verb} it.",
+            base_version=d.base_version,
+            remote_version=d.campaign.remote_version,
+        )
+
+
+def _no_blocking(findings, doing) -> None:
+    problems = [str(p) for p in (findings or {}).get("blocking") or []]
+    if problems:
+        count = "this problem" if len(problems) == 1 else f"these {len(problems)} problems"
+        raise BlockingFindings(f"Fix {count} before {doing}: " + "; ".join(problems), problems=problems)
+
+
+def _refuse_if_open_draft(campaign) -> None:
+    open_draft = campaign.drafts.filter(status__in=OPEN_DRAFT_STATUSES).order_by("pk").first()
+    if open_draft:
+        raise OpenDraftExists(
+            f"{campaign.name} already has an open draft (#{open_draft.pk}, "
+            f"{open_draft.get_status_display().lower()}); continue that one instead of starting another.",
+            draft_id=open_draft.pk,
+        )
+
+
+# ---- small helpers -----------------------------------------------------------------------------------------
+
+
+def _last_editor(d, me) -> str:
+    """Who made the draft's latest edit or rebase, to start a sentence with."""
+    entry = _entries(d, EDITED, REBASED).select_related("actor").first()
+    if entry is None or entry.actor is None:
+        return "Someone else"
+    return "You (in another tab or window)" if entry.actor_id == me.pk else user_name(entry.actor)
+
+
+def _entries(d, *actions):
+    return AuditEntry.objects.filter(object_type="scheduledraft", object_id=str(d.pk), action__in=actions)
+
+
+def _json(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
