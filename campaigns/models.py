@@ -137,6 +137,8 @@ class ScheduleDraft(models.Model):
     agents_required = models.PositiveIntegerField("agents required", default=1)
 
     base_version = models.PositiveIntegerField(help_text="The remote campaign version this draft was drafted from.")
+    # The campaign's schedule as it was at base_version, so a rebase can show what CXone changed since.
+    base_snapshot = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT, db_index=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_written")
     approver = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
+from campaigns.services.workflow import schedule_snapshot
 
 PASSWORD = "correct-horse-battery"
 
@@ -89,6 +90,7 @@ def make_draft(campaign: Campaign, author: User, **fields) -> ScheduleDraft:
         "effective_start": campaign.effective_start or dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC),
         "effective_end": campaign.effective_end or dt.datetime(2027, 3, 1, 6, tzinfo=dt.UTC),
         "base_version": campaign.remote_version,
+        "base_snapshot": schedule_snapshot(campaign),
         "agents_required": 5,
     }
     values.update(fields)

@@ -71,7 +71,11 @@ def start_draft(campaign, author, **fields) -> ScheduleDraft:
     try:
         with transaction.atomic():
             draft = ScheduleDraft.objects.create(
-                campaign=campaign, author=author, base_version=campaign.remote_version, **values
+                campaign=campaign,
+                author=author,
+                base_version=campaign.remote_version,
+                base_snapshot=schedule_snapshot(campaign),
+                **values,
             )
             changes = {"status": [None, S.DRAFT.value], **{f: [None, _json(v)] for f, v in values.items()}}
             audit.record("campaigns.draft.created", draft, actor=author, campaign=campaign, changes=changes)
@@ -171,9 +175,8 @@ def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleD
 
 def rebase(draft_id, actor) -> dict:
     """Move a draft that fell behind CXone onto the campaign's current version; a submitted one goes back to
-    draft, to be reviewed again. Returns {"from_version", "to_version", "remote_changes": {field: [draft's
-    value, CXone's value now]}} (the schedule at base_version is not stored, so this diff also shows the
-    planner's own changes)."""
+    draft, to be reviewed again. Returns {"from_version", "to_version", "remote_changes": {field: [value at
+    base_version, CXone's value now]}}: what CXone changed since the draft was started or last rebased."""
     _require(actor, roles.EDIT_DRAFTS, "rebase drafts")
     with transaction.atomic():
         draft = _locked(draft_id)
@@ -185,14 +188,15 @@ def rebase(draft_id, actor) -> dict:
                 f"Draft #{draft.pk} is already based on {campaign.name}'s current CXone version "
                 f"({campaign.remote_version}); there is nothing to rebase."
             )
-        remote = campaign_schedule(campaign)
-        changes = {f: [getattr(draft, f), v] for f, v in remote.items() if getattr(draft, f) != v}
+        remote = schedule_snapshot(campaign)
+        base = draft.base_snapshot
+        changes = {f: [base.get(f), remote.get(f)] for f in sorted(set(base) | set(remote)) if base.get(f) != remote.get(f)}
         result = {
             "from_version": draft.base_version,
             "to_version": campaign.remote_version,
             "remote_changes": changes,
         }
-        updates = {"base_version": campaign.remote_version, "stale_since": None}
+        updates = {"base_version": campaign.remote_version, "base_snapshot": remote, "stale_since": None}
         if draft.status == S.SUBMITTED:
             updates["submitted_at"] = None
             _transition(draft, actor, S.DRAFT, "rebased", None, updates=updates, bump=True)
@@ -223,6 +227,11 @@ def campaign_schedule(campaign) -> dict:
     values = {f: getattr(campaign, f) for f in EDITABLE_FIELDS if f not in RETRY_KEYS}
     values.update({f: policy[key] for f, key in RETRY_KEYS.items() if key in policy})
     return {f: v for f, v in values.items() if v not in (None, "")}
+
+
+def schedule_snapshot(campaign) -> dict:
+    """campaign_schedule as JSON values, kept on a draft as the schedule it was drafted from."""
+    return {f: _json(v) for f, v in campaign_schedule(campaign).items()}
 
 
 # ---- the one way a draft changes status --------------------------------------------------------------------
