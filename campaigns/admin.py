@@ -11,7 +11,16 @@ class CapacityPoolAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "cxone_id", "state", "pool", "timezone", "cron_expression", "remote_version", "synced_at"]
+    list_display = [
+        "name",
+        "cxone_id",
+        "state",
+        "pool",
+        "timezone",
+        "cron_expression",
+        "remote_version",
+        "synced_at",
+    ]
     list_filter = ["state", "pool"]
     search_fields = ["name", "cxone_id"]
     list_select_related = ["pool"]

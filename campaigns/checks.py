@@ -29,7 +29,7 @@ def check_integration_settings(app_configs=None, **kwargs):
             )
         if not settings.ALLOWED_HOSTS:
             problems.append(Error("ALLOWED_HOSTS is empty while DEBUG is off.", hint=DOCS, id="planner.E003"))
-        if settings.SECRET_KEY == getattr(settings, "DEV_SECRET_KEY", None):
+        if getattr(settings, "DEV_SECRET_KEY", None) == settings.SECRET_KEY:
             problems.append(
                 Error("SECRET_KEY is the development key while DEBUG is off.", hint=DOCS, id="planner.E004")
             )
@@ -51,6 +51,8 @@ def check_integration_settings(app_configs=None, **kwargs):
         )
     if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:
         problems.append(
-            Warning("WFM_WEBHOOK_URL is not set: WFM will not hear of activations.", hint=DOCS, id="planner.W001")
+            Warning(
+                "WFM_WEBHOOK_URL is not set: WFM will not hear of activations.", hint=DOCS, id="planner.W001"
+            )
         )
     return problems

@@ -1,4 +1,5 @@
 from campaigns import roles
+from campaigns.models import DraftStatus, ScheduleDraft
 
 
 def navigation(request):
@@ -6,9 +7,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    can_review = user.has_perm(roles.REVIEW_DRAFTS)
     return {
         "user_role": roles.role_of(user),
         "can_edit_drafts": user.has_perm(roles.EDIT_DRAFTS),
-        "can_review_drafts": user.has_perm(roles.REVIEW_DRAFTS),
+        "can_review_drafts": can_review,
         "can_view_dashboards": user.has_perm(roles.VIEW_DASHBOARDS),
+        # Lazy: counted only when the navigation renders it.
+        "queue_count": (lambda: ScheduleDraft.objects.filter(status=DraftStatus.SUBMITTED).count())
+        if can_review
+        else 0,
     }

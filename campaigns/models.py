@@ -47,10 +47,16 @@ class Campaign(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, db_index=True)
     remote_version = models.PositiveIntegerField(default=0)
     pool = models.ForeignKey(
-        CapacityPool, verbose_name="skill", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
+        CapacityPool,
+        verbose_name="skill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
     )
     agents_required = models.PositiveIntegerField(
-        default=1, help_text="Agents this campaign's windows take from its pool (from its last approved draft)."
+        default=1,
+        help_text="Agents this campaign's windows take from its pool (from its last approved draft).",
     )
 
     contact_list_id = models.CharField(max_length=64, blank=True)
@@ -136,11 +142,17 @@ class ScheduleDraft(models.Model):
     retry_on_no_answer = models.BooleanField("retry on no answer", default=True)
     agents_required = models.PositiveIntegerField("agents required", default=1)
 
-    base_version = models.PositiveIntegerField(help_text="The remote campaign version this draft was drafted from.")
+    base_version = models.PositiveIntegerField(
+        help_text="The remote campaign version this draft was drafted from."
+    )
     # The campaign's schedule as it was at base_version, so a rebase can show what CXone changed since.
     base_snapshot = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT, db_index=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_written")
+    status = models.CharField(
+        max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts_written"
+    )
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -156,7 +168,9 @@ class ScheduleDraft(models.Model):
     # Set by sync when CXone's campaign moved past base_version; cleared by a rebase. Guards do not trust it
     # alone: they compare base_version with the campaign's remote_version, which is right even before a sync.
     stale_since = models.DateTimeField(null=True, blank=True)
-    findings = models.JSONField(default=dict, blank=True, help_text="Validation, compliance and conflict results.")
+    findings = models.JSONField(
+        default=dict, blank=True, help_text="Validation, compliance and conflict results."
+    )
     # Bumped on every save from the editor: a save carrying an older lock_version is refused, never merged.
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,7 +200,9 @@ class ScheduleDraft(models.Model):
                 condition=Q(retry_max_attempts__gte=1, retry_max_attempts__lte=10),
                 name="draft_retry_attempts_1_to_10",
             ),
-            models.CheckConstraint(condition=Q(retry_interval_ms__gte=60_000), name="draft_retry_interval_min_60s"),
+            models.CheckConstraint(
+                condition=Q(retry_interval_ms__gte=60_000), name="draft_retry_interval_min_60s"
+            ),
             models.CheckConstraint(condition=Q(agents_required__gte=1), name="draft_needs_an_agent"),
             models.CheckConstraint(
                 condition=Q(approver__isnull=True) | ~Q(approver=F("author")), name="draft_four_eyes"
@@ -245,7 +261,9 @@ class Activation(models.Model):
     pushed_at = models.DateTimeField(null=True, blank=True)
     remote_activated_at = models.DateTimeField(null=True, blank=True)
     observed_active_at = models.DateTimeField(null=True, blank=True)
-    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="From approval to observed ACTIVE.")
+    latency_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="From approval to observed ACTIVE."
+    )
     outcome = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -301,9 +319,15 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
     )
-    action = models.CharField(max_length=100, db_index=True, help_text='Namespaced, e.g. "campaigns.draft.approved".')
+    action = models.CharField(
+        max_length=100, db_index=True, help_text='Namespaced, e.g. "campaigns.draft.approved".'
+    )
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )

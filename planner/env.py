@@ -38,7 +38,9 @@ def env_bool(name: str, default: bool = False, environ=os.environ) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name}: {raw!r} is not a boolean (use one of 1/0, true/false, yes/no, on/off)")
+    raise ImproperlyConfigured(
+        f"{name}: {raw!r} is not a boolean (use one of 1/0, true/false, yes/no, on/off)"
+    )
 
 
 def env_int(name: str, default: int, environ=os.environ, minimum: int | None = None) -> int:
@@ -122,4 +124,6 @@ def database_from_url(url: str, name: str = "DATABASE_URL") -> dict:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": dict(parse_qsl(parts.query)),
         }
-    raise ImproperlyConfigured(f"{name}: scheme {parts.scheme!r} is not supported (use postgres:// or sqlite://)")
+    raise ImproperlyConfigured(
+        f"{name}: scheme {parts.scheme!r} is not supported (use postgres:// or sqlite://)"
+    )

@@ -76,7 +76,12 @@ def make_campaign(cxone_id: str = "C-1001", pool: CapacityPool | None = None, **
             {"type": "FCC_MAX_TIME", "value": "21:00"},
             {"type": "STATE_DNC"},
         ],
-        "retry_policy": {"maxAttempts": 3, "retryIntervalMs": 60000, "retryOnBusy": True, "retryOnNoAnswer": True},
+        "retry_policy": {
+            "maxAttempts": 3,
+            "retryIntervalMs": 60000,
+            "retryOnBusy": True,
+            "retryOnNoAnswer": True,
+        },
     }
     values.update(fields)
     return Campaign.objects.create(cxone_id=cxone_id, **values)

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -10,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @override_settings(DEBUG=True)
 def test_it_creates_one_user_per_role_who_can_log_in(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     planner = get_user_model().objects.get(username="planner")
     assert planner.groups.filter(name="planner").exists()
     assert get_user_model().objects.get(username="supervisor").has_perm("campaigns.review_scheduledraft")
@@ -19,8 +21,8 @@ def test_it_creates_one_user_per_role_who_can_log_in(client):
 
 @override_settings(DEBUG=True)
 def test_running_it_twice_changes_nothing(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
     assert get_user_model().objects.filter(username="planner").count() == 1
 
 

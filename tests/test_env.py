@@ -26,7 +26,9 @@ def test_setting_both_a_value_and_a_file_is_refused(tmp_path):
         env_str("TOKEN", environ={"TOKEN": "a", "TOKEN_FILE": str(secret)})
 
 
-@pytest.mark.parametrize("raw,expected", [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    "raw,expected", [("1", True), ("true", True), ("YES", True), ("off", False), ("0", False)]
+)
 def test_booleans_accept_the_usual_words(raw, expected):
     assert env_bool("DEBUG", environ={"DEBUG": raw}) is expected
 

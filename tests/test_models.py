@@ -88,7 +88,9 @@ def test_a_draft_knows_when_the_campaign_moved_past_its_base(campaign, planner):
 
 
 def test_the_retry_policy_has_cxones_shape(campaign, planner):
-    draft = make_draft(campaign, planner, retry_max_attempts=4, retry_interval_ms=120_000, retry_on_busy=False)
+    draft = make_draft(
+        campaign, planner, retry_max_attempts=4, retry_interval_ms=120_000, retry_on_busy=False
+    )
     assert draft.retry_policy() == {
         "maxAttempts": 4,
         "retryIntervalMs": 120_000,

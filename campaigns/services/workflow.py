@@ -190,7 +190,11 @@ def rebase(draft_id, actor) -> dict:
             )
         remote = schedule_snapshot(campaign)
         base = draft.base_snapshot
-        changes = {f: [base.get(f), remote.get(f)] for f in sorted(set(base) | set(remote)) if base.get(f) != remote.get(f)}
+        changes = {
+            f: [base.get(f), remote.get(f)]
+            for f in sorted(set(base) | set(remote))
+            if base.get(f) != remote.get(f)
+        }
         result = {
             "from_version": draft.base_version,
             "to_version": campaign.remote_version,

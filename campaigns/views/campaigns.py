@@ -1,9 +1,79 @@
-from django.shortcuts import render
+"""The campaign list (search as you type, filters, pagination) and the role-aware landing page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from campaigns import roles
+from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool
+from campaigns.services import draft_checks
+
+PAGE_SIZE = 25
 
 
 def home(request):
-    return render(request, "campaigns/home.html")
+    """Land each role where its work is: supervisors on the queue, planners on their drafts, others the list."""
+    user = request.user
+    if user.has_perm(roles.REVIEW_DRAFTS):
+        return redirect("approval-queue")
+    if user.has_perm(roles.EDIT_DRAFTS):
+        return redirect("my-drafts")
+    return redirect("campaign-list")
 
 
+def filtered_campaigns(params) -> tuple:
+    """The campaigns matching the list's query string, and the cleaned filters (unknown values ignored)."""
+    query = (params.get("q") or "").strip()[:100]
+    state = params.get("state") or ""
+    skill = params.get("skill") or ""
+    campaigns = Campaign.objects.select_related("pool").annotate(
+        open_drafts=Count("drafts", filter=Q(drafts__status__in=OPEN_DRAFT_STATUSES))
+    )
+    if query:
+        campaigns = campaigns.filter(Q(name__icontains=query) | Q(cxone_id__icontains=query))
+    if state in Campaign.State.values:
+        campaigns = campaigns.filter(state=state)
+    else:
+        state = ""
+    if skill.isdigit():
+        campaigns = campaigns.filter(pool_id=int(skill))
+    else:
+        skill = ""
+    return campaigns.order_by("name", "cxone_id"), {"q": query, "state": state, "skill": skill}
+
+
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def campaign_list(request):
-    return render(request, "campaigns/campaign_list.html")
+    campaigns, filters = filtered_campaigns(request.GET)
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "campaigns",
+        "page": page,
+        "filters": filters,
+        "states": Campaign.State.choices,
+        "skills": CapacityPool.objects.order_by("name").only("id", "name"),
+        "total": page.paginator.count,
+    }
+    template = "campaigns/campaign_list.html"
+    if request.htmx and request.htmx.target == "campaign-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
+def campaign_detail(request, pk):
+    campaign = get_object_or_404(Campaign.objects.select_related("pool"), pk=pk)
+    drafts = campaign.drafts.select_related("author", "approver").order_by("-created_at")
+    context = {
+        "nav": "campaigns",
+        "campaign": campaign,
+        "report": draft_checks.evaluate_campaign(campaign),
+        "drafts": drafts,
+        "open_draft": next((d for d in drafts if d.is_open), None),
+        "audit": campaign.audit_entries.select_related("actor").order_by("-created_at")[:25],
+        "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)

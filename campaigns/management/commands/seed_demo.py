@@ -25,7 +25,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates users with a published password: run it only with DEBUG=1.")
         User = get_user_model()
         for username, role in DEMO_USERS.items():
-            user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@demo.test"})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@demo.test"}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])

@@ -1,0 +1,158 @@
+"""The draft editor's form: the fields a planner types, checked field by field with messages that say what to change.
+
+The effective period is typed as local dates in the draft's own time zone (planners think "from 1 December in
+Chicago"), and stored as the UTC instants of local midnight, the way CXone's startTime/endTime carry it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from campaigns.models import ScheduleDraft
+from campaigns.scheduling import ScheduleSpec, canonical_zone, validate_spec
+
+SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
+
+
+class DraftForm(forms.Form):
+    timezone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="IANA name, e.g. America/Chicago. Windows open in this zone.",
+    )
+    cron_expression = forms.CharField(
+        label="Cron expression",
+        max_length=120,
+        help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=1, max_value=1440, help_text="How long each window stays open."
+    )
+    effective_start = forms.DateField(label="Effective from", help_text="First local date of the schedule.")
+    effective_end = forms.DateField(
+        label="Effective until", help_text="The schedule ends at local midnight starting this date."
+    )
+    retry_max_attempts = forms.IntegerField(label="Retry: max attempts", min_value=1, max_value=10)
+    retry_interval_minutes = forms.IntegerField(
+        label="Retry: interval (minutes)", min_value=1, max_value=7 * 24 * 60, help_text="At least 1 minute."
+    )
+    retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
+    retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
+    agents_required = forms.IntegerField(label="Agents required", min_value=1, max_value=10_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help id_{name}_error")
+        self.fields["effective_start"].widget.input_type = "date"
+        self.fields["effective_end"].widget.input_type = "date"
+        self.fields["cron_expression"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["timezone"].widget.attrs.update(autocomplete="off", spellcheck="false", list="zone-names")
+
+    @classmethod
+    def initial_from(cls, draft: ScheduleDraft) -> dict:
+        zone = _zone_or_utc(draft.timezone)
+        return {
+            "timezone": draft.timezone,
+            "cron_expression": draft.cron_expression,
+            "duration_minutes": draft.duration_minutes,
+            "effective_start": draft.effective_start.astimezone(zone).date(),
+            "effective_end": draft.effective_end.astimezone(zone).date(),
+            "retry_max_attempts": draft.retry_max_attempts,
+            "retry_interval_minutes": draft.retry_interval_ms // 60_000,
+            "retry_on_busy": draft.retry_on_busy,
+            "retry_on_no_answer": draft.retry_on_no_answer,
+            "agents_required": draft.agents_required,
+        }
+
+    def clean_timezone(self):
+        raw = self.cleaned_data["timezone"].strip()
+        try:
+            return canonical_zone(raw)
+        except (ValueError, KeyError) as exc:
+            raise forms.ValidationError(str(exc).strip("'\"")) from exc
+
+    def clean_cron_expression(self):
+        # Collapse runs of spaces so "0  9 * * 1-5" is the same expression everywhere it is shown.
+        return " ".join(self.cleaned_data["cron_expression"].split())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("effective_start"), data.get("effective_end")
+        if start and end and start >= end:
+            self.add_error("effective_end", "Must be after the effective-from date.")
+        if all(data.get(name) is not None for name in ("cron_expression", "timezone", "duration_minutes")):
+            for error in validate_spec(self.spec()):
+                field = error.field if error.field in self.fields else None
+                if field and field in self.errors:
+                    continue  # already said something more specific about this field
+                self.add_error(field, error.message)
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def spec(self) -> ScheduleSpec:
+        data = self.cleaned_data
+        start, end = self.effective_period()
+        return ScheduleSpec(
+            cron_expression=data["cron_expression"],
+            timezone=data["timezone"],
+            duration_minutes=data["duration_minutes"],
+            effective_start=start,
+            effective_end=end,
+        )
+
+    def effective_period(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        data = self.cleaned_data
+        zone = _zone_or_utc(data.get("timezone"))
+        return tuple(
+            dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC) if day else None
+            for day in (data.get("effective_start"), data.get("effective_end"))
+        )
+
+    def draft_fields(self) -> dict:
+        """The cleaned values in the model's terms, for services/workflow.save_draft."""
+        data = self.cleaned_data
+        start, end = self.effective_period()
+        return {
+            "timezone": data["timezone"],
+            "cron_expression": data["cron_expression"],
+            "duration_minutes": data["duration_minutes"],
+            "effective_start": start,
+            "effective_end": end,
+            "retry_max_attempts": data["retry_max_attempts"],
+            "retry_interval_ms": data["retry_interval_minutes"] * 60_000,
+            "retry_on_busy": data["retry_on_busy"],
+            "retry_on_no_answer": data["retry_on_no_answer"],
+            "agents_required": data["agents_required"],
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Tell the planner what to change.",
+    )
+    seen_lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why, so the planner knows what to change.")
+        return reason
+
+
+def _zone_or_utc(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(canonical_zone(name)) if name else ZoneInfo("UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")

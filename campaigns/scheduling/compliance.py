@@ -1,0 +1,320 @@
+"""Calling-hours compliance: every instant of every window must fall inside the allowed hours in the contact's
+local time on the contact's local date, in every candidate zone of the contact (the intersection).
+
+Which contacts and zones: a contact-list breakdown ([{state, timezones, count}]) is checked row by row
+under the row's state; otherwise each jurisdiction ("US", "US-FL", "CA-NL"; "US" when none is given) is
+checked in the contact zones given, else in the zones of that state or province, else (for a whole country)
+in the campaign's zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .dnc import fcc_bounds
+from .rules import (
+    Jurisdiction,
+    Rule,
+    RuleSet,
+    jurisdiction_for_state,
+    jurisdiction_zones,
+    load_rules,
+    parse_jurisdiction,
+)
+from .windows import Window, isoformat_utc
+from .zones import UnknownZone, canonical_zone, get_zone, localize
+
+__all__ = ["ComplianceFinding", "ComplianceReport", "check_compliance", "contact_groups"]
+
+UNKNOWN_ZONE_RULE = "contact-zone-unknown"
+CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ComplianceFinding:
+    rule: str
+    jurisdiction: str
+    window_start: datetime | None  # UTC; the first offending window
+    message: str
+    confidence: str
+    severity: str  # "error" (high/medium confidence) | "warning" (low)
+    source: str
+    contacts_affected: int | None = None
+    window_end: datetime | None = None
+    contact_zone: str | None = None
+    local_start: datetime | None = None  # in the contact's zone
+    local_end: datetime | None = None
+    campaign_local_start: datetime | None = None  # in the campaign's zone
+    campaign_local_end: datetime | None = None
+    windows_affected: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "rule": self.rule,
+            "jurisdiction": self.jurisdiction,
+            "window_start": isoformat_utc(self.window_start) if self.window_start else None,
+            "window_end": isoformat_utc(self.window_end) if self.window_end else None,
+            "message": self.message,
+            "confidence": self.confidence,
+            "severity": self.severity,
+            "source": self.source,
+            "contacts_affected": self.contacts_affected,
+            "contact_zone": self.contact_zone,
+            "local_start": iso(self.local_start),
+            "local_end": iso(self.local_end),
+            "campaign_local_start": iso(self.campaign_local_start),
+            "campaign_local_end": iso(self.campaign_local_end),
+            "windows_affected": self.windows_affected,
+        }
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    ok: bool
+    findings: list[ComplianceFinding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ComplianceFinding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ComplianceFinding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class ContactGroup:
+    """Contacts checked together: one jurisdiction, their candidate zones, how many (None when unknown)."""
+
+    jurisdiction: Jurisdiction
+    zones: tuple[str, ...]
+    count: int | None = None
+
+
+def contact_groups(
+    *,
+    campaign_zone: str,
+    contact_zones: Sequence[str] | None = None,
+    jurisdictions: Sequence[str | Jurisdiction] | None = None,
+    breakdown: Sequence[dict[str, Any]] | None = None,
+) -> list[ContactGroup]:
+    """Who is called, as (jurisdiction, candidate zones, count) groups; ValueError for a bad jurisdiction."""
+    given_zones = tuple(contact_zones or ())
+
+    def zones_for(jurisdiction: Jurisdiction, own: Sequence[str] = ()) -> tuple[str, ...]:
+        return tuple(own) or given_zones or jurisdiction_zones(jurisdiction) or (campaign_zone,)
+
+    if breakdown:
+        groups = []
+        for row in breakdown:
+            jurisdiction = jurisdiction_for_state(row.get("state")) or Jurisdiction("US")
+            count = row.get("count")
+            groups.append(
+                ContactGroup(
+                    jurisdiction,
+                    zones_for(jurisdiction, row.get("timezones") or ()),
+                    count if isinstance(count, int) and not isinstance(count, bool) else None,
+                )
+            )
+        return groups
+    parsed = [
+        code if isinstance(code, Jurisdiction) else parse_jurisdiction(code)
+        for code in (jurisdictions or ["US"])
+    ]
+    return [ContactGroup(jurisdiction, zones_for(jurisdiction)) for jurisdiction in dict.fromkeys(parsed)]
+
+
+@lru_cache(maxsize=65536)
+def _instant(zone_name: str, day: date, clock: time) -> datetime:
+    return localize(datetime.combine(day, clock), get_zone(zone_name))
+
+
+def _day_bounds(zone_name: str, day: date) -> tuple[datetime, datetime]:
+    return _instant(zone_name, day, time()), _instant(zone_name, day + timedelta(days=1), time())
+
+
+def _violation(rule: Rule, zone_name: str, zone: ZoneInfo, window: Window) -> str | None:
+    """Why `window` breaks `rule` for a contact in `zone`, or None when every instant of it is allowed."""
+    day = window.start.astimezone(zone).date()
+    last = (window.end - _TICK).astimezone(zone).date()
+    while day <= last:
+        if rule.applies_on(day):
+            hours = rule.hours_on(day)
+            day_start, next_day = _day_bounds(zone_name, day)
+            part_start, part_end = max(window.start, day_start), min(window.end, next_day)
+            if hours is None:
+                return rule.explain_day(day)
+            opens, closes = _instant(zone_name, day, hours[0]), _instant(zone_name, day, hours[1])
+            if part_start < opens or part_end > closes:
+                return rule.explain_day(day)
+        day += timedelta(days=1)
+    return None
+
+
+def _campaign_fcc_rule(rules: RuleSet, dnc_rules: Iterable[object] | None) -> Rule | None:
+    """A rule for the campaign's own FCC_MIN_TIME / FCC_MAX_TIME when they are tighter than federal."""
+    lower, upper = fcc_bounds(dnc_rules)
+    try:
+        federal = rules.rule("us-federal")
+    except KeyError:
+        return None
+    federal_open, federal_close = federal.hours[0] or (time(8), time(21))
+    opens, closes = max(lower or federal_open, federal_open), min(upper or federal_close, federal_close)
+    if (opens, closes) == (federal_open, federal_close) or opens >= closes:
+        return None
+    return Rule(
+        id=CAMPAIGN_FCC_RULE,
+        jurisdiction="US",
+        title=f"the campaign's FCC_MIN_TIME/FCC_MAX_TIME ({opens:%H:%M}–{closes:%H:%M})",
+        source="campaign dncRules FCC_MIN_TIME / FCC_MAX_TIME",
+        confidence="high",
+        effective_from=None,
+        effective_to=None,
+        hours=((opens, closes), (opens, closes), (opens, closes)),
+    )
+
+
+class _Tally:
+    """The first offending window of one rule, the windows it breaks, and the contacts it touches."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.first: tuple[Window, str, str] | None = None  # window, zone, reason
+        self.windows: set[int] = set()
+        self.contacts: int | None = None
+
+    def add(self, index: int, window: Window, zone: str, reason: str) -> None:
+        self.windows.add(index)
+        if self.first is None or window.start < self.first[0].start:
+            self.first = (window, zone, reason)
+
+
+def check_compliance(
+    windows: Sequence[Window],
+    *,
+    campaign_zone: str,
+    contact_zones: Sequence[str] | None = None,
+    jurisdictions: Sequence[str | Jurisdiction] | None = None,
+    breakdown: Sequence[dict[str, Any]] | None = None,
+    dnc_rules: Iterable[object] | None = None,
+    rules: RuleSet | None = None,
+) -> ComplianceReport:
+    """Check windows against the calling-hours rules; warnings (low confidence) leave `ok` True."""
+    rules = rules or load_rules()
+    campaign_zone_name = canonical_zone(campaign_zone)
+    campaign_tz = get_zone(campaign_zone_name)
+    groups = contact_groups(
+        campaign_zone=campaign_zone_name,
+        contact_zones=contact_zones,
+        jurisdictions=jurisdictions,
+        breakdown=breakdown,
+    )
+    fcc_rule = _campaign_fcc_rule(rules, dnc_rules)
+    tallies: dict[str, _Tally] = {}
+    cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    unknown: dict[str, dict[str, Any]] = {}
+    ordered = sorted(enumerate(windows), key=lambda item: item[1].start)
+
+    for group in groups:
+        zone_names = []
+        for zone in group.zones:
+            try:
+                zone_names.append(canonical_zone(zone))
+            except UnknownZone as exc:
+                entry = unknown.setdefault(
+                    group.jurisdiction.code, {"zones": [], "count": None, "message": ""}
+                )
+                entry["zones"].append(zone)
+                entry["message"] = exc.message
+                if group.count is not None:
+                    entry["count"] = (entry["count"] or 0) + group.count
+        group_rules = rules.rules_for(group.jurisdiction)
+        if fcc_rule is not None and group.jurisdiction.country == "US":
+            group_rules.append(fcc_rule)
+        for rule in group_rules:
+            broken = False
+            for zone_name in dict.fromkeys(zone_names):
+                key = (rule.id, zone_name)
+                if key not in cache:
+                    zone = get_zone(zone_name)
+                    cache[key] = [
+                        (index, reason)
+                        for index, window in ordered
+                        if (reason := _violation(rule, zone_name, zone, window)) is not None
+                    ]
+                if cache[key]:
+                    broken = True
+                    tally = tallies.setdefault(rule.id, _Tally(rule))
+                    for index, reason in cache[key]:
+                        tally.add(index, windows[index], zone_name, reason)
+            if broken and group.count is not None:
+                tally = tallies[rule.id]
+                tally.contacts = (tally.contacts or 0) + group.count
+
+    findings = [_finding(tally, campaign_tz, len(windows)) for tally in tallies.values()]
+    for code, entry in unknown.items():
+        first = min(windows, key=lambda window: window.start) if windows else None
+        findings.append(
+            ComplianceFinding(
+                rule=UNKNOWN_ZONE_RULE,
+                jurisdiction=code,
+                window_start=first.start if first else None,
+                window_end=first.end if first else None,
+                message=f"contacts in {code} have an unusable time zone ({', '.join(entry['zones'])}): "
+                f"{entry['message']}; no window can be shown to be legal for them",
+                confidence="high",
+                severity="error",
+                source="contact time zones (phonenumbers / contact-list breakdown)",
+                contacts_affected=entry["count"],
+                contact_zone=entry["zones"][0],
+                windows_affected=len(windows),
+            )
+        )
+    order = {"error": 0, "warning": 1}
+    findings.sort(
+        key=lambda f: (
+            order[f.severity],
+            f.window_start.timestamp() if f.window_start else float("inf"),
+            f.rule,
+        )
+    )
+    return ComplianceReport(ok=not any(f.severity == "error" for f in findings), findings=findings)
+
+
+def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int) -> ComplianceFinding:
+    assert tally.first is not None
+    window, zone_name, reason = tally.first
+    rule = tally.rule
+    zone = get_zone(zone_name)
+    local_start, local_end = window.start.astimezone(zone), window.end.astimezone(zone)
+    ends = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %H:%M %Z}"
+    message = (
+        f"{rule.jurisdiction} ({rule.title}): the window {local_start:%a %Y-%m-%d %H:%M}–{ends} "
+        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected"
+    )
+    return ComplianceFinding(
+        rule=rule.id,
+        jurisdiction=rule.jurisdiction,
+        window_start=window.start,
+        window_end=window.end,
+        message=message,
+        confidence=rule.confidence,
+        severity=rule.severity,
+        source=rule.source,
+        contacts_affected=tally.contacts,
+        contact_zone=zone_name,
+        local_start=local_start,
+        local_end=local_end,
+        campaign_local_start=window.start.astimezone(campaign_tz),
+        campaign_local_end=window.end.astimezone(campaign_tz),
+        windows_affected=len(tally.windows),
+    )

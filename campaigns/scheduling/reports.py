@@ -1,0 +1,301 @@
+"""What the two command-line contracts print, built from raw arguments (pure; the management commands only
+parse arguments, print and set the exit code).
+
+schedule_check → {"valid", "errors", "windows", "dst", "compliance": {"ok", "findings"}}
+conflicts      → {"conflicts": [...]}
+                 or, for bad input, {"error": {campaign|pool, field, message}, "errors": [...]}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from .compliance import check_compliance
+from .conflicts import CampaignLoad, find_conflicts
+from .cron import cron_errors
+from .dst import dst_findings
+from .rules import parse_jurisdiction
+from .spec import MAX_DURATION_MINUTES, FieldError, ScheduleSpec, validate_spec
+from .windows import expand_windows
+from .zones import get_zone, localize, zone_error
+
+__all__ = ["MAX_DAYS", "conflicts_report", "parse_day", "parse_days", "schedule_check_report"]
+
+MAX_DAYS = 366
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(value: object) -> tuple[date | None, str | None]:
+    if value is None or value == "":
+        return None, "is required (YYYY-MM-DD)"
+    if not isinstance(value, str) or not _DAY.match(value):
+        return None, f"{value!r} is not a date (YYYY-MM-DD)"
+    try:
+        return date.fromisoformat(value), None
+    except ValueError:
+        return None, f"{value!r} is not a date (YYYY-MM-DD)"
+
+
+def parse_days(value: object) -> tuple[int | None, str | None]:
+    if value is None or value == "":
+        return None, "is required (a number of days)"
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        return None, f"{value!r} is not a whole number of days"
+    if not 1 <= days <= MAX_DAYS:
+        return None, f"{days} is outside 1-{MAX_DAYS} days"
+    return days, None
+
+
+def _duration(value: object) -> tuple[int | None, str | None]:
+    if value is None or value == "":
+        return None, "is required (minutes)"
+    if isinstance(value, bool):
+        return None, "must be a whole number of minutes"
+    try:
+        minutes = value if isinstance(value, int) else int(str(value).strip())
+    except ValueError:
+        return None, f"{value!r} is not a whole number of minutes"
+    if not 1 <= minutes <= MAX_DURATION_MINUTES:
+        return None, f"{minutes} is outside 1-{MAX_DURATION_MINUTES} minutes"
+    return minutes, None
+
+
+def _invalid(errors: list[FieldError]) -> dict[str, Any]:
+    return {
+        "valid": False,
+        "errors": [error.to_dict() for error in errors],
+        "windows": [],
+        "dst": [],
+        "compliance": {"ok": False, "findings": []},
+    }
+
+
+def schedule_check_report(
+    *,
+    cron: str | None,
+    tz: str | None,
+    duration: object,
+    start_day: str | None,
+    days: object,
+    contact_zones: Sequence[str] = (),
+    jurisdictions: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The schedule_check JSON object. `valid` is False when any input is unusable (the command exits 2)."""
+    errors: list[FieldError] = []
+    if cron is None:
+        errors.append(FieldError("cron_expression", "is required (--cron)"))
+    else:
+        errors += [FieldError("cron_expression", message) for message in cron_errors(cron)]
+    if tz is None:
+        errors.append(FieldError("timezone", "is required (--tz)"))
+    elif message := zone_error(tz):
+        errors.append(FieldError("timezone", message))
+    minutes, message = _duration(duration)
+    if message:
+        errors.append(FieldError("duration_minutes", message))
+    first_day, message = parse_day(start_day)
+    if message:
+        errors.append(FieldError("from", message))
+    day_count, message = parse_days(days)
+    if message:
+        errors.append(FieldError("days", message))
+    for zone in contact_zones:
+        if message := zone_error(zone):
+            errors.append(FieldError("contact_tz", message))
+    for code in jurisdictions:
+        try:
+            parse_jurisdiction(code)
+        except ValueError as exc:
+            errors.append(FieldError("jurisdiction", str(exc)))
+    if errors:
+        return _invalid(errors)
+
+    assert cron is not None and tz is not None and minutes is not None
+    assert first_day is not None and day_count is not None
+    zone = get_zone(tz)
+    # The horizon is local midnight to local midnight in the campaign's zone, as UTC instants.
+    horizon_start = localize(datetime.combine(first_day, datetime.min.time()), zone)
+    horizon_end = localize(datetime.combine(first_day + timedelta(days=day_count), datetime.min.time()), zone)
+    spec = ScheduleSpec(cron, tz, minutes)
+    errors = validate_spec(spec, horizon_start, horizon_end)
+    if errors:
+        return _invalid(errors)
+
+    windows = expand_windows(spec, horizon_start, horizon_end)
+    report = check_compliance(
+        windows,
+        campaign_zone=tz,
+        contact_zones=list(contact_zones) or None,
+        jurisdictions=list(jurisdictions) or None,
+    )
+    return {
+        "valid": True,
+        "errors": [],
+        "windows": [window.to_dict() for window in windows],
+        "dst": [finding.to_dict() for finding in dst_findings(spec, windows)],
+        "compliance": {
+            "ok": report.ok,
+            "findings": [
+                {
+                    key: value
+                    for key, value in finding.to_dict().items()
+                    if key in ("rule", "jurisdiction", "window_start", "message", "confidence")
+                }
+                for finding in report.findings
+            ],
+        },
+    }
+
+
+class InputError(ValueError):
+    """Bad conflicts input; `errors` are dicts naming the campaign (or pool) and the field."""
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        super().__init__("; ".join(_describe(error) for error in errors))
+        self.errors = errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.errors[0], "errors": self.errors}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    who = (
+        f"campaign {error['campaign']}"
+        if "campaign" in error
+        else f"pool {error['pool']}"
+        if "pool" in error
+        else ""
+    )
+    return " ".join(part for part in (who, f"{error['field']}:", error["message"]) if part)
+
+
+def _name(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _moment(value: object) -> tuple[datetime | None, str | None]:
+    if value is None:
+        return None, None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None, f"{value!r} is not an ISO 8601 date and time"
+    if moment.tzinfo is None:
+        return None, f"{value!r} needs a UTC offset"
+    return moment, None
+
+
+def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLoad]]:
+    """Pools and campaigns of the conflicts input file; raises InputError naming every bad campaign field."""
+    if not isinstance(data, dict):
+        raise InputError([{"field": "input", "message": "must be a JSON object with pools and campaigns"}])
+    errors: list[dict[str, Any]] = []
+    pools: dict[str, int] = {}
+    raw_pools, raw_campaigns = data.get("pools"), data.get("campaigns")
+    if not isinstance(raw_pools, list):
+        errors.append({"field": "pools", "message": "must be a list of {id, capacity}"})
+        raw_pools = []
+    if not isinstance(raw_campaigns, list):
+        errors.append({"field": "campaigns", "message": "must be a list of campaigns"})
+        raw_campaigns = []
+    for position, pool in enumerate(raw_pools):
+        entry = pool if isinstance(pool, dict) else {}
+        pool_id = _name(entry.get("id")) or f"pools[{position}]"
+        if _name(entry.get("id")) is None:
+            errors.append({"pool": pool_id, "field": "id", "message": "is required"})
+        elif pool_id in pools:
+            errors.append({"pool": pool_id, "field": "id", "message": "appears twice"})
+        capacity = _count(entry.get("capacity"))
+        if capacity is None:
+            errors.append({"pool": pool_id, "field": "capacity", "message": "must be a whole number ≥ 0"})
+        else:
+            pools[pool_id] = capacity
+    campaigns: list[CampaignLoad] = []
+    seen: set[str] = set()
+    for position, campaign in enumerate(raw_campaigns):
+        entry = campaign if isinstance(campaign, dict) else {}
+        campaign_id = _name(entry.get("id")) or f"campaigns[{position}]"
+        problems: list[tuple[str, str]] = []
+        if _name(entry.get("id")) is None:
+            problems.append(("id", "is required"))
+        elif campaign_id in seen:
+            problems.append(("id", "appears twice"))
+        seen.add(campaign_id)
+        cron = entry.get("cron")
+        problems += [("cron", message) for message in cron_errors(cron)]
+        zone = entry.get("timezone")
+        if message := zone_error(zone):
+            problems.append(("timezone", message))
+        minutes, message = _duration(entry.get("duration"))
+        if message:
+            problems.append(("duration", message))
+        pool = _name(entry.get("pool"))
+        if pool is None:
+            problems.append(("pool", "is required"))
+        elif pool not in pools:
+            problems.append(("pool", f"{pool!r} is not one of the pools"))
+        agents = _count(entry.get("agents"))
+        if agents is None:
+            problems.append(("agents", "must be a whole number ≥ 0"))
+        contact_list = entry.get("contact_list")
+        if contact_list is not None and _name(contact_list) is None:
+            problems.append(("contact_list", "must be an id or null"))
+        effective_start, message = _moment(entry.get("effective_start"))
+        if message:
+            problems.append(("effective_start", message))
+        effective_end, message = _moment(entry.get("effective_end"))
+        if message:
+            problems.append(("effective_end", message))
+        if problems:
+            errors += [{"campaign": campaign_id, "field": name, "message": text} for name, text in problems]
+            continue
+        campaigns.append(
+            CampaignLoad(
+                id=campaign_id,
+                cron_expression=cron,
+                timezone=zone,
+                duration_minutes=minutes,
+                pool=pool,
+                agents=agents,
+                contact_list=_name(contact_list),
+                effective_start=effective_start,
+                effective_end=effective_end,
+            )
+        )
+    if errors:
+        raise InputError(errors)
+    return pools, campaigns
+
+
+def conflicts_report(data: object, start_day: str | None, days: object) -> dict[str, Any]:
+    """The conflicts JSON object; raises InputError for bad input (the command exits 2)."""
+    errors = []
+    first_day, message = parse_day(start_day)
+    if message:
+        errors.append({"field": "from", "message": message})
+    day_count, message = parse_days(days)
+    if message:
+        errors.append({"field": "days", "message": message})
+    try:
+        pools, campaigns = parse_conflicts_input(data)
+    except InputError as exc:
+        errors += exc.errors
+    if errors:
+        raise InputError(errors)
+    assert first_day is not None and day_count is not None
+    start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    conflicts = find_conflicts(pools, campaigns, start, start + timedelta(days=day_count))
+    return {"conflicts": [conflict.to_dict() for conflict in conflicts]}

@@ -1,0 +1,152 @@
+"""A campaign's schedule as the planner writes it, and its validation into per-field errors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .cron import cron_errors, iter_fires
+from .zones import get_zone, zone_error
+
+__all__ = [
+    "MAX_DURATION_MINUTES",
+    "FieldError",
+    "InvalidSchedule",
+    "ScheduleSpec",
+    "validate_retry_policy",
+    "validate_spec",
+]
+
+MAX_DURATION_MINUTES = 1440
+MIN_RETRY_INTERVAL_MS = 60_000
+MAX_RETRY_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """Windows open at each cron fire in `timezone` and last `duration_minutes` of local wall clock."""
+
+    cron_expression: str
+    timezone: str
+    duration_minutes: int
+    effective_start: datetime | None = None  # aware; windows must start at or after it
+    effective_end: datetime | None = None  # aware; windows must start before it
+
+
+class InvalidSchedule(ValueError):
+    """Raised by the engine when asked to expand a schedule that does not validate."""
+
+    def __init__(self, errors: list[FieldError], campaign: str | None = None):
+        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        super().__init__(f"campaign {campaign}: {detail}" if campaign else detail)
+        self.errors = errors
+        self.campaign = campaign
+
+
+def _is_aware(value: datetime) -> bool:
+    return value.tzinfo is not None and value.utcoffset() is not None
+
+
+def _duration_error(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number of minutes"
+    if not 1 <= value <= MAX_DURATION_MINUTES:
+        return f"{value} is outside 1-{MAX_DURATION_MINUTES} minutes"
+    return None
+
+
+def period_errors(spec: ScheduleSpec) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for name in ("effective_start", "effective_end"):
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        if not isinstance(value, datetime):
+            errors.append(FieldError(name, "must be a date and time"))
+        elif not _is_aware(value):
+            errors.append(FieldError(name, "must carry a UTC offset or time zone"))
+    if errors:
+        return errors
+    if spec.effective_start and spec.effective_end and spec.effective_start >= spec.effective_end:
+        errors.append(FieldError("effective_end", "must be after the effective start"))
+    return errors
+
+
+def structural_errors(spec: ScheduleSpec) -> list[FieldError]:
+    """Errors that make a schedule impossible to expand (fields only, no search for fire times)."""
+    errors = [FieldError("cron_expression", message) for message in cron_errors(spec.cron_expression)]
+    zone_message = zone_error(spec.timezone)
+    if zone_message:
+        errors.append(FieldError("timezone", zone_message))
+    duration_message = _duration_error(spec.duration_minutes)
+    if duration_message:
+        errors.append(FieldError("duration_minutes", duration_message))
+    errors.extend(period_errors(spec))
+    return errors
+
+
+def _fmt(value: datetime, zone_name: str) -> str:
+    return value.astimezone(get_zone(zone_name)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def first_fire_at_or_after(cron: str, zone_name: str, instant: datetime) -> datetime | None:
+    zone = get_zone(zone_name)
+    after = datetime.fromtimestamp(math.ceil(instant.timestamp()) - 1, zone)
+    for fire in iter_fires(cron, after):
+        if fire >= instant:
+            return fire
+    return None
+
+
+def validate_spec(
+    spec: ScheduleSpec, horizon_start: datetime | None = None, horizon_end: datetime | None = None
+) -> list[FieldError]:
+    """Every problem of a schedule, per field; an empty list means the schedule is valid.
+
+    The period searched for at least one fire is the effective period; an open end is bounded by the
+    horizon (when the horizon reaches past the start), and an open start by the horizon start or now.
+    """
+    errors = structural_errors(spec)
+    if errors:
+        return errors
+    start = spec.effective_start or horizon_start or datetime.now(UTC)
+    end = spec.effective_end
+    if end is None and horizon_end is not None and horizon_end > start:
+        end = horizon_end
+    first = first_fire_at_or_after(spec.cron_expression, spec.timezone, start)
+    if first is None or (end is not None and first >= end):
+        zone = spec.timezone
+        where = f"between {_fmt(start, zone)} and {_fmt(end, zone)}" if end else f"after {_fmt(start, zone)}"
+        message = f"never fires {where} in {zone}"
+        if first is not None:
+            message += f"; its next fire is {_fmt(first, zone)}"
+        errors.append(FieldError("cron_expression", message))
+    return errors
+
+
+def validate_retry_policy(max_attempts: object, retry_interval_ms: object) -> list[FieldError]:
+    """The CXone limits of a retry policy: 1-10 attempts, at least 60 000 ms between them."""
+    errors: list[FieldError] = []
+    if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
+        errors.append(FieldError("retry_max_attempts", "must be a whole number"))
+    elif not 1 <= max_attempts <= MAX_RETRY_ATTEMPTS:
+        errors.append(FieldError("retry_max_attempts", f"{max_attempts} is outside 1-{MAX_RETRY_ATTEMPTS}"))
+    if isinstance(retry_interval_ms, bool) or not isinstance(retry_interval_ms, int):
+        errors.append(FieldError("retry_interval_ms", "must be a whole number of milliseconds"))
+    elif retry_interval_ms < MIN_RETRY_INTERVAL_MS:
+        errors.append(
+            FieldError(
+                "retry_interval_ms", f"{retry_interval_ms} is below the minimum of {MIN_RETRY_INTERVAL_MS}"
+            )
+        )
+    return errors

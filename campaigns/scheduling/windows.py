@@ -1,0 +1,132 @@
+"""Calling windows: each cron fire in the campaign's zone opens a window that closes `duration` minutes later
+in local wall-clock time (09:00 + 8 h closes at 17:00 local, on DST days too; a window may cross midnight).
+
+Expansion is the cost that dominates every other computation, so it is cached per
+(cron, zone, duration, horizon) and shared by all campaigns with the same schedule.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from .fires import fire_instants, transitions
+from .spec import InvalidSchedule, ScheduleSpec, structural_errors
+from .zones import canonical_zone, get_zone, localize
+
+__all__ = ["Window", "expand_windows", "isoformat_utc", "window_instants", "windows_in_period"]
+
+
+def isoformat_utc(value: datetime) -> str:
+    """ISO 8601 in UTC with a Z suffix ("2026-03-09T14:00:00Z")."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One calling window: start/end are UTC instants; local_start/local_end the same instants in the zone."""
+
+    start: datetime
+    end: datetime
+    local_start: datetime
+    local_end: datetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "start": isoformat_utc(self.start),
+            "end": isoformat_utc(self.end),
+            "local_start": self.local_start.isoformat(),
+            "local_end": self.local_end.isoformat(),
+        }
+
+
+def _window_end(fire: datetime, fire_ts: float, duration_minutes: int) -> float:
+    zone = fire.tzinfo
+    # The window closes `duration` later on the local wall clock, so add to the naive local value and only
+    # then convert back to a UTC instant (a UTC timedelta would end 16:00 or 18:00 local on DST days).
+    wall_end = fire.replace(tzinfo=None) + timedelta(minutes=duration_minutes)
+    end_ts = localize(wall_end, zone).timestamp()
+    if end_ts <= fire_ts:
+        # The start was the second occurrence of a repeated hour; the end is then the second occurrence too.
+        end_ts = wall_end.replace(tzinfo=zone, fold=1).timestamp()
+    return end_ts
+
+
+@lru_cache(maxsize=8192)
+def window_instants(
+    cron: str, zone_name: str, duration_minutes: int, start_ts: int, end_ts: int
+) -> tuple[tuple[int, int], ...]:
+    """(start, end) UTC epoch seconds of every window whose start lies in [start_ts, end_ts), sorted.
+
+    Arguments must already be valid (zone canonical); callers validate first. Fire times are shared by every
+    duration; away from a DST transition a window simply lasts `duration` minutes of real time.
+    """
+    zone = get_zone(zone_name)
+    marks = transitions(zone_name, start_ts, end_ts)
+    span = duration_minutes * 60
+    result: list[tuple[int, int]] = []
+    fires = fire_instants(cron, zone_name, start_ts, end_ts)
+    if not marks:
+        return tuple([(fire_ts, fire_ts + span) for fire_ts in fires])
+    count = len(marks)
+    for fire_ts in fires:
+        index = bisect_left(marks, fire_ts)
+        if index < count and marks[index] <= fire_ts + span + 7200:  # a transition may move the end
+            result.append(
+                (fire_ts, int(_window_end(datetime.fromtimestamp(fire_ts, zone), fire_ts, duration_minutes)))
+            )
+        else:
+            result.append((fire_ts, fire_ts + span))
+    return tuple(result)
+
+
+def windows_in_period(
+    instants: tuple[tuple[int, int], ...], effective_start: datetime | None, effective_end: datetime | None
+) -> tuple[tuple[int, int], ...]:
+    """The windows of `instants` whose start lies inside the effective period [start, end)."""
+    low, high = 0, len(instants)
+    if effective_start is not None:
+        low = bisect_left(instants, (math.ceil(effective_start.timestamp()), -1))
+    if effective_end is not None:
+        high = bisect_left(instants, (math.ceil(effective_end.timestamp()), -1))
+    if low == 0 and high == len(instants):
+        return instants
+    return instants[low : max(low, high)]
+
+
+def expand_windows(spec: ScheduleSpec, start_utc: datetime, end_utc: datetime) -> list[Window]:
+    """The windows whose start falls in [start_utc, end_utc) and inside the spec's effective period."""
+    errors = structural_errors(spec)
+    if errors:
+        raise InvalidSchedule(errors)
+    zone_name = canonical_zone(spec.timezone)
+    zone = get_zone(zone_name)
+    instants = window_instants(
+        spec.cron_expression,
+        zone_name,
+        spec.duration_minutes,
+        math.ceil(start_utc.timestamp()),
+        math.ceil(end_utc.timestamp()),
+    )
+    windows = []
+    for start_ts, end_ts in windows_in_period(instants, spec.effective_start, spec.effective_end):
+        start = datetime.fromtimestamp(start_ts, UTC)
+        end = datetime.fromtimestamp(end_ts, UTC)
+        windows.append(Window(start, end, start.astimezone(zone), end.astimezone(zone)))
+    return windows
+
+
+def clear_expansion_caches() -> None:
+    """Forget every cached expansion (benchmarks measure a cold engine with this)."""
+    from .cron import _cron_errors
+    from .fires import fire_instants, local_days, transitions
+
+    for cached in (window_instants, fire_instants, transitions, local_days, _cron_errors):
+        cached.cache_clear()

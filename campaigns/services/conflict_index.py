@@ -1,0 +1,90 @@
+"""The conflict index of the current schedules, built once and reused by every keystroke of every editor.
+
+Building it expands every campaign's windows (the expensive part); a what-if against it re-sweeps only the
+draft's pool and contact list. It is rebuilt when the mirror changes (a cheap aggregate query tells) or when
+the hour turns (the horizon moves with the clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from django.db.models import Count, Max
+
+from campaigns import scheduling
+from campaigns.models import Campaign, CapacityPool
+
+HORIZON = dt.timedelta(days=14)
+
+_lock = threading.Lock()
+_cached: tuple[tuple, scheduling.ConflictIndex] | None = None
+
+
+def loads() -> tuple[dict[str, int], list[scheduling.CampaignLoad]]:
+    """Pools and the campaigns dialing from them, as the engine sees them."""
+    pools = dict(CapacityPool.objects.values_list("cxone_skill_id", "agents"))
+    campaigns = []
+    rows = (
+        Campaign.objects.filter(
+            missing_since__isnull=True, pool__isnull=False, duration_minutes__isnull=False
+        )
+        .exclude(cron_expression="")
+        .exclude(timezone="")
+        .values_list(
+            "cxone_id",
+            "cron_expression",
+            "timezone",
+            "duration_minutes",
+            "pool__cxone_skill_id",
+            "agents_required",
+            "contact_list_id",
+            "effective_start",
+            "effective_end",
+        )
+    )
+    for cxone_id, cron, zone, duration, pool, agents, contact_list, start, end in rows:
+        campaigns.append(
+            scheduling.CampaignLoad(
+                id=cxone_id,
+                cron_expression=cron,
+                timezone=zone,
+                duration_minutes=duration,
+                pool=pool,
+                agents=agents,
+                contact_list=contact_list or None,
+                effective_start=start,
+                effective_end=end,
+            )
+        )
+    return pools, campaigns
+
+
+def fingerprint() -> tuple:
+    campaigns = Campaign.objects.aggregate(
+        n=Count("id"), synced=Max("synced_at"), changed=Max("remote_version")
+    )
+    pools = CapacityPool.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    return tuple(campaigns.values()) + tuple(pools.values())
+
+
+def build(now: dt.datetime) -> scheduling.ConflictIndex:
+    start = now.replace(minute=0, second=0, microsecond=0)
+    pools, campaigns = loads()
+    return scheduling.ConflictIndex(pools, campaigns, start, start + HORIZON)
+
+
+def current(now: dt.datetime) -> scheduling.ConflictIndex:
+    global _cached
+    key = (now.replace(minute=0, second=0, microsecond=0), fingerprint())
+    with _lock:
+        if _cached is None or _cached[0] != key:
+            _cached = (key, build(now))
+        return _cached[1]
+
+
+def forget() -> None:
+    """Drop the cached index (tests, and after a sync in the same process)."""
+    global _cached
+    with _lock:
+        _cached = None

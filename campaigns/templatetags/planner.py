@@ -1,0 +1,106 @@
+"""Small display helpers: state badges with text (never colour alone), durations, query strings."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+BADGE_KIND = {
+    "ACTIVE": "ok",
+    "active": "ok",
+    "approved": "ok",
+    "DRAFT": "info",
+    "draft": "info",
+    "submitted": "info",
+    "activating": "info",
+    "PAUSED": "muted",
+    "rejected": "muted",
+    "withdrawn": "muted",
+    "ERROR": "bad",
+    "FAILED": "bad",
+    "failed": "bad",
+    "stale": "warn",
+}
+
+
+@register.simple_tag
+def state_badge(state: str, label: str | None = None):
+    kind = BADGE_KIND.get(state, "muted")
+    return format_html('<span class="badge badge-{}">{}</span>', kind, label or str(state).capitalize())
+
+
+@register.filter
+def minutes(value):
+    """480 → "8 h", 90 → "1 h 30 min"."""
+    if value in (None, ""):
+        return "—"
+    hours, mins = divmod(int(value), 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    return f"{hours} h" if hours else f"{mins} min"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (keeps filters across pages)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def wall(value, fmt: str = "%a %d %b %H:%M %Z"):
+    """An aware datetime in its own zone, always with the zone named ("Tue 01 Dec 09:00 CST")."""
+    if not value:
+        return "—"
+    return value.strftime(fmt)
+
+
+@register.filter
+def utc(value):
+    """The same instant in UTC ("2026-12-01 15:00 UTC")."""
+    if not value:
+        return "—"
+    import datetime as dt
+
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.filter
+def in_zone(value, zone_name: str):
+    """An instant shown in a named zone (the campaign's), falling back to UTC for an unknown name."""
+    if not value:
+        return value
+    from zoneinfo import ZoneInfo
+
+    try:
+        return value.astimezone(ZoneInfo(zone_name))
+    except Exception:  # an unknown zone name from CXone must not break the page
+        import datetime as dt
+
+        return value.astimezone(dt.UTC)
+
+
+SEVERITY_ICON = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+
+
+@register.filter
+def severity_icon(severity: str) -> str:
+    return SEVERITY_ICON.get(severity, "•")
+
+
+@register.filter
+def ms_minutes(value):
+    """60000 → "1 min" (retry intervals are stored in milliseconds, as CXone carries them)."""
+    try:
+        return minutes(int(value) // 60_000)
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def field_label(name: str, form) -> str:
+    """A form field's label from its name, for error lists outside the form."""
+    field = getattr(form, "fields", {}).get(name)
+    return field.label if field else name.replace("_", " ").capitalize()

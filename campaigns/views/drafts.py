@@ -1,0 +1,201 @@
+"""Planner pages: my drafts, the draft editor with live validation, and the draft's actions.
+
+Views are thin: they parse the request, call a service, and show the result or the service's error. Nothing a
+planner typed is lost on an error: every refusal re-renders the form with their values.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns import roles
+from campaigns.forms import DraftForm
+from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
+from campaigns.services import draft_checks, workflow
+from campaigns.views.common import draft_with_campaign, lock_version_from
+
+EDITOR = "campaigns/draft_editor.html"
+
+
+@permission_required(roles.EDIT_DRAFTS, raise_exception=True)
+def my_drafts(request):
+    drafts = list(
+        ScheduleDraft.objects.filter(author=request.user)
+        .select_related("campaign", "approver")
+        .order_by("-updated_at")[:100]
+    )
+    context = {
+        "nav": "drafts",
+        "open_drafts": [d for d in drafts if d.status in OPEN_DRAFT_STATUSES],
+        "closed_drafts": [d for d in drafts if d.status not in OPEN_DRAFT_STATUSES],
+    }
+    return render(request, "campaigns/my_drafts.html", context)
+
+
+@require_POST
+@permission_required(roles.EDIT_DRAFTS, raise_exception=True)
+def new_draft(request, pk):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        draft = workflow.start_draft(campaign, request.user)
+    except workflow.OpenDraftExists as exc:
+        messages.info(request, exc.message)
+        return redirect("draft-editor", exc.draft_id)
+    except workflow.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("campaign-detail", campaign.pk)
+    messages.success(
+        request, "Draft started from the current schedule. Edit it, then submit it for approval."
+    )
+    return redirect("draft-editor", draft.pk)
+
+
+@permission_required("campaigns.view_scheduledraft", raise_exception=True)
+def draft_editor(request, pk):
+    draft = draft_with_campaign(pk)
+    editable = draft.status == DraftStatus.DRAFT and request.user.has_perm(roles.EDIT_DRAFTS)
+    conflict = None
+    if request.method == "POST":
+        if not editable:
+            messages.error(
+                request, f"This draft is {draft.get_status_display().lower()} and can no longer be edited."
+            )
+            return redirect("draft-editor", draft.pk)
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.save_draft(
+                    draft.pk,
+                    request.user,
+                    lock_version=lock_version_from(request.POST),
+                    fields=form.draft_fields(),
+                )
+            except workflow.EditConflict as exc:
+                conflict = exc
+            except workflow.WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Draft saved.")
+                return redirect("draft-editor", draft.pk)
+        status = 409 if conflict else 422
+    else:
+        form = DraftForm(initial=DraftForm.initial_from(draft))
+        status = 200
+    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    context = editor_context(request, draft, form, report, editable=editable, conflict=conflict)
+    return render(request, EDITOR, context, status=status)
+
+
+@require_POST
+@permission_required(roles.EDIT_DRAFTS, raise_exception=True)
+def validate_draft(request, pk):
+    """Live validation as the planner types: field errors (out of band, beside each field) and the report."""
+    draft = draft_with_campaign(pk)
+    form = DraftForm(request.POST)
+    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    context = editor_context(request, draft, form, report, editable=True, oob=True)
+    return render(request, EDITOR + "#live", context)
+
+
+@require_POST
+@permission_required("campaigns.submit_scheduledraft", raise_exception=True)
+def submit_draft(request, pk):
+    """Save what the form holds (a no-op when nothing changed), then submit exactly that version."""
+    draft = draft_with_campaign(pk)
+    form = DraftForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            saved = workflow.save_draft(
+                draft.pk,
+                request.user,
+                lock_version=lock_version_from(request.POST),
+                fields=form.draft_fields(),
+            )
+            report = draft_checks.evaluate_draft(saved)
+            workflow.submit(
+                draft.pk, request.user, lock_version=saved.lock_version, findings=report.as_json()
+            )
+        except workflow.EditConflict as exc:
+            conflict = exc
+        except workflow.WorkflowError as exc:
+            messages.error(request, exc.message)
+            if isinstance(exc, workflow.NotAllowed | workflow.InvalidTransition):
+                return redirect("draft-editor", draft.pk)
+        else:
+            messages.success(request, "Submitted for approval. A supervisor will review it.")
+            return redirect("draft-editor", draft.pk)
+    draft.refresh_from_db()
+    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    context = editor_context(request, draft, form, report, editable=True, conflict=conflict)
+    return render(request, EDITOR, context, status=409 if conflict else 422)
+
+
+@require_POST
+@permission_required(roles.EDIT_DRAFTS, raise_exception=True)
+def withdraw_draft(request, pk):
+    try:
+        workflow.withdraw(pk, request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Withdrawn: the draft is editable again.")
+    return redirect("draft-editor", pk)
+
+
+@require_POST
+@permission_required(roles.EDIT_DRAFTS, raise_exception=True)
+def rebase_draft(request, pk):
+    try:
+        result = workflow.rebase(pk, request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("draft-editor", pk)
+    draft = draft_with_campaign(pk)
+    form = DraftForm(initial=DraftForm.initial_from(draft))
+    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    messages.success(
+        request,
+        f"Rebased from version {result['from_version']} to {result['to_version']}. "
+        "Check what changed in CXone below, then save and submit again.",
+    )
+    context = editor_context(request, draft, form, report, editable=True, rebase=result)
+    return render(request, EDITOR, context)
+
+
+def editor_context(request, draft, form, report, *, editable, conflict=None, rebase=None, oob=False) -> dict:
+    return {
+        "oob": oob,
+        "conflict_rows": conflict_rows(form, conflict) if conflict else [],
+        "nav": "drafts",
+        "draft": draft,
+        "campaign": draft.campaign,
+        "form": form,
+        "report": report,
+        "editable": editable,
+        "lock_version": draft.lock_version,
+        "conflict": conflict,
+        "rebase": rebase,
+        "zone_names": draft_checks.ZONE_NAMES,
+        "can_submit": editable and request.user == draft.author,
+        "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
+        "behind_remote": draft.is_behind_remote
+        and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
+        "history": draft.campaign.audit_entries.filter(object_type="scheduledraft", object_id=str(draft.pk))
+        .select_related("actor")
+        .order_by("-created_at")[:20],
+    }
+
+
+def conflict_rows(form, conflict) -> list[tuple[str, object, object]]:
+    """(label, yours, saved) for each field where the two saves differ."""
+    rows = []
+    for name in sorted(set(conflict.mine) | set(conflict.theirs)):
+        mine, theirs = conflict.mine.get(name), conflict.theirs.get(name)
+        if mine != theirs:
+            field = form.fields.get(name)
+            rows.append((field.label if field else name.replace("_", " "), mine, theirs))
+    return rows

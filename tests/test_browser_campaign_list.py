@@ -1,0 +1,37 @@
+"""A planner logs in through the real form, sees the campaign list, and searches it as they type."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import launch_args, log_in, screenshot
+from tests.conftest import make_campaign
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return launch_args()
+
+
+def test_a_planner_logs_in_sees_the_campaigns_and_searches_them(live_server, page, planner, pool):
+    make_campaign("C-1001", pool=pool, name="Renewals East")
+    make_campaign("C-1002", pool=pool, name="Winbacks West")
+    make_campaign("C-1003", pool=pool, name="Renewals Central")
+
+    log_in(page, live_server.url, planner.username)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaigns").click()
+    expect(page.get_by_role("heading", name="Campaigns")).to_be_visible()
+    expect(page.get_by_role("link", name="Winbacks West")).to_be_visible()
+
+    url_before = page.url
+    page.get_by_label("Search campaigns").press_sequentially("renew", delay=30)
+    expect(page.get_by_role("link", name="Winbacks West")).to_have_count(0)
+    expect(page.get_by_role("link", name="Renewals East")).to_be_visible()
+    expect(page.get_by_role("link", name="Renewals Central")).to_be_visible()
+    expect(page.get_by_text("2 campaigns matching")).to_be_visible()
+    # Swapped in place, not a reload: the search box still holds what was typed and keeps focus.
+    expect(page.get_by_label("Search campaigns")).to_have_value("renew")
+    expect(page.get_by_label("Search campaigns")).to_be_focused()
+    assert "q=renew" in page.url and page.url != url_before
+    screenshot(page, "campaign-list-search")

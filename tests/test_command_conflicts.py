@@ -1,0 +1,190 @@
+"""`manage.py conflicts`: the JSON contract, and exit 2 with the campaign and field for bad input."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+
+def campaign(campaign_id, cron, *, zone="UTC", duration=480, pool="P1", agents=6, contact_list=None):
+    return {
+        "id": campaign_id,
+        "cron": cron,
+        "timezone": zone,
+        "duration": duration,
+        "pool": pool,
+        "agents": agents,
+        "contact_list": contact_list,
+    }
+
+
+def write(tmp_path, data):
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return str(path)
+
+
+def run(tmp_path, data, *extra):
+    out = StringIO()
+    call_command(
+        "conflicts",
+        "--input",
+        write(tmp_path, data),
+        "--from",
+        "2026-03-02",
+        "--days",
+        "1",
+        "--json",
+        *extra,
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def run_invalid(tmp_path, data, *args):
+    out = StringIO()
+    arguments = args or ("--from", "2026-03-02", "--days", "1")
+    with pytest.raises(CommandError) as caught:
+        call_command("conflicts", "--input", write(tmp_path, data), *arguments, "--json", stdout=out)
+    assert caught.value.returncode == 2
+    return json.loads(out.getvalue())
+
+
+INPUT = {
+    "pools": [{"id": "P1", "capacity": 10}, {"id": "P2", "capacity": 50}],
+    "campaigns": [
+        campaign("A", "0 9 * * *", contact_list="L1"),
+        campaign("B", "0 12 * * *", duration=120, contact_list="L1"),
+        campaign("C", "0 13 * * *", duration=120),
+        campaign("D", "0 23 * * *", pool="P2", contact_list="L1"),
+    ],
+}
+
+
+def test_it_prints_capacity_and_contact_list_conflicts_sorted_by_start(tmp_path):
+    report = run(tmp_path, INPUT)
+    assert report == {
+        "conflicts": [
+            {
+                "kind": "capacity",
+                "pool": "P1",
+                "start": "2026-03-02T12:00:00Z",
+                "end": "2026-03-02T13:00:00Z",
+                "campaigns": ["A", "B"],
+                "demand": 12,
+                "capacity": 10,
+            },
+            {
+                "kind": "contact_list",
+                "contact_list": "L1",
+                "start": "2026-03-02T12:00:00Z",
+                "end": "2026-03-02T14:00:00Z",
+                "campaigns": ["A", "B"],
+                "demand": None,
+                "capacity": None,
+            },
+            {
+                "kind": "capacity",
+                "pool": "P1",
+                "start": "2026-03-02T13:00:00Z",
+                "end": "2026-03-02T14:00:00Z",
+                "campaigns": ["A", "B", "C"],
+                "demand": 18,
+                "capacity": 10,
+            },
+            {
+                "kind": "capacity",
+                "pool": "P1",
+                "start": "2026-03-02T14:00:00Z",
+                "end": "2026-03-02T15:00:00Z",
+                "campaigns": ["A", "C"],
+                "demand": 12,
+                "capacity": 10,
+            },
+        ]
+    }
+
+
+def test_the_horizon_is_by_window_start_from_midnight_utc(tmp_path):
+    data = {"pools": [{"id": "P1", "capacity": 1}], "campaigns": [campaign("A", "0 23 * * *", agents=2)]}
+    [conflict] = run(tmp_path, data)["conflicts"]
+    assert (conflict["start"], conflict["end"]) == ("2026-03-02T23:00:00Z", "2026-03-03T07:00:00Z")
+
+
+def test_an_empty_campaign_list_has_no_conflicts(tmp_path):
+    assert run(tmp_path, {"pools": [], "campaigns": []}) == {"conflicts": []}
+
+
+def test_a_bad_cron_exits_two_naming_the_campaign_and_field(tmp_path):
+    data = {"pools": [{"id": "P1", "capacity": 10}], "campaigns": [campaign("A", "0 9 * *")]}
+    report = run_invalid(tmp_path, data)
+    assert report["error"] == {
+        "campaign": "A",
+        "field": "cron",
+        "message": "must have exactly 5 fields (minute hour day-of-month month day-of-week), got 4",
+    }
+
+
+def test_every_bad_field_is_listed(tmp_path):
+    data = {
+        "pools": [{"id": "P1", "capacity": 10}],
+        "campaigns": [
+            campaign("A", "0 9 * * *", zone="America/Chicgo", duration=0),
+            campaign("B", "0 9 * * *", pool="P9", agents=-1),
+            campaign("A", "0 9 * * *"),
+        ],
+    }
+    report = run_invalid(tmp_path, data)
+    assert [(e["campaign"], e["field"]) for e in report["errors"]] == [
+        ("A", "timezone"),
+        ("A", "duration"),
+        ("B", "pool"),
+        ("B", "agents"),
+        ("A", "id"),
+    ]
+    assert "did you mean America/Chicago?" in report["errors"][0]["message"]
+
+
+def test_a_bad_pool_is_named(tmp_path):
+    report = run_invalid(tmp_path, {"pools": [{"id": "P1", "capacity": "ten"}], "campaigns": []})
+    assert report["error"] == {"pool": "P1", "field": "capacity", "message": "must be a whole number ≥ 0"}
+
+
+def test_a_file_that_is_not_json_exits_two(tmp_path):
+    report = run_invalid(tmp_path, "{not json")
+    assert report["error"]["field"] == "input"
+
+
+def test_a_missing_file_exits_two(tmp_path):
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "conflicts",
+            "--input",
+            str(tmp_path / "nope.json"),
+            "--from",
+            "2026-03-02",
+            "--days",
+            "1",
+            "--json",
+            stdout=out,
+        )
+    assert caught.value.returncode == 2
+    assert json.loads(out.getvalue())["error"]["field"] == "input"
+
+
+def test_bad_dates_exit_two(tmp_path):
+    report = run_invalid(tmp_path, INPUT, "--from", "March 2", "--days", "0")
+    assert [e["field"] for e in report["errors"]] == ["from", "days"]
+
+
+def test_without_json_it_prints_one_line_per_conflict(tmp_path):
+    out = StringIO()
+    call_command(
+        "conflicts", "--input", write(tmp_path, INPUT), "--from", "2026-03-02", "--days", "1", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "4 conflicts"
+    assert lines[1] == "  2026-03-02T12:00:00Z → 2026-03-02T13:00:00Z  capacity P1 (demand 12 > 10): A, B"

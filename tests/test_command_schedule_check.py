@@ -1,0 +1,273 @@
+"""`manage.py schedule_check`: the JSON contract, exit 0 for valid input and 2 for invalid input."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+
+def run(*args):
+    out = StringIO()
+    call_command("schedule_check", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def run_invalid(*args):
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("schedule_check", *args, stdout=out)
+    assert caught.value.returncode == 2
+    return json.loads(out.getvalue())
+
+
+BASE = ["--cron", "0 9 * * 1-5", "--tz", "America/Chicago", "--duration", "480", "--json"]
+
+
+def test_it_prints_the_windows_of_the_horizon_in_utc_and_local_time():
+    report = run(*BASE, "--from", "2026-03-02", "--days", "7")
+    assert set(report) == {"valid", "errors", "windows", "dst", "compliance"}
+    assert report["valid"] is True and report["errors"] == []
+    assert len(report["windows"]) == 5
+    assert report["windows"][0] == {
+        "start": "2026-03-02T15:00:00Z",
+        "end": "2026-03-02T23:00:00Z",
+        "local_start": "2026-03-02T09:00:00-06:00",
+        "local_end": "2026-03-02T17:00:00-06:00",
+    }
+    assert report["compliance"] == {"ok": True, "findings": []}
+
+
+def test_the_horizon_runs_from_local_midnight_for_the_given_days():
+    report = run(
+        "--cron",
+        "0 0 * * *",
+        "--tz",
+        "America/Chicago",
+        "--duration",
+        "60",
+        "--from",
+        "2026-03-02",
+        "--days",
+        "2",
+        "--json",
+    )
+    assert [w["local_start"] for w in report["windows"]] == [
+        "2026-03-02T00:00:00-06:00",
+        "2026-03-03T00:00:00-06:00",
+    ]
+
+
+def test_it_reports_dst_findings_on_the_change_day():
+    report = run(
+        "--cron",
+        "30 2 * * *",
+        "--tz",
+        "America/Chicago",
+        "--duration",
+        "60",
+        "--from",
+        "2026-03-08",
+        "--days",
+        "1",
+        "--json",
+    )
+    assert report["windows"][0]["local_start"] == "2026-03-08T03:00:00-05:00"
+    assert [(d["window_start"], d["kind"]) for d in report["dst"]] == [("2026-03-08T08:00:00Z", "gap")]
+    assert set(report["dst"][0]) == {"window_start", "kind", "message"}
+
+
+def test_a_non_compliant_schedule_is_still_valid_input_and_exits_zero():
+    report = run(
+        "--cron",
+        "0 19 * * *",
+        "--tz",
+        "America/New_York",
+        "--duration",
+        "90",
+        "--from",
+        "2026-06-01",
+        "--days",
+        "2",
+        "--jurisdiction",
+        "US-FL",
+        "--contact-tz",
+        "America/New_York",
+        "--json",
+    )
+    assert report["valid"] is True
+    assert report["compliance"]["ok"] is False
+    [finding] = report["compliance"]["findings"]
+    assert finding["rule"] == "us-fl" and finding["jurisdiction"] == "US-FL"
+    assert finding["window_start"] == "2026-06-01T23:00:00Z"
+    assert finding["confidence"] == "high"
+    assert set(finding) == {"rule", "jurisdiction", "window_start", "message", "confidence"}
+
+
+def test_contact_zones_must_all_be_legal():
+    args = [*BASE, "--from", "2026-06-01", "--days", "1"]
+    assert run(*args, "--contact-tz", "America/Chicago")["compliance"]["ok"] is True
+    report = run(*args, "--contact-tz", "America/Chicago", "--contact-tz", "America/Los_Angeles")
+    assert [f["rule"] for f in report["compliance"]["findings"]] == ["us-federal"]
+
+
+def test_a_jurisdiction_without_contact_zones_uses_the_states_zones():
+    report = run(
+        "--cron",
+        "0 8 * * *",
+        "--tz",
+        "America/New_York",
+        "--duration",
+        "60",
+        "--from",
+        "2026-06-01",
+        "--days",
+        "1",
+        "--jurisdiction",
+        "US-FL",
+        "--json",
+    )
+    assert sorted(f["rule"] for f in report["compliance"]["findings"]) == ["us-federal", "us-fl"]
+
+
+def test_a_low_confidence_finding_leaves_compliance_ok():
+    report = run(
+        "--cron",
+        "0 11 * * 0",
+        "--tz",
+        "America/Chicago",
+        "--duration",
+        "60",
+        "--from",
+        "2026-06-01",
+        "--days",
+        "7",
+        "--jurisdiction",
+        "US-TX",
+        "--contact-tz",
+        "America/Chicago",
+        "--json",
+    )
+    assert report["compliance"]["ok"] is True
+    assert [(f["rule"], f["confidence"]) for f in report["compliance"]["findings"]] == [("us-tx", "low")]
+
+
+def test_invalid_input_exits_two_with_every_field_named():
+    report = run_invalid(
+        "--cron",
+        "0 25 * * *",
+        "--tz",
+        "America/Chicgo",
+        "--duration",
+        "0",
+        "--from",
+        "2026-3-2",
+        "--days",
+        "x",
+        "--json",
+    )
+    assert report["valid"] is False
+    assert report["errors"] == [
+        {"field": "cron_expression", "message": "hour: 25 is outside 0-23"},
+        {
+            "field": "timezone",
+            "message": "'America/Chicgo' is not an IANA time zone; did you mean America/Chicago?",
+        },
+        {"field": "duration_minutes", "message": "0 is outside 1-1440 minutes"},
+        {"field": "from", "message": "'2026-3-2' is not a date (YYYY-MM-DD)"},
+        {"field": "days", "message": "'x' is not a whole number of days"},
+    ]
+    assert report["windows"] == [] and report["dst"] == []
+
+
+def test_a_six_field_cron_is_invalid_input():
+    report = run_invalid(
+        "--cron",
+        "0 0 9 * * 1-5",
+        "--tz",
+        "UTC",
+        "--duration",
+        "60",
+        "--from",
+        "2026-03-02",
+        "--days",
+        "1",
+        "--json",
+    )
+    assert report["errors"][0]["field"] == "cron_expression"
+
+
+def test_a_cron_that_never_fires_in_the_horizon_is_invalid_input():
+    report = run_invalid(
+        "--cron",
+        "0 9 * * 6",
+        "--tz",
+        "America/Chicago",
+        "--duration",
+        "60",
+        "--from",
+        "2026-03-02",
+        "--days",
+        "5",
+        "--json",
+    )
+    [error] = report["errors"]
+    assert error["field"] == "cron_expression" and error["message"].startswith("never fires between")
+
+
+def test_missing_arguments_are_invalid_input_not_a_crash():
+    report = run_invalid("--json")
+    assert [e["field"] for e in report["errors"]] == [
+        "cron_expression",
+        "timezone",
+        "duration_minutes",
+        "from",
+        "days",
+    ]
+
+
+def test_unknown_jurisdictions_and_contact_zones_are_invalid_input():
+    report = run_invalid(
+        *BASE, "--from", "2026-03-02", "--days", "1", "--jurisdiction", "US-ZZ", "--contact-tz", "Etc/Unknown"
+    )
+    assert [e["field"] for e in report["errors"]] == ["contact_tz", "jurisdiction"]
+
+
+def test_a_legacy_alias_is_accepted():
+    assert (
+        run(
+            "--cron",
+            "0 9 * * *",
+            "--tz",
+            "US/Central",
+            "--duration",
+            "60",
+            "--from",
+            "2026-03-02",
+            "--days",
+            "1",
+            "--json",
+        )["valid"]
+        is True
+    )
+
+
+def test_without_json_it_prints_a_readable_summary():
+    out = StringIO()
+    call_command(
+        "schedule_check",
+        "--cron",
+        "0 9 * * 1-5",
+        "--tz",
+        "America/Chicago",
+        "--duration",
+        "480",
+        "--from",
+        "2026-03-02",
+        "--days",
+        "1",
+        stdout=out,
+    )
+    assert out.getvalue().splitlines()[0] == "1 windows"
+    assert "compliance: ok" in out.getvalue()

@@ -1,0 +1,158 @@
+"""validate_spec: per-field errors for cron, zone, duration and effective period, and "never fires"."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from campaigns.scheduling import FieldError, ScheduleSpec, validate_retry_policy, validate_spec
+
+CHICAGO = ZoneInfo("America/Chicago")
+DEC_1 = datetime(2026, 12, 1, tzinfo=CHICAGO)
+MAR_1 = datetime(2027, 3, 1, tzinfo=CHICAGO)
+
+
+def spec(**fields):
+    values = {
+        "cron_expression": "0 9 * * 1-5",
+        "timezone": "America/Chicago",
+        "duration_minutes": 480,
+        "effective_start": DEC_1,
+        "effective_end": MAR_1,
+    }
+    values.update(fields)
+    return ScheduleSpec(**values)
+
+
+def fields_of(errors):
+    return [error.field for error in errors]
+
+
+def test_it_accepts_a_valid_schedule():
+    assert validate_spec(spec()) == []
+
+
+def test_it_reports_cron_errors_on_the_cron_field():
+    assert validate_spec(spec(cron_expression="0 25 * * *")) == [
+        FieldError("cron_expression", "hour: 25 is outside 0-23")
+    ]
+
+
+def test_it_reports_a_zone_typo_with_a_suggestion():
+    errors = validate_spec(spec(timezone="America/Chicgo"))
+    assert errors == [
+        FieldError("timezone", "'America/Chicgo' is not an IANA time zone; did you mean America/Chicago?")
+    ]
+
+
+def test_it_accepts_a_legacy_alias():
+    assert validate_spec(spec(timezone="US/Central")) == []
+
+
+def test_it_rejects_durations_outside_one_to_1440_minutes():
+    assert validate_spec(spec(duration_minutes=0)) == [
+        FieldError("duration_minutes", "0 is outside 1-1440 minutes")
+    ]
+    assert fields_of(validate_spec(spec(duration_minutes=1441))) == ["duration_minutes"]
+    assert validate_spec(spec(duration_minutes=1)) == []
+    assert validate_spec(spec(duration_minutes=1440)) == []
+
+
+def test_it_rejects_a_duration_that_is_not_a_whole_number():
+    assert validate_spec(spec(duration_minutes="480")) == [
+        FieldError("duration_minutes", "must be a whole number of minutes")
+    ]
+    assert fields_of(validate_spec(spec(duration_minutes=True))) == ["duration_minutes"]
+
+
+def test_it_rejects_an_effective_end_before_the_start():
+    assert validate_spec(spec(effective_start=MAR_1, effective_end=DEC_1)) == [
+        FieldError("effective_end", "must be after the effective start")
+    ]
+    assert fields_of(validate_spec(spec(effective_end=DEC_1))) == ["effective_end"]
+
+
+def test_it_rejects_naive_effective_dates():
+    errors = validate_spec(spec(effective_start=datetime(2026, 12, 1)))
+    assert errors == [FieldError("effective_start", "must carry a UTC offset or time zone")]
+
+
+def test_it_reports_every_field_at_once():
+    errors = validate_spec(spec(cron_expression="0 9 * *", timezone="Mars/Olympus", duration_minutes=0))
+    assert fields_of(errors) == ["cron_expression", "timezone", "duration_minutes"]
+
+
+def test_a_cron_that_never_fires_inside_the_effective_period_is_an_error():
+    # Saturdays only, in a Monday-to-Friday period.
+    errors = validate_spec(
+        spec(
+            cron_expression="0 9 * * 6",
+            effective_start=datetime(2026, 12, 7, tzinfo=CHICAGO),
+            effective_end=datetime(2026, 12, 12, tzinfo=CHICAGO),
+        )
+    )
+    assert errors == [
+        FieldError(
+            "cron_expression",
+            "never fires between 2026-12-07 00:00 CST and 2026-12-12 00:00 CST in America/Chicago; "
+            "its next fire is 2026-12-12 09:00 CST",
+        )
+    ]
+
+
+def test_the_effective_period_includes_its_start_and_excludes_its_end():
+    saturday_nine = datetime(2026, 12, 12, 9, tzinfo=CHICAGO)
+    saturdays = "0 9 * * 6"
+    starts_on_the_fire = spec(
+        cron_expression=saturdays,
+        effective_start=saturday_nine,
+        effective_end=saturday_nine + timedelta(minutes=1),
+    )
+    ends_on_the_fire = spec(
+        cron_expression=saturdays,
+        effective_start=saturday_nine - timedelta(days=1),
+        effective_end=saturday_nine,
+    )
+    starts_after_the_fire = spec(
+        cron_expression=saturdays,
+        effective_start=saturday_nine + timedelta(seconds=1),
+        effective_end=saturday_nine + timedelta(hours=12),
+    )
+    assert validate_spec(starts_on_the_fire) == []
+    assert fields_of(validate_spec(ends_on_the_fire)) == ["cron_expression"]
+    assert fields_of(validate_spec(starts_after_the_fire)) == ["cron_expression"]
+
+
+def test_the_horizon_bounds_an_open_effective_period():
+    horizon_start = datetime(2026, 3, 2, 6, tzinfo=UTC)  # Monday 00:00 CST
+    weekend_cron = spec(cron_expression="0 9 * * 6", effective_start=None, effective_end=None)
+    assert fields_of(validate_spec(weekend_cron, horizon_start, horizon_start + timedelta(days=5))) == [
+        "cron_expression"
+    ]
+    assert validate_spec(weekend_cron, horizon_start, horizon_start + timedelta(days=7)) == []
+
+
+@time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False)
+def test_without_any_period_it_looks_for_a_fire_from_now():
+    leap_day = spec(cron_expression="0 9 29 2 *", effective_start=None, effective_end=None)
+    assert validate_spec(leap_day) == []  # fires again on 2028-02-29
+
+
+@time_machine.travel(datetime(2026, 3, 8, 7, 30, tzinfo=UTC), tick=False)
+def test_on_a_dst_morning_a_gap_time_still_counts_as_a_fire():
+    # 02:30 does not exist in Chicago on 2026-03-08; it fires at 03:00 CDT, inside this one-hour period.
+    gap = spec(
+        cron_expression="30 2 8 3 *",
+        effective_start=datetime.now(UTC),
+        effective_end=datetime.now(UTC) + timedelta(hours=1),
+    )
+    assert validate_spec(gap) == []
+
+
+def test_it_checks_the_retry_policy_limits():
+    assert validate_retry_policy(3, 60_000) == []
+    assert validate_retry_policy(0, 59_999) == [
+        FieldError("retry_max_attempts", "0 is outside 1-10"),
+        FieldError("retry_interval_ms", "59999 is below the minimum of 60000"),
+    ]
+    assert [e.field for e in validate_retry_policy(11, "x")] == ["retry_max_attempts", "retry_interval_ms"]
