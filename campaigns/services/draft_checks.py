@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
+from campaigns.scheduling.summary import summarise
 from campaigns.services import conflict_index
 
 PREVIEW_WINDOWS = 8
@@ -178,8 +179,7 @@ def evaluate_values(campaign: Campaign, values: dict, *, now: dt.datetime | None
             effective_end=spec.effective_end,
         )
         what_if = conflict_index.current(now).what_if(load)
-        report.conflicts_added = [conflict_row(c) for c in what_if.added]
-        report.conflicts_removed = [conflict_row(c) for c in what_if.removed]
+        report.conflicts_added, report.conflicts_removed = summarise(what_if.added, what_if.removed)
     return report
 
 
@@ -193,18 +193,6 @@ def finding_row(finding) -> dict:
     row.setdefault("severity", "error")
     row.setdefault("rule", row.get("code", ""))
     return row
-
-
-def conflict_row(conflict) -> dict:
-    return {
-        "kind": conflict.kind,
-        "key": conflict.key,
-        "start": conflict.start,
-        "end": conflict.end,
-        "campaigns": list(conflict.campaigns),
-        "demand": conflict.demand,
-        "capacity": conflict.capacity,
-    }
 
 
 def campaign_schedule_values(campaign: Campaign) -> dict | None:

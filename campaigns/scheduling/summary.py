@@ -1,0 +1,91 @@
+"""A what-if in a planner's words: one line per pool or contact list, not one per interval.
+
+The sweep splits an overload wherever the set of active campaigns changes, so a weekday schedule that clashes
+with another yields dozens of intervals over two weeks. A planner needs to know which pool or contact list,
+how much, how bad at worst, with whom, and when it first happens; this folds the intervals into that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .conflicts import Conflict
+
+
+@dataclass
+class ConflictSummary:
+    kind: str  # "capacity" | "contact_list"
+    key: str  # pool id or contact list id
+    campaigns: list[str] = field(default_factory=list)  # every campaign involved, sorted
+    intervals_added: int = 0
+    intervals_removed: int = 0
+    minutes_added: float = 0.0
+    minutes_removed: float = 0.0
+    first_start: datetime | None = None  # the first interval the draft adds (or removes, if it adds none)
+    first_end: datetime | None = None
+    peak_demand: int | None = None  # capacity only: the most agents needed at once among the intervals
+    capacity: int | None = None
+
+    @property
+    def net_minutes(self) -> float:
+        return self.minutes_added - self.minutes_removed
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "campaigns": self.campaigns,
+            "intervals_added": self.intervals_added,
+            "intervals_removed": self.intervals_removed,
+            "hours_added": round(self.minutes_added / 60, 1),
+            "hours_removed": round(self.minutes_removed / 60, 1),
+            "first_start": self.first_start,
+            "first_end": self.first_end,
+            "peak_demand": self.peak_demand,
+            "capacity": self.capacity,
+        }
+
+
+def summarise(added: Iterable[Conflict], removed: Iterable[Conflict]) -> tuple[list[dict], list[dict]]:
+    """(worse, better): the pools and contact lists the draft overloads more, and those it relieves.
+
+    A group the draft both adds and removes intervals in (say, a longer window over the same clash) counts by
+    its net minutes; one whose minutes do not change but whose intervals move counts as worse, since the
+    clash is new at those times. "First" and "peak" describe the added intervals, or the removed ones when
+    the draft adds none to that group.
+    """
+    groups: dict[tuple[str, str], ConflictSummary] = {}
+    campaign_sets: dict[tuple[str, str], set[str]] = {}
+    described: dict[tuple[str, str], bool] = {}  # key -> whether first/peak come from added intervals
+    for conflicts, is_added in ((removed, False), (added, True)):
+        for conflict in conflicts:
+            key = (conflict.kind, conflict.key)
+            summary = groups.setdefault(key, ConflictSummary(kind=conflict.kind, key=conflict.key))
+            campaign_sets.setdefault(key, set()).update(conflict.campaigns)
+            minutes = (conflict.end - conflict.start).total_seconds() / 60
+            if is_added:
+                summary.intervals_added += 1
+                summary.minutes_added += minutes
+            else:
+                summary.intervals_removed += 1
+                summary.minutes_removed += minutes
+            if described.get(key) is not is_added:  # added intervals replace what removed ones described
+                described[key] = is_added
+                summary.first_start = summary.peak_demand = None
+            if summary.first_start is None or conflict.start < summary.first_start:
+                summary.first_start, summary.first_end = conflict.start, conflict.end
+            if conflict.demand is not None and (summary.peak_demand or 0) < conflict.demand:
+                summary.peak_demand = conflict.demand
+            if conflict.capacity is not None:
+                summary.capacity = conflict.capacity
+    worse, better = [], []
+    for key, summary in groups.items():
+        summary.campaigns = sorted(campaign_sets[key])
+        (better if summary.net_minutes < 0 else worse).append(summary)
+
+    def order(summary):  # every group holds at least one interval, so first_start is set
+        return (summary.first_start, summary.kind, summary.key)
+
+    return [s.to_dict() for s in sorted(worse, key=order)], [s.to_dict() for s in sorted(better, key=order)]
