@@ -42,3 +42,18 @@ def role_of(user) -> str | None:
         if role in names:
             return role
     return "admin" if user.is_superuser else None
+
+
+def install_roles(group_model, permission_model) -> None:
+    """Create or correct the three groups and their permissions. Used by the data migration (with historical
+    models) and by tests whose database was flushed (transactional tests drop migration-made rows)."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        codenames = [p.split(".", 1)[1] for p in perms]
+        found = list(
+            permission_model.objects.filter(content_type__app_label="campaigns", codename__in=codenames)
+        )
+        missing = set(codenames) - {p.codename for p in found}
+        if missing:
+            raise RuntimeError(f"permissions missing for role {role}: {sorted(missing)}")
+        group.permissions.set(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
@@ -17,6 +17,13 @@ PASSWORD = "correct-horse-battery"
 def make_user(username: str, role: str | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.test")
     if role:
+        if not Group.objects.filter(name=role).exists():
+            # A transactional test before this one flushed the rows the roles migration made.
+            from django.apps import apps
+            from django.contrib.auth.management import create_permissions
+
+            create_permissions(apps.get_app_config("campaigns"), verbosity=0)
+            roles.install_roles(Group, Permission)
         user.groups.add(Group.objects.get(name=role))
     return user
 
@@ -105,3 +112,9 @@ def make_draft(campaign: Campaign, author: User, **fields) -> ScheduleDraft:
 @pytest.fixture
 def campaign(pool):
     return make_campaign(pool=pool)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread for the
+    whole session once a browser starts, and the CXone client's tests need to start loops of their own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

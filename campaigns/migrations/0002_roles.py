@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from campaigns.roles import ROLE_PERMISSIONS
+from campaigns.roles import ROLE_PERMISSIONS, install_roles
 
 
 def create_roles(apps, schema_editor):
@@ -12,16 +12,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        codenames = [p.split(".", 1)[1] for p in perms]
-        found = list(Permission.objects.filter(content_type__app_label="campaigns", codename__in=codenames))
-        missing = set(codenames) - {p.codename for p in found}
-        if missing:
-            raise RuntimeError(f"permissions missing for role {role}: {sorted(missing)}")
-        group.permissions.set(found)
+    install_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
