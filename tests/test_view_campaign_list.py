@@ -101,3 +101,25 @@ def test_an_empty_search_says_what_to_do(signed_in, pool):
     make_campaign("C-1", pool=pool)
     body = signed_in.get(reverse("campaign-list"), {"q": "nothing-matches"}).content.decode()
     assert "No campaigns match" in body
+
+
+def test_each_row_shows_the_next_window_in_local_time_and_utc(signed_in, pool):
+    import time_machine
+
+    make_campaign(
+        "C-1", pool=pool, name="Renewals East", timezone="America/Chicago", cron_expression="0 9 * * 1-5"
+    )
+    with time_machine.travel("2026-12-07 12:00Z", tick=False):  # a Monday, 06:00 in Chicago
+        body = signed_in.get(reverse("campaign-list")).content.decode()
+    assert "Mon 07 Dec 09:00 CST" in body
+    assert "2026-12-07 15:00 UTC" in body
+
+
+def test_a_campaign_dialling_outside_calling_hours_is_flagged_in_the_list(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
+    make_campaign("C-2", pool=pool, name="Day dialler", cron_expression="0 10 * * 1-5", duration_minutes=120)
+    response = signed_in.get(reverse("campaign-list"))
+    rows = {c.name: c.report for c in response.context["page"].object_list}
+    assert rows["Late dialler"].blocking
+    assert not rows["Day dialler"].blocking
+    assert "blocking" in response.content.decode()

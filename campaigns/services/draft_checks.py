@@ -110,7 +110,11 @@ def scheduling_fields() -> tuple[str, ...]:
     )
 
 
-def evaluate_values(campaign: Campaign, values: dict, *, now: dt.datetime | None = None) -> Report:
+def evaluate_values(
+    campaign: Campaign, values: dict, *, now: dt.datetime | None = None, conflicts: bool = True
+) -> Report:
+    """Validate, expand and check one schedule of `campaign`. `conflicts=False` skips the what-if (which reads
+    the database for the index), for lists that show many campaigns at once."""
     spec = scheduling.ScheduleSpec(
         cron_expression=values["cron_expression"],
         timezone=values["timezone"],
@@ -166,7 +170,7 @@ def evaluate_values(campaign: Campaign, values: dict, *, now: dt.datetime | None
         )
     ]
 
-    if campaign.pool_id:
+    if conflicts and campaign.pool_id:
         load = scheduling.CampaignLoad(
             id=campaign.cxone_id,
             cron_expression=spec.cron_expression,
@@ -212,9 +216,9 @@ def campaign_schedule_values(campaign: Campaign) -> dict | None:
     }
 
 
-def evaluate_campaign(campaign: Campaign) -> Report | None:
+def evaluate_campaign(campaign: Campaign, *, conflicts: bool = True) -> Report | None:
     values = campaign_schedule_values(campaign)
-    return evaluate_values(campaign, values) if values else None
+    return evaluate_values(campaign, values, conflicts=conflicts) if values else None
 
 
 def review(draft: ScheduleDraft) -> dict:

@@ -49,6 +49,9 @@ def filtered_campaigns(params) -> tuple:
 def campaign_list(request):
     campaigns, filters = filtered_campaigns(request.GET)
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Next window and findings of the rows shown: pure computation, no query per row.
+    for campaign in page.object_list:
+        campaign.report = draft_checks.evaluate_campaign(campaign, conflicts=False)
     context = {
         "nav": "campaigns",
         "page": page,
