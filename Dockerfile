@@ -20,8 +20,8 @@ PY
 
 COPY . .
 
-# collectstatic needs a key to import settings; it is not the runtime key (that comes from the environment).
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# The secret key and the integrations come from the environment at run time; collectstatic needs none of them.
+RUN python manage.py collectstatic --noinput \
     && chown -R planner:planner /app
 
 USER 10001

@@ -6,10 +6,12 @@ planner.W001  WFM webhook URL not set: activations will not notify WFM
 planner.E003  ALLOWED_HOSTS empty with DEBUG off
 planner.W002  SQLite in production: one host only, no scale-out
 planner.E004  the development SECRET_KEY used with DEBUG off
+planner.E005  SECRET_KEY missing
 """
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 DOCS = "See README.md, section Configuration."
 
@@ -17,6 +19,13 @@ DOCS = "See README.md, section Configuration."
 @register(Tags.security, deploy=False)
 def check_integration_settings(app_configs=None, **kwargs):
     problems = []
+    try:
+        secret_key = settings.SECRET_KEY
+    except ImproperlyConfigured:
+        secret_key = None
+        problems.append(
+            Error("SECRET_KEY is not set (required when DEBUG is off).", hint=DOCS, id="planner.E005")
+        )
     if not settings.DEBUG:
         missing = [
             name
@@ -29,7 +38,7 @@ def check_integration_settings(app_configs=None, **kwargs):
             )
         if not settings.ALLOWED_HOSTS:
             problems.append(Error("ALLOWED_HOSTS is empty while DEBUG is off.", hint=DOCS, id="planner.E003"))
-        if getattr(settings, "DEV_SECRET_KEY", None) == settings.SECRET_KEY:
+        if secret_key == getattr(settings, "DEV_SECRET_KEY", None):
             problems.append(
                 Error("SECRET_KEY is the development key while DEBUG is off.", hint=DOCS, id="planner.E004")
             )

@@ -47,3 +47,7 @@ def test_the_development_secret_key_is_an_error_in_production():
     from django.conf import settings
 
     assert "planner.E004" in ids(SECRET_KEY=settings.DEV_SECRET_KEY)
+
+
+def test_a_missing_secret_key_is_an_error():
+    assert "planner.E005" in ids(SECRET_KEY="")
