@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from campaigns.models import ScheduleDraft
-from campaigns.scheduling import ScheduleSpec, canonical_zone, validate_spec
+from campaigns.scheduling import ScheduleSpec, UnknownZone, canonical_zone, cron_errors, validate_spec
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
 
@@ -72,12 +72,20 @@ class DraftForm(forms.Form):
         raw = self.cleaned_data["timezone"].strip()
         try:
             return canonical_zone(raw)
+        except UnknownZone as exc:
+            # The message quotes the typed name ("'America/Chicgo' is not ...; did you mean ...?"): keep it whole.
+            raise forms.ValidationError(exc.message) from exc
         except (ValueError, KeyError) as exc:
             raise forms.ValidationError(str(exc).strip("'\"")) from exc
 
     def clean_cron_expression(self):
         # Collapse runs of spaces so "0  9 * * 1-5" is the same expression everywhere it is shown.
-        return " ".join(self.cleaned_data["cron_expression"].split())
+        expression = " ".join(self.cleaned_data["cron_expression"].split())
+        # Checked on its own, so a wrong cron is reported even while another field (the zone) is wrong too.
+        errors = cron_errors(expression)
+        if errors:
+            raise forms.ValidationError(errors)
+        return expression
 
     def clean(self):
         data = super().clean()
@@ -141,6 +149,8 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Tell the planner what to change.",
+        # The field strips whitespace first, so an empty or blank reason fails as "required": say why here.
+        error_messages={"required": "Say why, so the planner knows what to change."},
     )
     seen_lock_version = forms.IntegerField(widget=forms.HiddenInput)
 

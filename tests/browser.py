@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -30,6 +32,12 @@ def launch_args() -> dict:
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Overrides pytest-playwright's fixture of the same name; a browser test module imports it to use it."""
+    return launch_args()
 
 
 def log_in(page, base_url: str, username: str) -> None:

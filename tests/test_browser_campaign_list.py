@@ -3,15 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import launch_args, log_in, screenshot
+from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return launch_args()
 
 
 def test_a_planner_logs_in_sees_the_campaigns_and_searches_them(live_server, page, planner, pool):

@@ -1,0 +1,182 @@
+"""Benchmark: server time of the draft editor's live validation on the demo data.
+
+    .venv/bin/python bench/validation.py [--requests 200] [--warmup 5]
+
+Builds a throwaway SQLite test database in a temporary directory (Django's test-database machinery, so the
+real migrations and roles run), mirrors the demo tenant into it the way the product does (the CXone sandbox's
+seed, 40 campaigns on 6 skills, synced in process through `sync_campaigns`), starts one draft per campaign,
+then sends N live-validation POSTs (HX-Request, as htmx sends them while a planner types) through the Django
+test client, cycling over the drafts and over a few realistic edits (valid and invalid). Each request is timed
+from the client's call to its return: URL routing, middleware, session, permission check, form, engine,
+conflict what-if and template rendering. The conflict index is built by the warm-up requests (it is cached
+for every editor of the process) and reported on stderr; stdout gets ONE JSON line:
+{"requests", "p50_ms", "p95_ms", "max_ms"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CAMPAIGNS = 40
+# (field overrides, what a planner might type): mostly valid edits, which run the whole engine; some invalid.
+EDITS = [
+    {},
+    {"cron_expression": "0 10 * * 1-5"},
+    {"cron_expression": "30 8 * * 1-6", "duration_minutes": "240"},
+    {"cron_expression": "0 9,14 * * 1-5", "duration_minutes": "120"},
+    {"duration_minutes": "600", "agents_required": "12"},
+    {"cron_expression": "0 19 * * 1-5", "duration_minutes": "90"},  # late: calling-hours findings
+    {"timezone": "America/New_York"},
+    {"cron_expression": "0 25 * * 1-5"},  # invalid hour
+    {"timezone": "America/Chicgo"},  # typo, with a suggestion
+]
+INVALID_EDITS = EDITS[-2:]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def setup_django(tmpdir: str):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings_test")
+    # Never the repository's databases: the throwaway file lives in tmpdir, whatever DATABASE_URL says.
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
+    import django
+
+    django.setup()
+    logging.getLogger("campaigns").setLevel(logging.WARNING)  # the sync's per-request INFO lines
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tmpdir) / "bench-test.sqlite3")
+    setup_test_environment(debug=False)
+    return connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+
+
+def seed_demo_data() -> list:
+    """The sandbox's demo tenant, mirrored by the real sync; one planner draft per campaign."""
+    import httpx
+    from django.contrib.auth.models import Group, User
+
+    from campaigns import roles
+    from campaigns.cxone.client import CXoneClient
+    from campaigns.cxone.runtime import run_sync
+    from campaigns.cxone.sandbox import SandboxConfig, create_app
+    from campaigns.models import Campaign, CapacityPool
+    from campaigns.services import workflow
+    from campaigns.services.sync import sync_campaigns
+
+    app = create_app(SandboxConfig(campaigns=CAMPAIGNS, rate_limit=1e9, burst=10**9))
+    cxone = CXoneClient("http://cxone.bench", "demo", "demo-secret", transport=httpx.ASGITransport(app=app))
+    try:
+        result = sync_campaigns(cxone)
+    finally:
+        run_sync(cxone.aclose())
+    planner = User.objects.create_user("bench_planner", password="bench-only-password")
+    planner.groups.add(Group.objects.get(name=roles.PLANNER))
+    drafts = [
+        workflow.start_draft(campaign, planner)
+        for campaign in Campaign.objects.filter(missing_since__isnull=True).order_by("cxone_id")
+        if campaign.cron_expression and campaign.duration_minutes
+    ]
+    print(
+        f"seeded: {result.summary()}; {CapacityPool.objects.count()} pools, {len(drafts)} drafts",
+        file=sys.stderr,
+    )
+    return planner, drafts
+
+
+def form_data(draft, overrides: dict) -> dict:
+    import datetime as dt
+
+    from campaigns.forms import DraftForm
+
+    data = {"lock_version": str(draft.lock_version)}
+    for name, value in {**DraftForm.initial_from(draft), **overrides}.items():
+        if value is True:
+            data[name] = "on"
+        elif value is not False:
+            data[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return data
+
+
+def run(requests: int, warmup: int) -> dict:
+    from django.test import Client
+    from django.urls import reverse
+
+    from campaigns.services import conflict_index
+
+    planner, drafts = seed_demo_data()
+    client = Client()
+    client.force_login(planner)
+    # Draft i % 40 with edit i % 9: 40 and 9 are coprime, so the first 360 requests are all different.
+    plan = []
+    for index in range(warmup + requests):
+        draft = drafts[index % len(drafts)]
+        edit = EDITS[index % len(EDITS)]
+        valid = edit not in INVALID_EDITS
+        plan.append((reverse("draft-validate", args=[draft.pk]), form_data(draft, edit), valid))
+
+    conflict_index.forget()
+    timings, valid_timings = [], []
+    for index, (url, data, valid) in enumerate(plan):
+        started = time.perf_counter()
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"validation request {index} answered {response.status_code}")
+        if index < warmup:
+            print(f"warm-up request {index + 1}: {elapsed:.1f} ms", file=sys.stderr)
+        else:
+            timings.append(elapsed)
+            if valid:
+                valid_timings.append(elapsed)
+    print(
+        f"valid edits only (whole engine + what-if): {len(valid_timings)} requests, "
+        f"p50 {statistics.median(valid_timings):.1f} ms, p95 {percentile(valid_timings, 0.95):.1f} ms",
+        file=sys.stderr,
+    )
+    return {
+        "requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "max_ms": round(max(timings), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed validation requests")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (build the index)")
+    args = parser.parse_args()
+    tmpdir = tempfile.mkdtemp(prefix="bench-validation-")
+    old_name = None
+    try:
+        old_name = setup_django(tmpdir)
+        line = run(args.requests, args.warmup)
+    finally:
+        if old_name is not None:
+            from django.db import connection
+            from django.test.utils import teardown_test_environment
+
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    print(json.dumps(line))
+
+
+if __name__ == "__main__":
+    main()

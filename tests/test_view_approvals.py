@@ -1,0 +1,271 @@
+"""The approval queue through the Django test client: what a supervisor sees, approve and reject, four-eyes,
+approving only what was seen, approving once, and CSRF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
+from campaigns.services import conflict_index, workflow
+from tests.conftest import make_campaign, make_draft
+
+pytestmark = pytest.mark.django_db
+
+S = DraftStatus
+NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+FLORIDA = [{"state": "FL", "timezones": ["America/New_York"], "count": 310}]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    conflict_index.forget()
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+    conflict_index.forget()
+
+
+@pytest.fixture
+def as_supervisor(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def submitted(campaign, author, **fields) -> ScheduleDraft:
+    draft = make_draft(campaign, author, **fields)
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings={"blocking": []})
+
+
+def approve(client, draft, seen=None):
+    seen = draft.lock_version if seen is None else seen
+    return client.post(reverse("draft-approve", args=[draft.pk]), {"seen_lock_version": seen}, follow=True)
+
+
+def reject(client, draft, reason):
+    data = {"seen_lock_version": draft.lock_version, "reason": reason}
+    return client.post(reverse("draft-reject", args=[draft.pk]), data, follow=True)
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def item_of(body: str, draft) -> str:
+    """The queue's expandable item of one draft."""
+    return body.split(f'id="draft-{draft.pk}"', 1)[1].split("</details>", 1)[0]
+
+
+# ---- the queue ---------------------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_submitted_drafts_oldest_first(as_supervisor, pool, planner, frozen_clock):
+    later = make_campaign("C-2", pool=pool, name="Winbacks")
+    earlier = make_campaign("C-1", pool=pool, name="Renewals")
+    not_submitted = make_campaign("C-3", pool=pool, name="Still drafting")
+    make_draft(not_submitted, planner)
+    first = submitted(earlier, planner)
+    frozen_clock.shift(dt.timedelta(minutes=5))
+    second = submitted(later, planner)
+
+    response = as_supervisor.get(reverse("approval-queue"))
+
+    assert response.status_code == 200
+    assert [item["draft"].pk for item in response.context["items"]] == [first.pk, second.pk]
+    body = text(response)
+    assert body.index(f'id="draft-{first.pk}"') < body.index(f'id="draft-{second.pk}"')
+    assert "Still drafting" not in body
+    assert "(2 waiting, oldest first)" in body
+
+
+def test_each_queue_item_shows_current_and_proposed_in_local_time_and_utc_with_findings(
+    as_supervisor, pool, planner
+):
+    campaign = make_campaign(
+        "C-FL",
+        pool=pool,
+        name="Florida renewals",
+        timezone="America/New_York",
+        contact_list_breakdown=FLORIDA,
+    )
+    draft = submitted(
+        campaign, planner, timezone="America/New_York", cron_expression="30 19 * * 1-5", duration_minutes=60
+    )
+
+    item = item_of(text(as_supervisor.get(reverse("approval-queue"))), draft)
+
+    current = item.split('aria-label="Current schedule"', 1)[1].split("</section>", 1)[0]
+    proposed = item.split('aria-label="Proposed schedule"', 1)[1].split("</section>", 1)[0]
+    assert "<code>0 9 * * 1-5</code>" in current
+    assert "Tue 01 Dec 09:00 EST" in current and "2026-12-01 14:00 UTC → 2026-12-01 22:00 UTC" in current
+    assert "<code>30 19 * * 1-5</code>" in proposed
+    assert "Tue 01 Dec 19:30 EST" in proposed and "2026-12-02 00:30 UTC → 2026-12-02 01:30 UTC" in proposed
+    findings = item.split("<h3>Findings</h3>", 1)[1].split("<h3>Conflicts</h3>", 1)[0]
+    assert "US-FL (Florida Telephone Solicitation Act" in findings
+    assert "310 contacts affected" in findings
+    assert "✖ 1 blocking" in item
+    assert ">Approve</button>" in item and ">Reject</button>" in item
+
+
+def test_an_empty_queue_says_what_will_appear_there(as_supervisor):
+    body = text(as_supervisor.get(reverse("approval-queue")))
+    assert "Nothing waiting for approval. Submitted drafts appear here, oldest first." in body
+
+
+# ---- approve -----------------------------------------------------------------------------------------------
+
+
+def test_approve_moves_the_draft_to_approved_and_records_who_and_when(
+    as_supervisor, campaign, planner, supervisor
+):
+    draft = submitted(campaign, planner)
+
+    response = approve(as_supervisor, draft)
+
+    assert response.redirect_chain == [(reverse("approval-queue"), 302)]
+    assert f"Approved the draft for {campaign.name}." in messages_of(response)
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.APPROVED, supervisor)
+    assert abs(draft.reviewed_at - NOW) < dt.timedelta(minutes=1)
+    assert f'id="draft-{draft.pk}"' not in response.content.decode()
+    entry = AuditEntry.objects.get(object_id=str(draft.pk), action="campaigns.draft.approved")
+    assert entry.actor == supervisor
+
+
+def test_the_author_supervisor_sees_no_approve_button_and_cannot_approve_by_posting(
+    as_supervisor, campaign, supervisor
+):
+    draft = submitted(campaign, supervisor)
+
+    item = item_of(text(as_supervisor.get(reverse("approval-queue"))), draft)
+    assert "You wrote this draft: another supervisor must review it." in item
+    assert ">Approve</button>" not in item and ">Reject</button>" not in item
+
+    response = approve(as_supervisor, draft)
+
+    assert any("You wrote draft" in m and "cannot approve it" in m for m in messages_of(response))
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.SUBMITTED, None)
+
+
+def test_a_draft_changed_since_the_supervisor_saw_it_cannot_be_approved(
+    as_supervisor, campaign, planner, supervisor
+):
+    draft = submitted(campaign, planner)
+    seen = draft.lock_version  # the queue the supervisor is looking at
+    # Meanwhile the planner withdraws, edits and resubmits.
+    workflow.withdraw(draft.pk, planner)
+    edited = workflow.save_draft(
+        draft.pk, planner, lock_version=seen, fields={"cron_expression": "0 7 * * 1-5"}
+    )
+    workflow.submit(draft.pk, planner, lock_version=edited.lock_version, findings={"blocking": []})
+
+    response = approve(as_supervisor, draft, seen=seen)
+
+    assert any("changed draft" in m and "after you opened it" in m for m in messages_of(response))
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.SUBMITTED, None)
+    # The refreshed queue shows the new version, which can then be approved.
+    assert f'name="seen_lock_version" value="{draft.lock_version}"' in item_of(text(response), draft)
+    assert approve(as_supervisor, draft, seen=draft.lock_version).status_code == 200
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.APPROVED
+
+
+def test_approving_twice_from_two_tabs_approves_once_and_says_so_the_second_time(
+    client, campaign, planner, supervisor, other_supervisor
+):
+    draft = submitted(campaign, planner)
+    seen = draft.lock_version
+    first_tab, second_tab = Client(), Client()
+    first_tab.force_login(supervisor)
+    second_tab.force_login(other_supervisor)
+
+    first = approve(first_tab, draft, seen=seen)
+    second = approve(second_tab, draft, seen=seen)
+
+    assert f"Approved the draft for {campaign.name}." in messages_of(first)
+    assert messages_of(second) == [
+        f"Draft #{draft.pk} was already approved by sam_supervisor at 2026-11-30 12:00 UTC; "
+        "there is nothing left to do."
+    ]
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.APPROVED, supervisor)
+    assert AuditEntry.objects.filter(object_id=str(draft.pk), action="campaigns.draft.approved").count() == 1
+
+
+# ---- reject ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reject_without_a_reason_is_refused_and_the_draft_stays_submitted(
+    as_supervisor, campaign, planner, reason
+):
+    draft = submitted(campaign, planner)
+
+    response = reject(as_supervisor, draft, reason)
+
+    assert messages_of(response) == ["Reason for rejecting: Say why, so the planner knows what to change."]
+    draft.refresh_from_db()
+    assert (draft.status, draft.rejection_reason, draft.approver) == (S.SUBMITTED, "", None)
+
+
+def test_reject_with_a_reason_records_it_for_the_planner(client, campaign, planner, supervisor):
+    draft = submitted(campaign, planner)
+    client.force_login(supervisor)
+
+    response = reject(client, draft, "  Starts before the FL window opens; move it to 09:00.  ")
+
+    assert any("Rejected the draft" in m for m in messages_of(response))
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.REJECTED, supervisor)
+    assert draft.rejection_reason == "Starts before the FL window opens; move it to 09:00."
+    entry = AuditEntry.objects.get(object_id=str(draft.pk), action="campaigns.draft.rejected")
+    assert (entry.actor, entry.message) == (supervisor, draft.rejection_reason)
+    client.force_login(planner)
+    editor = text(client.get(reverse("draft-editor", args=[draft.pk])))
+    assert "Rejected:</strong> Starts before the FL window opens; move it to 09:00." in editor
+
+
+# ---- CSRF --------------------------------------------------------------------------------------------------
+
+
+def test_approve_and_reject_without_a_csrf_token_are_forbidden(campaign, planner, supervisor):
+    draft = submitted(campaign, planner)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(supervisor)
+    data = {"seen_lock_version": draft.lock_version, "reason": "no"}
+
+    assert browser.post(reverse("draft-approve", args=[draft.pk]), data).status_code == 403
+    assert browser.post(reverse("draft-reject", args=[draft.pk]), data).status_code == 403
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED
+
+    # With the token the queue page gives, the same POST goes through.
+    page = browser.get(reverse("approval-queue")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    ok = browser.post(reverse("draft-approve", args=[draft.pk]), {**data, "csrfmiddlewaretoken": token})
+    assert ok.status_code == 302
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.APPROVED
+
+
+def test_a_draft_whose_campaign_changed_in_cxone_cannot_be_approved_until_rebased(
+    as_supervisor, campaign, planner
+):
+    draft = submitted(campaign, planner)
+    campaign.remote_version += 1
+    campaign.save()
+
+    item = item_of(text(as_supervisor.get(reverse("approval-queue"))), draft)
+    response = approve(as_supervisor, draft)
+
+    assert "cannot be approved until the planner rebases it" in item
+    assert any("changed in CXone" in m and "Rebase the draft" in m for m in messages_of(response))
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED

@@ -1,0 +1,239 @@
+"""The audit trail page: every transition with who, when and what; filters by campaign, user and action; the
+results partial for HTMX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from campaigns.forms import DraftForm
+from campaigns.models import ScheduleDraft
+from campaigns.services import conflict_index
+from tests.conftest import make_campaign
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+TAG = re.compile(r"<[^>]+>")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    conflict_index.forget()
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+    conflict_index.forget()
+
+
+def form_data(draft, **overrides) -> dict:
+    values = {**DraftForm.initial_from(draft), **overrides}
+    data = {"lock_version": str(draft.lock_version)}
+    for name, value in values.items():
+        if value is True:
+            data[name] = "on"
+        elif value is not False:
+            data[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return data
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def history(pool, planner, supervisor, other_supervisor, frozen_clock):
+    """Two campaigns taken through the workflow in the browser, a minute between steps:
+    Renewals: created, edited, submitted, withdrawn, submitted, approved (supervisor);
+    Winbacks: created, submitted, rejected (other_supervisor)."""
+    renewals = make_campaign("C-1", pool=pool, name="Renewals")
+    winbacks = make_campaign("C-2", pool=pool, name="Winbacks", contact_list_id="L-2")
+    as_planner = signed_in(planner)
+
+    def step(client, name, draft_or_campaign, data=None):
+        frozen_clock.shift(dt.timedelta(minutes=1))
+        response = client.post(reverse(name, args=[draft_or_campaign.pk]), data or {})
+        assert response.status_code == 302, (name, response.status_code)
+
+    def draft_of(campaign):
+        return ScheduleDraft.objects.get(campaign=campaign)
+
+    step(as_planner, "draft-new", renewals)
+    step(
+        as_planner,
+        "draft-editor",
+        draft_of(renewals),
+        form_data(draft_of(renewals), cron_expression="0 10 * * 1-5"),
+    )
+    step(as_planner, "draft-submit", draft_of(renewals), form_data(draft_of(renewals)))
+    step(as_planner, "draft-withdraw", draft_of(renewals))
+    step(as_planner, "draft-submit", draft_of(renewals), form_data(draft_of(renewals)))
+    step(
+        signed_in(supervisor),
+        "draft-approve",
+        draft_of(renewals),
+        {"seen_lock_version": draft_of(renewals).lock_version},
+    )
+    step(as_planner, "draft-new", winbacks)
+    step(as_planner, "draft-submit", draft_of(winbacks), form_data(draft_of(winbacks)))
+    step(
+        signed_in(other_supervisor),
+        "draft-reject",
+        draft_of(winbacks),
+        {"seen_lock_version": draft_of(winbacks).lock_version, "reason": "Overlaps the renewals push."},
+    )
+    return {"renewals": renewals, "winbacks": winbacks, "draft": draft_of(renewals)}
+
+
+def rows(response) -> list[dict]:
+    """The audit table as dicts of cell text."""
+    body = response.content.decode()
+    if "<tbody>" not in body:
+        return []
+    tbody = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    result = []
+    for row in tbody.split("<tr>")[1:]:
+        cells = [
+            " ".join(html.unescape(TAG.sub(" ", cell)).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        result.append(dict(zip(["when", "who", "action", "object", "campaign", "what"], cells, strict=True)))
+    return result
+
+
+def actions(response) -> list[str]:
+    return [row["action"] for row in rows(response)]
+
+
+def test_every_transition_appears_newest_first_with_who_when_and_what(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(reverse("audit"))
+
+    assert response.status_code == 200
+    assert actions(response) == [
+        "campaigns.draft.rejected",
+        "campaigns.draft.submitted",
+        "campaigns.draft.created",
+        "campaigns.draft.approved",
+        "campaigns.draft.submitted",
+        "campaigns.draft.withdrawn",
+        "campaigns.draft.submitted",
+        "campaigns.draft.edited",
+        "campaigns.draft.created",
+    ]
+    table = rows(response)
+    draft = history["draft"]
+    created, edited, approved, rejected = table[-1], table[-2], table[3], table[0]
+    assert created == {
+        "when": "2026-11-30 12:01:00 UTC",
+        "who": "pat_planner",
+        "action": "campaigns.draft.created",
+        "object": f"scheduledraft #{draft.pk}",
+        "campaign": "Renewals",
+        "what": created["what"],
+    }
+    assert "cron_expression: None → 0 9 * * 1-5" in created["what"]
+    assert (edited["when"], edited["who"]) == ("2026-11-30 12:02:00 UTC", "pat_planner")
+    assert "cron_expression: 0 9 * * 1-5 → 0 10 * * 1-5" in edited["what"]
+    assert (approved["when"], approved["who"]) == ("2026-11-30 12:06:00 UTC", "sam_supervisor")
+    assert "status: submitted → approved" in approved["what"]
+    assert (rejected["who"], rejected["campaign"]) == ("sue_supervisor", "Winbacks")
+    assert rejected["what"].startswith("Overlaps the renewals push.")
+    assert "rejection_reason: → Overlaps the renewals push." in rejected["what"]
+
+
+def test_filter_by_campaign(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(reverse("audit"), {"campaign": history["winbacks"].pk})
+
+    assert actions(response) == [
+        "campaigns.draft.rejected",
+        "campaigns.draft.submitted",
+        "campaigns.draft.created",
+    ]
+    assert {row["campaign"] for row in rows(response)} == {"Winbacks"}
+    assert f'<option value="{history["winbacks"].pk}" selected>Winbacks</option>' in response.content.decode()
+
+
+def test_filter_by_user(client, planner, supervisor, other_supervisor, history):
+    client.force_login(planner)
+
+    assert actions(client.get(reverse("audit"), {"user": supervisor.pk})) == ["campaigns.draft.approved"]
+    assert actions(client.get(reverse("audit"), {"user": other_supervisor.pk})) == [
+        "campaigns.draft.rejected"
+    ]
+    assert {row["who"] for row in rows(client.get(reverse("audit"), {"user": planner.pk}))} == {"pat_planner"}
+
+
+def test_filter_by_action_matches_part_of_the_name(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(reverse("audit"), {"action": "  draft.SUBMITTED "})
+
+    assert actions(response) == ["campaigns.draft.submitted"] * 3
+    assert 'value="draft.SUBMITTED"' in response.content.decode()
+
+
+def test_filters_combine(client, planner, history):
+    client.force_login(planner)
+    renewals = history["renewals"]
+
+    submitted_renewals = client.get(reverse("audit"), {"campaign": renewals.pk, "action": "submitted"})
+    planner_winbacks = client.get(reverse("audit"), {"campaign": history["winbacks"].pk, "user": planner.pk})
+    nothing = client.get(reverse("audit"), {"campaign": renewals.pk, "action": "rejected"})
+
+    assert [(r["campaign"], r["action"]) for r in rows(submitted_renewals)] == [
+        ("Renewals", "campaigns.draft.submitted")
+    ] * 2
+    assert actions(planner_winbacks) == ["campaigns.draft.submitted", "campaigns.draft.created"]
+    assert rows(nothing) == []
+    assert "Nothing recorded for these filters — clear them to see everything" in nothing.content.decode()
+
+
+def test_unreadable_filter_values_are_ignored(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(reverse("audit"), {"campaign": "x' OR 1=1", "user": "-1", "page": "zzz"})
+
+    assert response.status_code == 200
+    assert len(rows(response)) == 9
+    assert response.context["filters"] == {"campaign": "", "user": "", "action": ""}
+
+
+def test_filtering_as_you_type_returns_only_the_results_partial(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(
+        reverse("audit"), {"action": "approved"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="audit-results"
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="id_action"' not in body and 'id="audit-results"' not in body
+    assert actions(response) == ["campaigns.draft.approved"]
+
+
+def test_an_htmx_request_for_another_target_gets_the_whole_page(client, planner, history):
+    client.force_login(planner)
+
+    response = client.get(reverse("audit"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main")
+
+    assert "<html" in response.content.decode()
+
+
+def test_an_empty_trail_says_where_changes_will_appear(client, planner):
+    client.force_login(planner)
+
+    body = client.get(reverse("audit")).content.decode()
+
+    assert "Nothing recorded yet — changes to drafts and campaigns appear here." in body
