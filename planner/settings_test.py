@@ -23,4 +23,5 @@ WHITENOISE_AUTOREFRESH = True
 # A file, not Django's in-memory default: threads (concurrency tests, the browser tests' live server) then get
 # their own connections with the real WAL / IMMEDIATE / busy-timeout behaviour instead of "table is locked".
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test run (by process id), so two runs at once never share, and damage, one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

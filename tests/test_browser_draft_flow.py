@@ -30,7 +30,7 @@ def effective_period() -> dict:
 
 
 def submitted_by_services(campaign, author) -> ScheduleDraft:
-    draft = workflow.start_draft(campaign, author)
+    draft = workflow.start_draft(campaign, author, agents_required=campaign.agents_required + 1)
     findings = draft_checks.evaluate_draft(draft).as_json()
     return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings=findings)
 
@@ -83,6 +83,7 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
         "Cron expression: hour: 25 is outside 0-23"
     )
     expect(cron).to_have_value("0 25 * * 1-5")  # what was typed is kept
+    expect(cron).to_have_attribute("aria-invalid", "true")  # announced as invalid to screen readers
     assert page.evaluate("window.__marker") == 1, "the page reloaded"
     assert page.url == editor_url
     screenshot(page, "draft-flow-2-editor-cron-error")
@@ -91,6 +92,7 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
     cron.fill("0 19 * * 1-5")
     page.get_by_label("Duration (minutes)").fill("180")
     expect(cron_error).to_have_text("")
+    expect(cron).to_have_attribute("aria-invalid", "false")
     calling_hours = page.locator("#live-report .card").filter(
         has=page.get_by_role("heading", name="Calling hours")
     )
@@ -168,7 +170,7 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
 
     # The planner's draft: current → proposed side by side.
     item = first_tab.locator(f"#draft-{draft.pk}")
-    item.locator("summary").click()
+    item.locator(":scope > summary").click()
     current = item.get_by_role("region", name="Current schedule")
     proposed = item.get_by_role("region", name="Proposed schedule")
     expect(current).to_contain_text("0 9 * * 1-5")
@@ -189,7 +191,7 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
 
     # The stale tab still shows the draft; approving it again is refused with a clear message.
     stale_item = second_tab.locator(f"#draft-{draft.pk}")
-    stale_item.locator("summary").click()
+    stale_item.locator(":scope > summary").click()
     stale_item.get_by_role("button", name="Approve").click()
     expect(second_tab.get_by_role("status")).to_contain_text(
         f"Draft #{draft.pk} was already approved by {supervisor.username}"

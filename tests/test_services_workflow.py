@@ -860,3 +860,11 @@ def test_workflow_errors_show_their_message(campaign, planner):
         assert exc.message.endswith("so you cannot withdraw it.")
     else:
         pytest.fail("withdrawing a draft that was never submitted should be refused")
+
+
+def test_a_draft_identical_to_the_current_schedule_cannot_be_submitted(campaign, planner):
+    draft = workflow.start_draft(campaign, planner)
+    with pytest.raises(workflow.NothingChanged, match="same as .* current schedule"):
+        workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings=NO_FINDINGS)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT

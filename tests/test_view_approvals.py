@@ -269,3 +269,15 @@ def test_a_draft_whose_campaign_changed_in_cxone_cannot_be_approved_until_rebase
     assert "cannot be approved until the planner rebases it" in item
     assert any("changed in CXone" in m and "Rebase the draft" in m for m in messages_of(response))
     assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED
+
+
+def test_the_queue_marks_which_rows_of_the_schedule_the_draft_changes(client, supervisor, campaign, planner):
+    draft = workflow.start_draft(campaign, planner, cron_expression="0 11 * * 1-5", agents_required=4)
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    client.force_login(supervisor)
+    response = client.get(reverse("approval-queue"))
+    [item] = response.context["items"]
+    changed = {row["label"] for row in item["proposed_rows"] if row["changed"]}
+    assert changed == {"Cron expression", "Agents"}
+    assert not any(row["changed"] for row in item["current_rows"])
+    assert response.content.decode().count('<span class="badge badge-info">changed</span>') == 2

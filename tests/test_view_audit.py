@@ -52,7 +52,7 @@ def signed_in(user) -> Client:
 def history(pool, planner, supervisor, other_supervisor, frozen_clock):
     """Two campaigns taken through the workflow in the browser, a minute between steps:
     Renewals: created, edited, submitted, withdrawn, submitted, approved (supervisor);
-    Winbacks: created, submitted, rejected (other_supervisor)."""
+    Winbacks: created, edited and submitted at once, rejected (other_supervisor)."""
     renewals = make_campaign("C-1", pool=pool, name="Renewals")
     winbacks = make_campaign("C-2", pool=pool, name="Winbacks", contact_list_id="L-2")
     as_planner = signed_in(planner)
@@ -82,7 +82,10 @@ def history(pool, planner, supervisor, other_supervisor, frozen_clock):
         {"seen_lock_version": draft_of(renewals).lock_version},
     )
     step(as_planner, "draft-new", winbacks)
-    step(as_planner, "draft-submit", draft_of(winbacks), form_data(draft_of(winbacks)))
+    # Submitting saves the form first: a shorter window is an edit, then the submission.
+    step(
+        as_planner, "draft-submit", draft_of(winbacks), form_data(draft_of(winbacks), duration_minutes="300")
+    )
     step(
         signed_in(other_supervisor),
         "draft-reject",
@@ -121,6 +124,7 @@ def test_every_transition_appears_newest_first_with_who_when_and_what(client, pl
     assert actions(response) == [
         "campaigns.draft.rejected",
         "campaigns.draft.submitted",
+        "campaigns.draft.edited",
         "campaigns.draft.created",
         "campaigns.draft.approved",
         "campaigns.draft.submitted",
@@ -131,7 +135,7 @@ def test_every_transition_appears_newest_first_with_who_when_and_what(client, pl
     ]
     table = rows(response)
     draft = history["draft"]
-    created, edited, approved, rejected = table[-1], table[-2], table[3], table[0]
+    created, edited, approved, rejected = table[-1], table[-2], table[4], table[0]
     assert created == {
         "when": "2026-11-30 12:01:00 UTC",
         "who": "pat_planner",
@@ -158,6 +162,7 @@ def test_filter_by_campaign(client, planner, history):
     assert actions(response) == [
         "campaigns.draft.rejected",
         "campaigns.draft.submitted",
+        "campaigns.draft.edited",
         "campaigns.draft.created",
     ]
     assert {row["campaign"] for row in rows(response)} == {"Winbacks"}
@@ -194,7 +199,11 @@ def test_filters_combine(client, planner, history):
     assert [(r["campaign"], r["action"]) for r in rows(submitted_renewals)] == [
         ("Renewals", "campaigns.draft.submitted")
     ] * 2
-    assert actions(planner_winbacks) == ["campaigns.draft.submitted", "campaigns.draft.created"]
+    assert actions(planner_winbacks) == [
+        "campaigns.draft.submitted",
+        "campaigns.draft.edited",
+        "campaigns.draft.created",
+    ]
     assert rows(nothing) == []
     assert "Nothing recorded for these filters — clear them to see everything" in nothing.content.decode()
 
@@ -205,7 +214,7 @@ def test_unreadable_filter_values_are_ignored(client, planner, history):
     response = client.get(reverse("audit"), {"campaign": "x' OR 1=1", "user": "-1", "page": "zzz"})
 
     assert response.status_code == 200
-    assert len(rows(response)) == 9
+    assert len(rows(response)) == 10
     assert response.context["filters"] == {"campaign": "", "user": "", "action": ""}
 
 

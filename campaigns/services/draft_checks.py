@@ -16,7 +16,7 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
-from campaigns.services import conflict_index
+from campaigns.services import conflict_index, workflow
 
 PREVIEW_WINDOWS = 8
 HORIZON = dt.timedelta(days=14)
@@ -201,19 +201,10 @@ def finding_row(finding) -> dict:
 
 def campaign_schedule_values(campaign: Campaign) -> dict | None:
     """The campaign's current remote schedule in the draft's terms, or None when CXone gave it none."""
-    if not (campaign.cron_expression and campaign.timezone and campaign.duration_minutes):
+    values = workflow.campaign_schedule(campaign)
+    if not all(values.get(name) for name in ("cron_expression", "timezone", "duration_minutes")):
         return None
-    policy = campaign.retry_policy or {}
-    return {
-        "timezone": campaign.timezone,
-        "cron_expression": campaign.cron_expression,
-        "duration_minutes": campaign.duration_minutes,
-        "effective_start": campaign.effective_start,
-        "effective_end": campaign.effective_end,
-        "retry_max_attempts": policy.get("maxAttempts", 1),
-        "retry_interval_ms": policy.get("retryIntervalMs", 60_000),
-        "agents_required": campaign.agents_required,
-    }
+    return {"retry_max_attempts": 1, "retry_interval_ms": 60_000, **values}
 
 
 def evaluate_campaign(campaign: Campaign, *, conflicts: bool = True) -> Report | None:
@@ -228,4 +219,26 @@ def review(draft: ScheduleDraft) -> dict:
         "current": evaluate_values(draft.campaign, current_values) if current_values else None,
         "current_values": current_values,
         "proposed": evaluate_draft(draft),
+        "changed": changed_rows(current_values or {}, draft),
+    }
+
+
+# The rows of the side-by-side view, and the draft fields each shows.
+REVIEW_ROWS = {
+    "timezone": ("timezone",),
+    "cron_expression": ("cron_expression",),
+    "duration_minutes": ("duration_minutes",),
+    "effective": ("effective_start", "effective_end"),
+    "retry": ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer"),
+    "agents_required": ("agents_required",),
+}
+
+
+def changed_rows(current: dict, draft: ScheduleDraft) -> set[str]:
+    """Which rows of the side-by-side view the draft changes, so the supervisor sees them at a glance."""
+    return {
+        row
+        for row, names in REVIEW_ROWS.items()
+        if any(name in current and current[name] != getattr(draft, name) for name in names)
+        or (not current and row != "retry")
     }

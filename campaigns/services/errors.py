@@ -75,6 +75,10 @@ class BlockingFindings(WorkflowError):
         self.problems = problems
 
 
+class NothingChanged(WorkflowError):
+    """The draft proposes exactly the campaign's current schedule: there is nothing to review."""
+
+
 class OpenDraftExists(WorkflowError):
     """The campaign already has a draft in flight; `draft_id` is that draft."""
 

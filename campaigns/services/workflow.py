@@ -28,6 +28,7 @@ from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch 
     InvalidInput,
     InvalidTransition,
     NotAllowed,
+    NothingChanged,
     OpenDraftExists,
     StaleDraft,
     WorkflowError,
@@ -123,6 +124,7 @@ def submit(draft_id, actor, *, lock_version: int, findings: dict) -> ScheduleDra
         _author_only(d, actor, "submit")
         _unchanged_since(d, actor, lock_version, "submit it")
         _up_to_date(d, "submit")
+        _changes_something(d)
         _no_blocking(findings, "submitting")
 
     updates = {"findings": findings, "submitted_at": timezone.now()}
@@ -344,6 +346,15 @@ def _up_to_date(d, verb) -> None:
             f"was based on version {d.base_version}. Rebase the draft to see what changed, then {verb} it.",
             base_version=d.base_version,
             remote_version=d.campaign.remote_version,
+        )
+
+
+def _changes_something(d) -> None:
+    current = campaign_schedule(d.campaign)
+    if current and all(getattr(d, f) == v for f, v in current.items()):
+        raise NothingChanged(
+            f"Draft #{d.pk} is the same as {d.campaign.name}'s current schedule in CXone: change something "
+            "before submitting, or leave the draft."
         )
 
 

@@ -11,7 +11,7 @@ from campaigns import roles
 from campaigns.forms import RejectForm
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services import draft_checks, workflow
-from campaigns.views.common import lock_version_from
+from campaigns.views.common import lock_version_from, schedule_rows
 
 
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
@@ -21,7 +21,17 @@ def approval_queue(request):
         .select_related("campaign", "campaign__pool", "author")
         .order_by("submitted_at", "pk")
     )
-    items = [{"draft": d, "review": draft_checks.review(d)} for d in drafts]
+    items = []
+    for draft in drafts:
+        review = draft_checks.review(draft)
+        items.append(
+            {
+                "draft": draft,
+                "review": review,
+                "current_rows": schedule_rows(review["current_values"]) if review["current_values"] else [],
+                "proposed_rows": schedule_rows(draft, review["changed"]),
+            }
+        )
     return render(request, "campaigns/approval_queue.html", {"nav": "queue", "items": items})
 
 

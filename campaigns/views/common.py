@@ -1,6 +1,11 @@
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
 
 from campaigns.models import ScheduleDraft
+from campaigns.templatetags.planner import minutes, ms_minutes
 
 
 def draft_with_campaign(pk: int) -> ScheduleDraft:
@@ -16,3 +21,69 @@ def lock_version_from(data, name: str = "lock_version") -> int:
         return int(data.get(name, ""))
     except (TypeError, ValueError):
         return 0
+
+
+def readable_changes(changes: dict, zone_name: str) -> list[tuple[str, str, str]]:
+    """{field: [before, after]} of a draft as (label, before, after) in planners' terms: the field's label,
+    instants in the draft's zone with the zone named, durations in hours and minutes, yes/no."""
+    rows = []
+    for name, (before, after) in changes.items():
+        if before == after:
+            continue
+        try:
+            label = str(ScheduleDraft._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = name.replace("_", " ")
+        rows.append(
+            (
+                label[:1].upper() + label[1:],
+                readable(name, before, zone_name),
+                readable(name, after, zone_name),
+            )
+        )
+    return rows
+
+
+def readable(name: str, value, zone_name: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name in {"effective_start", "effective_end"}:
+        instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = dt.UTC
+        return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    if name == "duration_minutes":
+        return minutes(value)
+    if name == "retry_interval_ms":
+        return ms_minutes(value)
+    return str(value)
+
+
+def schedule_rows(schedule, changed: frozenset | set = frozenset()) -> list[dict]:
+    """The side-by-side rows of a schedule (a draft, or the campaign's values as a dict) for the queue."""
+
+    def get(name):
+        return schedule.get(name) if isinstance(schedule, dict) else getattr(schedule, name)
+
+    zone = get("timezone") or "UTC"
+    retry = f"{get('retry_max_attempts')} attempts, every {ms_minutes(get('retry_interval_ms'))}"
+    values = {
+        "timezone": ("Time zone", zone),
+        "cron_expression": ("Cron expression", get("cron_expression")),
+        "duration_minutes": ("Window length", minutes(get("duration_minutes"))),
+        "effective": (
+            "Effective",
+            f"{readable('effective_start', get('effective_start'), zone)} → "
+            f"{readable('effective_end', get('effective_end'), zone)}",
+        ),
+        "retry": ("Retry", retry),
+        "agents_required": ("Agents", get("agents_required")),
+    }
+    return [
+        {"label": label, "value": value, "changed": key in changed, "code": key == "cron_expression"}
+        for key, (label, value) in values.items()
+    ]

@@ -15,7 +15,7 @@ from campaigns import roles
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services import draft_checks, workflow
-from campaigns.views.common import draft_with_campaign, lock_version_from
+from campaigns.views.common import draft_with_campaign, lock_version_from, readable_changes
 
 EDITOR = "campaigns/draft_editor.html"
 
@@ -122,9 +122,10 @@ def submit_draft(request, pk):
         except workflow.EditConflict as exc:
             conflict = exc
         except workflow.WorkflowError as exc:
-            messages.error(request, exc.message)
-            if isinstance(exc, workflow.NotAllowed | workflow.InvalidTransition):
-                return redirect("draft-editor", draft.pk)
+            # The form's values are saved by now (nothing typed is lost); back to the editor, so a reload
+            # does not post the submission again.
+            messages.error(request, f"Saved as a draft, not submitted. {exc.message}")
+            return redirect("draft-editor", draft.pk)
         else:
             messages.success(request, "Submitted for approval. A supervisor will review it.")
             return redirect("draft-editor", draft.pk)
@@ -169,7 +170,12 @@ def rebase_draft(request, pk):
 def editor_context(request, draft, form, report, *, editable, conflict=None, rebase=None, oob=False) -> dict:
     return {
         "oob": oob,
-        "conflict_rows": conflict_rows(form, conflict) if conflict else [],
+        "conflict_rows": readable_changes(
+            {f: [conflict.mine.get(f), conflict.theirs.get(f)] for f in conflict.theirs}, draft.timezone
+        )
+        if conflict
+        else [],
+        "rebase_rows": readable_changes(rebase["remote_changes"], draft.timezone) if rebase else [],
         "nav": "drafts",
         "draft": draft,
         "campaign": draft.campaign,
@@ -188,14 +194,3 @@ def editor_context(request, draft, form, report, *, editable, conflict=None, reb
         .select_related("actor")
         .order_by("-created_at")[:20],
     }
-
-
-def conflict_rows(form, conflict) -> list[tuple[str, object, object]]:
-    """(label, yours, saved) for each field where the two saves differ."""
-    rows = []
-    for name in sorted(set(conflict.mine) | set(conflict.theirs)):
-        mine, theirs = conflict.mine.get(name), conflict.theirs.get(name)
-        if mine != theirs:
-            field = form.fields.get(name)
-            rows.append((field.label if field else name.replace("_", " "), mine, theirs))
-    return rows
