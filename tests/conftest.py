@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission, User
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
+from campaigns.services import conflict_index
 from campaigns.services.workflow import schedule_snapshot
 
 PASSWORD = "correct-horse-battery"
+# A Monday just before the factories' effective period (1 Dec 2026 → 1 Mar 2027): with the clock here, the
+# pages' 14-day previews hold the same windows whenever the suite runs.
+MONDAY_BEFORE_DECEMBER = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 
 
 def make_user(username: str, role: str | None = None) -> User:
@@ -56,6 +61,21 @@ def manager(db):
 @pytest.fixture
 def outsider(db):
     return make_user("oscar_outsider")
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stopped at MONDAY_BEFORE_DECEMBER (move it with .shift), and a conflict index built for it."""
+    conflict_index.forget()
+    with time_machine.travel(MONDAY_BEFORE_DECEMBER, tick=False) as traveller:
+        yield traveller
+    conflict_index.forget()
+
+
+@pytest.fixture
+def as_planner(client, planner):
+    client.force_login(planner)
+    return client
 
 
 @pytest.fixture

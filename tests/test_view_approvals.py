@@ -8,27 +8,17 @@ import html
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import conflict_index, workflow
-from tests.conftest import make_campaign, make_draft
+from campaigns.services import workflow
+from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign, make_draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 S = DraftStatus
-NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 FLORIDA = [{"state": "FL", "timezones": ["America/New_York"], "count": 310}]
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    conflict_index.forget()
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
-    conflict_index.forget()
 
 
 @pytest.fixture
@@ -135,7 +125,7 @@ def test_approve_moves_the_draft_to_approved_and_records_who_and_when(
     assert f"Approved the draft for {campaign.name}." in messages_of(response)
     draft.refresh_from_db()
     assert (draft.status, draft.approver) == (S.APPROVED, supervisor)
-    assert abs(draft.reviewed_at - NOW) < dt.timedelta(minutes=1)
+    assert abs(draft.reviewed_at - MONDAY_BEFORE_DECEMBER) < dt.timedelta(minutes=1)
     assert f'id="draft-{draft.pk}"' not in response.content.decode()
     entry = AuditEntry.objects.get(object_id=str(draft.pk), action="campaigns.draft.approved")
     assert entry.actor == supervisor

@@ -8,27 +8,16 @@ import html
 import re
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from campaigns.forms import DraftForm
 from campaigns.models import ScheduleDraft
-from campaigns.services import conflict_index
 from tests.conftest import make_campaign
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 TAG = re.compile(r"<[^>]+>")
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    conflict_index.forget()
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-    conflict_index.forget()
 
 
 def form_data(draft, **overrides) -> dict:

@@ -7,33 +7,17 @@ import datetime as dt
 import html
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from campaigns.services import conflict_index, workflow
+from campaigns.services import workflow
 from tests.conftest import make_campaign, make_draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 BREAKDOWN = [
     {"state": "FL", "timezones": ["America/New_York"], "count": 310},
     {"state": "TX", "timezones": ["America/Chicago", "America/Denver"], "count": 120},
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    conflict_index.forget()
-    with time_machine.travel(NOW, tick=True):
-        yield
-    conflict_index.forget()
-
-
-@pytest.fixture
-def as_planner(client, planner):
-    client.force_login(planner)
-    return client
 
 
 def text(response) -> str:

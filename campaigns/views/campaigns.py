@@ -69,14 +69,14 @@ def campaign_list(request):
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def campaign_detail(request, pk):
     campaign = get_object_or_404(Campaign.objects.select_related("pool"), pk=pk)
-    drafts = campaign.drafts.select_related("author", "approver").order_by("-created_at")
+    drafts = campaign.drafts.select_related("author", "approver").order_by("-created_at", "-pk")
     context = {
         "nav": "campaigns",
         "campaign": campaign,
         "report": draft_checks.evaluate_campaign(campaign),
         "drafts": drafts,
         "open_draft": next((d for d in drafts if d.is_open), None),
-        "audit": campaign.audit_entries.select_related("actor").order_by("-created_at")[:25],
+        "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
     }
     return render(request, "campaigns/campaign_detail.html", context)

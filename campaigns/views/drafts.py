@@ -192,5 +192,5 @@ def editor_context(request, draft, form, report, *, editable, conflict=None, reb
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
         "history": draft.campaign.audit_entries.filter(object_type="scheduledraft", object_id=str(draft.pk))
         .select_related("actor")
-        .order_by("-created_at")[:20],
+        .order_by("-created_at", "-pk")[:20],
     }

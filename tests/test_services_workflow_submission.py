@@ -1,0 +1,130 @@
+"""Workflow services: submitting a draft for approval and withdrawing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from campaigns.services import workflow
+from tests.conftest import make_draft
+from tests.workflow_support import NO_FINDINGS, S, entries, submitted
+
+# ---- submit ------------------------------------------------------------------------------------------------
+
+
+def test_the_author_submits_a_draft_with_its_findings(campaign, planner):
+    draft = make_draft(campaign, planner)
+    result = workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+    draft.refresh_from_db()
+    assert draft.status == result.status == S.SUBMITTED
+    assert draft.findings == NO_FINDINGS
+    assert draft.submitted_at is not None
+    [entry] = entries(draft, "campaigns.draft.submitted")
+    assert (entry.actor, entry.campaign, entry.changes) == (
+        planner,
+        campaign,
+        {"status": ["draft", "submitted"]},
+    )
+
+
+def test_only_the_author_can_submit_a_draft(campaign, planner, other_planner, supervisor):
+    draft = make_draft(campaign, planner)
+    for someone in (other_planner, supervisor):
+        with pytest.raises(
+            workflow.NotAllowed, match=r"Only the author of draft #\d+ \(pat_planner\) can submit it"
+        ):
+            workflow.submit(draft.pk, someone, lock_version=1, findings=NO_FINDINGS)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and entries(draft) == []
+
+
+def test_a_manager_cannot_submit_a_draft(campaign, planner, manager):
+    draft = make_draft(campaign, planner)
+    with pytest.raises(workflow.NotAllowed, match="does not allow you to submit drafts"):
+        workflow.submit(draft.pk, manager, lock_version=1, findings=NO_FINDINGS)
+
+
+def test_a_draft_with_blocking_findings_cannot_be_submitted(campaign, planner):
+    draft = make_draft(campaign, planner)
+    problems = ["Window 09:00-17:00 CST starts before 08:00 in America/Los_Angeles", "DNC list is not active"]
+    with pytest.raises(workflow.BlockingFindings) as refused:
+        workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": problems})
+    assert refused.value.problems == problems
+    assert refused.value.message.startswith("Fix these 2 problems before submitting: Window 09:00-17:00")
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and draft.findings == {}
+
+
+def test_a_draft_behind_the_remote_campaign_cannot_be_submitted_until_rebased(campaign, planner):
+    draft = make_draft(campaign, planner)
+    campaign.remote_version = 8
+    campaign.save()
+    with pytest.raises(workflow.StaleDraft, match="Rebase the draft") as refused:
+        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+    assert (refused.value.base_version, refused.value.remote_version) == (7, 8)
+    assert "changed in CXone (now version 8) after this draft was based on version 7" in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_submitting_a_draft_changed_since_the_author_saw_it_is_refused(campaign, planner, other_planner):
+    draft = make_draft(campaign, planner)
+    workflow.save_draft(draft.pk, other_planner, lock_version=1, fields={"agents_required": 2})
+    with pytest.raises(workflow.DraftChanged, match="olive_planner changed draft") as refused:
+        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+    assert refused.value.current_lock_version == 2
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
+
+
+def test_submitting_twice_is_refused(campaign, planner):
+    draft = submitted(campaign, planner)
+    with pytest.raises(workflow.InvalidTransition, match="already submitted for approval"):
+        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+    assert len(entries(draft, "campaigns.draft.submitted")) == 1
+
+
+def test_a_draft_of_a_campaign_missing_from_cxone_cannot_be_submitted(campaign, planner):
+    draft = make_draft(campaign, planner)
+    campaign.missing_since = dt.datetime(2026, 5, 2, 9, tzinfo=dt.UTC)
+    campaign.save()
+    with pytest.raises(workflow.InvalidTransition, match="no longer in CXone .* cannot submit its drafts"):
+        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+
+
+# ---- withdraw ----------------------------------------------------------------------------------------------
+
+
+def test_the_author_withdraws_a_submitted_draft_back_to_draft(campaign, planner):
+    draft = submitted(campaign, planner)
+    workflow.withdraw(draft.pk, planner)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and draft.submitted_at is None
+    [entry] = entries(draft, "campaigns.draft.withdrawn")
+    assert (entry.actor, entry.changes) == (planner, {"status": ["submitted", "draft"]})
+
+
+def test_only_the_author_can_withdraw_a_draft(campaign, planner, other_planner, supervisor):
+    draft = submitted(campaign, planner)
+    for someone in (other_planner, supervisor):
+        with pytest.raises(workflow.NotAllowed, match="can withdraw it"):
+            workflow.withdraw(draft.pk, someone)
+    draft.refresh_from_db()
+    assert draft.status == S.SUBMITTED
+
+
+def test_a_draft_that_is_not_submitted_cannot_be_withdrawn(campaign, planner):
+    draft = make_draft(campaign, planner)
+    with pytest.raises(
+        workflow.InvalidTransition, match="has not been submitted for approval, so you cannot withdraw"
+    ):
+        workflow.withdraw(draft.pk, planner)
+
+
+def test_a_draft_identical_to_the_current_schedule_cannot_be_submitted(campaign, planner):
+    draft = workflow.start_draft(campaign, planner)
+    with pytest.raises(workflow.NothingChanged, match="same as .* current schedule"):
+        workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings=NO_FINDINGS)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT

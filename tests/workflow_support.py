@@ -1,0 +1,24 @@
+"""Shared helpers of the workflow service tests."""
+
+from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
+from campaigns.services import workflow
+from tests.conftest import make_draft
+
+S = DraftStatus
+NO_FINDINGS = {"blocking": [], "warnings": ["One window ends within 30 minutes of 21:00 in Florida."]}
+
+
+def entries(draft, action=None):
+    qs = AuditEntry.objects.filter(object_type="scheduledraft", object_id=str(draft.pk))
+    return list(qs.filter(action=action) if action else qs)
+
+
+def submitted(campaign, author, **fields) -> ScheduleDraft:
+    draft = make_draft(campaign, author, **fields)
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings=NO_FINDINGS)
+
+
+def set_status(draft, status) -> ScheduleDraft:
+    ScheduleDraft.objects.filter(pk=draft.pk).update(status=status)
+    draft.refresh_from_db()
+    return draft
