@@ -28,17 +28,30 @@ class CampaignAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Campaign._meta.fields if f.name not in {"agents_required"}]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the product's services write (workflow, sync, activation, audit): the admin shows them
+    but never changes them, so nothing skips the state machine, four-eyes, lock versions or the audit trail."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ScheduleDraft)
-class ScheduleDraftAdmin(admin.ModelAdmin):
+class ScheduleDraftAdmin(ReadOnlyAdmin):
     list_display = ["id", "campaign", "status", "author", "approver", "base_version", "updated_at"]
     list_filter = ["status"]
     search_fields = ["campaign__name", "campaign__cxone_id"]
     list_select_related = ["campaign", "author", "approver"]
-    raw_id_fields = ["campaign", "author", "approver"]
 
 
 @admin.register(Activation)
-class ActivationAdmin(admin.ModelAdmin):
+class ActivationAdmin(ReadOnlyAdmin):
     list_display = ["id", "campaign", "draft", "step", "attempts", "poll_count", "latency_ms", "created_at"]
     list_filter = ["step"]
     list_select_related = ["campaign", "draft"]
@@ -53,14 +66,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action", "object_type", "object_id", "campaign"]
     list_filter = ["action"]
     search_fields = ["action", "object_id", "message"]
     list_select_related = ["actor", "campaign"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,7 @@ def navigation(request):
         return {}
     can_review = user.has_perm(roles.REVIEW_DRAFTS)
     return {
-        "user_role": roles.role_of(user),
+        "user_role": lambda: roles.role_of(user),  # a query: only when the navigation is rendered
         "can_edit_drafts": user.has_perm(roles.EDIT_DRAFTS),
         "can_review_drafts": can_review,
         "can_view_dashboards": user.has_perm(roles.VIEW_DASHBOARDS),

@@ -36,8 +36,11 @@ class DraftForm(forms.Form):
         label="Effective until", help_text="The schedule ends at local midnight starting this date."
     )
     retry_max_attempts = forms.IntegerField(label="Retry: max attempts", min_value=1, max_value=10)
-    retry_interval_minutes = forms.IntegerField(
-        label="Retry: interval (minutes)", min_value=1, max_value=7 * 24 * 60, help_text="At least 1 minute."
+    retry_interval_seconds = forms.IntegerField(
+        label="Retry: interval (seconds)",
+        min_value=60,
+        max_value=7 * 24 * 3600,
+        help_text="At least 60 seconds (CXone's minimum).",
     )
     retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
     retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
@@ -53,6 +56,11 @@ class DraftForm(forms.Form):
         self.fields["timezone"].widget.attrs.update(autocomplete="off", spellcheck="false", list="zone-names")
 
     @classmethod
+    def bound_over(cls, draft: ScheduleDraft, data) -> DraftForm:
+        """The form as posted over `draft`: it knows what was shown, so it knows what the planner changed."""
+        return cls(data, initial=cls.initial_from(draft))
+
+    @classmethod
     def initial_from(cls, draft: ScheduleDraft) -> dict:
         zone = _zone_or_utc(draft.timezone)
         return {
@@ -62,7 +70,7 @@ class DraftForm(forms.Form):
             "effective_start": draft.effective_start.astimezone(zone).date(),
             "effective_end": draft.effective_end.astimezone(zone).date(),
             "retry_max_attempts": draft.retry_max_attempts,
-            "retry_interval_minutes": draft.retry_interval_ms // 60_000,
+            "retry_interval_seconds": draft.retry_interval_ms // 1000,
             "retry_on_busy": draft.retry_on_busy,
             "retry_on_no_answer": draft.retry_on_no_answer,
             "agents_required": draft.agents_required,
@@ -125,22 +133,35 @@ class DraftForm(forms.Form):
             for day in (data.get("effective_start"), data.get("effective_end"))
         )
 
-    def draft_fields(self) -> dict:
-        """The cleaned values in the model's terms, for services/workflow.save_draft."""
+    def draft_fields(self, draft: ScheduleDraft | None = None) -> dict:
+        """The cleaned values in the model's terms, for services/workflow.save_draft and the checks.
+
+        With the draft the form was bound over (and `initial=initial_from(draft)`), a field the planner left
+        as shown keeps the draft's exact stored value: the form shows the effective period as local dates and
+        the retry interval in whole seconds, and saving must not round what CXone sent (a 15:00 start, 90.5 s).
+        """
         data = self.cleaned_data
         start, end = self.effective_period()
-        return {
+        values = {
             "timezone": data["timezone"],
             "cron_expression": data["cron_expression"],
             "duration_minutes": data["duration_minutes"],
             "effective_start": start,
             "effective_end": end,
             "retry_max_attempts": data["retry_max_attempts"],
-            "retry_interval_ms": data["retry_interval_minutes"] * 60_000,
+            "retry_interval_ms": data["retry_interval_seconds"] * 1000,
             "retry_on_busy": data["retry_on_busy"],
             "retry_on_no_answer": data["retry_on_no_answer"],
             "agents_required": data["agents_required"],
         }
+        if draft is None or not self.initial:
+            return values
+        changed = {
+            "retry_interval_ms" if name == "retry_interval_seconds" else name for name in self.changed_data
+        }
+        if "timezone" in changed:  # the dates are read in the zone: a new zone moves the instants
+            changed |= {"effective_start", "effective_end"}
+        return {name: value if name in changed else getattr(draft, name) for name, value in values.items()}
 
 
 class RejectForm(forms.Form):

@@ -155,7 +155,7 @@ def test_a_draft_changed_since_the_supervisor_saw_it_cannot_be_approved(
     # Meanwhile the planner withdraws, edits and resubmits.
     workflow.withdraw(draft.pk, planner)
     edited = workflow.save_draft(
-        draft.pk, planner, lock_version=seen, fields={"cron_expression": "0 7 * * 1-5"}
+        draft.pk, planner, lock_version=seen, fields={"cron_expression": "0 11 * * 1-5"}
     )
     workflow.submit(draft.pk, planner, lock_version=edited.lock_version, findings={"blocking": []})
 
@@ -271,3 +271,35 @@ def test_the_queue_marks_which_rows_of_the_schedule_the_draft_changes(client, su
     assert changed == {"Cron expression", "Agents"}
     assert not any(row["changed"] for row in item["current_rows"])
     assert response.content.decode().count('<span class="badge badge-info">changed</span>') == 2
+
+
+def test_approval_checks_the_draft_again_and_refuses_what_became_blocking_since_submission(
+    as_supervisor, campaign, planner
+):
+    draft = submitted(campaign, planner)  # compliant, and the DNC list was active when submitted
+    campaign.dnc_list_state = "INACTIVE"
+    campaign.save(update_fields=["dnc_list_state"])
+
+    response = approve(as_supervisor, draft)
+
+    assert any("approving" in m and "DNC" in m for m in messages_of(response)), messages_of(response)
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.SUBMITTED, None)
+
+
+def test_a_refused_rejection_repeats_the_reason_so_it_is_not_lost(as_supervisor, campaign, planner):
+    draft = submitted(campaign, planner)
+    workflow.withdraw(draft.pk, planner)  # the planner took it back while the supervisor was writing
+
+    response = reject(as_supervisor, draft, "Start at ten, not nine.")
+
+    [message] = messages_of(response)
+    assert "Not rejected" in message and "Start at ten, not nine." in message
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_a_rejection_from_an_outdated_page_asks_to_review_again(as_supervisor, campaign, planner):
+    draft = submitted(campaign, planner)
+    response = as_supervisor.post(reverse("draft-reject", args=[draft.pk]), {"reason": "No."}, follow=True)
+    assert any("out of date" in m for m in messages_of(response))
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED

@@ -3,10 +3,14 @@ concurrent saves."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
 from campaigns.models import CapacityPool, ScheduleDraft
+from campaigns.services import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import FLORIDA, S, edits, form_data, messages_of, text, validate
 
@@ -258,3 +262,52 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_versions_shown(
     assert again.status_code == 302
     draft.refresh_from_db()
     assert (draft.cron_expression, draft.lock_version) == ("0 12 * * 1-5", 3)
+
+
+def test_a_refused_save_keeps_the_version_the_page_showed_so_a_later_save_cannot_overwrite_silently(
+    as_planner, campaign, planner, other_planner
+):
+    draft = make_draft(campaign, planner, agents_required=5)
+    opened = form_data(draft)  # the planner's page, at lock version 1
+    workflow.save_draft(draft.pk, other_planner, lock_version=1, fields={"agents_required": 9})
+
+    invalid = as_planner.post(
+        reverse("draft-editor", args=[draft.pk]), {**opened, "cron_expression": "0 25 * * *"}
+    )
+    assert invalid.status_code == 422
+    assert '<input type="hidden" name="lock_version" value="1">' in text(invalid)
+
+    fixed = as_planner.post(reverse("draft-editor", args=[draft.pk]), {**opened, "agents_required": "3"})
+    assert fixed.status_code == 409
+    assert ScheduleDraft.objects.get(pk=draft.pk).agents_required == 9  # the other planner's save stands
+
+
+def test_a_manager_posting_to_the_editor_is_forbidden(client, campaign, planner, manager):
+    draft = make_draft(campaign, planner)
+    client.force_login(manager)
+    response = client.post(reverse("draft-editor", args=[draft.pk]), form_data(draft, agents_required="8"))
+    assert response.status_code == 403
+    assert ScheduleDraft.objects.get(pk=draft.pk).agents_required == draft.agents_required
+
+
+def test_saving_keeps_the_exact_stored_values_of_fields_the_planner_did_not_touch(
+    as_planner, campaign, planner
+):
+    start = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)  # not a local midnight: as CXone sent it
+    draft = make_draft(campaign, planner, effective_start=start, retry_interval_ms=90_500, agents_required=5)
+
+    response = as_planner.post(
+        reverse("draft-editor", args=[draft.pk]), form_data(draft, agents_required="6")
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.agents_required, draft.effective_start, draft.retry_interval_ms) == (6, start, 90_500)
+
+
+def test_a_new_time_zone_reads_the_effective_dates_in_that_zone(as_planner, campaign, planner):
+    draft = make_draft(campaign, planner, timezone="America/Chicago")
+    as_planner.post(reverse("draft-editor", args=[draft.pk]), form_data(draft, timezone="America/New_York"))
+    draft.refresh_from_db()
+    local_start = draft.effective_start.astimezone(ZoneInfo("America/New_York"))
+    assert (local_start.hour, local_start.minute, local_start.date()) == (0, 0, dt.date(2026, 12, 1))

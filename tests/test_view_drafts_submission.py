@@ -169,3 +169,19 @@ def test_campaign_names_with_markup_are_escaped_on_every_page(client, pool, plan
         assert XSS not in body, name
         assert escaped in body, name
     assert f"Approved the draft for {escaped}." in pages["approved message"].content.decode()
+
+
+def test_submitting_from_a_stale_tab_saves_nothing_says_why_and_keeps_what_was_typed(
+    as_planner, campaign, planner
+):
+    draft = make_draft(campaign, planner)
+    page = form_data(draft, cron_expression="0 11 * * 1-5")  # typed in a tab opened before...
+    workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})  # ...another tab submitted
+
+    response = as_planner.post(reverse("draft-submit", args=[draft.pk]), page)
+
+    assert response.status_code == 422
+    [message] = messages_of(response)
+    assert message.startswith("Not saved, not submitted.")
+    assert 'value="0 11 * * 1-5"' in text(response)
+    assert ScheduleDraft.objects.get(pk=draft.pk).cron_expression == draft.cron_expression

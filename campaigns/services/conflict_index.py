@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 
 from campaigns import scheduling
 from campaigns.models import Campaign, CapacityPool
@@ -61,10 +61,16 @@ def loads() -> tuple[dict[str, int], list[scheduling.CampaignLoad]]:
 
 
 def fingerprint() -> tuple:
+    """Changes whenever something the index is built from changes: a schedule (CXone bumps the version), the
+    agents a campaign needs or a pool has, a campaign gone or back. Not synced_at, which every sync moves."""
     campaigns = Campaign.objects.aggregate(
-        n=Count("id"), synced=Max("synced_at"), changed=Max("remote_version")
+        n=Count("id"),
+        versions=Sum("remote_version"),
+        agents=Sum("agents_required"),
+        present=Count("id", filter=Q(missing_since__isnull=True)),
+        pooled=Sum("pool_id"),
     )
-    pools = CapacityPool.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
+    pools = CapacityPool.objects.aggregate(n=Count("id"), agents=Sum("agents"), changed=Max("updated_at"))
     return tuple(campaigns.values()) + tuple(pools.values())
 
 

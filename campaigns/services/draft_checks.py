@@ -19,7 +19,7 @@ from campaigns.scheduling.summary import summarise
 from campaigns.services import conflict_index, workflow
 
 PREVIEW_WINDOWS = 8
-HORIZON = dt.timedelta(days=14)
+HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
 
 # For the time-zone field's suggestions: canonical IANA names only (aliases are accepted but not offered).
 ZONE_NAMES = sorted(
@@ -89,32 +89,24 @@ def evaluate_form(campaign: Campaign, form, *, draft: ScheduleDraft | None = Non
         return evaluate_draft(draft) if draft else Report()
     if not form.is_valid():
         return Report(field_errors={name: list(errors) for name, errors in form.errors.items()})
-    return evaluate_values(campaign, form.draft_fields())
+    return evaluate_values(campaign, form.draft_fields(draft))
 
 
-def evaluate_draft(draft: ScheduleDraft) -> Report:
-    values = {name: getattr(draft, name) for name in scheduling_fields()}
-    return evaluate_values(draft.campaign, values)
-
-
-def scheduling_fields() -> tuple[str, ...]:
-    return (
-        "timezone",
-        "cron_expression",
-        "duration_minutes",
-        "effective_start",
-        "effective_end",
-        "retry_max_attempts",
-        "retry_interval_ms",
-        "agents_required",
-    )
+def evaluate_draft(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> Report:
+    values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
+    return evaluate_values(draft.campaign, values, index=index)
 
 
 def evaluate_values(
-    campaign: Campaign, values: dict, *, now: dt.datetime | None = None, conflicts: bool = True
+    campaign: Campaign,
+    values: dict,
+    *,
+    now: dt.datetime | None = None,
+    conflicts: bool = True,
+    index: scheduling.ConflictIndex | None = None,
 ) -> Report:
-    """Validate, expand and check one schedule of `campaign`. `conflicts=False` skips the what-if (which reads
-    the database for the index), for lists that show many campaigns at once."""
+    """Validate, expand and check one schedule of `campaign`. `conflicts=False` skips the what-if, for lists
+    that show many campaigns at once; `index` lets a page that checks several drafts fetch the index once."""
     spec = scheduling.ScheduleSpec(
         cron_expression=values["cron_expression"],
         timezone=values["timezone"],
@@ -182,7 +174,7 @@ def evaluate_values(
             effective_start=spec.effective_start,
             effective_end=spec.effective_end,
         )
-        what_if = conflict_index.current(now).what_if(load)
+        what_if = (index or conflict_index.current(now)).what_if(load)
         report.conflicts_added, report.conflicts_removed = summarise(what_if.added, what_if.removed)
     return report
 
@@ -212,13 +204,16 @@ def evaluate_campaign(campaign: Campaign, *, conflicts: bool = True) -> Report |
     return evaluate_values(campaign, values, conflicts=conflicts) if values else None
 
 
-def review(draft: ScheduleDraft) -> dict:
-    """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings."""
+def review(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> dict:
+    """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings.
+    Conflicts are those the proposal adds or relieves; the current schedule's own are not asked for."""
     current_values = campaign_schedule_values(draft.campaign)
     return {
-        "current": evaluate_values(draft.campaign, current_values) if current_values else None,
+        "current": evaluate_values(draft.campaign, current_values, conflicts=False)
+        if current_values
+        else None,
         "current_values": current_values,
-        "proposed": evaluate_draft(draft),
+        "proposed": evaluate_draft(draft, index=index),
         "changed": changed_rows(current_values or {}, draft),
     }
 

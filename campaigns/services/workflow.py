@@ -140,17 +140,23 @@ def withdraw(draft_id, actor) -> ScheduleDraft:
     return _transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
 
 
-def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
-    """Approve the submitted draft exactly as the reviewer saw it; exactly once, however many tabs click."""
+def approve(draft_id, actor, *, seen_lock_version: int, findings: dict | None = None) -> ScheduleDraft:
+    """Approve the submitted draft exactly as the reviewer saw it; exactly once, however many tabs click.
+
+    `findings` are the checks run now (the world moves on after submission: a DNC list goes inactive, a rule
+    takes effect); they are stored with the approval and refuse it when blocking. Without them, the findings
+    stored at submission decide."""
     _require(actor, roles.REVIEW_DRAFTS, "approve drafts")
 
     def guard(d):
         _four_eyes(d, actor, "approve")
         _unchanged_since(d, actor, seen_lock_version, "approve it")
         _up_to_date(d, "approve")
-        _no_blocking(d.findings, "approving")
+        _no_blocking(d.findings if findings is None else findings, "approving")
 
     updates = {"approver": actor, "reviewed_at": timezone.now()}
+    if findings is not None:
+        updates["findings"] = findings
     return _transition(
         draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
         after_commit=_after_approval,

@@ -68,6 +68,16 @@ def utc(value):
 
 
 @register.filter
+def utc_seconds(value):
+    """An instant in UTC to the second ("2026-12-01 15:00:07 UTC"), for the audit trail."""
+    if not value:
+        return "—"
+    import datetime as dt
+
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@register.filter
 def in_zone(value, zone_name: str):
     """An instant shown in a named zone (the campaign's), falling back to UTC for an unknown name."""
     if not value:
@@ -104,3 +114,11 @@ def field_label(name: str, form) -> str:
     """A form field's label from its name, for error lists outside the form."""
     field = getattr(form, "fields", {}).get(name)
     return field.label if field else name.replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def horizon_days() -> int:
+    """How many days ahead the previews and conflict checks look."""
+    from campaigns.services.conflict_index import HORIZON
+
+    return HORIZON.days

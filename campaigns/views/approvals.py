@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns import roles
 from campaigns.forms import RejectForm
 from campaigns.models import DraftStatus, ScheduleDraft
-from campaigns.services import draft_checks, workflow
-from campaigns.views.common import lock_version_from, schedule_rows
+from campaigns.services import conflict_index, draft_checks, workflow
+from campaigns.views.common import draft_with_campaign, lock_version_from, schedule_rows
 
 
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
@@ -21,9 +22,10 @@ def approval_queue(request):
         .select_related("campaign", "campaign__pool", "author")
         .order_by("submitted_at", "pk")
     )
+    index = conflict_index.current(timezone.now()) if drafts else None  # one index for the whole queue
     items = []
     for draft in drafts:
-        review = draft_checks.review(draft)
+        review = draft_checks.review(draft, index=index)
         items.append(
             {
                 "draft": draft,
@@ -38,9 +40,14 @@ def approval_queue(request):
 @require_POST
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
 def approve_draft(request, pk):
+    draft = draft_with_campaign(pk)
+    findings = draft_checks.evaluate_draft(draft).as_json()  # checked again now, not only as submitted
     try:
         draft = workflow.approve(
-            pk, request.user, seen_lock_version=lock_version_from(request.POST, "seen_lock_version")
+            pk,
+            request.user,
+            seen_lock_version=lock_version_from(request.POST, "seen_lock_version"),
+            findings=findings,
         )
     except workflow.WorkflowError as exc:
         messages.error(request, exc.message)
@@ -54,10 +61,12 @@ def approve_draft(request, pk):
 def reject_draft(request, pk):
     form = RejectForm(request.POST)
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields
-        )
-        messages.error(request, errors or "The rejection could not be read; reload the queue and try again.")
+        if "seen_lock_version" in form.errors:
+            messages.error(
+                request, "This page was out of date: review the draft again below, then reject it."
+            )
+        else:
+            messages.error(request, f"Reason for rejecting: {' '.join(form.errors['reason'])}")
         return redirect("approval-queue")
     try:
         draft = workflow.reject(
@@ -67,7 +76,10 @@ def reject_draft(request, pk):
             reason=form.cleaned_data["reason"],
         )
     except workflow.WorkflowError as exc:
-        messages.error(request, exc.message)
+        # Say what was not sent, so the reason the supervisor wrote is not lost with the refusal.
+        messages.error(
+            request, f"{exc.message} Not rejected; your reason was: “{form.cleaned_data['reason']}”"
+        )
     else:
         messages.success(
             request, f"Rejected the draft for {draft.campaign.name}; the planner sees your reason."

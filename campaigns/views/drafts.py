@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,15 +23,12 @@ EDITOR = "campaigns/draft_editor.html"
 
 @permission_required(roles.EDIT_DRAFTS, raise_exception=True)
 def my_drafts(request):
-    drafts = list(
-        ScheduleDraft.objects.filter(author=request.user)
-        .select_related("campaign", "approver")
-        .order_by("-updated_at")[:100]
-    )
+    mine = ScheduleDraft.objects.filter(author=request.user).select_related("campaign", "approver")
     context = {
         "nav": "drafts",
-        "open_drafts": [d for d in drafts if d.status in OPEN_DRAFT_STATUSES],
-        "closed_drafts": [d for d in drafts if d.status not in OPEN_DRAFT_STATUSES],
+        # Every open draft, however many closed ones came after it; the closed ones only recently.
+        "open_drafts": list(mine.filter(status__in=OPEN_DRAFT_STATUSES).order_by("-updated_at")),
+        "closed_drafts": list(mine.exclude(status__in=OPEN_DRAFT_STATUSES).order_by("-updated_at")[:50]),
     }
     return render(request, "campaigns/my_drafts.html", context)
 
@@ -57,36 +55,28 @@ def new_draft(request, pk):
 def draft_editor(request, pk):
     draft = draft_with_campaign(pk)
     editable = draft.status == DraftStatus.DRAFT and request.user.has_perm(roles.EDIT_DRAFTS)
-    conflict = None
-    if request.method == "POST":
-        if not editable:
-            messages.error(
-                request, f"This draft is {draft.get_status_display().lower()} and can no longer be edited."
-            )
-            return redirect("draft-editor", draft.pk)
-        form = DraftForm(request.POST)
-        if form.is_valid():
-            try:
-                workflow.save_draft(
-                    draft.pk,
-                    request.user,
-                    lock_version=lock_version_from(request.POST),
-                    fields=form.draft_fields(),
-                )
-            except workflow.EditConflict as exc:
-                conflict = exc
-            except workflow.WorkflowError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "Draft saved.")
-                return redirect("draft-editor", draft.pk)
-        status = 409 if conflict else 422
-    else:
+    if request.method != "POST":
         form = DraftForm(initial=DraftForm.initial_from(draft))
-        status = 200
-    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
-    context = editor_context(request, draft, form, report, editable=editable, conflict=conflict)
-    return render(request, EDITOR, context, status=status)
+        report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+        return render(request, EDITOR, editor_context(request, draft, form, report, editable=editable))
+    if not request.user.has_perm(roles.EDIT_DRAFTS):
+        raise PermissionDenied
+    if not editable:
+        messages.error(
+            request, f"This draft is {draft.get_status_display().lower()} and can no longer be edited."
+        )
+        return redirect("draft-editor", draft.pk)
+    form = DraftForm.bound_over(draft, request.POST)
+    if not form.is_valid():
+        return refused(request, draft, form)
+    try:
+        save_from(request, draft, form)
+    except workflow.EditConflict as exc:
+        return refused(request, draft, form, conflict=exc)
+    except workflow.WorkflowError as exc:
+        return refused(request, draft, form, message=exc.message)
+    messages.success(request, "Draft saved.")
+    return redirect("draft-editor", draft.pk)
 
 
 @require_POST
@@ -94,7 +84,7 @@ def draft_editor(request, pk):
 def validate_draft(request, pk):
     """Live validation as the planner types: field errors (out of band, beside each field) and the report."""
     draft = draft_with_campaign(pk)
-    form = DraftForm(request.POST)
+    form = DraftForm.bound_over(draft, request.POST)
     report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
     context = editor_context(request, draft, form, report, editable=True, oob=True)
     return render(request, EDITOR + "#live", context)
@@ -105,33 +95,51 @@ def validate_draft(request, pk):
 def submit_draft(request, pk):
     """Save what the form holds (a no-op when nothing changed), then submit exactly that version."""
     draft = draft_with_campaign(pk)
-    form = DraftForm(request.POST)
-    conflict = None
-    if form.is_valid():
-        try:
-            saved = workflow.save_draft(
-                draft.pk,
-                request.user,
-                lock_version=lock_version_from(request.POST),
-                fields=form.draft_fields(),
-            )
-            report = draft_checks.evaluate_draft(saved)
-            workflow.submit(
-                draft.pk, request.user, lock_version=saved.lock_version, findings=report.as_json()
-            )
-        except workflow.EditConflict as exc:
-            conflict = exc
-        except workflow.WorkflowError as exc:
-            # The form's values are saved by now (nothing typed is lost); back to the editor, so a reload
-            # does not post the submission again.
-            messages.error(request, f"Saved as a draft, not submitted. {exc.message}")
-            return redirect("draft-editor", draft.pk)
-        else:
-            messages.success(request, "Submitted for approval. A supervisor will review it.")
-            return redirect("draft-editor", draft.pk)
+    form = DraftForm.bound_over(draft, request.POST)
+    if not form.is_valid():
+        return refused(request, draft, form)
+    try:
+        saved = save_from(request, draft, form)
+    except workflow.EditConflict as exc:
+        return refused(request, draft, form, conflict=exc)
+    except workflow.WorkflowError as exc:
+        return refused(request, draft, form, message=f"Not saved, not submitted. {exc.message}")
+    try:
+        report = draft_checks.evaluate_draft(saved)
+        workflow.submit(draft.pk, request.user, lock_version=saved.lock_version, findings=report.as_json())
+    except workflow.WorkflowError as exc:
+        # The form's values are saved by now (nothing typed is lost); back to the editor, so a reload does not
+        # post the submission again.
+        messages.error(request, f"Saved as a draft, not submitted. {exc.message}")
+    else:
+        messages.success(request, "Submitted for approval. A supervisor will review it.")
+    return redirect("draft-editor", draft.pk)
+
+
+def save_from(request, draft, form):
+    """Save the editor's form over the version of the draft the planner's page was showing."""
+    return workflow.save_draft(
+        draft.pk, request.user, lock_version=lock_version_from(request.POST), fields=form.draft_fields(draft)
+    )
+
+
+def refused(request, draft, form, *, conflict=None, message=""):
+    """The editor again with what the planner typed, and why it was not saved. It keeps the version their page
+    was showing (a refusal must not quietly adopt someone else's newer save), except after a conflict, where the
+    planner has now seen both versions and may save over the current one."""
+    if message:
+        messages.error(request, message)
     draft.refresh_from_db()
     report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
-    context = editor_context(request, draft, form, report, editable=True, conflict=conflict)
+    context = editor_context(
+        request,
+        draft,
+        form,
+        report,
+        editable=True,
+        conflict=conflict,
+        lock_version=conflict.current_lock_version if conflict else lock_version_from(request.POST),
+    )
     return render(request, EDITOR, context, status=409 if conflict else 422)
 
 
@@ -167,7 +175,9 @@ def rebase_draft(request, pk):
     return render(request, EDITOR, context)
 
 
-def editor_context(request, draft, form, report, *, editable, conflict=None, rebase=None, oob=False) -> dict:
+def editor_context(
+    request, draft, form, report, *, editable, conflict=None, rebase=None, oob=False, lock_version=None
+) -> dict:
     return {
         "oob": oob,
         "conflict_rows": readable_changes(
@@ -182,7 +192,7 @@ def editor_context(request, draft, form, report, *, editable, conflict=None, reb
         "form": form,
         "report": report,
         "editable": editable,
-        "lock_version": draft.lock_version,
+        "lock_version": draft.lock_version if lock_version is None else lock_version,
         "conflict": conflict,
         "rebase": rebase,
         "zone_names": draft_checks.ZONE_NAMES,

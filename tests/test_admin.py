@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from tests.conftest import make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.test", "pw"))
+    return client
+
+
+def test_drafts_can_be_read_but_not_changed_in_the_admin(admin_client, campaign, planner):
+    draft = make_draft(campaign, planner)
+    url = reverse("admin:campaigns_scheduledraft_change", args=[draft.pk])
+    assert admin_client.get(url).status_code == 200  # the view-only page
+    admin_client.post(url, {"status": "approved", "approver": planner.pk})
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == ("draft", None)
+    assert admin_client.get(reverse("admin:campaigns_scheduledraft_add")).status_code == 403
+
+
+def test_audit_entries_cannot_be_forged_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:campaigns_auditentry_add")).status_code == 403
+
+
+def test_the_campaign_list_of_the_admin_opens(admin_client, campaign):
+    response = admin_client.get(reverse("admin:campaigns_campaign_changelist"))
+    assert response.status_code == 200
+    assert campaign.name in response.content.decode()
