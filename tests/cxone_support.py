@@ -3,14 +3,19 @@ clients with small retry waits so that the tests stay fast."""
 
 from __future__ import annotations
 
+import types
+
 import httpx
+import tenacity
 
 from campaigns.cxone.client import CXoneClient
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings
 from campaigns.cxone.sandbox import SandboxConfig
 
 BASE_URL = "http://cxone.test"
-FAST_RETRY = RetrySettings(attempts=4, total_seconds=3.0, wait_initial=0.01, wait_max=0.05, wait_jitter=0.01)
+# Small waits; the attempt limit, not the time budget, ends a call (tests count its requests), so the budget is
+# far above the 0.2 s the waits can add up to: a loaded machine cannot cut a call short.
+FAST_RETRY = RetrySettings(attempts=4, total_seconds=60.0, wait_initial=0.01, wait_max=0.05, wait_jitter=0.01)
 
 
 def fast_config(**knobs) -> SandboxConfig:
@@ -39,3 +44,26 @@ class RecordingSleep:
 
 def token_requests(app) -> int:
     return app.state.stats.count("POST /oauth2/token")
+
+
+class FakeClock:
+    """A monotonic clock that moves only when the code under test sleeps on it: `sleep` records each wait and
+    advances the clock by it, so a time budget is checked against the recorded waits, never the wall clock.
+
+    Give it to the client as CXoneClient(sleep=clock.sleep, clock=clock). The retries' time budget
+    (RetrySettings.total_seconds) is kept by tenacity, which reads time.monotonic itself: `drive_retries`
+    points tenacity at this clock for the test."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    def drive_retries(self, monkeypatch) -> None:
+        monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=self))

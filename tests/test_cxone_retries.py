@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import time
 
 import pytest
 
@@ -20,7 +19,7 @@ from campaigns.cxone.errors import (
 )
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
 from campaigns.cxone.sandbox import SandboxServer, create_app
-from tests.cxone_support import FAST_RETRY, RecordingSleep, asgi_client, fast_config
+from tests.cxone_support import FAST_RETRY, FakeClock, RecordingSleep, asgi_client, fast_config
 
 CAMPAIGN_ROUTE = "GET /api/v2/outbound/campaigns/{campaign_id}"
 
@@ -75,16 +74,20 @@ async def test_a_retry_after_longer_than_the_time_budget_is_not_waited_for():
     assert caught.value.retry_after == 100 and sleep.waits == []
 
 
-async def test_endless_429s_without_retry_after_end_within_the_time_budget():
+async def test_endless_429s_without_retry_after_end_within_the_time_budget(monkeypatch):
     app = create_app(fast_config(rate_limit=0.001, burst=1, omit_retry_after=True))
     retry = RetrySettings(attempts=100, total_seconds=0.5, wait_initial=0.05, wait_max=0.2, wait_jitter=0.02)
-    started = time.monotonic()
-    async with asgi_client(app, retry=retry) as cxone:
+    clock = FakeClock()
+    clock.drive_retries(monkeypatch)
+    async with asgi_client(app, retry=retry, sleep=clock.sleep, clock=clock) as cxone:
         with pytest.raises(RateLimited):
             await cxone.get_campaign("C-1001")
-    elapsed = time.monotonic() - started
-    assert elapsed < 0.75
-    assert 2 <= app.state.stats.count(CAMPAIGN_ROUTE, 429) < 100
+    # Waits of 0.05, 0.1 and 0.2 s (each plus at most 0.02 of jitter) add up to 0.35..0.41 s; the next one
+    # (0.2 s or more) would start a request past the 0.5 s budget, so it is not taken: the time budget, not
+    # the 100 attempts, ends the call, after 4 requests and well within the budget.
+    assert len(clock.waits) == 3 and sum(clock.waits) <= retry.total_seconds
+    assert all(low <= wait <= low + 0.02 for low, wait in zip([0.05, 0.1, 0.2], clock.waits, strict=True))
+    assert app.state.stats.count(CAMPAIGN_ROUTE, 429) == len(clock.waits) + 1
 
 
 async def test_a_5xx_is_retried_and_the_next_success_returned():
@@ -126,16 +129,21 @@ async def test_a_put_resent_after_a_5xx_flags_its_version_conflict_as_after_retr
     assert caught.value.after_retry and caught.value.current_version == remote.version + 1
 
 
-async def test_a_slow_cxone_raises_a_timeout_over_a_real_socket():
-    with SandboxServer(fast_config(latency_ms=400)) as server:
-        retry = RetrySettings(attempts=2, total_seconds=2, wait_initial=0.01, wait_jitter=0)
-        async with CXoneClient(server.url, "demo", "demo-secret", timeout=0.1, retry=retry) as cxone:
-            started = time.monotonic()
+async def test_a_slow_cxone_raises_a_timeout_over_a_real_socket(monkeypatch):
+    clock = FakeClock()
+    clock.drive_retries(monkeypatch)
+    retry = RetrySettings(attempts=2, total_seconds=2, wait_initial=0.01, wait_jitter=0)
+    with SandboxServer(fast_config(latency_ms=1000)) as server:
+        async with CXoneClient(
+            server.url, "demo", "demo-secret", timeout=0.1, retry=retry, sleep=clock.sleep, clock=clock
+        ) as cxone:
             with pytest.raises(RequestTimeout) as caught:
                 await cxone.get_campaign("C-1001")
-            elapsed = time.monotonic() - started
     assert isinstance(caught.value, TransportError) and caught.value.retryable
-    assert elapsed < 1.0
+    # The latency holds up the token request too. Each attempt gave up on it at the 0.1 s timeout (a timeout
+    # was raised, not the answer CXone would have sent 1 s later); 2 attempts, 1 wait of 0.01 s between: the
+    # call took its 2 × 0.1 s of timeouts plus 0.01 s, not the sandbox's latency.
+    assert cxone.token_requests == retry.attempts and clock.waits == [0.01]
 
 
 async def test_a_dropped_connection_over_a_real_socket_is_retried():

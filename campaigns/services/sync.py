@@ -1,11 +1,14 @@
 """Campaign sync: mirror CXone's campaigns, skills (as capacity pools), DNC lists and contact-list breakdowns.
 
 Two steps. Fetch (async, on the CXone bridge loop): every page of campaigns, then each distinct DNC list and
-contact list once, a few at a time. Apply (one transaction, a fixed number of queries however many campaigns):
-upsert pools and campaigns in bulk, mark campaigns CXone no longer lists (never delete them: drafts and the
-audit trail point at them), clear the mark of those that came back, and mark open drafts stale whose base
-version CXone has moved past. A fetch that fails writes nothing, so a CXone outage never marks every campaign
-missing. Running it twice in a row changes nothing the second time."""
+contact list once, a few at a time. Apply (one transaction): upsert pools and campaigns in bulk, mark campaigns
+CXone no longer lists (never delete them: drafts and the audit trail point at them), clear the mark of those
+that came back, flag open drafts whose base version CXone has moved past, and write the audit rows of all that
+in one bulk insert. The number of queries does not depend on the number of campaigns, except that a bulk
+write goes out in batches (of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38
+campaigns or 124 audit rows per INSERT), so a large tenant adds one query per batch. A fetch that fails
+writes nothing, so a CXone outage never marks every campaign missing. Running it twice in a row changes
+nothing the second time (it only moves synced_at, the time sync last saw each campaign)."""
 
 from __future__ import annotations
 
@@ -22,8 +25,7 @@ from django.utils import timezone
 from campaigns.cxone import schemas
 from campaigns.cxone.client import CXoneClient, get_client, run_sync
 from campaigns.cxone.errors import NotFound
-from campaigns.models import Campaign, CapacityPool, DraftStatus, ScheduleDraft
-from campaigns.services.audit import record
+from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,12 @@ log = logging.getLogger(__name__)
 DEFAULT_POOL_AGENTS = 10
 FETCH_CONCURRENCY = 4
 STALE_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
+AUDIT_BATCH_SIZE = 500
+
+SYNCED_ACTION = "campaigns.campaign.synced"
+# Sync only flags the draft (stale_since); its status is untouched. The STALE status transition is
+# workflow.mark_stale's, audited as "campaigns.draft.marked_stale".
+BEHIND_REMOTE_ACTION = "campaigns.draft.behind_remote"
 
 # The mirror's fields that sync owns (everything else on Campaign belongs to the planner's side).
 SYNCED_FIELDS = (
@@ -78,6 +86,8 @@ class SyncResult:
     reappeared: int = 0  # were missing, listed again (also counted in updated)
     pools_created: int = 0
     pools_updated: int = 0
+    # Open drafts newly flagged behind CXone (stale_since set, status unchanged). The name is kept for the
+    # sync task's result dict; this is not workflow.mark_stale's STALE status.
     drafts_marked_stale: int = 0
     lists_not_found: list[str] = field(default_factory=list)
 
@@ -85,7 +95,7 @@ class SyncResult:
         return (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
-            f"renamed {self.pools_updated}; drafts marked stale {self.drafts_marked_stale})"
+            f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_marked_stale})"
         )
 
 
@@ -134,11 +144,29 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
     )
     with transaction.atomic():
         pools = _upsert_pools(snapshot.campaigns, result)
-        _upsert_campaigns(snapshot, pools, now, result)
-        _mark_missing({c.id for c in snapshot.campaigns}, now, result)
-        _mark_stale_drafts(now, result)
+        audit = _upsert_campaigns(snapshot, pools, now, result)
+        audit += _mark_missing({c.id for c in snapshot.campaigns}, now, result)
+        audit += _mark_stale_drafts(now, result)
+        if audit:
+            AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
     log.info("Campaign sync: %s", result.summary())
     return result
+
+
+def _audit_entry(
+    action: str, obj, campaign: Campaign, message: str, changes: dict | None = None
+) -> AuditEntry:
+    """The row services.audit.record() writes for `obj` (no actor: sync acts on its own), not yet saved, so
+    that one bulk insert writes them all."""
+    return AuditEntry(
+        actor=None,
+        action=action,
+        campaign=campaign,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        message=message,
+        changes=changes or {},
+    )
 
 
 def _upsert_pools(remotes: list[schemas.Campaign], result: SyncResult) -> dict[str, CapacityPool]:
@@ -228,7 +256,9 @@ def _differences(campaign: Campaign, values: dict[str, Any]) -> dict[str, list]:
     return changed
 
 
-def _upsert_campaigns(snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult) -> None:
+def _upsert_campaigns(
+    snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult
+) -> list[AuditEntry]:
     remotes = snapshot.campaigns
     existing = Campaign.objects.select_related("pool").in_bulk([r.id for r in remotes], field_name="cxone_id")
     to_create: list[Campaign] = []
@@ -254,15 +284,19 @@ def _upsert_campaigns(snapshot: RemoteSnapshot, pools, now: dt.datetime, result:
             setattr(campaign, name, value)
         to_update.append((campaign, changes))
 
+    audit: list[AuditEntry] = []
     if to_create:
-        Campaign.objects.bulk_create(to_create, batch_size=500)
-        for campaign in to_create:
-            record(
-                "campaigns.campaign.synced",
+        Campaign.objects.bulk_create(to_create, batch_size=500)  # sets each pk (PostgreSQL, SQLite 3.35+)
+        audit += [
+            _audit_entry(
+                SYNCED_ACTION,
                 campaign,
-                message=f"Mirrored from CXone at version {campaign.remote_version}.",
-                changes={"state": [None, campaign.state], "remote_version": [None, campaign.remote_version]},
+                campaign,
+                f"Mirrored from CXone at version {campaign.remote_version}.",
+                {"state": [None, campaign.state], "remote_version": [None, campaign.remote_version]},
             )
+            for campaign in to_create
+        ]
     if to_update:
         fields = sorted({name for _, changes in to_update for name in changes} | {"synced_at"})
         for campaign, _ in to_update:
@@ -273,32 +307,41 @@ def _upsert_campaigns(snapshot: RemoteSnapshot, pools, now: dt.datetime, result:
             message = (
                 "Updated from CXone." if shown else "CXone payload changed (fields the planner does not use)."
             )
-            record("campaigns.campaign.synced", campaign, message=message, changes=shown)
+            audit.append(_audit_entry(SYNCED_ACTION, campaign, campaign, message, shown))
     updated_ids = {c.cxone_id for c, _ in to_update}
     unchanged_ids = [r.id for r in remotes if r.id in existing and r.id not in updated_ids]
     if unchanged_ids:
         Campaign.objects.filter(cxone_id__in=unchanged_ids).update(synced_at=now)
     result.created, result.updated = len(to_create), len(to_update)
+    return audit
 
 
-def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> None:
+def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
     present = Campaign.objects.filter(missing_since__isnull=True).only("id", "cxone_id", "name")
     gone = [campaign for campaign in present if campaign.cxone_id not in listed]
     if not gone:
-        return
+        return []
     Campaign.objects.filter(pk__in=[c.pk for c in gone]).update(missing_since=now)
+    audit = []
     for campaign in gone:
         campaign.missing_since = now
-        record(
-            "campaigns.campaign.synced",
-            campaign,
-            message="CXone no longer lists this campaign; kept and marked missing.",
-            changes={"missing_since": [None, now.isoformat()]},
+        audit.append(
+            _audit_entry(
+                SYNCED_ACTION,
+                campaign,
+                campaign,
+                "CXone no longer lists this campaign; kept and marked missing.",
+                {"missing_since": [None, now.isoformat()]},
+            )
         )
     result.missing = len(gone)
+    return audit
 
 
-def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> None:
+def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
+    """Flag (stale_since) the open drafts based on a version CXone has moved past. Their status stays: a
+    planner rebases a draft or submitted one; the activation worker's workflow.mark_stale is what moves an
+    approved one to STALE."""
     drafts = list(
         ScheduleDraft.objects.filter(
             status__in=STALE_CANDIDATES,
@@ -307,18 +350,21 @@ def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> None:
         ).select_related("campaign")
     )
     if not drafts:
-        return
+        return []
     ScheduleDraft.objects.filter(pk__in=[d.pk for d in drafts], stale_since__isnull=True).update(
         stale_since=now
     )
+    audit = []
     for draft in drafts:
         draft.stale_since = now
-        record(
-            "campaigns.draft.marked_stale",
-            draft,
-            message=(
+        audit.append(
+            _audit_entry(
+                BEHIND_REMOTE_ACTION,
+                draft,
+                draft.campaign,
                 f"CXone moved {draft.campaign.cxone_id} to version {draft.campaign.remote_version}; "
-                f"this draft was based on version {draft.base_version}."
-            ),
+                f"this draft was based on version {draft.base_version}.",
+            )
         )
     result.drafts_marked_stale = len(drafts)
+    return audit
