@@ -82,8 +82,6 @@ def test_it_prints_capacity_and_contact_list_conflicts_sorted_by_start(tmp_path)
                 "start": "2026-03-02T12:00:00Z",
                 "end": "2026-03-02T14:00:00Z",
                 "campaigns": ["A", "B"],
-                "demand": None,
-                "capacity": None,
             },
             {
                 "kind": "capacity",
@@ -104,6 +102,15 @@ def test_it_prints_capacity_and_contact_list_conflicts_sorted_by_start(tmp_path)
                 "capacity": 10,
             },
         ]
+    }
+
+
+def test_capacity_conflicts_carry_demand_and_capacity_and_contact_list_conflicts_do_not(tmp_path):
+    conflicts = run(tmp_path, INPUT)["conflicts"]
+    common = {"kind", "start", "end", "campaigns"}
+    assert {c["kind"]: set(c) for c in conflicts} == {
+        "capacity": common | {"pool", "demand", "capacity"},
+        "contact_list": common | {"contact_list"},
     }
 
 

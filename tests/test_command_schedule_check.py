@@ -153,7 +153,7 @@ def test_a_low_confidence_finding_leaves_compliance_ok():
     assert [(f["rule"], f["confidence"]) for f in report["compliance"]["findings"]] == [("us-tx", "low")]
 
 
-def test_invalid_input_exits_two_with_every_field_named():
+def test_invalid_input_exits_two_with_every_field_named_by_its_flag():
     report = run_invalid(
         "--cron",
         "0 25 * * *",
@@ -169,12 +169,12 @@ def test_invalid_input_exits_two_with_every_field_named():
     )
     assert report["valid"] is False
     assert report["errors"] == [
-        {"field": "cron_expression", "message": "hour: 25 is outside 0-23"},
+        {"field": "cron", "message": "hour: 25 is outside 0-23"},
         {
-            "field": "timezone",
+            "field": "tz",
             "message": "'America/Chicgo' is not an IANA time zone; did you mean America/Chicago?",
         },
-        {"field": "duration_minutes", "message": "0 is outside 1-1440 minutes"},
+        {"field": "duration", "message": "0 is outside 1-1440 minutes"},
         {"field": "from", "message": "'2026-3-2' is not a date (YYYY-MM-DD)"},
         {"field": "days", "message": "'x' is not a whole number of days"},
     ]
@@ -195,7 +195,7 @@ def test_a_six_field_cron_is_invalid_input():
         "1",
         "--json",
     )
-    assert report["errors"][0]["field"] == "cron_expression"
+    assert report["errors"][0]["field"] == "cron"
 
 
 def test_a_cron_that_never_fires_in_the_horizon_is_invalid_input():
@@ -213,17 +213,46 @@ def test_a_cron_that_never_fires_in_the_horizon_is_invalid_input():
         "--json",
     )
     [error] = report["errors"]
-    assert error["field"] == "cron_expression" and error["message"].startswith("never fires between")
+    assert error["field"] == "cron" and error["message"].startswith("never fires between")
 
 
-def test_missing_arguments_are_invalid_input_not_a_crash():
+def test_missing_arguments_are_invalid_input_naming_each_missing_flag():
     report = run_invalid("--json")
+    assert report["errors"] == [
+        {"field": "cron", "message": "is required (--cron)"},
+        {"field": "tz", "message": "is required (--tz)"},
+        {"field": "duration", "message": "is required (minutes)"},
+        {"field": "from", "message": "is required (YYYY-MM-DD)"},
+        {"field": "days", "message": "is required (a number of days)"},
+    ]
+
+
+def test_every_error_field_is_one_of_the_commands_flag_names():
+    report = run_invalid(
+        "--cron",
+        "0 9 * *",
+        "--tz",
+        "Mars/Base",
+        "--duration",
+        "x",
+        "--from",
+        "soon",
+        "--days",
+        "0",
+        "--contact-tz",
+        "Etc/Unknown",
+        "--jurisdiction",
+        "US-ZZ",
+        "--json",
+    )
     assert [e["field"] for e in report["errors"]] == [
-        "cron_expression",
-        "timezone",
-        "duration_minutes",
+        "cron",
+        "tz",
+        "duration",
         "from",
         "days",
+        "contact_tz",
+        "jurisdiction",
     ]
 
 

@@ -128,7 +128,13 @@ def test_conflicts_serialize_for_the_command_line():
         "capacity": 10,
     }
     listed = Conflict("contact_list", "L1", at(12), at(14), ("A", "B"))
-    assert listed.to_dict()["contact_list"] == "L1" and "pool" not in listed.to_dict()
+    assert listed.to_dict() == {
+        "kind": "contact_list",
+        "contact_list": "L1",
+        "start": "2026-03-02T12:00:00Z",
+        "end": "2026-03-02T14:00:00Z",
+        "campaigns": ["A", "B"],
+    }
 
 
 def test_merging_joins_overlapping_and_touching_windows_only():

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaigns.scheduling import ScheduleSpec, dst_findings, expand_windows
 from campaigns.scheduling.dst import format_duration
@@ -93,3 +95,76 @@ def test_durations_read_in_hours_and_minutes():
     assert format_duration(timedelta(hours=7)) == "7 h"
     assert format_duration(timedelta(minutes=90)) == "1 h 30 min"
     assert format_duration(timedelta(minutes=45)) == "45 min"
+
+
+@pytest.mark.parametrize(
+    ("cron", "zone", "duration", "day", "real", "nominal"),
+    [
+        ("0 1 * * *", "America/Chicago", 120, date(2026, 3, 8), "1 h", "2 h"),
+        ("0 23 * * *", "America/Chicago", 240, date(2026, 3, 7), "3 h", "4 h"),
+        ("0 22 * * *", "America/New_York", 300, date(2026, 3, 7), "4 h", "5 h"),
+    ],
+    ids=["chicago-01:00+2h", "chicago-23:00+4h", "new-york-22:00+5h"],
+)
+def test_a_window_that_closes_exactly_as_the_clocks_go_forward_is_reported_shorter(
+    cron, zone, duration, day, real, nominal
+):
+    windows, found = findings(cron, zone, duration, day)
+    [window] = windows
+    assert window.duration == timedelta(minutes=duration) - timedelta(hours=1)
+    assert [(f.kind, f.window_start) for f in found] == [("spans_transition", window.start)]
+    assert f"it lasts {real} instead of {nominal}" in found[0].message
+    assert "clocks go forward from 02:00 to 03:00" in found[0].message
+
+
+def test_a_window_that_closes_at_the_start_of_the_gap_lasts_as_asked_and_the_finding_says_so():
+    # 00:00 + 2 h would close at 02:00, which does not exist: it closes at that instant, read 03:00 CDT.
+    windows, found = findings("0 0 * * *", "America/Chicago", 120, date(2026, 3, 8))
+    assert windows[0].duration == timedelta(hours=2)
+    assert [f.kind for f in found] == ["spans_transition"]
+    assert "it lasts 2 h as asked" in found[0].message
+    assert "02:00 does not exist" in found[0].message
+    assert "instead of" not in found[0].message
+
+
+TRANSITION_DAYS = {zone: (spring, fall) for zone, spring, fall, *_ in DST_ZONES}
+TRANSITION_DAYS["America/New_York"] = (date(2026, 3, 8), date(2026, 11, 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    zone=st.sampled_from(sorted(TRANSITION_DAYS)),
+    hour=st.integers(0, 23),
+    minute=st.sampled_from([0, 15, 30, 45]),
+    duration=st.sampled_from([15, 30, 60, 90, 120, 150, 180, 240, 300, 480, 1440]),
+    transition=st.sampled_from(["spring", "fall"]),
+)
+def test_a_spans_transition_finding_is_raised_exactly_when_the_window_is_not_as_asked(
+    zone, hour, minute, duration, transition
+):
+    spring, fall = TRANSITION_DAYS[zone]
+    day = spring if transition == "spring" else fall
+    windows, found = findings(f"{minute} {hour} * * *", zone, duration, day - timedelta(days=1), days=2)
+    nominal = timedelta(minutes=duration)
+    spans = {f.window_start: f.message for f in found if f.kind == "spans_transition"}
+    for window in windows:
+        asked_end = window.local_start.replace(tzinfo=None) + nominal
+        not_as_asked = window.duration != nominal or window.local_end.replace(tzinfo=None) != asked_end
+        assert (window.start in spans) == not_as_asked
+        if window.duration != nominal:
+            real = f"it lasts {format_duration(window.duration)} instead of {format_duration(nominal)}"
+            assert real in spans[window.start]
+        elif not_as_asked:
+            assert f"it lasts {format_duration(nominal)} as asked" in spans[window.start]
+
+
+def test_a_minute_step_cron_opens_once_per_wall_time_in_the_repeated_hour():
+    windows, found = findings("*/30 1 * * *", "Europe/London", 15, date(2026, 10, 25))
+    assert [w.local_start.isoformat() for w in windows] == [
+        "2026-10-25T01:00:00+01:00",
+        "2026-10-25T01:30:00+01:00",
+    ]
+    assert [(f.kind, f.window_start) for f in found] == [("repeated", w.start) for w in windows]
+    for finding in found:
+        assert "the window opens once, at the first occurrence" in finding.message
+        assert "BST" in finding.message and "second" not in finding.message

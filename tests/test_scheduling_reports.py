@@ -96,3 +96,16 @@ def test_conflicts_input_accepts_optional_effective_dates():
     }
     report = conflicts_report(data, "2026-03-02", "3")
     assert [c["start"] for c in report["conflicts"]] == ["2026-03-03T09:00:00Z", "2026-03-04T09:00:00Z"]
+
+
+def test_schedule_check_errors_use_the_flag_names_while_validate_spec_keeps_the_model_field_names():
+    from campaigns.scheduling import ScheduleSpec, validate_spec
+
+    report = schedule_check_report(
+        cron="0 25 * * *", tz="Mars/Base", duration="0", start_day="2026-03-02", days="1"
+    )
+    assert [e["field"] for e in report["errors"]] == ["cron", "tz", "duration"]
+    never = schedule_check_report(cron="0 9 * * 6", tz="UTC", duration="60", start_day="2026-03-02", days="1")
+    assert [e["field"] for e in never["errors"]] == ["cron"]
+    errors = validate_spec(ScheduleSpec("0 25 * * *", "Mars/Base", 0))
+    assert [e.field for e in errors] == ["cron_expression", "timezone", "duration_minutes"]

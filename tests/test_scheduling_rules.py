@@ -177,3 +177,23 @@ def test_a_malformed_rules_file_is_rejected_naming_the_entry():
         parse_rules(broken)
     with pytest.raises(RulesFileError, match="needs a version"):
         parse_rules({"rules": []})
+
+
+def test_a_frequency_limit_applies_only_inside_its_effective_period_as_a_rule_does():
+    from campaigns.scheduling.rules import EffectivePeriod, FrequencyLimit, Rule
+
+    limit = FrequencyLimit(
+        id="x",
+        jurisdiction="US-FL",
+        title="t",
+        source="s",
+        confidence="high",
+        max_calls=3,
+        period_hours=24,
+        scope="telephone_solicitation",
+        effective_from=date(2021, 7, 1),
+        effective_to=date(2021, 12, 31),
+    )
+    assert [limit.applies_on(date(2021, m, d)) for m, d in ((6, 30), (7, 1), (12, 31))] == [False, True, True]
+    assert not limit.applies_on(date(2022, 1, 1))
+    assert issubclass(Rule, EffectivePeriod) and issubclass(FrequencyLimit, EffectivePeriod)

@@ -149,6 +149,19 @@ def test_on_a_dst_morning_a_gap_time_still_counts_as_a_fire():
     assert validate_spec(gap) == []
 
 
+def test_a_period_holding_only_the_second_occurrence_of_a_repeated_hour_never_fires():
+    # 01:00 and 01:30 happen twice in Chicago on 2026-11-01; they fire at the first (CDT) occurrence only,
+    # so a period covering just the second (CST) hour holds no fire.
+    second_hour = datetime(2026, 11, 1, 7, tzinfo=UTC)
+    repeated = spec(
+        cron_expression="*/30 1 * * *",
+        effective_start=second_hour,
+        effective_end=second_hour + timedelta(hours=1),
+    )
+    [error] = validate_spec(repeated)
+    assert error.field == "cron_expression" and error.message.startswith("never fires between")
+
+
 def test_it_checks_the_retry_policy_limits():
     assert validate_retry_policy(3, 60_000) == []
     assert validate_retry_policy(0, 59_999) == [
@@ -156,3 +169,18 @@ def test_it_checks_the_retry_policy_limits():
         FieldError("retry_interval_ms", "59999 is below the minimum of 60000"),
     ]
     assert [e.field for e in validate_retry_policy(11, "x")] == ["retry_max_attempts", "retry_interval_ms"]
+
+
+def test_a_duration_from_text_or_a_number_is_checked_by_the_same_rule_as_a_schedule():
+    from campaigns.scheduling.spec import parse_duration
+
+    assert parse_duration("480") == (480, None)
+    assert parse_duration(" 60 ") == (60, None)
+    assert parse_duration(1440) == (1440, None)
+    assert parse_duration(None) == (None, "is required (minutes)")
+    assert parse_duration("") == (None, "is required (minutes)")
+    assert parse_duration("x") == (None, "'x' is not a whole number of minutes")
+    assert parse_duration("0") == (None, "0 is outside 1-1440 minutes")
+    assert parse_duration(1441) == (None, "1441 is outside 1-1440 minutes")
+    assert parse_duration(True) == (None, "must be a whole number of minutes")
+    assert parse_duration(60.5) == (None, "must be a whole number of minutes")

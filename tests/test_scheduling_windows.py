@@ -158,12 +158,23 @@ def test_weekday_crons_skip_weekends():
     assert [w.local_start.strftime("%a") for w in windows] == ["Mon", "Tue", "Wed", "Thu", "Fri"]
 
 
-def test_minute_step_crons_walk_real_time_through_the_fall_back_hour():
-    # cronsim evaluates wildcard-hour expressions on real time, so the repeated hour gets its own fires.
+def test_wildcard_hour_crons_fire_once_in_the_fall_back_hour_at_its_first_occurrence():
+    # cronsim walks wildcard-hour expressions on real time and would open 01:30 twice (CDT, then CST).
     windows = expand("30 * * * *", "America/Chicago", 15, date(2026, 11, 1))
     first_hours = [w.local_start.strftime("%H:%M%z") for w in windows[:4]]
-    assert first_hours == ["00:30-0500", "01:30-0500", "01:30-0600", "02:30-0600"]
-    assert len(windows) == 25
+    assert first_hours == ["00:30-0500", "01:30-0500", "02:30-0600", "03:30-0600"]
+    assert len(windows) == 24
+
+
+@pytest.mark.parametrize(("zone", "spring", "fall", "gap", "gap_end", "repeated"), DST_ZONES, ids=ZONE_IDS)
+def test_a_minute_step_cron_in_the_repeated_hour_opens_each_wall_time_once(
+    zone, spring, fall, gap, gap_end, repeated
+):
+    windows = expand(f"*/30 {repeated.hour} * * *", zone, 15, fall)
+    starts = [w.local_start.replace(tzinfo=None) for w in windows]
+    assert starts == [datetime.combine(fall, time(repeated.hour, minute)) for minute in (0, 30)]
+    first_offset = datetime.combine(fall, repeated, tzinfo=ZoneInfo(zone)).utcoffset()
+    assert {w.local_start.utcoffset() for w in windows} == {first_offset}
 
 
 def test_expanding_an_invalid_schedule_raises_with_the_field_errors():

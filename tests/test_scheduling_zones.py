@@ -104,3 +104,23 @@ def test_localize_handles_a_half_hour_zone_gap():
     st_johns = ZoneInfo("America/St_Johns")
     # Clocks jump 02:00 NST (UTC-3:30) → 03:00 NDT on 2026-03-08: the gap ends at 05:30 UTC.
     assert localize(datetime(2026, 3, 8, 2, 15), st_johns) == datetime(2026, 3, 8, 5, 30, tzinfo=UTC)
+
+
+def test_an_exact_zone_match_is_cached_as_a_tuple_like_every_other_suggestion():
+    from campaigns.scheduling.zones import _suggest_zones
+
+    assert _suggest_zones("america/chicago", 3) == ("America/Chicago",)
+    assert _suggest_zones("America/Chicgo", 3) == ("America/Chicago",)
+    assert suggest_zones("america/chicago") == ["America/Chicago"]
+
+
+def test_the_instant_the_offset_changes_is_found_to_the_second():
+    from campaigns.scheduling.zones import transition_between
+
+    spring = int(datetime(2026, 3, 8, 8, tzinfo=UTC).timestamp())
+    fall = int(datetime(2026, 11, 1, 7, tzinfo=UTC).timestamp())
+    assert transition_between(CHICAGO, spring - 3 * 3600, spring + 3 * 3600) == spring
+    assert transition_between(CHICAGO, fall - 1, fall) == fall
+    st_johns = ZoneInfo("America/St_Johns")
+    half_hour = int(datetime(2026, 3, 8, 5, 30, tzinfo=UTC).timestamp())
+    assert transition_between(st_johns, half_hour - 7, half_hour + 10_000) == half_hour

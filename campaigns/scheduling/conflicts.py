@@ -70,15 +70,18 @@ class Conflict:
     capacity: int | None = None  # the pool's agents (capacity only)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The command-line shape: capacity conflicts carry demand and capacity, contact-list ones do not."""
+        row: dict[str, Any] = {
             "kind": self.kind,
             ("pool" if self.kind == CAPACITY else "contact_list"): self.key,
             "start": isoformat_utc(self.start),
             "end": isoformat_utc(self.end),
             "campaigns": list(self.campaigns),
-            "demand": self.demand,
-            "capacity": self.capacity,
         }
+        if self.kind == CAPACITY:
+            row["demand"] = self.demand
+            row["capacity"] = self.capacity
+        return row
 
 
 def conflict_sort_key(conflict: Conflict) -> tuple:

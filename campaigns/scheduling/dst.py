@@ -1,15 +1,17 @@
-"""DST findings: windows that open in a spring-forward gap, open in a repeated hour, or span a transition."""
+"""DST findings: windows that open in a spring-forward gap, open in a repeated hour, or span a transition
+(the clocks change in (start, end], so the window lasts more or less than asked, or its end reads later)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from .cron import parse_cron
 from .spec import ScheduleSpec
 from .windows import Window, isoformat_utc
-from .zones import canonical_zone, get_zone, is_ambiguous
+from .zones import canonical_zone, get_zone, is_ambiguous, transition_between
 
 __all__ = ["DstFinding", "dst_findings", "format_duration"]
 
@@ -67,31 +69,54 @@ def dst_findings(spec: ScheduleSpec, windows: Iterable[Window]) -> list[DstFindi
                     )
                 )
         if is_ambiguous(wall, zone):
-            occurrence = "first" if local.fold == 0 else "second"
+            # Fires never fall in the second occurrence (the expansion drops them), so this is the first.
             findings.append(
                 DstFinding(
                     window.start,
                     REPEATED,
                     f"{wall:%H:%M} occurs twice on {wall:%Y-%m-%d} in {zone_name} (clocks fall back); "
-                    f"the window opens once, at the {occurrence} occurrence ({_clock(local)})",
+                    f"the window opens once, at the first occurrence ({_clock(local)})",
                 )
             )
-        local_end = window.end.astimezone(zone)
-        end_offset = (window.end - _SECOND).astimezone(zone).utcoffset()
-        ends_in_gap = local_end.replace(tzinfo=None) != wall + nominal
-        if end_offset != offset or ends_in_gap:
-            real = window.end - window.start
-            detail = (
-                f"{format_duration(real)} instead of {format_duration(nominal)}"
-                if real != nominal
-                else f"{format_duration(real)}, closing at {local_end:%H:%M}, not {wall + nominal:%H:%M}"
-            )
-            findings.append(
-                DstFinding(
-                    window.start,
-                    SPANS_TRANSITION,
-                    f"the window {_clock(local)}–{_clock(local_end)} on {wall:%Y-%m-%d} spans a DST change "
-                    f"in {zone_name}: it lasts {detail}",
-                )
-            )
+        spans = _spans_transition(window, zone, zone_name, nominal)
+        if spans is not None:
+            findings.append(DstFinding(window.start, SPANS_TRANSITION, spans))
     return findings
+
+
+def _spans_transition(window: Window, zone: ZoneInfo, zone_name: str, nominal: timedelta) -> str | None:
+    """Why the window is not what its wall clock promised, or None when it is.
+
+    A window closes `nominal` later on the local wall clock. When the clocks change in (start, end], it lasts
+    more or less real time than asked, or (closing exactly where a gap begins) its end reads a later time.
+    """
+    local = window.start.astimezone(zone)
+    local_end = window.end.astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    asked_end = wall + nominal
+    real = window.end - window.start
+    if real == nominal and local_end.replace(tzinfo=None) == asked_end:
+        return None
+    start_ts, end_ts = int(window.start.timestamp()), int(window.end.timestamp())
+    offset, end_offset = local.utcoffset(), local_end.utcoffset()
+    if offset is None or end_offset is None or offset == end_offset:  # pragma: no cover - one change per day
+        return (
+            f"the window {_clock(local)}–{_clock(local_end)} on {wall:%Y-%m-%d} spans DST changes in "
+            f"{zone_name}: it lasts {format_duration(real)} instead of {format_duration(nominal)}"
+        )
+    mark = transition_between(zone, start_ts, end_ts)
+    read_before = datetime.fromtimestamp(mark, UTC).replace(tzinfo=None) + offset
+    read_after = datetime.fromtimestamp(mark, UTC).replace(tzinfo=None) + end_offset
+    direction = "forward" if end_offset > offset else "back"
+    change = f"clocks go {direction} from {read_before:%H:%M} to {read_after:%H:%M}"
+    window_text = f"the window {_clock(local)}–{_clock(local_end)} on {wall:%Y-%m-%d}"
+    if mark == end_ts:
+        where = f"{window_text} closes just as the {change} in {zone_name}"
+    else:
+        where = f"{window_text} spans a DST change in {zone_name} ({change})"
+    if real != nominal:
+        return f"{where}: it lasts {format_duration(real)} instead of {format_duration(nominal)}"
+    return (
+        f"{where}: it lasts {format_duration(real)} as asked, but closes at {_clock(local_end)} because "
+        f"{asked_end:%H:%M} does not exist that day"
+    )

@@ -4,7 +4,9 @@ For expressions with a fixed minute and hour (not starting with "*"), cronsim wa
 (Debian cron semantics): a time in a spring-forward gap fires at the first existing minute after the gap,
 an ambiguous time fires once at its first occurrence, and a fire never precedes the wall time of the
 previous one. `fixed_time_fires` does the same day by day without cronsim's per-second walking (tests check
-that both agree); other expressions (`*/15 * * * *`) go through cronsim itself.
+that both agree); other expressions (`*/15 * * * *`) go through cronsim itself, which walks real time and so
+fires in both occurrences of a repeated hour. `fire_instants` drops every fire in a second occurrence, on
+every path: an ambiguous time fires once, at its first occurrence.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim
 
 from .cron import iter_fires
-from .zones import get_zone, localize
+from .zones import get_zone, localize, transition_between
 
-__all__ = ["fire_instants", "transitions", "uses_wall_clock_walk"]
+__all__ = ["fire_instants", "transitions", "uses_wall_clock_walk", "without_second_occurrences"]
 
 _HOUR = 3600
 _STEP = 3 * _HOUR  # offsets are sampled this often; no zone changes its offset twice within 3 hours
@@ -52,14 +54,7 @@ def transitions(zone_name: str, start_ts: int, end_ts: int) -> tuple[int, ...]:
     for ts in range(low + _STEP, high + _STEP, _STEP):
         current = _offset(ts, zone)
         if current != previous:
-            before, after = previous_ts, ts
-            while after - before > 1:
-                middle = (before + after) // 2
-                if _offset(middle, zone) == previous:
-                    before = middle
-                else:
-                    after = middle
-            found.append(after)
+            found.append(transition_between(zone, previous_ts, ts))
         previous_ts, previous = ts, current
     return tuple(found)
 
@@ -123,12 +118,28 @@ def fixed_time_fires(expression: str, zone_name: str, start_ts: int, end_ts: int
 def fire_instants(expression: str, zone_name: str, start_ts: int, end_ts: int) -> tuple[int, ...]:
     """UTC epoch seconds of every fire in [start_ts, end_ts), ascending (expression and zone are valid)."""
     if uses_wall_clock_walk(expression):
-        return tuple(fixed_time_fires(expression, zone_name, start_ts, end_ts))
-    return tuple(cronsim_fires(expression, zone_name, start_ts, end_ts))
+        fires = fixed_time_fires(expression, zone_name, start_ts, end_ts)
+    else:
+        fires = cronsim_fires(expression, zone_name, start_ts, end_ts)
+    return tuple(without_second_occurrences(fires, zone_name, start_ts, end_ts))
+
+
+def without_second_occurrences(fires: list[int], zone_name: str, start_ts: int, end_ts: int) -> list[int]:
+    """`fires` (ascending) without those in the second occurrence of a repeated hour: when clocks go back by
+    `back` seconds at instant T, the wall times read in [T, T + back) were already read in [T - back, T), and
+    a cron matches both readings alike, so each such fire repeats the wall time of the first occurrence."""
+    zone = get_zone(zone_name)
+    for mark in transitions(zone_name, start_ts, end_ts):
+        back = _seconds(_offset(mark - 1, zone)) - _seconds(_offset(mark, zone))
+        if back > 0:
+            low, high = bisect_left(fires, mark), bisect_left(fires, mark + back)
+            del fires[low:high]
+    return fires
 
 
 def cronsim_fires(expression: str, zone_name: str, start_ts: int, end_ts: int) -> list[int]:
-    """The same fires, straight from cronsim (the reference for `fixed_time_fires`)."""
+    """The same fires, straight from cronsim (the reference for `fixed_time_fires`; for wildcard expressions,
+    second occurrences included)."""
     zone = get_zone(zone_name)
     fires = []
     for fire in iter_fires(expression, datetime.fromtimestamp(start_ts - 1, zone)):

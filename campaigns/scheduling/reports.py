@@ -2,6 +2,8 @@
 parse arguments, print and set the exit code).
 
 schedule_check → {"valid", "errors", "windows", "dst", "compliance": {"ok", "findings"}}
+                 (each error's field is the flag it came from: cron, tz, duration, from, days, contact_tz,
+                 jurisdiction)
 conflicts      → {"conflicts": [...]}
                  or, for bad input, {"error": {campaign|pool, field, message}, "errors": [...]}
 """
@@ -18,7 +20,7 @@ from .conflicts import CampaignLoad, find_conflicts
 from .cron import cron_errors
 from .dst import dst_findings
 from .rules import parse_jurisdiction
-from .spec import MAX_DURATION_MINUTES, FieldError, ScheduleSpec, validate_spec
+from .spec import FieldError, ScheduleSpec, parse_duration, validate_spec
 from .windows import expand_windows
 from .zones import get_zone, localize, zone_error
 
@@ -51,24 +53,15 @@ def parse_days(value: object) -> tuple[int | None, str | None]:
     return days, None
 
 
-def _duration(value: object) -> tuple[int | None, str | None]:
-    if value is None or value == "":
-        return None, "is required (minutes)"
-    if isinstance(value, bool):
-        return None, "must be a whole number of minutes"
-    try:
-        minutes = value if isinstance(value, int) else int(str(value).strip())
-    except ValueError:
-        return None, f"{value!r} is not a whole number of minutes"
-    if not 1 <= minutes <= MAX_DURATION_MINUTES:
-        return None, f"{minutes} is outside 1-{MAX_DURATION_MINUTES} minutes"
-    return minutes, None
+# schedule_check names each error by the command's flag (`--from` → "from", `--contact-tz` → "contact_tz");
+# the engine's validate_spec names the ScheduleSpec / model fields, which the web form relies on.
+_FLAG_NAMES = {"cron_expression": "cron", "timezone": "tz", "duration_minutes": "duration"}
 
 
 def _invalid(errors: list[FieldError]) -> dict[str, Any]:
     return {
         "valid": False,
-        "errors": [error.to_dict() for error in errors],
+        "errors": [{"field": _FLAG_NAMES.get(e.field, e.field), "message": e.message} for e in errors],
         "windows": [],
         "dst": [],
         "compliance": {"ok": False, "findings": []},
@@ -88,16 +81,16 @@ def schedule_check_report(
     """The schedule_check JSON object. `valid` is False when any input is unusable (the command exits 2)."""
     errors: list[FieldError] = []
     if cron is None:
-        errors.append(FieldError("cron_expression", "is required (--cron)"))
+        errors.append(FieldError("cron", "is required (--cron)"))
     else:
-        errors += [FieldError("cron_expression", message) for message in cron_errors(cron)]
+        errors += [FieldError("cron", message) for message in cron_errors(cron)]
     if tz is None:
-        errors.append(FieldError("timezone", "is required (--tz)"))
+        errors.append(FieldError("tz", "is required (--tz)"))
     elif message := zone_error(tz):
-        errors.append(FieldError("timezone", message))
-    minutes, message = _duration(duration)
+        errors.append(FieldError("tz", message))
+    minutes, message = parse_duration(duration)
     if message:
-        errors.append(FieldError("duration_minutes", message))
+        errors.append(FieldError("duration", message))
     first_day, message = parse_day(start_day)
     if message:
         errors.append(FieldError("from", message))
@@ -239,7 +232,7 @@ def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLo
         zone = entry.get("timezone")
         if message := zone_error(zone):
             problems.append(("timezone", message))
-        minutes, message = _duration(entry.get("duration"))
+        minutes, message = parse_duration(entry.get("duration"))
         if message:
             problems.append(("duration", message))
         pool = _name(entry.get("pool"))

@@ -15,6 +15,7 @@ import holidays as holiday_calendars
 from .zones import canonical_zone
 
 __all__ = [
+    "EffectivePeriod",
     "FrequencyLimit",
     "HolidayCalendar",
     "Jurisdiction",
@@ -69,8 +70,20 @@ def _holidays(country: str, subdiv: str | None, year: int) -> holiday_calendars.
     return holiday_calendars.country_holidays(country, subdiv=subdiv, years=year)
 
 
+class EffectivePeriod:
+    """What rules and frequency limits share: they apply only on local dates inside their effective period."""
+
+    effective_from: date | None
+    effective_to: date | None  # inclusive
+
+    def applies_on(self, day: date) -> bool:
+        if self.effective_from and day < self.effective_from:
+            return False
+        return not (self.effective_to and day > self.effective_to)
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(EffectivePeriod):
     id: str
     jurisdiction: str
     title: str
@@ -86,12 +99,6 @@ class Rule:
     @property
     def severity(self) -> str:
         return severity_for(self.confidence)
-
-    def applies_on(self, day: date) -> bool:
-        """A rule applies only on local dates inside its effective period."""
-        if self.effective_from and day < self.effective_from:
-            return False
-        return not (self.effective_to and day > self.effective_to)
 
     def hours_on(self, day: date) -> tuple[time, time] | None:
         """Allowed [open, close] local hours on that date, or None when no call is allowed that day."""
@@ -113,7 +120,7 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class FrequencyLimit:
+class FrequencyLimit(EffectivePeriod):
     id: str
     jurisdiction: str
     title: str
@@ -124,11 +131,6 @@ class FrequencyLimit:
     scope: str  # "telephone_solicitation" | "debt_collection"
     effective_from: date | None
     effective_to: date | None
-
-    def applies_on(self, day: date) -> bool:
-        if self.effective_from and day < self.effective_from:
-            return False
-        return not (self.effective_to and day > self.effective_to)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .cron import cron_errors, iter_fires
-from .zones import get_zone, zone_error
+from .zones import get_zone, is_second_occurrence, zone_error
 
 __all__ = [
     "MAX_DURATION_MINUTES",
@@ -65,6 +65,20 @@ def _duration_error(value: object) -> str | None:
     return None
 
 
+def parse_duration(value: object) -> tuple[int | None, str | None]:
+    """(minutes, None) from a whole number or its text (command line, JSON input), else (None, why);
+    the same rule as a schedule's duration_minutes."""
+    if value is None or value == "":
+        return None, "is required (minutes)"
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            return None, f"{value!r} is not a whole number of minutes"
+    message = _duration_error(value)
+    return (None, message) if message else (value, None)
+
+
 def period_errors(spec: ScheduleSpec) -> list[FieldError]:
     errors: list[FieldError] = []
     for name in ("effective_start", "effective_end"):
@@ -100,10 +114,11 @@ def _fmt(value: datetime, zone_name: str) -> str:
 
 
 def first_fire_at_or_after(cron: str, zone_name: str, instant: datetime) -> datetime | None:
+    """The first fire at or after `instant`; an ambiguous time fires at its first occurrence only."""
     zone = get_zone(zone_name)
     after = datetime.fromtimestamp(math.ceil(instant.timestamp()) - 1, zone)
     for fire in iter_fires(cron, after):
-        if fire >= instant:
+        if fire >= instant and not is_second_occurrence(fire, zone):
             return fire
     return None
 

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from .fires import fire_instants, transitions
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
@@ -47,16 +48,15 @@ class Window:
         }
 
 
-def _window_end(fire: datetime, fire_ts: float, duration_minutes: int) -> float:
-    zone = fire.tzinfo
+def _window_end(fire_ts: int, zone: ZoneInfo, duration_minutes: int) -> int:
     # The window closes `duration` later on the local wall clock, so add to the naive local value and only
     # then convert back to a UTC instant (a UTC timedelta would end 16:00 or 18:00 local on DST days).
-    wall_end = fire.replace(tzinfo=None) + timedelta(minutes=duration_minutes)
-    end_ts = localize(wall_end, zone).timestamp()
-    if end_ts <= fire_ts:
-        # The start was the second occurrence of a repeated hour; the end is then the second occurrence too.
-        end_ts = wall_end.replace(tzinfo=zone, fold=1).timestamp()
-    return end_ts
+    # Fires never fall in the second occurrence of a repeated hour, and wall → UTC (`localize`) never goes
+    # backwards, so the end always comes after the start.
+    wall_end = datetime.fromtimestamp(fire_ts, zone).replace(tzinfo=None) + timedelta(
+        minutes=duration_minutes
+    )
+    return int(localize(wall_end, zone).timestamp())
 
 
 @lru_cache(maxsize=8192)
@@ -79,9 +79,7 @@ def window_instants(
     for fire_ts in fires:
         index = bisect_left(marks, fire_ts)
         if index < count and marks[index] <= fire_ts + span + 7200:  # a transition may move the end
-            result.append(
-                (fire_ts, int(_window_end(datetime.fromtimestamp(fire_ts, zone), fire_ts, duration_minutes)))
-            )
+            result.append((fire_ts, _window_end(fire_ts, zone, duration_minutes)))
         else:
             result.append((fire_ts, fire_ts + span))
     return tuple(result)

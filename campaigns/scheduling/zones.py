@@ -18,8 +18,10 @@ __all__ = [
     "UnknownZone",
     "canonical_zone",
     "get_zone",
+    "is_second_occurrence",
     "localize",
     "suggest_zones",
+    "transition_between",
     "zone_error",
 ]
 
@@ -88,7 +90,7 @@ def _suggest_zones(name: str, limit: int) -> tuple[str, ...]:
     lowered = name.strip().lower()
     index = _lower_index()
     if lowered in index:
-        return [index[lowered]]
+        return (index[lowered],)
     scored = sorted(
         ((difflib.SequenceMatcher(None, lowered, key).ratio(), key) for key in index), reverse=True
     )
@@ -160,6 +162,20 @@ def _offset_at(ts: float, zone: ZoneInfo) -> timedelta:
     return datetime.fromtimestamp(ts, zone).utcoffset() or timedelta(0)
 
 
+def transition_between(zone: ZoneInfo, before_ts: int, after_ts: int) -> int:
+    """The UTC second (epoch) at which the zone's offset changes, by bisection between two instants whose
+    offsets differ (`before_ts` < `after_ts`, with one transition between them): the first second after
+    `before_ts` that no longer has its offset."""
+    offset = _offset_at(before_ts, zone)
+    while after_ts - before_ts > 1:
+        middle = (before_ts + after_ts) // 2
+        if _offset_at(middle, zone) == offset:
+            before_ts = middle
+        else:
+            after_ts = middle
+    return after_ts
+
+
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant of a local wall-clock time (gap → first instant after it; ambiguous → first one)."""
     first = naive.replace(tzinfo=zone, fold=0)
@@ -167,18 +183,9 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     if datetime.fromtimestamp(ts, zone).replace(tzinfo=None) == naive:
         return datetime.fromtimestamp(ts, UTC)
     # In a gap: fold=0 read the wall time with the offset before the jump, fold=1 with the offset after it,
-    # so the transition instant lies between the two readings; find it by bisection on UTC seconds.
-    low = naive.replace(tzinfo=zone, fold=1).timestamp()
-    high = ts
-    after = _offset_at(high, zone)
-    low_i, high_i = int(low), int(high)
-    while high_i - low_i > 1:
-        middle = (low_i + high_i) // 2
-        if _offset_at(middle, zone) == after:
-            high_i = middle
-        else:
-            low_i = middle
-    return datetime.fromtimestamp(high_i, UTC)
+    # so the transition instant lies between the two readings (the fold=1 one is the earlier instant).
+    early = int(naive.replace(tzinfo=zone, fold=1).timestamp())
+    return datetime.fromtimestamp(transition_between(zone, early, int(ts)), UTC)
 
 
 def is_ambiguous(naive: datetime, zone: ZoneInfo) -> bool:
@@ -186,6 +193,13 @@ def is_ambiguous(naive: datetime, zone: ZoneInfo) -> bool:
     if naive.replace(tzinfo=zone, fold=0).utcoffset() == naive.replace(tzinfo=zone, fold=1).utcoffset():
         return False
     return not is_in_gap(naive, zone)
+
+
+def is_second_occurrence(moment: datetime, zone: ZoneInfo) -> bool:
+    """True when the zone's clocks already showed this instant's wall-clock time once, before they went back
+    (the instant lies in the second occurrence of a repeated hour)."""
+    local = datetime.fromtimestamp(moment.timestamp(), zone)  # fold=1 marks the second reading
+    return local.fold == 1 and local.utcoffset() != local.replace(fold=0).utcoffset()
 
 
 def is_in_gap(naive: datetime, zone: ZoneInfo) -> bool:
