@@ -7,12 +7,18 @@ Chicago"), and stored as the UTC instants of local midnight, the way CXone's sta
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django import forms
 
 from campaigns.models import ScheduleDraft
-from campaigns.scheduling import ScheduleSpec, UnknownZone, canonical_zone, cron_errors, validate_spec
+from campaigns.scheduling import (
+    ScheduleSpec,
+    UnknownZone,
+    canonical_zone,
+    cron_errors,
+    validate_spec,
+    zone_or_utc,
+)
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
 
@@ -62,7 +68,7 @@ class DraftForm(forms.Form):
 
     @classmethod
     def initial_from(cls, draft: ScheduleDraft) -> dict:
-        zone = _zone_or_utc(draft.timezone)
+        zone = zone_or_utc(draft.timezone)
         return {
             "timezone": draft.timezone,
             "cron_expression": draft.cron_expression,
@@ -127,7 +133,7 @@ class DraftForm(forms.Form):
 
     def effective_period(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         data = self.cleaned_data
-        zone = _zone_or_utc(data.get("timezone"))
+        zone = zone_or_utc(data.get("timezone"))
         return tuple(
             dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC) if day else None
             for day in (data.get("effective_start"), data.get("effective_end"))
@@ -180,10 +186,3 @@ class RejectForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why, so the planner knows what to change.")
         return reason
-
-
-def _zone_or_utc(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(canonical_zone(name)) if name else ZoneInfo("UTC")
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")

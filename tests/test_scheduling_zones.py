@@ -124,3 +124,12 @@ def test_the_instant_the_offset_changes_is_found_to_the_second():
     st_johns = ZoneInfo("America/St_Johns")
     half_hour = int(datetime(2026, 3, 8, 5, 30, tzinfo=UTC).timestamp())
     assert transition_between(st_johns, half_hour - 7, half_hour + 10_000) == half_hour
+
+
+def test_display_falls_back_to_utc_for_an_empty_or_unknown_zone_and_resolves_aliases():
+    from campaigns.scheduling import zone_or_utc
+
+    assert str(zone_or_utc("US/Central")) == "America/Chicago"
+    assert str(zone_or_utc("Mars/Olympus")) == "UTC"
+    assert str(zone_or_utc("")) == "UTC"
+    assert str(zone_or_utc(None)) == "UTC"

@@ -15,7 +15,7 @@ from .rules import Jurisdiction, Rule, RuleSet, jurisdiction_zones, load_rules, 
 from .spec import FieldError, InvalidSchedule, ScheduleSpec, validate_retry_policy, validate_spec
 from .whatif import ConflictIndex, WhatIf
 from .windows import Window, clear_expansion_caches, expand_windows, isoformat_utc
-from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error
+from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 
 __all__ = [
     "CampaignLoad",
@@ -34,6 +34,7 @@ __all__ = [
     "ScheduleSpec",
     "UnknownPool",
     "UnknownZone",
+    "zone_or_utc",
     "WhatIf",
     "Window",
     "canonical_zone",

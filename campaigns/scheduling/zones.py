@@ -148,6 +148,14 @@ def canonical_zone(name: str) -> str:
     return current
 
 
+def zone_or_utc(name: object) -> ZoneInfo:
+    """The zone for display, or UTC when the name is empty or unknown (a page must show a time, not fail)."""
+    try:
+        return get_zone(name) if isinstance(name, str) and name else ZoneInfo("UTC")
+    except UnknownZone:
+        return ZoneInfo("UTC")
+
+
 @lru_cache(maxsize=1024)
 def get_zone(name: str) -> ZoneInfo:
     """The ZoneInfo of a valid zone name (aliases accepted); raises UnknownZone otherwise."""

@@ -82,14 +82,9 @@ def in_zone(value, zone_name: str):
     """An instant shown in a named zone (the campaign's), falling back to UTC for an unknown name."""
     if not value:
         return value
-    from zoneinfo import ZoneInfo
+    from campaigns.scheduling import zone_or_utc
 
-    try:
-        return value.astimezone(ZoneInfo(zone_name))
-    except Exception:  # an unknown zone name from CXone must not break the page
-        import datetime as dt
-
-        return value.astimezone(dt.UTC)
+    return value.astimezone(zone_or_utc(zone_name))
 
 
 SEVERITY_ICON = {"error": "✖", "warning": "⚠", "info": "ℹ"}

@@ -1,10 +1,10 @@
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
 
 from campaigns.models import ScheduleDraft
+from campaigns.scheduling import zone_or_utc
 from campaigns.templatetags.planner import minutes, ms_minutes
 
 
@@ -51,11 +51,7 @@ def readable(name: str, value, zone_name: str) -> str:
         return "yes" if value else "no"
     if name in {"effective_start", "effective_end"}:
         instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = dt.UTC
-        return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        return instant.astimezone(zone_or_utc(zone_name)).strftime("%Y-%m-%d %H:%M %Z")
     if name == "duration_minutes":
         return minutes(value)
     if name == "retry_interval_ms":
