@@ -168,3 +168,82 @@ def test_a_minute_step_cron_opens_once_per_wall_time_in_the_repeated_hour():
     for finding in found:
         assert "the window opens once, at the first occurrence" in finding.message
         assert "BST" in finding.message and "second" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("cron", "zone", "day", "asked", "jump", "opens"),
+    [
+        (
+            "*/30 2 * * *",
+            "America/Chicago",
+            date(2026, 3, 8),
+            "02:00 and 02:30 do not exist",
+            "02:00 to 03:00",
+            "03:00 CDT",
+        ),
+        (
+            "0,30 2 * * *",
+            "America/Chicago",
+            date(2026, 3, 8),
+            "02:00 and 02:30 do not exist",
+            "02:00 to 03:00",
+            "03:00 CDT",
+        ),
+        (
+            "*/15 2 8 3 *",
+            "America/Chicago",
+            date(2026, 3, 8),
+            "the 4 times from 02:00 to 02:45 do not exist",
+            "02:00 to 03:00",
+            "03:00 CDT",
+        ),
+        (
+            "30 2 * * *",
+            "America/Chicago",
+            date(2026, 3, 8),
+            "02:30 does not exist",
+            "02:00 to 03:00",
+            "03:00 CDT",
+        ),
+        (
+            "*/15 2 * * *",
+            "Australia/Lord_Howe",
+            date(2026, 10, 4),
+            "02:00 and 02:15 do not exist",
+            "02:00 to 02:30",
+            "02:30 +11",
+        ),
+        (
+            "*/30 0 * * *",
+            "America/Havana",
+            date(2026, 3, 8),
+            "00:00 and 00:30 do not exist",
+            "00:00 to 01:00",
+            "01:00 CDT",
+        ),
+        (
+            "*/30 0 * * *",
+            "America/Santiago",
+            date(2026, 9, 6),
+            "00:00 and 00:30 do not exist",
+            "00:00 to 01:00",
+            "01:00 -03",
+        ),
+    ],
+)
+def test_a_window_standing_for_gap_times_says_it_opens_once_at_the_first_instant_after_the_gap(
+    cron, zone, day, asked, jump, opens
+):
+    windows, found = findings(cron, zone, 60, day)
+    gap_window = windows[0]
+    assert [(f.kind, f.window_start) for f in found] == [("gap", gap_window.start)]
+    assert found[0].message == (
+        f"{asked} on {day:%Y-%m-%d} in {zone} (clocks jump from {jump}); "
+        f"the window opens once, at the first instant after the gap ({opens})"
+    )
+
+
+def test_a_step_cron_gets_one_gap_finding_and_none_for_its_fires_after_the_gap():
+    windows, found = findings("*/15 2 * * *", "Australia/Lord_Howe", 15, date(2026, 10, 4))
+    assert len(windows) == 2
+    assert [(f.kind, f.window_start) for f in found] == [("gap", windows[0].start)]

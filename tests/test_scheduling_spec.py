@@ -184,3 +184,59 @@ def test_a_duration_from_text_or_a_number_is_checked_by_the_same_rule_as_a_sched
     assert parse_duration(1441) == (None, "1441 is outside 1-1440 minutes")
     assert parse_duration(True) == (None, "must be a whole number of minutes")
     assert parse_duration(60.5) == (None, "must be a whole number of minutes")
+
+
+def test_a_period_holding_only_gap_times_of_a_step_cron_fires_once_per_gap():
+    # 02:00 and 02:30 do not exist in Chicago on 2026-03-08; the expansion opens one window at 03:00 CDT.
+    gap_end = datetime(2026, 3, 8, 8, tzinfo=UTC)
+    for cron in ("*/30 2 * * *", "0,30 2 * * *", "*/15 2 8 3 *"):
+        assert (
+            validate_spec(
+                spec(
+                    cron_expression=cron,
+                    effective_start=gap_end - timedelta(hours=1),
+                    effective_end=gap_end + timedelta(minutes=1),
+                )
+            )
+            == []
+        )
+        [error] = validate_spec(
+            spec(cron_expression=cron, effective_start=gap_end - timedelta(hours=1), effective_end=gap_end)
+        )
+        assert error.message.endswith("its next fire is 2026-03-08 03:00 CDT")
+
+
+def test_a_cron_that_only_ever_asks_for_gap_times_is_valid_and_names_its_next_fire():
+    # 02:xx on the second Sunday of March never exists in Chicago: it fires at 03:00 CDT on each such day.
+    only_gaps = "*/15 2 * 3 0#2"
+    assert (
+        validate_spec(
+            spec(
+                cron_expression=only_gaps,
+                effective_start=datetime(2026, 3, 1, tzinfo=CHICAGO),
+                effective_end=datetime(2026, 4, 1, tzinfo=CHICAGO),
+            )
+        )
+        == []
+    )
+    [error] = validate_spec(
+        spec(
+            cron_expression=only_gaps,
+            effective_start=datetime(2026, 3, 9, tzinfo=CHICAGO),
+            effective_end=datetime(2026, 4, 1, tzinfo=CHICAGO),
+        )
+    )
+    assert error.message.endswith("its next fire is 2027-03-14 03:00 CDT")
+
+
+def test_a_half_hour_fall_back_leaves_wall_times_that_fire_once_and_count():
+    # Lord Howe goes back from 02:00 (+11) to 01:30 (+10:30) on 2025-04-06; 02:00-02:29 (+10:30) exist once.
+    # (cronsim, stepping whole real hours from 01:00 +11, goes from 01:30 +10:30 straight to 02:30.)
+    fall_back = datetime(2025, 4, 5, 15, tzinfo=UTC)
+    every_minute_of_even_hours = spec(
+        cron_expression="* */2 * * *",
+        timezone="Australia/Lord_Howe",
+        effective_start=fall_back,
+        effective_end=fall_back + timedelta(minutes=31),  # up to 02:01 +10:30
+    )
+    assert validate_spec(every_minute_of_even_hours) == []

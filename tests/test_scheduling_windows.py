@@ -185,3 +185,34 @@ def test_expanding_an_invalid_schedule_raises_with_the_field_errors():
             datetime(2026, 1, 2, tzinfo=UTC),
         )
     assert [e.field for e in caught.value.errors] == ["cron_expression"]
+
+
+@pytest.mark.parametrize(
+    ("cron", "zone", "day", "opens", "closes"),
+    [
+        ("*/30 2 * * *", "America/Chicago", date(2026, 3, 8), "03:00-0500", "04:00-0500"),
+        ("0,30 2 * * *", "America/Chicago", date(2026, 3, 8), "03:00-0500", "04:00-0500"),
+        ("*/15 2 8 3 *", "America/Chicago", date(2026, 3, 8), "03:00-0500", "04:00-0500"),
+        ("30 2 * * *", "America/Chicago", date(2026, 3, 8), "03:00-0500", "04:00-0500"),
+        ("0 2 * * *", "Australia/Lord_Howe", date(2026, 10, 4), "02:30+1100", "03:30+1100"),
+        ("*/30 0 * * *", "America/Havana", date(2026, 3, 8), "01:00-0400", "02:00-0400"),
+        ("*/30 0 * * *", "America/Santiago", date(2026, 9, 6), "01:00-0300", "02:00-0300"),
+    ],
+)
+def test_gap_fire_times_open_one_window_at_the_first_instant_after_the_gap(cron, zone, day, opens, closes):
+    [window] = expand(cron, zone, 60, day)
+    assert window.local_start.strftime("%H:%M%z") == opens
+    assert window.local_end.strftime("%H:%M%z") == closes  # duration on the wall clock from the real start
+    assert window.duration == timedelta(hours=1)
+
+
+def test_a_half_hour_change_keeps_the_step_fires_after_the_gap():
+    windows = expand("*/15 2 * * *", "Australia/Lord_Howe", 15, date(2026, 10, 4))
+    assert [w.local_start.strftime("%H:%M%z") for w in windows] == ["02:30+1100", "02:45+1100"]
+
+
+def test_a_wildcard_cron_opens_one_window_where_the_gap_times_and_the_gap_end_meet():
+    windows = expand("*/30 * * * *", "America/Chicago", 30, date(2026, 3, 8))
+    starts = [w.local_start.strftime("%H:%M%z") for w in windows[:6]]
+    assert starts == ["00:00-0600", "00:30-0600", "01:00-0600", "01:30-0600", "03:00-0500", "03:30-0500"]
+    assert len({w.start for w in windows}) == len(windows) == 46

@@ -1,8 +1,8 @@
 """Cron expressions: exactly 5 fields, validated field by field with messages a planner can act on.
 
-Fire times come from cronsim evaluated in the campaign's zone (Debian cron semantics: a fixed time that falls
-in a spring-forward gap fires at the first instant after the gap, an ambiguous one fires once, at its first
-occurrence).
+Fire times are the wall-clock minutes an expression matches, in the campaign's zone (fires.py): a time that
+falls in a spring-forward gap fires at the first instant after the gap, an ambiguous one fires once, at its
+first occurrence, on every kind of expression (Debian cron does so for fixed times).
 """
 
 from __future__ import annotations
@@ -177,14 +177,17 @@ class CronFields:
 
     def first_match_between(self, start: datetime, end: datetime) -> datetime | None:
         """The first matching wall-clock minute in [start, end) (naive values), if any."""
+        return next(self.matches_between(start, end), None)
+
+    def matches_between(self, start: datetime, end: datetime) -> Iterator[datetime]:
+        """Every matching wall-clock minute in [start, end) (naive values), ascending."""
         wall = start.replace(second=0, microsecond=0)
         if wall < start:
             wall += timedelta(minutes=1)
         while wall < end:
             if self.matches(wall):
-                return wall
+                yield wall
             wall += timedelta(minutes=1)
-        return None
 
 
 def iter_fires(expression: str, after: datetime) -> Iterator[datetime]:

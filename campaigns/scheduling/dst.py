@@ -43,6 +43,16 @@ def _clock(value: datetime) -> str:
     return value.strftime("%H:%M %Z")
 
 
+def _wall_times(asked: list[datetime]) -> str:
+    """The skipped wall times a window stands for: "02:30 does not exist", "02:00 and 02:30 do not exist",
+    "the 4 times from 02:00 to 02:45 do not exist"."""
+    if len(asked) == 1:
+        return f"{asked[0]:%H:%M} does not exist"
+    if len(asked) == 2:
+        return f"{asked[0]:%H:%M} and {asked[1]:%H:%M} do not exist"
+    return f"the {len(asked)} times from {asked[0]:%H:%M} to {asked[-1]:%H:%M} do not exist"
+
+
 def dst_findings(spec: ScheduleSpec, windows: Iterable[Window]) -> list[DstFinding]:
     """What the DST transitions inside the horizon do to these windows, in window order."""
     zone_name = canonical_zone(spec.timezone)
@@ -58,14 +68,15 @@ def dst_findings(spec: ScheduleSpec, windows: Iterable[Window]) -> list[DstFindi
         if offset is not None and before is not None and before < offset:
             # Clocks jumped forward exactly when this window opened: did the cron ask for a skipped time?
             gap_from = wall - (offset - before)
-            asked = fields.first_match_between(gap_from, wall)
-            if asked is not None:
+            asked = list(fields.matches_between(gap_from, wall))
+            if asked:
                 findings.append(
                     DstFinding(
                         window.start,
                         GAP,
-                        f"{asked:%H:%M} does not exist on {asked:%Y-%m-%d} in {zone_name} (clocks jump from "
-                        f"{gap_from:%H:%M} to {wall:%H:%M}); the window opens at {_clock(local)} instead",
+                        f"{_wall_times(asked)} on {asked[0]:%Y-%m-%d} in {zone_name} (clocks jump from "
+                        f"{gap_from:%H:%M} to {wall:%H:%M}); the window opens once, at the first instant "
+                        f"after the gap ({_clock(local)})",
                     )
                 )
         if is_ambiguous(wall, zone):

@@ -1,38 +1,38 @@
 """Cron fire instants in a zone, fast: the cost of expanding windows dominates every other computation.
 
-For expressions with a fixed minute and hour (not starting with "*"), cronsim walks the local wall clock
-(Debian cron semantics): a time in a spring-forward gap fires at the first existing minute after the gap,
-an ambiguous time fires once at its first occurrence, and a fire never precedes the wall time of the
-previous one. `fixed_time_fires` does the same day by day without cronsim's per-second walking (tests check
-that both agree); other expressions (`*/15 * * * *`) go through cronsim itself, which walks real time and so
-fires in both occurrences of a repeated hour. `fire_instants` drops every fire in a second occurrence, on
-every path: an ambiguous time fires once, at its first occurrence.
+One rule on every path: a cron fires once at each instant whose local wall-clock time it matches, and a wall
+time maps to the first instant at which the zone's clock reads it or later. So a wall time inside a
+spring-forward gap fires at the first instant after the gap (the transition instant), a repeated (fall-back)
+wall time fires once, at its first occurrence, and wall times that map to the same instant (02:00 and 02:30
+in a one-hour gap, and 03:00 itself) fire once.
+
+`fire_instants` lists the matching wall-clock minutes of each local day and converts them with integer
+arithmetic: one offset on days far from a transition, the zone's offset segments near one. cronsim is not
+walked: it evaluates expressions with a wildcard or step minute or hour on real time and so skips the wall
+times of a gap (and, with 30-minute changes, some wall times after a fall-back); tests check the result
+against cronsim for fixed times and against a minute-by-minute walk of the wall clock for every kind.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim
 
-from .cron import iter_fires
-from .zones import get_zone, localize, transition_between
+from .zones import get_zone, transition_between
 
-__all__ = ["fire_instants", "transitions", "uses_wall_clock_walk", "without_second_occurrences"]
+__all__ = ["fire_instants", "transitions", "wall_clock_fires"]
 
 _HOUR = 3600
 _STEP = 3 * _HOUR  # offsets are sampled this often; no zone changes its offset twice within 3 hours
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MARGIN = 2 * 86400  # windows last up to a day; look for transitions a little beyond the horizon
-
-
-def uses_wall_clock_walk(expression: str) -> bool:
-    """True when cronsim evaluates the expression on the local wall clock (fixed minute and hour)."""
-    parts = expression.split()
-    return len(parts) == 5 and not parts[0].startswith("*") and not parts[1].startswith("*")
+# More than any UTC offset: a transition this long before a wall-clock value cannot skip or repeat it.
+_FAR = 2 * 86400
 
 
 def _offset(ts: int, zone: ZoneInfo) -> timedelta | None:
@@ -84,32 +84,62 @@ def local_days(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[date, 
     return tuple(days)
 
 
-def fixed_time_fires(expression: str, zone_name: str, start_ts: int, end_ts: int) -> list[int]:
+@lru_cache(maxsize=1024)
+def _segments(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The zone's clock around the horizon as offset segments: (the transitions T1 < T2 < ..., the UTC offset
+    in seconds before T1, after T1, after T2, ...)."""
     zone = get_zone(zone_name)
+    marks = transitions(zone_name, start_ts, end_ts)
+    first = marks[0] - 1 if marks else start_ts
+    offsets = (_seconds(_offset(first, zone)), *(_seconds(_offset(mark, zone)) for mark in marks))
+    return marks, offsets
+
+
+def _instant_of(wall: int, marks: tuple[int, ...], offsets: tuple[int, ...]) -> int:
+    """The first instant at which the clock reads `wall` (seconds since 1970-01-01 00:00 local) or later.
+
+    During segment i (from T(i) to T(i+1), offset o(i)) the clock reads [T(i) + o(i), T(i+1) + o(i)): the first
+    segment whose readings reach past `wall` holds the answer, `wall - o(i)`, unless its readings start after
+    `wall` (the wall time fell in the gap before it), and then the answer is T(i), the end of that gap."""
+    for index in range(bisect_left(marks, wall - _FAR), len(marks)):
+        if wall < marks[index] + offsets[index]:  # read before this transition
+            if index and wall < marks[index - 1] + offsets[index]:
+                return marks[index - 1]  # skipped by the previous transition (a gap)
+            return wall - offsets[index]
+    if marks and wall < marks[-1] + offsets[-1]:
+        return marks[-1]
+    return wall - offsets[-1]
+
+
+@lru_cache(maxsize=512)
+def _daily_clock(expression: str) -> tuple[tuple[int, ...], frozenset[int], Callable[[date], bool]]:
+    """(the matching times of day as seconds after midnight, ascending; the matching months; a day matcher)."""
     sim = CronSim(expression, datetime(2000, 1, 1))
-    clock = sorted(hour * 3600 + minute * 60 for hour in sim.hours for minute in sim.minutes)
-    months, match_day = sim.months, sim.match_day
-    # Wall-clock values as integer seconds since 1970-01-01 00:00 *local*: cheap to compare and to shift.
-    begin = datetime.fromtimestamp(start_ts - 1, zone)
-    cursor = start_ts - 1 + _seconds(begin.utcoffset())  # cronsim starts walking from here
+    clock = tuple(sorted(hour * 3600 + minute * 60 for hour in sim.hours for minute in sim.minutes))
+    return clock, frozenset(sim.months), sim.match_day
+
+
+def wall_clock_fires(expression: str, zone_name: str, start_ts: int, end_ts: int) -> list[int]:
+    """UTC epoch seconds of every fire in [start_ts, end_ts), ascending, each instant once."""
+    clock, months, match_day = _daily_clock(expression)
+    marks, offsets = _segments(zone_name, start_ts, end_ts)
     fires: list[int] = []
     for day, midnight, offset in local_days(zone_name, start_ts, end_ts):
         if day.month not in months or not match_day(day):
             continue
+        if offset is not None:  # no transition near this day: one offset for every fire
+            base = midnight - offset
+            fires.extend(base + seconds for seconds in clock[bisect_left(clock, start_ts - base) :])
+            if fires and fires[-1] >= end_ts:
+                del fires[bisect_left(fires, end_ts) :]
+                break
+            continue
+        # Near a transition: wall → instant never goes backwards, so equal instants (a gap) are neighbours.
         for seconds in clock:
-            wall = midnight + seconds
-            if wall <= cursor:
-                continue
-            if offset is not None:  # no transition near this day: one offset for every fire
-                ts = wall - offset
-            else:
-                instant = localize(datetime(day.year, day.month, day.day) + timedelta(seconds=seconds), zone)
-                ts = int(instant.timestamp())  # gap → first instant after it; ambiguous → first one
-                wall = ts + _seconds(instant.astimezone(zone).utcoffset())
-            cursor = wall
+            ts = _instant_of(midnight + seconds, marks, offsets)
             if ts >= end_ts:
                 return fires
-            if ts >= start_ts:
+            if ts >= start_ts and (not fires or ts > fires[-1]):
                 fires.append(ts)
     return fires
 
@@ -117,35 +147,4 @@ def fixed_time_fires(expression: str, zone_name: str, start_ts: int, end_ts: int
 @lru_cache(maxsize=4096)
 def fire_instants(expression: str, zone_name: str, start_ts: int, end_ts: int) -> tuple[int, ...]:
     """UTC epoch seconds of every fire in [start_ts, end_ts), ascending (expression and zone are valid)."""
-    if uses_wall_clock_walk(expression):
-        fires = fixed_time_fires(expression, zone_name, start_ts, end_ts)
-    else:
-        fires = cronsim_fires(expression, zone_name, start_ts, end_ts)
-    return tuple(without_second_occurrences(fires, zone_name, start_ts, end_ts))
-
-
-def without_second_occurrences(fires: list[int], zone_name: str, start_ts: int, end_ts: int) -> list[int]:
-    """`fires` (ascending) without those in the second occurrence of a repeated hour: when clocks go back by
-    `back` seconds at instant T, the wall times read in [T, T + back) were already read in [T - back, T), and
-    a cron matches both readings alike, so each such fire repeats the wall time of the first occurrence."""
-    zone = get_zone(zone_name)
-    for mark in transitions(zone_name, start_ts, end_ts):
-        back = _seconds(_offset(mark - 1, zone)) - _seconds(_offset(mark, zone))
-        if back > 0:
-            low, high = bisect_left(fires, mark), bisect_left(fires, mark + back)
-            del fires[low:high]
-    return fires
-
-
-def cronsim_fires(expression: str, zone_name: str, start_ts: int, end_ts: int) -> list[int]:
-    """The same fires, straight from cronsim (the reference for `fixed_time_fires`; for wildcard expressions,
-    second occurrences included)."""
-    zone = get_zone(zone_name)
-    fires = []
-    for fire in iter_fires(expression, datetime.fromtimestamp(start_ts - 1, zone)):
-        ts = int(fire.timestamp())
-        if ts >= end_ts:
-            break
-        if ts >= start_ts:
-            fires.append(ts)
-    return fires
+    return tuple(wall_clock_fires(expression, zone_name, start_ts, end_ts))

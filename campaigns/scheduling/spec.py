@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .cron import cron_errors, iter_fires
-from .zones import get_zone, is_second_occurrence, zone_error
+from .fires import wall_clock_fires
+from .zones import canonical_zone, get_zone, is_second_occurrence, zone_error
 
 __all__ = [
     "MAX_DURATION_MINUTES",
@@ -21,6 +22,7 @@ __all__ = [
 MAX_DURATION_MINUTES = 1440
 MIN_RETRY_INTERVAL_MS = 60_000
 MAX_RETRY_ATTEMPTS = 10
+_GAP_ONLY_SEARCH = (400 * 86400, 50 * 366 * 86400)  # seconds: cronsim gives up after 50 years
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,24 @@ def _fmt(value: datetime, zone_name: str) -> str:
 
 
 def first_fire_at_or_after(cron: str, zone_name: str, instant: datetime) -> datetime | None:
-    """The first fire at or after `instant`; an ambiguous time fires at its first occurrence only."""
+    """The first fire at or after `instant`, as the window expansion has it (wall times in a spring-forward
+    gap fire at the first instant after it, repeated ones once, at their first occurrence)."""
+    zone_name = canonical_zone(zone_name)
     zone = get_zone(zone_name)
-    after = datetime.fromtimestamp(math.ceil(instant.timestamp()) - 1, zone)
-    for fire in iter_fires(cron, after):
+    start_ts = math.ceil(instant.timestamp())
+    # cronsim jumps straight to the next matching wall time however far away it is, but with a wildcard or
+    # step minute or hour it walks real time and misses wall times near a clock change (those of a gap): the
+    # expansion up to its first fire (a first occurrence) holds the answer. When cronsim finds none in 50
+    # years, only such missed times can fire: search a year's expansion, then 50 years'.
+    spans = _GAP_ONLY_SEARCH
+    for fire in iter_fires(cron, datetime.fromtimestamp(start_ts - 1, zone)):
         if fire >= instant and not is_second_occurrence(fire, zone):
-            return fire
+            spans = (int(fire.timestamp()) + 1 - start_ts,)
+            break
+    for span in spans:
+        fires = wall_clock_fires(cron, zone_name, start_ts, start_ts + span)
+        if fires:
+            return datetime.fromtimestamp(fires[0], zone)
     return None
 
 

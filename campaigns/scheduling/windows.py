@@ -124,7 +124,15 @@ def expand_windows(spec: ScheduleSpec, start_utc: datetime, end_utc: datetime) -
 def clear_expansion_caches() -> None:
     """Forget every cached expansion (benchmarks measure a cold engine with this)."""
     from .cron import _cron_errors
-    from .fires import fire_instants, local_days, transitions
+    from .fires import _daily_clock, _segments, fire_instants, local_days, transitions
 
-    for cached in (window_instants, fire_instants, transitions, local_days, _cron_errors):
+    for cached in (
+        window_instants,
+        fire_instants,
+        transitions,
+        local_days,
+        _segments,
+        _daily_clock,
+        _cron_errors,
+    ):
         cached.cache_clear()
