@@ -26,6 +26,7 @@ from campaigns.cxone import schemas
 from campaigns.cxone.client import CXoneClient, get_client, run_sync
 from campaigns.cxone.errors import NotFound
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.services.audit import entry as audit_entry
 
 log = logging.getLogger(__name__)
 
@@ -153,20 +154,9 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
     return result
 
 
-def _audit_entry(
-    action: str, obj, campaign: Campaign, message: str, changes: dict | None = None
-) -> AuditEntry:
-    """The row services.audit.record() writes for `obj` (no actor: sync acts on its own), not yet saved, so
-    that one bulk insert writes them all."""
-    return AuditEntry(
-        actor=None,
-        action=action,
-        campaign=campaign,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        message=message,
-        changes=changes or {},
-    )
+def _audit_row(action: str, obj, campaign: Campaign, message: str, changes: dict | None = None) -> AuditEntry:
+    # No actor: sync acts on its own. Not saved: one bulk insert writes them all.
+    return audit_entry(action, obj, campaign=campaign, message=message, changes=changes)
 
 
 def _upsert_pools(remotes: list[schemas.Campaign], result: SyncResult) -> dict[str, CapacityPool]:
@@ -288,7 +278,7 @@ def _upsert_campaigns(
     if to_create:
         Campaign.objects.bulk_create(to_create, batch_size=500)  # sets each pk (PostgreSQL, SQLite 3.35+)
         audit += [
-            _audit_entry(
+            _audit_row(
                 SYNCED_ACTION,
                 campaign,
                 campaign,
@@ -307,7 +297,7 @@ def _upsert_campaigns(
             message = (
                 "Updated from CXone." if shown else "CXone payload changed (fields the planner does not use)."
             )
-            audit.append(_audit_entry(SYNCED_ACTION, campaign, campaign, message, shown))
+            audit.append(_audit_row(SYNCED_ACTION, campaign, campaign, message, shown))
     updated_ids = {c.cxone_id for c, _ in to_update}
     unchanged_ids = [r.id for r in remotes if r.id in existing and r.id not in updated_ids]
     if unchanged_ids:
@@ -326,7 +316,7 @@ def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> lis
     for campaign in gone:
         campaign.missing_since = now
         audit.append(
-            _audit_entry(
+            _audit_row(
                 SYNCED_ACTION,
                 campaign,
                 campaign,
@@ -358,7 +348,7 @@ def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> list[AuditEntry]
     for draft in drafts:
         draft.stale_since = now
         audit.append(
-            _audit_entry(
+            _audit_row(
                 BEHIND_REMOTE_ACTION,
                 draft,
                 draft.campaign,
