@@ -71,7 +71,7 @@ def test_each_role_may_do_only_its_own_actions(login_as, objects, action, role_i
 
 @pytest.mark.parametrize("role", ["planner", "supervisor", "manager"])
 def test_the_landing_page_sends_each_role_to_its_work(login_as, role):
-    expected = {"planner": "my-drafts", "supervisor": "approval-queue", "manager": "campaign-list"}[role]
+    expected = {"planner": "campaign-list", "supervisor": "approval-queue", "manager": "campaign-list"}[role]
     response = login_as(role).get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse(expected)

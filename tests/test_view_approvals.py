@@ -303,3 +303,10 @@ def test_a_rejection_from_an_outdated_page_asks_to_review_again(as_supervisor, c
     response = as_supervisor.post(reverse("draft-reject", args=[draft.pk]), {"reason": "No."}, follow=True)
     assert any("out of date" in m for m in messages_of(response))
     assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED
+
+
+def test_the_queue_lists_the_supervisors_own_open_drafts_below(as_supervisor, campaign, supervisor):
+    own = make_draft(campaign, supervisor)
+    response = as_supervisor.get(reverse("approval-queue"))
+    assert response.context["my_open_drafts"] == [own]
+    assert "Your own drafts" in text(response)

@@ -123,3 +123,19 @@ def test_a_campaign_dialling_outside_calling_hours_is_flagged_in_the_list(signed
     assert rows["Late dialler"].blocking
     assert not rows["Day dialler"].blocking
     assert "blocking" in response.content.decode()
+
+
+def test_a_planner_finds_their_open_drafts_above_the_list(signed_in, pool, planner, other_planner):
+    mine = make_draft(make_campaign("C-1", pool=pool, name="Renewals East"), planner)
+    make_draft(make_campaign("C-2", pool=pool, name="Winbacks West"), other_planner)
+    response = signed_in.get(reverse("campaign-list"))
+    assert response.context["my_open_drafts"] == [mine]
+    body = response.content.decode()
+    assert body.index('id="my-drafts-h"') < body.index("<h1>Campaigns</h1>")
+
+
+def test_a_manager_sees_no_drafts_panel(client, manager, pool):
+    client.force_login(manager)
+    response = client.get(reverse("campaign-list"))
+    assert "my_open_drafts" not in response.context
+    assert 'id="my-drafts-h"' not in response.content.decode()

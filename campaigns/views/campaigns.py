@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from campaigns import roles
-from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool
+from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services import draft_checks
 
 PAGE_SIZE = 25
@@ -19,9 +19,7 @@ def home(request):
     user = request.user
     if user.has_perm(roles.REVIEW_DRAFTS):
         return redirect("approval-queue")
-    if user.has_perm(roles.EDIT_DRAFTS):
-        return redirect("my-drafts")
-    return redirect("campaign-list")
+    return redirect("campaign-list")  # planners find their open drafts above the list
 
 
 def filtered_campaigns(params) -> tuple:
@@ -63,7 +61,17 @@ def campaign_list(request):
     template = "campaigns/campaign_list.html"
     if request.htmx and request.htmx.target == "campaign-results":
         template += "#results"
+    elif request.user.has_perm(roles.EDIT_DRAFTS):
+        context["my_open_drafts"] = open_drafts_of(request.user)
     return render(request, template, context)
+
+
+def open_drafts_of(user) -> list[ScheduleDraft]:
+    return list(
+        ScheduleDraft.objects.filter(author=user, status__in=OPEN_DRAFT_STATUSES)
+        .select_related("campaign")
+        .order_by("-updated_at")
+    )
 
 
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)

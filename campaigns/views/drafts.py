@@ -16,6 +16,7 @@ from campaigns import roles
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services import draft_checks, workflow
+from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, readable_changes
 
 EDITOR = "campaigns/draft_editor.html"
@@ -27,7 +28,7 @@ def my_drafts(request):
     context = {
         "nav": "drafts",
         # Every open draft, however many closed ones came after it; the closed ones only recently.
-        "open_drafts": list(mine.filter(status__in=OPEN_DRAFT_STATUSES).order_by("-updated_at")),
+        "open_drafts": open_drafts_of(request.user),
         "closed_drafts": list(mine.exclude(status__in=OPEN_DRAFT_STATUSES).order_by("-updated_at")[:50]),
     }
     return render(request, "campaigns/my_drafts.html", context)
