@@ -214,26 +214,4 @@ def review(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = Non
         else None,
         "current_values": current_values,
         "proposed": evaluate_draft(draft, index=index),
-        "changed": changed_rows(current_values or {}, draft),
-    }
-
-
-# The rows of the side-by-side view, and the draft fields each shows.
-REVIEW_ROWS = {
-    "timezone": ("timezone",),
-    "cron_expression": ("cron_expression",),
-    "duration_minutes": ("duration_minutes",),
-    "effective": ("effective_start", "effective_end"),
-    "retry": ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer"),
-    "agents_required": ("agents_required",),
-}
-
-
-def changed_rows(current: dict, draft: ScheduleDraft) -> set[str]:
-    """Which rows of the side-by-side view the draft changes, so the supervisor sees them at a glance."""
-    return {
-        row
-        for row, names in REVIEW_ROWS.items()
-        if any(name in current and current[name] != getattr(draft, name) for name in names)
-        or (not current and row != "retry")
     }

@@ -32,7 +32,7 @@ def approval_queue(request):
                 "draft": draft,
                 "review": review,
                 "current_rows": schedule_rows(review["current_values"]) if review["current_values"] else [],
-                "proposed_rows": schedule_rows(draft, review["changed"]),
+                "proposed_rows": schedule_rows(draft, compared_with=review["current_values"] or {}),
             }
         )
     context = {"nav": "queue", "items": items, "my_open_drafts": open_drafts_of(request.user)}

@@ -59,13 +59,29 @@ def readable(name: str, value, zone_name: str) -> str:
     return str(value)
 
 
-def schedule_rows(schedule, changed: frozenset | set = frozenset()) -> list[dict]:
-    """The side-by-side rows of a schedule (a draft, or the campaign's values as a dict) for the queue."""
+# The rows of the queue's side-by-side view, and the draft fields each row shows.
+ROW_FIELDS = {
+    "timezone": ("timezone",),
+    "cron_expression": ("cron_expression",),
+    "duration_minutes": ("duration_minutes",),
+    "effective": ("effective_start", "effective_end"),
+    "retry": ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer"),
+    "agents_required": ("agents_required",),
+}
+
+
+def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
+    """The side-by-side rows of a schedule (a draft, or the campaign's values as a dict) for the queue; with
+    `compared_with` (the current schedule's values), each row says whether the schedule changes it, so the
+    supervisor sees the change at a glance. With nothing to compare with, every row is new."""
 
     def get(name):
         return schedule.get(name) if isinstance(schedule, dict) else getattr(schedule, name)
 
     zone = get("timezone") or "UTC"
+    retry_on = [
+        label for name, label in (("retry_on_busy", "busy"), ("retry_on_no_answer", "no answer")) if get(name)
+    ]
     retry = f"{get('retry_max_attempts')} attempts, every {ms_minutes(get('retry_interval_ms'))}"
     values = {
         "timezone": ("Time zone", zone),
@@ -76,10 +92,18 @@ def schedule_rows(schedule, changed: frozenset | set = frozenset()) -> list[dict
             f"{readable('effective_start', get('effective_start'), zone)} → "
             f"{readable('effective_end', get('effective_end'), zone)}",
         ),
-        "retry": ("Retry", retry),
+        "retry": ("Retry", f"{retry}, on {' and '.join(retry_on)}" if retry_on else retry),
         "agents_required": ("Agents", get("agents_required")),
     }
+
+    def changed(row):
+        if compared_with is None:
+            return False
+        if not compared_with:
+            return True
+        return any(name in compared_with and compared_with[name] != get(name) for name in ROW_FIELDS[row])
+
     return [
-        {"label": label, "value": value, "changed": key in changed, "code": key == "cron_expression"}
+        {"label": label, "value": value, "changed": changed(key), "code": key == "cron_expression"}
         for key, (label, value) in values.items()
     ]
