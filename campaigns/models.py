@@ -112,7 +112,6 @@ class DraftStatus(models.TextChoices):
 
 # A campaign has at most one draft in flight: two would race each other to CXone.
 OPEN_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED, DraftStatus.ACTIVATING)
-FINAL_DRAFT_STATUSES = (DraftStatus.REJECTED, DraftStatus.ACTIVE, DraftStatus.FAILED, DraftStatus.STALE)
 
 # The edges of ARCHITECTURE.md's state machine; services/workflow.py guards every change with it.
 DRAFT_TRANSITIONS: dict[str, set[str]] = {

@@ -129,10 +129,6 @@ class ConflictIndex:
         """Every conflict, sorted by start."""
         return sorted((c for group in self._conflicts.values() for c in group), key=conflict_sort_key)
 
-    def busy_spans(self, campaign_id: str) -> tuple[tuple[int, int], ...]:
-        """The campaign's windows in the horizon, overlapping ones merged (UTC epoch seconds)."""
-        return tuple(self._spans[campaign_id])
-
     def _group_after(self, key: GroupKey, draft: CampaignLoad | None, draft_spans: Spans) -> list[Conflict]:
         """The conflicts of one group with `draft` in place of the campaign with its id."""
         members = set(self._members.get(key, ()))
