@@ -4,8 +4,9 @@ show `message` as it is: every message says what the planner or supervisor shoul
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
+
+from campaigns.scheduling import zone_error
 
 
 class WorkflowError(Exception):
@@ -140,11 +141,11 @@ def check_values(v: dict) -> None:
     for f, label in REQUIRED.items():
         if v.get(f) in (None, ""):
             raise InvalidInput(f, f"Enter the {label}.")
-    try:
-        zoneinfo.ZoneInfo(v["timezone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if (
+        zone_error(v["timezone"]) is not None
+    ):  # the engine decides which names are zones, for form and service
         msg = f"{v['timezone']!r} is not a time zone; enter a name like America/Chicago."
-        raise InvalidInput("timezone", msg) from None
+        raise InvalidInput("timezone", msg)
     for f, ok, msg in RULES:
         if f in v and (v[f] is None or not ok(v[f])):
             raise InvalidInput(f, msg)
