@@ -17,5 +17,6 @@ urlpatterns = [
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("audit.csv", audit.audit_csv, name="audit-csv"),
     path("healthz", health.healthz, name="healthz"),
 ]

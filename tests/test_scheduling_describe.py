@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from campaigns.scheduling.describe import describe_days, describe_schedule, describe_times, zone_label
+from campaigns.scheduling.describe import (
+    describe_days,
+    describe_schedule,
+    describe_starts,
+    describe_times,
+    zone_label,
+)
 
 WINTER = dt.datetime(2026, 12, 7, 15, tzinfo=dt.UTC)
 SUMMER = dt.datetime(2026, 7, 6, 15, tzinfo=dt.UTC)
@@ -67,3 +73,9 @@ def test_days_and_times_read_on_their_own():
     assert describe_times("0,30", "9", 30) == "09:00–09:30 and 09:30–10:00"
     assert describe_times("*", "9", 1) == "every 1 min from 09:00 to 09:59, 1 min each"
     assert describe_times("0,10,25,40,50", "9", 5) is None  # irregular starts: no short sentence says them
+
+
+def test_without_a_length_it_says_when_windows_open():
+    assert describe_starts("0 10 * * 1-5", "America/Chicago", WINTER) == "Weekdays at 10:00 CST"
+    assert describe_starts("0 9,14 * * 1,3", "America/New_York", WINTER) == "Mon, Wed at 09:00 and 14:00 EST"
+    assert describe_starts("0 9 * * 5L", "America/Chicago", WINTER) is None

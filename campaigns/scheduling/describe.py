@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from .cron import cron_errors
 from .zones import UnknownZone, get_zone
 
-__all__ = ["describe_days", "describe_schedule", "describe_times", "zone_label"]
+__all__ = ["describe_days", "describe_schedule", "describe_starts", "describe_times", "zone_label"]
 
 DAY_NAMES = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -33,6 +33,22 @@ def describe_schedule(cron: str, duration_minutes: int | None, zone_name: str, a
     if days is None or times is None:
         return None
     return f"{days} {times} {zone_label(zone_name, at)}"
+
+
+def describe_starts(cron: str, zone_name: str, at: datetime) -> str | None:
+    """When windows open, where their length is not known: "Weekdays at 10:00 CST" (an audit row that changed
+    only the cron)."""
+    if not cron or cron_errors(cron):
+        return None
+    minute, hour, dom, month, dow = cron.split()
+    days = describe_days(dom, month, dow)
+    minutes, hours = _values(minute, 0, 59), _values(hour, 0, 23)
+    if days is None or not minutes or not hours:
+        return None
+    starts = sorted(h * 60 + m for h in hours for m in minutes)
+    if len(starts) > MAX_STARTS:
+        return None
+    return f"{days} at {' and '.join(_clock(s) for s in starts)} {zone_label(zone_name, at)}"
 
 
 def zone_label(zone_name: str, at: datetime) -> str:

@@ -1,0 +1,56 @@
+"""Template tags that say things in planners' words: schedules, times in the viewer's zone, audit rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from campaigns.scheduling.describe import describe_schedule
+from campaigns.services import audit_words
+from campaigns.viewer import viewer_zone
+
+register = template.Library()
+
+
+@register.simple_tag
+def in_words(cron, duration_minutes, zone_name):
+    """The schedule said in words with its zone ("Weekdays 11:00–14:00 CST"); the cron stays beside it for
+    experts. Nothing when the expression is not plain enough to say (the cron alone is then shown)."""
+    words = describe_schedule(cron or "", duration_minutes, zone_name or "UTC", timezone.now())
+    if not words:
+        return ""
+    return format_html('<span class="in-words" title="{} in {}">{}</span>', cron, zone_name or "UTC", words)
+
+
+def schedule_words(cron, duration_minutes, zone_name) -> str:
+    return describe_schedule(cron or "", duration_minutes, zone_name or "UTC", timezone.now()) or ""
+
+
+register.simple_tag(schedule_words, name="schedule_words")
+
+
+@register.simple_tag(takes_context=True)
+def moment(context, value, fmt: str = "%Y-%m-%d %H:%M %Z"):
+    """An instant in the viewer's zone with the zone named, UTC on hover: <time title="… UTC">…</time>."""
+    if not value:
+        return "—"
+    zone = viewer_zone(context.get("request"))
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.astimezone(dt.UTC).isoformat(),
+        value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        value.astimezone(zone).strftime(fmt),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def audit_lines(context, entries):
+    return audit_words.lines(entries, viewer_zone(context.get("request")))
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return audit_words.action_label(action)
