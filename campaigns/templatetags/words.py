@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from campaigns.scheduling.describe import describe_schedule
 from campaigns.services import audit_words
+from campaigns.templatetags.planner import minutes
 from campaigns.viewer import viewer_zone
 
 register = template.Library()
@@ -23,6 +24,21 @@ def in_words(cron, duration_minutes, zone_name):
     if not words:
         return ""
     return format_html('<span class="in-words" title="{} in {}">{}</span>', cron, zone_name or "UTC", words)
+
+
+@register.simple_tag
+def schedule_cell(cron, duration_minutes, zone_name):
+    """A schedule in a table cell: the words first, the cron as secondary text; the cron, length and zone when
+    there are no plain words for it."""
+    if not cron:
+        return "—"
+    words = schedule_words(cron, duration_minutes, zone_name)
+    if words:
+        return format_html(
+            '<span class="in-words">{}</span><br><code class="small muted" title="Cron expression in {}">{}</code>',
+            words, zone_name or "UTC", cron,
+        )
+    return format_html("<code>{}</code> for {} in {}", cron, minutes(duration_minutes), zone_name or "UTC")
 
 
 def schedule_words(cron, duration_minutes, zone_name) -> str:
@@ -54,3 +70,17 @@ def audit_lines(context, entries):
 @register.filter
 def action_label(action: str) -> str:
     return audit_words.action_label(action)
+
+
+@register.simple_tag
+def editor_words(form, draft) -> str:
+    """The editor's schedule in words: what the form holds when it was checked, else the saved draft; nothing
+    while the cron, length or zone is wrong (the field's error says why)."""
+    if form.is_bound:
+        data = getattr(form, "cleaned_data", {}) if form.is_valid() else {}
+        values = (data.get("cron_expression"), data.get("duration_minutes"), data.get("timezone"))
+    else:
+        values = (draft.cron_expression, draft.duration_minutes, draft.timezone)
+    if not all(values):
+        return ""
+    return schedule_words(*values)
