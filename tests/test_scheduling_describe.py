@@ -29,7 +29,12 @@ SUMMER = dt.datetime(2026, 7, 6, 15, tzinfo=dt.UTC)
         ("0 9 * * 0,1,2,3", 60, "America/Chicago", "Mon–Wed, Sun 09:00–10:00 CST"),
         ("0 22 * * 5", 240, "America/Chicago", "Fri 22:00–02:00 (next day) CST"),
         ("0 9,14 * * 1-5", 60, "America/Chicago", "Weekdays 09:00–10:00 and 14:00–15:00 CST"),
-        ("0 8-16/2 * * 1-5", 30, "America/Chicago", "Weekdays every 2 h from 08:00 to 16:00, 30 min each CST"),
+        (
+            "0 8-16/2 * * 1-5",
+            30,
+            "America/Chicago",
+            "Weekdays every 2 h from 08:00 to 16:00, 30 min each CST",
+        ),
         ("0 9 1,15 * *", 480, "America/Chicago", "Days 1, 15 of the month 09:00–17:00 CST"),
         ("0 9 * 1-3 1-5", 480, "America/Chicago", "Weekdays in Jan–Mar 09:00–17:00 CST"),
         ("0 0 * * 1", 1440, "America/Chicago", "Mon from 00:00 for 24 h CST"),

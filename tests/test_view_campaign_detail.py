@@ -115,7 +115,10 @@ def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campa
     history = section(body, "audit-h")
     for action, label in (("created", "Draft started"), ("submitted", "Submitted for approval")):
         assert f'<span title="campaigns.draft.{action}">{label}</span>' in history
-    assert 'sam_supervisor · <span title="campaigns.draft.rejected">Rejected</span> — Too early for Texas.' in history
+    assert (
+        'sam_supervisor · <span title="campaigns.draft.rejected">Rejected</span> — Too early for Texas.'
+        in history
+    )
     assert "<code>campaigns.draft" not in history
     assert f'href="/audit/?campaign={campaign.pk}"' in history
     # With a draft open, the page leads to it instead of offering another.

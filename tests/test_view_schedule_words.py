@@ -15,7 +15,9 @@ WORDS = '<span class="in-words">{}</span>'
 
 
 def test_the_campaign_list_says_each_window_in_words_with_the_cron_beside_it(as_planner, pool):
-    make_campaign("C-1", pool=pool, name="Renewals East", cron_expression="0 11 * * 1-5", duration_minutes=180)
+    make_campaign(
+        "C-1", pool=pool, name="Renewals East", cron_expression="0 11 * * 1-5", duration_minutes=180
+    )
     make_campaign(
         "C-2", pool=pool, name="Win-back", timezone="America/New_York", cron_expression="0 9 * * 1,3"
     )
@@ -50,7 +52,10 @@ def test_the_words_follow_what_the_planner_types(as_planner, campaign, planner):
     typed = text(validate(as_planner, draft, cron_expression="30 8 * * 1,3,5", duration_minutes="90"))
     wrong = text(validate(as_planner, draft, cron_expression="0 25 * * 1-5"))
 
-    assert 'id="cron-words" aria-live="polite" hx-swap-oob="true">Opens Mon, Wed, Fri 08:30–10:00 CST</p>' in typed
+    assert (
+        'id="cron-words" aria-live="polite" hx-swap-oob="true">Opens Mon, Wed, Fri 08:30–10:00 CST</p>'
+        in typed
+    )
     assert 'id="cron-words" aria-live="polite" hx-swap-oob="true"></p>' in wrong  # the field's error says why
 
 

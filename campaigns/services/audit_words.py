@@ -84,7 +84,9 @@ class AuditLine:
 def lines(entries, viewer_zone) -> list[AuditLine]:
     """The rows of one page (or one chunk of the export): one query for the zones of the drafts named."""
     entries = list(entries)
-    draft_ids = {int(e.object_id) for e in entries if e.object_type == "scheduledraft" and e.object_id.isdigit()}
+    draft_ids = {
+        int(e.object_id) for e in entries if e.object_type == "scheduledraft" and e.object_id.isdigit()
+    }
     zones = dict(ScheduleDraft.objects.filter(pk__in=draft_ids).values_list("pk", "timezone"))
     return [line(e, viewer_zone, draft_zones=zones) for e in entries]
 
@@ -150,7 +152,9 @@ def field_label(name: str, object_type: str) -> str:
         label = str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         label = name.replace("_", " ")
-    label = {"retry: interval (ms)": "retry: interval", "duration (minutes)": "window length"}.get(label, label)
+    label = {"retry: interval (ms)": "retry: interval", "duration (minutes)": "window length"}.get(
+        label, label
+    )
     return label[:1].upper() + label[1:]
 
 

@@ -36,7 +36,9 @@ def schedule_cell(cron, duration_minutes, zone_name):
     if words:
         return format_html(
             '<span class="in-words">{}</span><br><code class="small muted" title="Cron expression in {}">{}</code>',
-            words, zone_name or "UTC", cron,
+            words,
+            zone_name or "UTC",
+            cron,
         )
     return format_html("<code>{}</code> for {} in {}", cron, minutes(duration_minutes), zone_name or "UTC")
 

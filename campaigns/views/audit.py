@@ -97,9 +97,17 @@ def audit_csv(request):
                     [
                         _cell(v)
                         for v in (
-                            line.when, line.when_utc, line.who, line.action, line.entry.action,
-                            line.object_name, line.object_ref, line.campaign_name, line.campaign_ref,
-                            line.entry.message, changes,
+                            line.when,
+                            line.when_utc,
+                            line.who,
+                            line.action,
+                            line.entry.action,
+                            line.object_name,
+                            line.object_ref,
+                            line.campaign_name,
+                            line.campaign_ref,
+                            line.entry.message,
+                            changes,
                         )  # fmt: skip
                     ]
                 )
