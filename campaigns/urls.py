@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health, revisions
+from campaigns.views import approvals, audit, campaigns, drafts, health, notifications, revisions
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -19,5 +19,10 @@ urlpatterns = [
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("audit/", audit.audit_trail, name="audit"),
     path("audit.csv", audit.audit_csv, name="audit-csv"),
+    path(
+        "notifications/<int:entry_id>/dismiss",
+        notifications.dismiss_notification,
+        name="notification-dismiss",
+    ),
     path("healthz", health.healthz, name="healthz"),
 ]
