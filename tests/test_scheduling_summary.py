@@ -55,3 +55,38 @@ def test_first_and_peak_describe_the_added_intervals_when_there_are_some():
     [line], _ = summarise(added, removed)
     assert line["first_start"] == T0 + dt.timedelta(days=2)
     assert line["peak_demand"] == 22
+
+
+def test_with_a_zone_each_line_says_when_it_mostly_happens_there():
+    # Tue-Thu 20:00-23:00 UTC = 14:00-17:00 CST, cut by the sweep at 21:00; one Friday hour at another time.
+    tuesday = dt.datetime(2026, 12, 8, 20, tzinfo=dt.UTC)
+    added = []
+    for day in range(3):
+        start = tuesday + dt.timedelta(days=day)
+        added.append(
+            Conflict("capacity", "S-1", start, start + dt.timedelta(hours=1), ("C-1", "C-2"), 25, 20)
+        )
+        added.append(
+            Conflict(
+                "capacity",
+                "S-1",
+                start + dt.timedelta(hours=1),
+                start + dt.timedelta(hours=3),
+                ("C-1",),
+                22,
+                20,
+            )
+        )
+    friday = dt.datetime(2026, 12, 11, 15, tzinfo=dt.UTC)
+    added.append(Conflict("capacity", "S-1", friday, friday + dt.timedelta(hours=1), ("C-1", "C-3"), 21, 20))
+
+    [line], _ = summarise(added, [], zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Thu 14:00–17:00 CST"
+    assert line["pattern_share"] == 0.9  # 9 of the 10 hours
+    assert line["hours_added"] == 10.0
+
+
+def test_without_a_zone_no_pattern_is_guessed():
+    [line], _ = summarise([clash(0)], [])
+    assert line["pattern"] == ""

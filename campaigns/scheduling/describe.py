@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from .cron import cron_errors
 from .zones import UnknownZone, get_zone
 
-__all__ = ["describe_days", "describe_schedule", "describe_starts", "describe_times", "zone_label"]
+__all__ = ["describe_days", "describe_schedule", "describe_starts", "describe_times", "weekday_text", "zone_label"]
 
 DAY_NAMES = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -74,11 +74,11 @@ def describe_days(dom: str, month: str, dow: str) -> str | None:
     if every_dom and every_weekday:
         text = "Every day"
     elif every_dom:
-        text = _weekday_text(weekdays)
+        text = weekday_text(weekdays)
     elif every_weekday:
         text = _dom_text(days_of_month)
     else:  # cron opens when either field matches (Vixie cron's rule, as cronsim has it)
-        text = f"{_dom_text(days_of_month)} and {_weekday_text(weekdays)}"
+        text = f"{_dom_text(days_of_month)} and {weekday_text(weekdays)}"
     if month != "*":
         text += " in " + _joined([MONTH_NAMES[m - 1] for m in sorted(months)], MONTH_NAMES, base=1)
     return text
@@ -140,7 +140,8 @@ def _number(token: str, names: tuple[str, ...], base: int) -> int | None:
     return None
 
 
-def _weekday_text(days: set[int]) -> str:
+def weekday_text(days: set[int]) -> str:
+    """{1, 2, 3, 4, 5} → "Weekdays"; {1, 3} → "Mon, Wed"; {2, 3, 4} → "Tue–Thu" (0 is Sunday)."""
     if days == {1, 2, 3, 4, 5}:
         return "Weekdays"
     if days == {0, 6}:

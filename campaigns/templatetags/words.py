@@ -86,3 +86,20 @@ def editor_words(form, draft) -> str:
     if not all(values):
         return ""
     return schedule_words(*values)
+
+
+@register.simple_tag(takes_context=True)
+def conflict_lines(context, conflicts, severity="", own=None):
+    """The conflicts of a report in words (services/conflict_words.py); `severity` "info" marks relieved ones.
+    The names are read once per request, however many reports the page shows."""
+    from campaigns.services import conflict_words
+
+    if not conflicts:
+        return []
+    request = context.get("request")
+    book = getattr(request, "_conflict_names", None)
+    if book is None:
+        book = conflict_words.NameBook()
+        if request is not None:
+            request._conflict_names = book
+    return conflict_words.lines(conflicts, relieves=severity == "info", own=own, book=book)
