@@ -35,7 +35,7 @@ def test_a_contact_list_is_named_and_relieved_hours_are_said_as_relief(pool):
     )
 
     [result] = lines(
-        [line(kind="contact_list", key="L-72", hours_added=0.0, hours_removed=1.5, pattern_share=1.0)],
+        [line(kind="contact_list", key="L-72", hours_added=0.5, hours_removed=2.0, pattern_share=1.0)],
         relieves=True,
     )
 
@@ -56,3 +56,12 @@ def test_unknown_ids_are_shown_as_they_are(db):
 )
 def test_hours_read_plainly(hours, text):
     assert hours_text(hours) == text
+
+
+def test_a_worse_line_says_the_net_hours_and_a_moved_clash_its_new_hours(pool):
+    [grown, moved] = lines(
+        [line(hours_added=10.0, hours_removed=4.0), line(hours_added=3.0, hours_removed=3.0)]
+    )
+
+    assert grown.sentence.startswith("Adds 6 h of overload")
+    assert moved.sentence.startswith("Adds 3 h of overload")

@@ -90,3 +90,15 @@ def test_with_a_zone_each_line_says_when_it_mostly_happens_there():
 def test_without_a_zone_no_pattern_is_guessed():
     [line], _ = summarise([clash(0)], [])
     assert line["pattern"] == ""
+
+
+def test_a_relieved_line_says_when_the_relief_falls_not_when_the_rest_stays():
+    # The draft moves a clash off Tue-Thu (3 h each) and onto Monday (1 h): relieved, mostly Tue-Thu.
+    monday = dt.datetime(2026, 12, 7, 20, tzinfo=dt.UTC)
+    removed = [clash(day, hours=3, kind="capacity", key="S-1", demand=25, capacity=20) for day in (1, 2, 3)]
+    added = [Conflict("capacity", "S-1", monday, monday + dt.timedelta(hours=1), ("C-1", "C-2"), 22, 20)]
+
+    _, [line] = summarise(added, removed, zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Thu 09:00–12:00 CST"
+    assert line["pattern_share"] == 1.0

@@ -135,10 +135,10 @@ def test_every_transition_appears_newest_first_with_who_when_and_what(client, pl
         "campaign": "Renewals C-1",
         "what": created["what"],
     }
-    assert "Cron expression: — → 0 9 * * 1-5 (Weekdays 09:00–17:00 CST)" in created["what"]
-    assert "Window length: — → 8 h" in created["what"]
-    assert "Retry: interval: — → 1 min" in created["what"]
-    assert "Effective from: — → 2026-12-01 00:00 CST" in created["what"]  # the schedule's own zone
+    assert "Cron expression: 0 9 * * 1-5 (Weekdays 09:00–17:00 CST)" in created["what"]
+    assert "Window length: 8 h" in created["what"]
+    assert "Retry: interval: 1 min" in created["what"]
+    assert "Effective from: 2026-12-01 00:00 CST" in created["what"]  # the schedule's own zone
     assert (edited["when"], edited["who"], edited["action"]) == (
         "2026-11-30 12:02:00 UTC",
         "pat_planner",
@@ -146,14 +146,14 @@ def test_every_transition_appears_newest_first_with_who_when_and_what(client, pl
     )
     assert "Cron expression: 0 9 * * 1-5 → 0 10 * * 1-5 (Weekdays at 10:00 CST)" in edited["what"]
     assert (approved["when"], approved["who"]) == ("2026-11-30 12:06:00 UTC", "sam_supervisor")
-    assert "Status: submitted → approved" in approved["what"]
+    assert "Status: Submitted → Approved" in approved["what"]
     assert (rejected["who"], rejected["campaign"], rejected["action"]) == (
         "sue_supervisor",
         "Winbacks C-2",
         "Rejected",
     )
     assert rejected["what"].startswith("Overlaps the renewals push.")
-    assert "Rejection reason: — → Overlaps the renewals push." in rejected["what"]
+    assert "Rejection reason: Overlaps the renewals push." in rejected["what"]
     body = response.content.decode()
     assert f'<a href="{reverse("draft-editor", args=[draft.pk])}">Draft #{draft.pk} of Renewals</a>' in body
     assert "scheduledraft" not in body and "campaigns.draft.created</" not in body

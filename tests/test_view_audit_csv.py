@@ -53,7 +53,7 @@ def test_it_streams_the_filtered_trail_with_names_and_both_zones(client, manager
         "Message": "Overlaps the renewals push.",
         "Changes": rejected["Changes"],
     }
-    assert "Status: submitted → rejected" in rejected["Changes"]
+    assert "Status: Submitted → Rejected" in rejected["Changes"]
     assert edited["Changes"] == "Window length: 8 h → 5 h"
 
 

@@ -31,7 +31,8 @@ class ConflictSummary:
     capacity: int | None = None
     pattern: str = ""  # when it mostly happens, in the schedule's zone: "Tue–Thu 14:00–17:00 EST"
     pattern_share: float = 0.0  # the share of the minutes that pattern holds (1.0: all of them)
-    spans: list[tuple[datetime, datetime]] = field(default_factory=list, repr=False)
+    added_spans: list[tuple[datetime, datetime]] = field(default_factory=list, repr=False)
+    removed_spans: list[tuple[datetime, datetime]] = field(default_factory=list, repr=False)
 
     @property
     def net_minutes(self) -> float:
@@ -64,7 +65,8 @@ def summarise(
     its net minutes; one whose minutes do not change but whose intervals move counts as worse, since the
     clash is new at those times. "First" and "peak" describe the added intervals, or the removed ones when
     the draft adds none to that group. With `zone` (the schedule's), each line also says when it mostly
-    happens there ("Tue–Thu 14:00–17:00 EST"), so one sentence can replace the interval counts.
+    happens there ("Tue–Thu 14:00–17:00 EST": the added intervals of a worse line, the removed ones of a
+    relieved line), so one sentence can replace the interval counts.
     """
     groups: dict[tuple[str, str], ConflictSummary] = {}
     campaign_sets: dict[tuple[str, str], set[str]] = {}
@@ -84,8 +86,9 @@ def summarise(
             if described.get(key) is not is_added:  # added intervals replace what removed ones described
                 described[key] = is_added
                 summary.first_start = summary.peak_demand = None
-                summary.spans = []
-            summary.spans.append((conflict.start, conflict.end))
+            (summary.added_spans if is_added else summary.removed_spans).append(
+                (conflict.start, conflict.end)
+            )
             if summary.first_start is None or conflict.start < summary.first_start:
                 summary.first_start, summary.first_end = conflict.start, conflict.end
             if conflict.demand is not None and (summary.peak_demand or 0) < conflict.demand:
@@ -95,9 +98,11 @@ def summarise(
     worse, better = [], []
     for key, summary in groups.items():
         summary.campaigns = sorted(campaign_sets[key])
-        if zone:
-            summary.pattern, summary.pattern_share = mostly(summary.spans, zone)
-        (better if summary.net_minutes < 0 else worse).append(summary)
+        relieved = summary.net_minutes < 0
+        if zone:  # a worse line happens when it adds; a relieved one, when it relieves
+            spans = summary.removed_spans if relieved else summary.added_spans or summary.removed_spans
+            summary.pattern, summary.pattern_share = mostly(spans, zone)
+        (better if relieved else worse).append(summary)
 
     def order(summary):  # every group holds at least one interval, so first_start is set
         return (summary.first_start, summary.kind, summary.key)

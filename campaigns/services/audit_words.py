@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 
-from campaigns.models import AuditEntry, Campaign, ScheduleDraft
+from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
 from campaigns.scheduling import zone_or_utc
 from campaigns.scheduling.describe import describe_schedule, describe_starts
 
@@ -164,6 +164,10 @@ def value_text(name: str, value, viewer_zone, schedule_zone) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if name == "revised_from" and isinstance(value, int):
+        return f"draft #{value}"
+    if name == "status" and value in DraftStatus.values:
+        return str(DraftStatus(value).label)
     if name == "duration_minutes" and isinstance(value, int):
         return duration_text(value)
     if name == "retry_interval_ms" and isinstance(value, int):

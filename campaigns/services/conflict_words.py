@@ -49,9 +49,10 @@ def lines(
     result = []
     for c in conflicts:
         capacity = c["kind"] == "capacity"
-        hours = c.get("hours_removed") if relieves else c.get("hours_added")
-        if not hours:  # a line whose intervals moved without growing: say the other side's hours
-            hours = c.get("hours_added") or c.get("hours_removed") or 0
+        added, removed = c.get("hours_added") or 0, c.get("hours_removed") or 0
+        # Net: a draft that takes 80 h of overload away and puts 8 h back relieves 72 h. A clash that only moves
+        # (as many hours added as removed) is new at its new times: say the hours it adds.
+        hours = removed - added if relieves else (added - removed if added > removed else added)
         amount = hours_text(hours)
         if capacity:
             what = f"{amount} of overload in pool {pools.get(c['key'], c['key'])}"

@@ -90,7 +90,10 @@ def audit_csv(request):
         while chunk := list(islice(stream, CSV_CHUNK)):
             for line in audit_words.lines(chunk, zone):
                 changes = "; ".join(
-                    f"{c.label}: {c.before} → {c.after}" + (f" ({c.after_words})" if c.after_words else "")
+                    f"{c.label}: "
+                    + (f"{c.before} → " if c.before != "—" else "")
+                    + c.after
+                    + (f" ({c.after_words})" if c.after_words else "")
                     for c in line.changes
                 )
                 yield writer.writerow(
