@@ -102,3 +102,16 @@ def test_a_relieved_line_says_when_the_relief_falls_not_when_the_rest_stays():
 
     assert line["pattern"] == "Tue–Thu 09:00–12:00 CST"
     assert line["pattern_share"] == 1.0
+
+
+def test_a_pattern_names_where_overload_goes_away_not_where_it_only_changes_demand():
+    # Mon-Fri 09:00-17:00 CST removed; Mon 10:00-17:00 comes back with another demand: the relief is Tue-Fri
+    # all day (32 h) and Monday 09:00-10:00 (1 h).
+    removed = [clash(day, hours=8, kind="capacity", key="S-1", demand=8, capacity=4) for day in range(5)]
+    monday = T0 + dt.timedelta(hours=1)
+    added = [Conflict("capacity", "S-1", monday, monday + dt.timedelta(hours=7), ("C-1", "C-2"), 5, 4)]
+
+    _, [line] = summarise(added, removed, zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Fri 09:00–17:00 CST"
+    assert line["pattern_share"] == round(32 / 33, 2)

@@ -99,8 +99,9 @@ def summarise(
     for key, summary in groups.items():
         summary.campaigns = sorted(campaign_sets[key])
         relieved = summary.net_minutes < 0
-        if zone:  # a worse line happens when it adds; a relieved one, when it relieves
-            spans = summary.removed_spans if relieved else summary.added_spans or summary.removed_spans
+        if zone:  # where overload time appears (worse) or goes away (relieved), not where it only changes
+            gained, lost = summary.added_spans, summary.removed_spans
+            spans = _minus(lost, gained) if relieved else _minus(gained, lost) or gained
             summary.pattern, summary.pattern_share = mostly(spans, zone)
         (better if relieved else worse).append(summary)
 
@@ -110,6 +111,35 @@ def summarise(
     return [s.to_dict() for s in sorted(worse, key=order)], [s.to_dict() for s in sorted(better, key=order)]
 
 
+def _join(spans: list[tuple[datetime, datetime]]) -> list[list[datetime]]:
+    """Touching or overlapping spans as one (the sweep cuts an overload wherever its campaigns change)."""
+    joined: list[list[datetime]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return joined
+
+
+def _minus(spans, others) -> list[tuple[datetime, datetime]]:
+    """The parts of `spans` that no span of `others` covers."""
+    result = []
+    cuts = _join(others)
+    for start, end in _join(spans):
+        for cut_start, cut_end in cuts:
+            if cut_end <= start or cut_start >= end:
+                continue
+            if cut_start > start:
+                result.append((start, cut_start))
+            start = max(start, cut_end)
+            if start >= end:
+                break
+        if start < end:
+            result.append((start, end))
+    return result
+
+
 def mostly(spans: list[tuple[datetime, datetime]], zone_name: str) -> tuple[str, float]:
     """When most of these minutes fall, in `zone_name`'s wall clock: ("Tue–Thu 14:00–17:00 EST", 0.8).
 
@@ -117,12 +147,7 @@ def mostly(spans: list[tuple[datetime, datetime]], zone_name: str) -> tuple[str,
     then the local (start, end) that holds the most minutes wins, with the weekdays it happens on."""
     if not spans:
         return "", 0.0
-    joined: list[list[datetime]] = []
-    for start, end in sorted(spans):
-        if joined and start <= joined[-1][1]:
-            joined[-1][1] = max(joined[-1][1], end)
-        else:
-            joined.append([start, end])
+    joined = _join(spans)
     zone = get_zone(zone_name)
     by_hours: dict[tuple[str, str], list] = {}
     total = 0.0
