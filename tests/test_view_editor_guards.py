@@ -100,3 +100,18 @@ def test_an_editor_page_drawn_after_a_refused_save_counts_as_unsaved(as_planner,
 
     assert 'data-editor-form="saved"' in fresh and "js/editor_guard.js" in fresh
     assert 'data-editor-form="unsaved"' in refused
+
+
+def test_the_simple_day_and_hour_controls_come_hidden_and_post_nothing(
+    as_planner, client, manager, campaign, planner
+):
+    draft = make_draft(campaign, planner)
+
+    body = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    client.force_login(manager)
+    read_only = text(client.get(reverse("draft-editor", args=[draft.pk])))
+
+    # Hidden until the script can make them write the cron; not part of the form that is posted.
+    assert '<details class="simple-schedule" id="simple-schedule" hidden>' in body
+    assert body.count('form="simple-schedule-none"') == 9 and "js/simple_schedule.js" in body
+    assert 'id="simple-schedule"' not in read_only
