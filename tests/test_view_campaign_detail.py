@@ -148,7 +148,10 @@ def test_a_campaign_gone_from_cxone_says_so_and_offers_no_new_draft(as_planner, 
 
     body = page(as_planner, gone)
 
-    assert "Gone from CXone since 2026-11-28 09:00 UTC" in body
+    assert (
+        'Gone from CXone since <time datetime="2026-11-28T09:00:00+00:00" title="2026-11-28 09:00 UTC">'
+        "2026-11-28 09:00 UTC</time>" in body
+    )
     assert ">New draft</button>" not in body
     assert reverse("draft-new", args=[gone.pk]) not in body
     # Posting anyway is refused with the reason, and starts nothing.

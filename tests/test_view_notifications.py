@@ -120,3 +120,11 @@ def test_news_older_than_thirty_days_leaves_the_landing_page(planner, decided, f
 
 def test_nothing_to_tell_shows_nothing(as_planner):
     assert 'id="notices-h"' not in text(as_planner.get(reverse("campaign-list")))
+
+
+def test_an_empty_my_drafts_is_one_line_above_the_list(as_planner, campaign):
+    body = text(as_planner.get(reverse("campaign-list")))
+
+    assert '<section class="my-drafts-empty" aria-labelledby="my-drafts-h">' in body
+    assert "No drafts yet — open a campaign and choose New draft." in body
+    assert '<section class="card" aria-labelledby="my-drafts-h">' not in body

@@ -67,3 +67,11 @@ def test_a_manager_sees_no_revise_and_may_not_post_one(client, manager, rejected
 
     assert ">Revise</button>" not in text(client.get(reverse("draft-editor", args=[rejected.pk])))
     assert client.post(reverse("draft-revise", args=[rejected.pk])).status_code == 403
+
+
+def test_my_drafts_offers_revise_beside_a_rejected_draft(as_planner, rejected):
+    body = text(as_planner.get(reverse("my-drafts")))
+
+    closed = body.split("<h2>Closed</h2>", 1)[1]
+    assert "— “Too early for Texas.”" in closed
+    assert f'action="{reverse("draft-revise", args=[rejected.pk])}"' in closed
