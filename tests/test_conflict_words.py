@@ -65,3 +65,12 @@ def test_a_worse_line_says_the_net_hours_and_a_moved_clash_its_new_hours(pool):
 
     assert grown.sentence.startswith("Adds 6 h of overload")
     assert moved.sentence.startswith("Adds 3 h of overload")
+
+
+def test_a_relieved_line_says_whether_the_peak_is_what_remains_or_what_there_was(pool):
+    [partly, wholly] = lines(
+        [line(hours_added=2.0, hours_removed=10.0), line(hours_added=0.0, hours_removed=10.0)], relieves=True
+    )
+
+    assert partly.detail == "where it remains, up to 25 agents needed, 20 available"
+    assert wholly.detail == "up to 25 agents were needed, 20 available"

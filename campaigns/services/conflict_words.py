@@ -56,11 +56,17 @@ def lines(
         amount = hours_text(hours)
         if capacity:
             what = f"{amount} of overload in pool {pools.get(c['key'], c['key'])}"
-            detail = (
-                f"up to {c['peak_demand']} agents needed, {c['capacity']} available"
-                if c.get("peak_demand")
-                else ""
-            )
+            need = f"up to {c['peak_demand']} agents needed, {c['capacity']} available"
+            if not c.get("peak_demand"):
+                detail = ""
+            elif relieves:  # the peak describes what remains, or what there was when nothing remains
+                detail = (
+                    f"where it remains, {need}"
+                    if added
+                    else f"up to {c['peak_demand']} agents were needed, {c['capacity']} available"
+                )
+            else:
+                detail = need
         else:
             what = f"{amount} of dialling the same contacts on list {list_names.get(c['key'], c['key'])}"
             detail = ""
