@@ -198,3 +198,10 @@ def test_the_pages_speak_the_planners_language(live_server, new_context, planner
     assert rows[0][f"When ({ZONE})"].endswith("CST")
     queue.get_by_role("link", name=f"Draft #{revised.pk} of Renewals East").click()
     expect(queue.get_by_role("heading", name=f"Draft #{revised.pk} for Renewals East")).to_be_visible()
+
+    # The planner's landing page on a phone-sized screen: the news still reads, nothing overflows sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{base}/")
+    expect(page.get_by_role("region", name="What happened to your drafts")).to_contain_text("Reason:")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "planner-language-5-campaign-list-390px")
