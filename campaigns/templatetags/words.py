@@ -35,7 +35,8 @@ def schedule_cell(cron, duration_minutes, zone_name):
     words = schedule_words(cron, duration_minutes, zone_name)
     if words:
         return format_html(
-            '<span class="in-words">{}</span><br><code class="small muted cron" title="Cron expression in {}">{}</code>',
+            '<span class="in-words">{}</span><br>'
+            '<code class="small muted cron" title="Cron expression in {}">{}</code>',
             words,
             zone_name or "UTC",
             cron,
