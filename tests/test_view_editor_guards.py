@@ -31,8 +31,8 @@ def test_submit_is_disabled_and_says_why_while_findings_block_it(as_planner, flo
 
     assert DISABLED in body
     assert (
-        '<span id="submit-why" class="why">Fix the 2 blocking findings listed under “What this schedule does” to submit.</span>'
-        in body
+        '<span id="submit-why" class="why">'
+        "Fix the 2 blocking findings listed under “What this schedule does” to submit.</span>" in body
     )
 
 
