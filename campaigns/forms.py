@@ -37,9 +37,19 @@ class DraftForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=1, max_value=1440, help_text="How long each window stays open."
     )
-    effective_start = forms.DateField(label="Effective from", help_text="First local date of the schedule.")
+    # ISO dates, typed as text: a browser's date picker shows the viewer's locale (MM/DD/YYYY) while every other
+    # date on the pages is ISO, and "12/01" reads two ways. One format, the ISO one.
+    effective_start = forms.DateField(
+        label="Effective from",
+        input_formats=["%Y-%m-%d"],
+        help_text="First local date of the schedule, as YYYY-MM-DD.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-01."},
+    )
     effective_end = forms.DateField(
-        label="Effective until", help_text="The schedule ends at local midnight starting this date."
+        label="Effective until",
+        input_formats=["%Y-%m-%d"],
+        help_text="The schedule ends at local midnight starting this date (YYYY-MM-DD).",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-01."},
     )
     retry_max_attempts = forms.IntegerField(label="Retry: max attempts", min_value=1, max_value=10)
     retry_interval_seconds = forms.IntegerField(
@@ -56,8 +66,14 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help id_{name}_error")
-        self.fields["effective_start"].widget.input_type = "date"
-        self.fields["effective_end"].widget.input_type = "date"
+        for name in ("effective_start", "effective_end"):
+            self.fields[name].widget.format = "%Y-%m-%d"
+            self.fields[name].widget.attrs.update(
+                placeholder="YYYY-MM-DD",
+                pattern=r"\d{4}-\d{2}-\d{2}",
+                inputmode="numeric",
+                autocomplete="off",
+            )
         self.fields["cron_expression"].widget.attrs.update(autocomplete="off", spellcheck="false")
         self.fields["timezone"].widget.attrs.update(autocomplete="off", spellcheck="false", list="zone-names")
 

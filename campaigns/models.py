@@ -342,3 +342,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class NoticeDismissal(models.Model):
+    """A user put away one notification (an audit entry about their draft) on their landing page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_dismissals"
+    )
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="dismissals")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entry"], name="one_dismissal_per_user_and_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} dismissed audit entry {self.entry_id}"

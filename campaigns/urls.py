@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health
+from campaigns.views import approvals, audit, campaigns, drafts, health, notifications, revisions
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -13,9 +13,16 @@ urlpatterns = [
     path("drafts/<int:pk>/submit", drafts.submit_draft, name="draft-submit"),
     path("drafts/<int:pk>/withdraw", drafts.withdraw_draft, name="draft-withdraw"),
     path("drafts/<int:pk>/rebase", drafts.rebase_draft, name="draft-rebase"),
+    path("drafts/<int:pk>/revise", revisions.revise_draft, name="draft-revise"),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("audit.csv", audit.audit_csv, name="audit-csv"),
+    path(
+        "notifications/<int:entry_id>/dismiss",
+        notifications.dismiss_notification,
+        name="notification-dismiss",
+    ),
     path("healthz", health.healthz, name="healthz"),
 ]

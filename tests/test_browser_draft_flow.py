@@ -107,9 +107,10 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
     assert page.evaluate("window.__marker") == 1 and page.url == editor_url
     screenshot(page, "draft-flow-3-editor-findings")
 
-    # Blocking findings refuse the submission, and say why; nothing typed is lost.
-    page.get_by_role("button", name="Submit for approval").click()
-    expect(page.get_by_role("status")).to_contain_text("before submitting")
+    # Blocking findings disable Submit, and the page says why beside it; nothing typed is lost.
+    submit = page.get_by_role("button", name="Submit for approval")
+    expect(submit).to_be_disabled()
+    expect(page.locator("#submit-why")).to_contain_text("blocking finding")
     expect(page.get_by_label("Cron expression")).to_have_value("0 19 * * 1-5")
     expect(page.get_by_label("Duration (minutes)")).to_have_value("180")
     draft.refresh_from_db()
@@ -122,6 +123,8 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
         page.get_by_text("Every window is inside the calling hours of the contacts' zones.")
     ).to_be_visible()
     expect(page.get_by_text("Cannot be submitted yet:")).to_have_count(0)
+    expect(submit).to_be_enabled()
+    expect(page.locator("#submit-why")).to_have_count(0)
 
     # 4. Save, then submit.
     page.get_by_role("button", name="Save draft").click()

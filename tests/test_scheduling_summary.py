@@ -55,3 +55,63 @@ def test_first_and_peak_describe_the_added_intervals_when_there_are_some():
     [line], _ = summarise(added, removed)
     assert line["first_start"] == T0 + dt.timedelta(days=2)
     assert line["peak_demand"] == 22
+
+
+def test_with_a_zone_each_line_says_when_it_mostly_happens_there():
+    # Tue-Thu 20:00-23:00 UTC = 14:00-17:00 CST, cut by the sweep at 21:00; one Friday hour at another time.
+    tuesday = dt.datetime(2026, 12, 8, 20, tzinfo=dt.UTC)
+    added = []
+    for day in range(3):
+        start = tuesday + dt.timedelta(days=day)
+        added.append(
+            Conflict("capacity", "S-1", start, start + dt.timedelta(hours=1), ("C-1", "C-2"), 25, 20)
+        )
+        added.append(
+            Conflict(
+                "capacity",
+                "S-1",
+                start + dt.timedelta(hours=1),
+                start + dt.timedelta(hours=3),
+                ("C-1",),
+                22,
+                20,
+            )
+        )
+    friday = dt.datetime(2026, 12, 11, 15, tzinfo=dt.UTC)
+    added.append(Conflict("capacity", "S-1", friday, friday + dt.timedelta(hours=1), ("C-1", "C-3"), 21, 20))
+
+    [line], _ = summarise(added, [], zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Thu 14:00–17:00 CST"
+    assert line["pattern_share"] == 0.9  # 9 of the 10 hours
+    assert line["hours_added"] == 10.0
+
+
+def test_without_a_zone_no_pattern_is_guessed():
+    [line], _ = summarise([clash(0)], [])
+    assert line["pattern"] == ""
+
+
+def test_a_relieved_line_says_when_the_relief_falls_not_when_the_rest_stays():
+    # The draft moves a clash off Tue-Thu (3 h each) and onto Monday (1 h): relieved, mostly Tue-Thu.
+    monday = dt.datetime(2026, 12, 7, 20, tzinfo=dt.UTC)
+    removed = [clash(day, hours=3, kind="capacity", key="S-1", demand=25, capacity=20) for day in (1, 2, 3)]
+    added = [Conflict("capacity", "S-1", monday, monday + dt.timedelta(hours=1), ("C-1", "C-2"), 22, 20)]
+
+    _, [line] = summarise(added, removed, zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Thu 09:00–12:00 CST"
+    assert line["pattern_share"] == 1.0
+
+
+def test_a_pattern_names_where_overload_goes_away_not_where_it_only_changes_demand():
+    # Mon-Fri 09:00-17:00 CST removed; Mon 10:00-17:00 comes back with another demand: the relief is Tue-Fri
+    # all day (32 h) and Monday 09:00-10:00 (1 h).
+    removed = [clash(day, hours=8, kind="capacity", key="S-1", demand=8, capacity=4) for day in range(5)]
+    monday = T0 + dt.timedelta(hours=1)
+    added = [Conflict("capacity", "S-1", monday, monday + dt.timedelta(hours=7), ("C-1", "C-2"), 5, 4)]
+
+    _, [line] = summarise(added, removed, zone="America/Chicago")
+
+    assert line["pattern"] == "Tue–Fri 09:00–17:00 CST"
+    assert line["pattern_share"] == round(32 / 33, 2)

@@ -101,7 +101,8 @@ def rows(response) -> list[dict]:
 
 
 def actions(response) -> list[str]:
-    return [row["action"] for row in rows(response)]
+    """The action codes of the rows (the page shows their labels and keeps the code on hover)."""
+    return re.findall(r'<td><span title="([a-z_.]+)">', response.content.decode())
 
 
 def test_every_transition_appears_newest_first_with_who_when_and_what(client, planner, history):
@@ -125,22 +126,59 @@ def test_every_transition_appears_newest_first_with_who_when_and_what(client, pl
     table = rows(response)
     draft = history["draft"]
     created, edited, approved, rejected = table[-1], table[-2], table[4], table[0]
+    # Names, not codes: the action's label, the draft named by its campaign, the campaign with its CXone id.
     assert created == {
-        "when": "2026-11-30 12:01:00 UTC",
+        "when": "2026-11-30 12:01:00 UTC",  # no zone from the browser yet: UTC, named
         "who": "pat_planner",
-        "action": "campaigns.draft.created",
-        "object": f"scheduledraft #{draft.pk}",
-        "campaign": "Renewals",
+        "action": "Draft started",
+        "object": f"Draft #{draft.pk} of Renewals",
+        "campaign": "Renewals C-1",
         "what": created["what"],
     }
-    assert "cron_expression: None → 0 9 * * 1-5" in created["what"]
-    assert (edited["when"], edited["who"]) == ("2026-11-30 12:02:00 UTC", "pat_planner")
-    assert "cron_expression: 0 9 * * 1-5 → 0 10 * * 1-5" in edited["what"]
+    assert "Cron expression: 0 9 * * 1-5 (Weekdays 09:00–17:00 CST)" in created["what"]
+    assert "Window length: 8 h" in created["what"]
+    assert "Retry: interval: 1 min" in created["what"]
+    assert "Effective from: 2026-12-01 00:00 CST" in created["what"]  # the schedule's own zone
+    assert (edited["when"], edited["who"], edited["action"]) == (
+        "2026-11-30 12:02:00 UTC",
+        "pat_planner",
+        "Draft edited",
+    )
+    assert "Cron expression: 0 9 * * 1-5 → 0 10 * * 1-5 (Weekdays at 10:00 CST)" in edited["what"]
     assert (approved["when"], approved["who"]) == ("2026-11-30 12:06:00 UTC", "sam_supervisor")
-    assert "status: submitted → approved" in approved["what"]
-    assert (rejected["who"], rejected["campaign"]) == ("sue_supervisor", "Winbacks")
+    assert "Status: Submitted → Approved" in approved["what"]
+    assert (rejected["who"], rejected["campaign"], rejected["action"]) == (
+        "sue_supervisor",
+        "Winbacks C-2",
+        "Rejected",
+    )
     assert rejected["what"].startswith("Overlaps the renewals push.")
-    assert "rejection_reason: → Overlaps the renewals push." in rejected["what"]
+    assert "Rejection reason: Overlaps the renewals push." in rejected["what"]
+    body = response.content.decode()
+    assert f'<a href="{reverse("draft-editor", args=[draft.pk])}">Draft #{draft.pk} of Renewals</a>' in body
+    assert "scheduledraft" not in body and "campaigns.draft.created</" not in body
+
+
+def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(client, planner, history):
+    client.force_login(planner)
+    client.cookies["planner_tz"] = "America/New_York"
+
+    response = client.get(reverse("audit"))
+
+    created = rows(response)[-1]
+    assert created["when"] == "2026-11-30 07:01:00 EST"
+    assert "When (America/New_York)" in response.content.decode()
+    assert 'title="2026-11-30 12:01:00 UTC"' in response.content.decode()
+
+
+def test_a_forged_zone_cookie_falls_back_to_utc(client, planner, history):
+    client.force_login(planner)
+    client.cookies["planner_tz"] = "<script>alert(1)</script>"
+
+    response = client.get(reverse("audit"))
+
+    assert rows(response)[-1]["when"] == "2026-11-30 12:01:00 UTC"
+    assert "<script>alert(1)" not in response.content.decode()
 
 
 def test_filter_by_campaign(client, planner, history):
@@ -154,7 +192,7 @@ def test_filter_by_campaign(client, planner, history):
         "campaigns.draft.edited",
         "campaigns.draft.created",
     ]
-    assert {row["campaign"] for row in rows(response)} == {"Winbacks"}
+    assert {row["campaign"] for row in rows(response)} == {"Winbacks C-2"}
     assert f'<option value="{history["winbacks"].pk}" selected>Winbacks</option>' in response.content.decode()
 
 
@@ -186,7 +224,7 @@ def test_filters_combine(client, planner, history):
     nothing = client.get(reverse("audit"), {"campaign": renewals.pk, "action": "rejected"})
 
     assert [(r["campaign"], r["action"]) for r in rows(submitted_renewals)] == [
-        ("Renewals", "campaigns.draft.submitted")
+        ("Renewals C-1", "Submitted for approval")
     ] * 2
     assert actions(planner_winbacks) == [
         "campaigns.draft.submitted",

@@ -106,13 +106,20 @@ def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campa
 
     drafts = section(body, "drafts-h")
     assert drafts.index(f"#{current.pk}") < drafts.index(f"#{rejected.pk}")  # newest first
-    assert "<code>0 11 * * 1-5</code>" in drafts and "<code>0 7 * * 1-5</code>" in drafts
+    # Each schedule in words with its zone, the cron as secondary text.
+    assert '<span class="in-words">Weekdays 11:00–19:00 CST</span>' in drafts
+    assert '<span class="in-words">Weekdays 07:00–13:00 CST</span>' in drafts
+    assert ">0 11 * * 1-5</code>" in drafts and ">0 7 * * 1-5</code>" in drafts
     assert ">Rejected</span></td><td>pat_planner</td><td>sam_supervisor</td>" in drafts
     assert ">Draft</span></td><td>pat_planner</td><td>—</td>" in drafts
     history = section(body, "audit-h")
-    for action in ("created", "submitted", "rejected"):
-        assert f"<code>campaigns.draft.{action}</code>" in history
-    assert "sam_supervisor · <code>campaigns.draft.rejected</code> — Too early for Texas." in history
+    for action, label in (("created", "Draft started"), ("submitted", "Submitted for approval")):
+        assert f'<span title="campaigns.draft.{action}">{label}</span>' in history
+    assert (
+        'sam_supervisor · <span title="campaigns.draft.rejected">Rejected</span> — Too early for Texas.'
+        in history
+    )
+    assert "<code>campaigns.draft" not in history
     assert f'href="/audit/?campaign={campaign.pk}"' in history
     # With a draft open, the page leads to it instead of offering another.
     assert (
@@ -141,7 +148,10 @@ def test_a_campaign_gone_from_cxone_says_so_and_offers_no_new_draft(as_planner, 
 
     body = page(as_planner, gone)
 
-    assert "Gone from CXone since 2026-11-28 09:00 UTC" in body
+    assert (
+        'Gone from CXone since <time datetime="2026-11-28T09:00:00+00:00" title="2026-11-28 09:00 UTC">'
+        "2026-11-28 09:00 UTC</time>" in body
+    )
     assert ">New draft</button>" not in body
     assert reverse("draft-new", args=[gone.pk]) not in body
     # Posting anyway is refused with the reason, and starts nothing.

@@ -144,7 +144,7 @@ def test_live_validation_of_a_late_window_shows_the_windows_and_the_calling_hour
 
 def test_live_validation_shows_the_capacity_conflict_the_draft_adds(as_planner, planner):
     small = CapacityPool.objects.create(cxone_skill_id="S-SMALL", name="Small pool", agents=10)
-    make_campaign(
+    morning = make_campaign(
         "C-MORNING",
         pool=small,
         cron_expression="0 9 * * 1-5",
@@ -172,9 +172,12 @@ def test_live_validation_shows_the_capacity_conflict_the_draft_adds(as_planner, 
     added = body.split("Conflicts this draft adds or worsens", 1)[1].split("Conflicts this draft removes", 1)[
         0
     ]
-    assert "Capacity of pool S-SMALL" in added
-    assert "up to 12 agents needed, 10 available" in added
-    assert "C-EVENING" in added and "C-MORNING" in added
+    # One sentence: the pool by its skill's name, how much, when mostly, with whom (by name, linked).
+    assert "<strong>Adds 18 h of overload in pool Small pool, on Weekdays 10:00–12:00 CST</strong>" in added
+    assert ": up to 12 agents needed, 10 available, with <a href=" in added
+    assert f'<a href="/campaigns/{morning.pk}/">Campaign C-MORNING</a>.' in added
+    assert "skill S-SMALL" in added  # the id, as secondary text
+    assert "interval" not in added
 
 
 # ---- saving ------------------------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ def test_a_stale_draft_cannot_be_submitted_until_rebased_and_the_rebase_shows_wh
     editor = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
     assert "CXone changed this campaign" in editor
     assert ">Rebase</button>" in editor
-    assert 'disabled title="Rebase first">Submit for approval' in editor
+    assert 'disabled aria-describedby="submit-why">Submit for approval' in editor
+    assert '<span id="submit-why" class="why">Rebase first: CXone changed the campaign.</span>' in editor
 
     refused = as_planner.post(reverse("draft-submit", args=[draft.pk]), form_data(draft), follow=True)
     assert refused.redirect_chain == [(reverse("draft-editor", args=[draft.pk]), 302)]

@@ -175,7 +175,9 @@ def evaluate_values(
             effective_end=spec.effective_end,
         )
         what_if = (index or conflict_index.current(now)).what_if(load)
-        report.conflicts_added, report.conflicts_removed = summarise(what_if.added, what_if.removed)
+        report.conflicts_added, report.conflicts_removed = summarise(
+            what_if.added, what_if.removed, zone=spec.timezone
+        )
     return report
 
 

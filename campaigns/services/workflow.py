@@ -233,6 +233,13 @@ def mark_stale(draft_id, *, reason: str) -> bool:
     return True
 
 
+def revise(draft_id, actor) -> ScheduleDraft:
+    """A new draft from a rejected, failed or stale draft's values (services/revision.py says how)."""
+    from campaigns.services.revision import revise_draft
+
+    return revise_draft(draft_id, actor)
+
+
 def campaign_schedule(campaign) -> dict:
     """The campaign's current remote schedule as draft field values (empty ones left out)."""
     policy = campaign.retry_policy or {}

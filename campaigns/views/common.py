@@ -2,9 +2,11 @@ import datetime as dt
 
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import zone_or_utc
+from campaigns.scheduling.describe import describe_schedule
 from campaigns.templatetags.planner import minutes, ms_minutes
 
 
@@ -103,7 +105,14 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
             return True
         return any(name in compared_with and compared_with[name] != get(name) for name in ROW_FIELDS[row])
 
+    words = describe_schedule(get("cron_expression") or "", get("duration_minutes"), zone, timezone.now())
     return [
-        {"label": label, "value": value, "changed": changed(key), "code": key == "cron_expression"}
+        {
+            "label": label,
+            "value": value,
+            "changed": changed(key),
+            "code": key == "cron_expression",
+            "words": (words or "") if key == "cron_expression" else "",
+        }
         for key, (label, value) in values.items()
     ]
