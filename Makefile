@@ -45,7 +45,7 @@ run: install migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
 	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
-	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=demo-webhook-secret \
+	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
 	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/honcho start -f Procfile
 
 bench: install
