@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health
+from campaigns.views import approvals, audit, campaigns, drafts, health, webhooks
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
+    path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),
     path("healthz", health.healthz, name="healthz"),
 ]
