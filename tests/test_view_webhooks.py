@@ -64,7 +64,7 @@ def test_each_delivery_shows_its_event_attempts_last_answer_and_next_try(client,
     )
     html = page(client, supervisor).content.decode()
     assert "CAMPAIGN_SCHEDULE_UPDATED" in html and delivery.webhook_id in html and "Campaign C-1001" in html
-    assert "Retrying" in html and "HTTP 503" in html and "throttled (retry after 30 s)" in html
+    assert "Throttled" in html and "HTTP 503" in html and "throttled (retry after 30 s)" in html
     assert "wfm.busy" in html and "in 4\xa0minutes" in html
 
 

@@ -17,10 +17,15 @@ from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services import webhooks
 from campaigns.services.errors import WorkflowError
+from campaigns.wfm.sender import THROTTLE_STATUSES
 
 PAGE_SIZE = 50
 Status = WebhookDelivery.Status
 FILTERS = [("", "All")] + [(s.value, s.label) for s in Status]
+EVENT_LABELS = {
+    "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
+    "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
+}
 
 
 def delivery_state(delivery: WebhookDelivery, now) -> tuple[str, str]:
@@ -33,7 +38,9 @@ def delivery_state(delivery: WebhookDelivery, now) -> tuple[str, str]:
         return "bad", "Stopped: endpoint gone"
     if delivery.lease_expires_at and delivery.lease_expires_at > now:
         return "info", "Sending"
-    return ("warn", "Retrying") if delivery.attempts else ("info", "Pending")
+    if not delivery.attempts:
+        return "info", "Pending"
+    return "warn", "Throttled" if delivery.last_status_code in THROTTLE_STATUSES else "Retrying"
 
 
 def _allowed(user) -> None:
@@ -51,7 +58,14 @@ def webhook_list(request):
     if status:
         deliveries = deliveries.filter(status=status)
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"delivery": d, "state": delivery_state(d, now)} for d in page.object_list]
+    rows = [
+        {
+            "delivery": d,
+            "state": delivery_state(d, now),
+            "event": EVENT_LABELS.get(d.event_type, d.event_type),
+        }
+        for d in page.object_list
+    ]
     counts = dict(WebhookDelivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
     config = webhooks.wfm_config()
     endpoint = WebhookEndpoint.objects.filter(url=config.url).first() if config else None
