@@ -126,3 +126,21 @@ def test_a_gone_endpoint_is_announced_and_can_be_resumed(client, supervisor, del
 
 def test_an_empty_outbox_says_what_will_appear(client, manager):
     assert "No webhooks yet" in page(client, manager).content.decode()
+
+
+def test_an_activation_shows_its_delivery_status_linked_for_those_who_may_see_the_page(
+    rf, supervisor, planner, delivery
+):
+    from django.template import Context, Template
+
+    activation = delivery.activation
+    template = Template("{% load webhooks %}{% webhook_status activation %}")
+    request = rf.get("/")
+    request.user = supervisor
+    as_supervisor = template.render(Context({"activation": activation, "request": request}))
+    request.user = planner
+    as_planner = template.render(Context({"activation": activation, "request": request}))
+    assert "WFM: Pending" in as_supervisor and f"#delivery-{delivery.pk}" in as_supervisor
+    assert "WFM: Pending" in as_planner and "href" not in as_planner
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.DELIVERED)
+    assert "WFM: Delivered" in template.render(Context({"activation": activation, "request": request}))

@@ -17,7 +17,7 @@ from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services import webhooks
 from campaigns.services.errors import WorkflowError
-from campaigns.wfm.sender import THROTTLE_STATUSES
+from campaigns.templatetags.webhooks import delivery_state
 
 PAGE_SIZE = 50
 Status = WebhookDelivery.Status
@@ -26,21 +26,6 @@ EVENT_LABELS = {
     "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
     "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
 }
-
-
-def delivery_state(delivery: WebhookDelivery, now) -> tuple[str, str]:
-    """(badge kind, label) of a delivery as people read it: text, never colour alone."""
-    if delivery.status == Status.DELIVERED:
-        return "ok", "Delivered"
-    if delivery.status == Status.DEAD:
-        return "bad", "Dead-lettered"
-    if delivery.status == Status.GONE:
-        return "bad", "Stopped: endpoint gone"
-    if delivery.lease_expires_at and delivery.lease_expires_at > now:
-        return "info", "Sending"
-    if not delivery.attempts:
-        return "info", "Pending"
-    return "warn", "Throttled" if delivery.last_status_code in THROTTLE_STATUSES else "Retrying"
 
 
 def _allowed(user) -> None:
