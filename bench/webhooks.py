@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from campaigns.cxone.sandbox import SandboxConfig, SandboxServer  # noqa: E402
 from campaigns.cxone.sandbox.wfm import DEMO_SECRET  # noqa: E402
 
-# Waits before each attempt, in seconds: 15 attempts over 95 s, none further apart than 8 s (the real schedule
+# Waits before each attempt, in seconds: 20 attempts over 92 s, none further apart than 5 s (the real schedule
 # is 0, 5 s, 5 min, ... 24 h over about three days).
-COMPRESSED_SCHEDULE = "0 1 2 4 8 8 8 8 8 8 8 8 8 8 8"
+COMPRESSED_SCHEDULE = "0 1 2 4 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5 5"
 SWEEP_EVERY = 0.5
 
 
