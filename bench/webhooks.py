@@ -155,7 +155,7 @@ def record_all(activations, doorbell) -> list[int]:
 
     from campaigns.services import webhooks
 
-    webhooks.enqueue = doorbell  # the broker: the in-process queue
+    webhooks.enqueue_delivery = doorbell  # the broker: the in-process queue
     ids = []
     for activation in activations:
         with transaction.atomic():  # the outcome's transaction, as the activation pipeline runs it

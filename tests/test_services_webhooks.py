@@ -22,7 +22,7 @@ Status = WebhookDelivery.Status
 def enqueued(monkeypatch):
     """The doorbell, recorded instead of rung (the tests call deliver themselves)."""
     calls: list[int] = []
-    monkeypatch.setattr(webhooks, "enqueue", calls.append)
+    monkeypatch.setattr(webhooks, "enqueue_delivery", calls.append)
     return calls
 
 

@@ -19,7 +19,7 @@ URL = "http://wfm.test/hook"
 
 @pytest.fixture(autouse=True)
 def configured(monkeypatch):
-    monkeypatch.setattr(webhooks, "enqueue", lambda pk: None)
+    monkeypatch.setattr(webhooks, "enqueue_delivery", lambda pk: None)
     with outbox_settings(URL):
         yield
 

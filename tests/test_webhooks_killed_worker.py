@@ -61,7 +61,7 @@ def wait_for(condition, seconds: float = 20.0) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_send_loses_no_event(monkeypatch):
-    monkeypatch.setattr(webhooks, "enqueue", lambda pk: None)
+    monkeypatch.setattr(webhooks, "enqueue_delivery", lambda pk: None)
     planner = make_user("kim_planner", "planner")
     delivery = webhooks.record_activation_event(make_activation(make_campaign(), planner))
     with stand_in(wfm_hang_seconds=3) as wfm, outbox_settings(wfm.url + "/wfm/webhook"):

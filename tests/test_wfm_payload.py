@@ -12,7 +12,7 @@ from tests.wfm_support import make_activation
 
 @pytest.fixture(autouse=True)
 def no_doorbell(monkeypatch):
-    monkeypatch.setattr(webhooks, "enqueue", lambda pk: None)
+    monkeypatch.setattr(webhooks, "enqueue_delivery", lambda pk: None)
 
 
 def test_it_keeps_the_seeds_fields_at_the_top_level(frozen_clock, campaign, planner):

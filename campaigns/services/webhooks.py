@@ -113,11 +113,11 @@ def record_activation_event(activation: Activation) -> WebhookDelivery | None:
                 )
         except IntegrityError:
             return WebhookDelivery.objects.get(activation=activation, event_type=event_type)
-        transaction.on_commit(lambda: enqueue(delivery.pk))
+        transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
     return delivery
 
 
-def enqueue(delivery_id: int) -> None:
+def enqueue_delivery(delivery_id: int) -> None:
     """Ring the doorbell: a deliver_webhook task for the row. A broker that is down loses nothing: the
     sweeper finds the row due."""
     try:
@@ -241,7 +241,7 @@ def sweep_due_deliveries(*, enqueue: Callable[[int], None] | None = None, limit:
     enqueue twice: only one claim succeeds."""
     if wfm_config() is None:
         return 0
-    enqueue = enqueue or globals()["enqueue"]
+    enqueue = enqueue or enqueue_delivery
     now = timezone.now()
     ids = list(
         WebhookDelivery.objects.filter(_due(now) & _free(now))
@@ -290,7 +290,7 @@ def redeliver(delivery_id: int, actor) -> WebhookDelivery:
             message=f"{before.event_type} {before.webhook_id} sent again (was {before.get_status_display()} "
             f"after {before.attempts} attempts)",
         )
-        transaction.on_commit(lambda: enqueue(delivery_id))
+        transaction.on_commit(lambda: enqueue_delivery(delivery_id))
     return WebhookDelivery.objects.get(pk=delivery_id)
 
 
@@ -320,5 +320,5 @@ def resume_endpoint(actor) -> int:
             actor=actor,
             message=f"{config.url} resumed; {len(ids)} stopped deliveries sent again",
         )
-        transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
+        transaction.on_commit(lambda: [enqueue_delivery(pk) for pk in ids])
     return len(ids)
