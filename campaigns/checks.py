@@ -9,6 +9,7 @@ planner.E004  the development SECRET_KEY used with DEBUG off
 planner.E005  SECRET_KEY missing
 planner.E006  WFM webhook secret not one or two whsec_ secrets
 planner.E007  WFM retry schedule empty, negative or longer than 20 attempts
+planner.E008  WFM webhook timeout outside 1-30 seconds
 """
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from campaigns.wfm.signing import InvalidSecret, parse_secrets
 
 MAX_ATTEMPTS = 20
+MAX_TIMEOUT_SECONDS = 30
 
 
 def retry_schedule_is_valid(schedule) -> bool:
@@ -91,6 +93,16 @@ def check_integration_settings(app_configs=None, **kwargs):
                 f"WFM_RETRY_SCHEDULE {schedule!r} must be 1 to {MAX_ATTEMPTS} waits of 0 or more whole seconds.",
                 hint=DOCS,
                 id="planner.E007",
+            )
+        )
+    timeout = getattr(settings, "WFM_TIMEOUT_SECONDS", None)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= MAX_TIMEOUT_SECONDS:
+        problems.append(
+            Error(
+                f"WFM_TIMEOUT_SECONDS {timeout!r} must be 1 to {MAX_TIMEOUT_SECONDS} seconds (Standard Webhooks: "
+                "15-30 s; a worker's lease and task timeout leave room for no more).",
+                hint=DOCS,
+                id="planner.E008",
             )
         )
     if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:

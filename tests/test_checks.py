@@ -10,6 +10,7 @@ PRODUCTION = {
     "WFM_WEBHOOK_URL": "https://wfm.example.test/hook",
     "WFM_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     "WFM_RETRY_SCHEDULE": (0, 5, 300),
+    "WFM_TIMEOUT_SECONDS": 15,
     "ALLOWED_HOSTS": ["planner.example.test"],
     "SECRET_KEY": "a-real-production-secret",
 }
@@ -69,3 +70,8 @@ def test_an_empty_or_negative_retry_schedule_is_an_error():
     assert "planner.E007" in ids(WFM_RETRY_SCHEDULE=())
     assert "planner.E007" in ids(WFM_RETRY_SCHEDULE=(0, -5))
     assert "planner.E007" not in ids(WFM_RETRY_SCHEDULE=(0,))
+
+
+def test_a_webhook_timeout_above_30_seconds_is_an_error():
+    assert "planner.E008" in ids(WFM_TIMEOUT_SECONDS=31)
+    assert "planner.E008" not in ids(WFM_TIMEOUT_SECONDS=15)
