@@ -45,12 +45,13 @@ run: install migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
 	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
-	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=demo-webhook-secret \
+	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
 	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/honcho start -f Procfile
 
 bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
 	$(BIN)/python bench/client.py
+	$(BIN)/python bench/webhooks.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from campaigns.models import Activation, AuditEntry, Campaign, CapacityPool, ScheduleDraft, WebhookDelivery
+from campaigns.models import (
+    Activation,
+    AuditEntry,
+    Campaign,
+    CapacityPool,
+    ScheduleDraft,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 @admin.register(CapacityPool)
@@ -59,10 +67,17 @@ class ActivationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    # The outbox changes only through services/webhooks.py (claims, leases, Redeliver on the Webhooks page).
     list_display = ["idempotency_key", "event_type", "status", "attempts", "last_status_code", "created_at"]
     list_filter = ["status", "event_type"]
     raw_id_fields = ["activation"]
+    search_fields = ["idempotency_key"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    list_display = ["url", "gone_at", "resumed_at"]
 
 
 @admin.register(AuditEntry)

@@ -7,11 +7,27 @@ planner.E003  ALLOWED_HOSTS empty with DEBUG off
 planner.W002  SQLite in production: one host only, no scale-out
 planner.E004  the development SECRET_KEY used with DEBUG off
 planner.E005  SECRET_KEY missing
+planner.E006  WFM webhook secret not one or two whsec_ secrets
+planner.E007  WFM retry schedule empty, negative or longer than 20 attempts
+planner.E008  WFM webhook timeout outside 1-30 seconds
 """
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+
+from campaigns.wfm.signing import InvalidSecret, parse_secrets
+
+MAX_ATTEMPTS = 20
+MAX_TIMEOUT_SECONDS = 30
+
+
+def retry_schedule_is_valid(schedule) -> bool:
+    return (
+        isinstance(schedule, list | tuple)
+        and 1 <= len(schedule) <= MAX_ATTEMPTS
+        and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in schedule)
+    )
 
 DOCS = "See README.md, section Configuration."
 
@@ -56,6 +72,37 @@ def check_integration_settings(app_configs=None, **kwargs):
                 "WFM_WEBHOOK_URL is set but WFM_WEBHOOK_SECRET is not: webhooks cannot be signed.",
                 hint=DOCS,
                 id="planner.E002",
+            )
+        )
+    if settings.WFM_WEBHOOK_SECRET:
+        try:
+            parse_secrets(settings.WFM_WEBHOOK_SECRET)
+        except InvalidSecret as exc:
+            problems.append(
+                Error(
+                    f"WFM_WEBHOOK_SECRET {exc}.",
+                    hint="Use 'whsec_' + base64 of 24-64 random bytes; two, separated by a space, while "
+                    "rotating. " + DOCS,
+                    id="planner.E006",
+                )
+            )
+    schedule = getattr(settings, "WFM_RETRY_SCHEDULE", None)
+    if not retry_schedule_is_valid(schedule):
+        problems.append(
+            Error(
+                f"WFM_RETRY_SCHEDULE {schedule!r} must be 1 to {MAX_ATTEMPTS} waits of 0 or more whole seconds.",
+                hint=DOCS,
+                id="planner.E007",
+            )
+        )
+    timeout = getattr(settings, "WFM_TIMEOUT_SECONDS", None)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= MAX_TIMEOUT_SECONDS:
+        problems.append(
+            Error(
+                f"WFM_TIMEOUT_SECONDS {timeout!r} must be 1 to {MAX_TIMEOUT_SECONDS} seconds (Standard Webhooks: "
+                "15-30 s; a worker's lease and task timeout leave room for no more).",
+                hint=DOCS,
+                id="planner.E008",
             )
         )
     if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:

@@ -13,6 +13,7 @@ def navigation(request):
         "can_edit_drafts": user.has_perm(roles.EDIT_DRAFTS),
         "can_review_drafts": can_review,
         "can_view_dashboards": user.has_perm(roles.VIEW_DASHBOARDS),
+        "can_view_webhooks": roles.can_view_webhooks(user),
         # Lazy: counted only when the navigation renders it. Only what this user may act on: not their own.
         "queue_count": (
             lambda: ScheduleDraft.objects.filter(status=DraftStatus.SUBMITTED).exclude(author=user).count()

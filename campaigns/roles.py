@@ -23,7 +23,7 @@ PLANNER_PERMISSIONS = READ_PERMISSIONS + [
 ]
 ROLE_PERMISSIONS = {
     PLANNER: PLANNER_PERMISSIONS,
-    SUPERVISOR: PLANNER_PERMISSIONS + ["campaigns.review_scheduledraft"],
+    SUPERVISOR: PLANNER_PERMISSIONS + ["campaigns.review_scheduledraft", "campaigns.redeliver_webhookdelivery"],
     MANAGER: READ_PERMISSIONS + ["campaigns.view_dashboards"],
 }
 
@@ -31,6 +31,15 @@ EDIT_DRAFTS = "campaigns.change_scheduledraft"
 REVIEW_DRAFTS = "campaigns.review_scheduledraft"
 VIEW_DASHBOARDS = "campaigns.view_dashboards"
 VIEW_CAMPAIGNS = "campaigns.view_campaign"
+REDELIVER_WEBHOOKS = "campaigns.redeliver_webhookdelivery"
+
+
+def can_view_webhooks(user) -> bool:
+    """The Webhooks page is for supervisors (who can redeliver), managers (who watch delivery health) and
+    admins; planners see an activation's delivery status where the activation is shown."""
+    return user.has_perm(REDELIVER_WEBHOOKS) or (
+        user.has_perm(VIEW_DASHBOARDS) and user.has_perm("campaigns.view_webhookdelivery")
+    )
 
 
 def role_of(user) -> str | None:

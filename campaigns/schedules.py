@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 SYNC_SCHEDULE_NAME = "campaigns.sync_campaigns"
 SYNC_EVERY_MINUTES = 5
+WEBHOOK_SWEEP_SCHEDULE_NAME = "campaigns.sweep_webhooks"
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,12 @@ class Wanted:
     minutes: int
 
 
-WANTED = (Wanted(SYNC_SCHEDULE_NAME, "campaigns.tasks.sync_campaigns_task", SYNC_EVERY_MINUTES),)
+WANTED = (
+    Wanted(SYNC_SCHEDULE_NAME, "campaigns.tasks.sync_campaigns_task", SYNC_EVERY_MINUTES),
+    # The WFM outbox's sweeper: due retries and expired leases go back to the workers. (When the activation
+    # sweeper of campaigns/periodic.py exists, it may call sweep_due_deliveries() itself instead.)
+    Wanted(WEBHOOK_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_webhooks_task", 1),
+)
 
 
 def ensure_schedules() -> dict[str, str]:

@@ -14,3 +14,17 @@ def sync_campaigns_task() -> dict:
     from campaigns.services.sync import sync_campaigns
 
     return dataclasses.asdict(sync_campaigns())
+
+
+def deliver_webhook(delivery_id: int) -> str:
+    """One attempt at one WFM webhook delivery (enqueued when its event is recorded, and by the sweeper)."""
+    from campaigns.services.webhooks import deliver
+
+    return deliver(delivery_id)
+
+
+def sweep_webhooks_task() -> int:
+    """Every minute: give due deliveries and expired leases back to the workers (campaigns.schedules)."""
+    from campaigns.services.webhooks import sweep_due_deliveries
+
+    return sweep_due_deliveries()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health, notifications, revisions
+from campaigns.views import approvals, audit, campaigns, drafts, health, notifications, revisions, webhooks
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -24,5 +24,8 @@ urlpatterns = [
         notifications.dismiss_notification,
         name="notification-dismiss",
     ),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
+    path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -63,6 +63,24 @@ def env_list(name: str, default: list[str], environ=os.environ) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_seconds_list(name: str, default: tuple[int, ...], environ=os.environ) -> tuple[int, ...]:
+    """Whole seconds separated by commas or spaces ("0, 5, 300"); loud on anything else or an empty list."""
+    raw = env_str(name, None, environ)
+    if raw is None or raw.strip() == "":
+        return tuple(default)
+    parts = [part for part in raw.replace(",", " ").split() if part]
+    values = []
+    for part in parts:
+        try:
+            value = int(part)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {part!r} is not a whole number of seconds") from exc
+        if value < 0:
+            raise ImproperlyConfigured(f"{name}: {value} is negative; waits are 0 or more seconds")
+        values.append(value)
+    return tuple(values)
+
+
 def env_url(name: str, default: str | None = None, environ=os.environ) -> str | None:
     raw = env_str(name, default, environ)
     if raw is None or raw == "":

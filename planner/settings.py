@@ -2,7 +2,16 @@
 
 from pathlib import Path
 
-from planner.env import database_from_url, env_bool, env_int, env_list, env_str, env_url, sqlite_database
+from planner.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_seconds_list,
+    env_str,
+    env_url,
+    sqlite_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,7 +123,15 @@ CXONE_CLIENT_SECRET = env_str("CXONE_CLIENT_SECRET")
 CXONE_TIMEOUT_SECONDS = env_int("CXONE_TIMEOUT_SECONDS", 10, minimum=1)
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
+# One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma
+# while rotating (every message then carries both signatures). Checked by planner.E006.
 WFM_WEBHOOK_SECRET = env_str("WFM_WEBHOOK_SECRET")
+# Seconds to wait before each attempt: the first is sent at once, then 5 s, 5 min, ... (the Standard Webhooks
+# schedule, about three days in all); after the last failed attempt a delivery is dead-lettered.
+WFM_RETRY_SCHEDULE = env_seconds_list(
+    "WFM_RETRY_SCHEDULE", (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+)
+WFM_TIMEOUT_SECONDS = env_int("WFM_TIMEOUT_SECONDS", 15, minimum=1)
 
 # --- Task queue ---------------------------------------------------------------------------------------------
 # The broker is only a doorbell: every task reads its row from the database, so losing one costs nothing

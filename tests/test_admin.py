@@ -31,3 +31,15 @@ def test_the_campaign_list_of_the_admin_opens(admin_client, campaign):
     response = admin_client.get(reverse("admin:campaigns_campaign_changelist"))
     assert response.status_code == 200
     assert campaign.name in response.content.decode()
+
+
+def test_webhook_deliveries_can_be_read_but_not_changed_in_the_admin(admin_client):
+    from campaigns.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={})
+    url = reverse("admin:campaigns_webhookdelivery_change", args=[delivery.pk])
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"status": "delivered", "event_type": "X", "payload": "{}", "attempts": 0})
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    assert admin_client.get(reverse("admin:campaigns_webhookendpoint_changelist")).status_code == 200

@@ -8,7 +8,9 @@ PRODUCTION = {
     "CXONE_CLIENT_ID": "id",
     "CXONE_CLIENT_SECRET": "secret",
     "WFM_WEBHOOK_URL": "https://wfm.example.test/hook",
-    "WFM_WEBHOOK_SECRET": "hook-secret",
+    "WFM_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "WFM_RETRY_SCHEDULE": (0, 5, 300),
+    "WFM_TIMEOUT_SECONDS": 15,
     "ALLOWED_HOSTS": ["planner.example.test"],
     "SECRET_KEY": "a-real-production-secret",
 }
@@ -51,3 +53,25 @@ def test_the_development_secret_key_is_an_error_in_production():
 
 def test_a_missing_secret_key_is_an_error():
     assert "planner.E005" in ids(SECRET_KEY="")
+
+
+def test_a_webhook_secret_that_is_not_a_standard_webhooks_secret_is_an_error():
+    assert "planner.E006" in ids(WFM_WEBHOOK_SECRET="hook-secret")
+    assert "planner.E006" in ids(WFM_WEBHOOK_SECRET="whsec_c2hvcnQ=")  # 5 bytes
+
+
+def test_two_secrets_while_rotating_are_fine_and_three_are_not():
+    two = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+    assert "planner.E006" not in ids(WFM_WEBHOOK_SECRET=two)
+    assert "planner.E006" in ids(WFM_WEBHOOK_SECRET=two + " whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD")
+
+
+def test_an_empty_or_negative_retry_schedule_is_an_error():
+    assert "planner.E007" in ids(WFM_RETRY_SCHEDULE=())
+    assert "planner.E007" in ids(WFM_RETRY_SCHEDULE=(0, -5))
+    assert "planner.E007" not in ids(WFM_RETRY_SCHEDULE=(0,))
+
+
+def test_a_webhook_timeout_above_30_seconds_is_an_error():
+    assert "planner.E008" in ids(WFM_TIMEOUT_SECONDS=31)
+    assert "planner.E008" not in ids(WFM_TIMEOUT_SECONDS=15)

@@ -1,7 +1,16 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from planner.env import database_from_url, env_bool, env_int, env_list, env_str, env_url, sqlite_database
+from planner.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_seconds_list,
+    env_str,
+    env_url,
+    sqlite_database,
+)
 
 
 def test_a_missing_variable_gives_the_default():
@@ -93,3 +102,14 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert "busy_timeout" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_retry_schedule_is_whole_seconds_separated_by_commas_or_spaces():
+    assert env_seconds_list("S", (1,), environ={"S": "0, 5 300"}) == (0, 5, 300)
+    assert env_seconds_list("S", (1,), environ={}) == (1,)
+
+
+@pytest.mark.parametrize(("raw", "reason"), [("0, soon", "'soon' is not a whole number"), ("0,-5", "negative")])
+def test_a_retry_schedule_that_is_not_one_fails_loudly_naming_the_variable(raw, reason):
+    with pytest.raises(ImproperlyConfigured, match=f"WFM_RETRY_SCHEDULE: .*{reason}"):
+        env_seconds_list("WFM_RETRY_SCHEDULE", (0,), environ={"WFM_RETRY_SCHEDULE": raw})

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_roles'),
+        ('campaigns', '0006_webhook_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

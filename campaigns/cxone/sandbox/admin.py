@@ -4,6 +4,7 @@ GET   /_sandbox/config                  the knobs (secret masked)
 PATCH /_sandbox/config                  {"server_error_rate": 0.2, "latency_ms": "50-200", ...} → 200 or 422
 GET   /_sandbox/stats                   requests by route and status, PUTs per campaign, activations
 POST  /_sandbox/stats/reset             zero the stats (and forget WFM deliveries)
+POST  /_sandbox/wfm/down                {"seconds": 60}: the WFM stand-in is down that long (see wfm.py)
 POST  /_sandbox/reset                   reseed the tenant from the config (seed, campaigns)
 POST  /_sandbox/tokens/revoke           forget every issued token (the next API call gets a 401)
 POST  /_sandbox/clock/advance           {"seconds": 5}: move the sandbox clock (activations, tokens, buckets)

@@ -64,15 +64,19 @@ class SandboxConfig:
     server_error_rate: float = 0.0
     latency_ms: tuple[float, float] = (0.0, 0.0)
     drop_rate: float = 0.0
-    # WFM webhook stand-in.
-    wfm_secret: str = "demo-webhook-secret"  # what `make run` gives the planner
-    wfm_failure_rate: float = 0.0
+    # WFM webhook stand-in (sandbox/wfm.py): the receiver's Standard Webhooks secret(s) and how it misbehaves.
+    wfm_secret: str = "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
+    wfm_failure_rate: float = 0.0  # share of webhooks answered 500
+    wfm_status: int = 0  # answer every webhook with this status (500, 410, 429, ...); 0 = answer normally
+    wfm_retry_after: int = 0  # seconds of Retry-After sent with wfm_status; 0 = no header
+    wfm_hang_seconds: float = 0.0  # wait this long before answering
     extra: dict = field(default_factory=dict, repr=False)
 
     RATES = ("failure_rate", "error_rate", "server_error_rate", "drop_rate", "wfm_failure_rate")
     RANGES = ("activation_delay", "latency_ms")
     BOOLS = ("omit_retry_after", "reject_inactive_dnc")
     STRINGS = ("client_id", "client_secret", "wfm_secret")
+    SECONDS = ("wfm_hang_seconds",)
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -81,6 +85,7 @@ class SandboxConfig:
         for name in self.RANGES:
             data[name] = list(getattr(self, name))
         data["client_secret"] = "***"
+        data["wfm_secret"] = "***"
         return data
 
     def update(self, changes: Any) -> list[dict[str, str]]:
@@ -116,6 +121,18 @@ class SandboxConfig:
         if name in self.STRINGS:
             if not isinstance(raw, str) or not raw:
                 raise ValueError("expected a non-empty string")
+            if name == "wfm_secret":
+                from campaigns.cxone.sandbox.wfm import receiver_keys
+
+                receiver_keys(raw)
+            return raw
+        if name in self.SECONDS:
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 3600:
+                raise ValueError("expected seconds from 0 to 3600")
+            return float(raw)
+        if name == "wfm_status":
+            if isinstance(raw, bool) or not isinstance(raw, int) or not (raw == 0 or 200 <= raw <= 599):
+                raise ValueError("expected an HTTP status from 200 to 599, or 0 to answer normally")
             return raw
         if name == "granted_scopes":
             if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
@@ -128,7 +145,7 @@ class SandboxConfig:
         # campaigns, seed, burst, token_lifetime: whole numbers.
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ValueError("expected a whole number")
-        minimum = {"campaigns": 1, "seed": 0, "burst": 1, "token_lifetime": 0}[name]
+        minimum = {"campaigns": 1, "seed": 0, "burst": 1, "token_lifetime": 0, "wfm_retry_after": 0}[name]
         if raw < minimum or raw > 10**9:
             raise ValueError(f"expected a whole number from {minimum}")
         return raw

@@ -59,7 +59,8 @@ class SandboxState:
         self.clock = clock or Clock()
         self.lock = threading.RLock()
         self.stats = Stats()
-        self.wfm_deliveries: dict[str, dict] = {}  # Idempotency-Key → first delivery + how many times seen
+        self.wfm_deliveries: dict[str, dict] = {}  # webhook-id → first delivery + how many times seen
+        self.wfm_down_until = 0.0  # the WFM stand-in breaks off every webhook until then (clock seconds)
         self.reset()
 
     def reset(self) -> None:

@@ -15,6 +15,14 @@ class Stats:
         self.puts: Counter = Counter()  # PUTs accepted (200) per campaign
         self.activations: defaultdict[str, list[dict]] = defaultdict(list)
         self.tokens_issued = 0
+        self.wfm: Counter = Counter()  # the WFM stand-in: received, duplicates, bad_signatures, ...
+
+    WFM_COUNTS = ("received", "duplicates", "bad_signatures", "stale_timestamps", "malformed", "dropped")
+
+    def wfm_counts(self) -> dict[str, int]:
+        counts = {name: self.wfm[name] for name in self.WFM_COUNTS}
+        counts.update({name: n for name, n in sorted(self.wfm.items()) if name.startswith("answered_")})
+        return counts
 
     def record_request(self, route: str, outcome: int | str) -> None:
         self.requests[route][str(outcome)] += 1
@@ -43,4 +51,5 @@ class Stats:
             "putsPerCampaign": dict(self.puts),
             "activations": {campaign_id: list(entries) for campaign_id, entries in self.activations.items()},
             "becameActive": became_active,
+            "wfm": self.wfm_counts(),
         }

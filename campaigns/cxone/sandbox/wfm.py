@@ -1,82 +1,179 @@
-"""A stand-in for the WFM system's webhook endpoint: verifies the planner's signature, dedupes by key.
+"""A stand-in for a WFM system's webhook endpoint, verifying what we send as any Standard Webhooks receiver
+would (https://www.standardwebhooks.com/): its own verification code, not the planner's signing code.
 
-POST /wfm/webhook with headers Idempotency-Key, X-Planner-Timestamp and
-X-Planner-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with the shared secret (knob wfm_secret)>.
-2xx = delivered (a repeated key answers 200 with "duplicate": true and is not stored twice); 400 malformed;
-401 bad signature; 503 when the wfm_failure_rate knob says so (to exercise the sender's retries).
-GET /_sandbox/wfm/events lists what was received.
+POST /wfm/webhook with headers webhook-id, webhook-timestamp (integer seconds) and webhook-signature
+("v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{raw body}'>", several space-separated while a secret rotates),
+keyed with the receiver's secret (knob wfm_secret: "whsec_<base64>", or several separated by spaces).
+- 200 {"received": true, "duplicate": false}; a webhook-id seen before answers 200 with "duplicate": true and
+  is not stored twice;
+- 400 headers missing or malformed, body not a JSON object with the seed's fields;
+- 401 no signature matches, or the timestamp is more than 5 minutes away from the stand-in's clock.
+Knobs (PATCH /_sandbox/config): wfm_status (answer every webhook with this status, e.g. 500, 410, 429; 0 = off),
+wfm_retry_after (seconds, the Retry-After sent with wfm_status; 0 = none), wfm_failure_rate (share answered 500),
+wfm_hang_seconds (wait this long before answering). POST /_sandbox/wfm/down {"seconds": 60}: for that long,
+every webhook connection is broken off without an answer, as if WFM were down; {"seconds": 0} brings it back.
+GET /_sandbox/wfm/events: what was received; GET /_sandbox/stats: "wfm" counts received, duplicates,
+bad_signatures, stale_timestamps, malformed, forced answers and dropped connections.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
 import hashlib
 import hmac
 import json
+import math
+import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from campaigns.cxone.sandbox.auth import sandbox
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES
+from campaigns.cxone.sandbox.faults import _drop
+from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, read_json, unprocessable
 
 REQUIRED_FIELDS = ("eventType", "campaignId", "activationLatencyMs", "timestamp", "conflictsDetected")
+TOLERANCE_SECONDS = 5 * 60
+DEMO_SECRET = "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The X-Planner-Signature header value for `body`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def receiver_keys(secret_text: str) -> list[bytes]:
+    """The key bytes of each "whsec_<base64>" secret in the knob; ValueError when one is not."""
+    keys = []
+    for part in (p for p in re.split(r"[\s,]+", secret_text) if p):
+        if not part.startswith("whsec_"):
+            raise ValueError("expected whsec_ secrets (Standard Webhooks)")
+        try:
+            keys.append(base64.b64decode(part[6:], validate=True))
+        except (binascii.Error, ValueError):
+            raise ValueError("the part after whsec_ is not base64") from None
+    if not keys:
+        raise ValueError("expected at least one whsec_ secret")
+    return keys
 
 
-async def receive_webhook(request: Request) -> JSONResponse:
+def expected_signature(key: bytes, webhook_id: str, timestamp: str, body: bytes) -> bytes:
+    return hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+
+
+def signature_matches(keys: list[bytes], webhook_id: str, timestamp: str, body: bytes, header: str) -> bool:
+    for part in header.split():
+        version, _, encoded = part.partition(",")
+        if version != "v1" or not encoded:
+            continue
+        try:
+            given = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if any(hmac.compare_digest(expected_signature(k, webhook_id, timestamp, body), given) for k in keys):
+            return True
+    return False
+
+
+class BrokenOff(Response):
+    """No answer: the response starts, then the connection is broken off (what a client sees of a WFM that went
+    away mid-request; over a socket uvicorn closes the connection)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    async def __call__(self, scope, receive, send) -> None:
+        await _drop(send)
+
+
+async def receive_webhook(request: Request) -> Response:
     state = sandbox(request)
+    config, stats = state.config, state.stats.wfm
+    with state.lock:
+        down = state.clock.now() < state.wfm_down_until
+        fail = not down and state.roll(config.wfm_failure_rate)
+    if down:
+        stats["dropped"] += 1
+        return BrokenOff()
+    if config.wfm_hang_seconds > 0:
+        await asyncio.sleep(config.wfm_hang_seconds)
+    if config.wfm_status:
+        stats[f"answered_{config.wfm_status}"] += 1
+        headers = {"Retry-After": str(config.wfm_retry_after)} if config.wfm_retry_after else {}
+        return _error(config.wfm_status, "wfm.forced", "answer forced by the wfm_status knob", headers)
+    if fail:
+        stats["answered_500"] += 1
+        return _error(500, "wfm.failed", "WFM failed (wfm_failure_rate knob)")
+
     body = await request.body()
-    key = request.headers.get("idempotency-key", "").strip()
-    if not key or len(key) > 200:
-        return _error(400, "idempotency_key.missing", "Idempotency-Key header required")
-    if not request.headers.get("x-planner-timestamp", "").strip():
-        return _error(400, "timestamp.missing", "X-Planner-Timestamp header required")
+    webhook_id = request.headers.get("webhook-id", "").strip()
+    timestamp = request.headers.get("webhook-timestamp", "").strip()
+    signature = request.headers.get("webhook-signature", "").strip()
+    if not webhook_id or len(webhook_id) > 200 or not timestamp or not signature:
+        stats["malformed"] += 1
+        return _error(
+            400, "headers.missing", "webhook-id, webhook-timestamp and webhook-signature are required"
+        )
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        stats["malformed"] += 1
+        return _error(400, "timestamp.malformed", "webhook-timestamp must be integer seconds")
     if len(body) > MAX_BODY_BYTES:
+        stats["malformed"] += 1
         return _error(400, "body.too_large", "body too large")
-    expected = signature(state.config.wfm_secret, body)
-    if not hmac.compare_digest(expected.encode(), request.headers.get("x-planner-signature", "").encode()):
-        return _error(401, "signature.invalid", "X-Planner-Signature does not match the body")
+    if abs(state.clock.now() - int(timestamp)) > TOLERANCE_SECONDS:
+        stats["stale_timestamps"] += 1
+        return _error(401, "timestamp.out_of_tolerance", "webhook-timestamp is more than 5 minutes away")
+    keys = receiver_keys(config.wfm_secret)
+    if not signature_matches(keys, webhook_id, timestamp, body, signature):
+        stats["bad_signatures"] += 1
+        return _error(401, "signature.invalid", "no webhook-signature matches the body")
     try:
         event = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return _error(400, "body.malformed", "body is not JSON")
-    if not isinstance(event, dict):
-        return _error(400, "body.malformed", "expected a JSON object")
-    missing = [field for field in REQUIRED_FIELDS if field not in event]
+        event = None
+    missing = [f for f in REQUIRED_FIELDS if f not in event] if isinstance(event, dict) else ["a JSON object"]
     if missing:
-        return _error(400, "body.incomplete", f"missing fields: {', '.join(missing)}")
+        stats["malformed"] += 1
+        return _error(400, "body.incomplete", f"missing: {', '.join(missing)}")
     with state.lock:
-        if state.roll(state.config.wfm_failure_rate):
-            return _error(503, "wfm.unavailable", "WFM is unavailable, try again later")
-        seen = state.wfm_deliveries.get(key)
+        seen = state.wfm_deliveries.get(webhook_id)
         if seen is not None:
             seen["deliveries"] += 1
+            stats["duplicates"] += 1
             return JSONResponse({"received": True, "duplicate": True})
-        state.wfm_deliveries[key] = {
-            "idempotencyKey": key,
+        state.wfm_deliveries[webhook_id] = {
+            "webhookId": webhook_id,
             "event": event,
             "receivedAt": state.now_iso(),
             "deliveries": 1,
         }
+        stats["received"] += 1
     return JSONResponse({"received": True, "duplicate": False})
 
 
 async def list_events(request: Request) -> JSONResponse:
-    with sandbox(request).lock:
-        events = list(sandbox(request).wfm_deliveries.values())
-    return JSONResponse({"count": len(events), "events": events})
+    state = sandbox(request)
+    with state.lock:
+        events = list(state.wfm_deliveries.values())
+        counts = state.stats.wfm_counts()
+    return JSONResponse({"count": len(events), "events": events, "stats": counts})
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+async def go_down(request: Request) -> JSONResponse:
+    body = await read_json(request)
+    seconds = body.get("seconds") if isinstance(body, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
+        raise unprocessable("seconds", "must be a number >= 0")
+    state = sandbox(request)
+    with state.lock:
+        state.wfm_down_until = state.clock.now() + seconds if seconds else 0.0
+    return JSONResponse({"downForSeconds": seconds})
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
 routes = [
     Route("/wfm/webhook", receive_webhook, methods=["POST"]),
     Route("/_sandbox/wfm/events", list_events, methods=["GET"]),
+    Route("/_sandbox/wfm/down", go_down, methods=["POST"]),
 ]

@@ -58,10 +58,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--token-lifetime", type=int, default=defaults.token_lifetime, help="seconds")
         parser.add_argument(
-            "--wfm-secret", default=defaults.wfm_secret, help="HMAC secret of the WFM stand-in"
+            "--wfm-secret",
+            default=defaults.wfm_secret,
+            help="the WFM stand-in's Standard Webhooks secret(s): whsec_<base64>, space-separated if several",
         )
         parser.add_argument(
-            "--wfm-failure-rate", type=float, default=0.0, help="share of webhooks getting 503"
+            "--wfm-failure-rate", type=float, default=0.0, help="share of webhooks answered 500"
+        )
+        parser.add_argument(
+            "--wfm-status", type=int, default=0, help="answer every webhook with this status (0 = normally)"
+        )
+        parser.add_argument(
+            "--wfm-retry-after", type=int, default=0, help="Retry-After seconds sent with --wfm-status"
         )
         parser.add_argument(
             "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
@@ -88,6 +96,8 @@ class Command(BaseCommand):
                 "token_lifetime": options["token_lifetime"],
                 "wfm_secret": options["wfm_secret"],
                 "wfm_failure_rate": options["wfm_failure_rate"],
+                "wfm_status": options["wfm_status"],
+                "wfm_retry_after": options["wfm_retry_after"],
             }
         )
         if problems:

@@ -1,0 +1,109 @@
+"""The Webhooks page: the WFM outbox for supervisors, managers and admins. Every delivery with its event,
+attempts, last answer and next try, filterable by status; Redeliver (same webhook-id) for dead, stopped or
+delivered ones, and Resume when the endpoint answered 410 Gone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from campaigns import roles
+from campaigns.models import WebhookDelivery, WebhookEndpoint
+from campaigns.services import webhooks
+from campaigns.services.errors import WorkflowError
+from campaigns.templatetags.webhooks import delivery_state
+
+PAGE_SIZE = 50
+Status = WebhookDelivery.Status
+FILTERS = [("", "All")] + [(s.value, s.label) for s in Status]
+EVENT_LABELS = {
+    "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
+    "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
+}
+
+
+def _allowed(user) -> None:
+    if not roles.can_view_webhooks(user):
+        raise PermissionDenied("The Webhooks page is for supervisors, managers and admins.")
+
+
+def webhook_list(request):
+    _allowed(request.user)
+    now = timezone.now()
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    deliveries = WebhookDelivery.objects.select_related("activation__campaign").defer("payload")
+    if status:
+        deliveries = deliveries.filter(status=status)
+    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "delivery": d,
+            "state": delivery_state(d, now),
+            "event": EVENT_LABELS.get(d.event_type, d.event_type),
+        }
+        for d in page.object_list
+    ]
+    counts = dict(WebhookDelivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    config = webhooks.wfm_config()
+    endpoint = WebhookEndpoint.objects.filter(url=config.url).first() if config else None
+    context = {
+        "nav": "webhooks",
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "filters": FILTERS,
+        "counts": [(s.label, counts.get(s.value, 0), s.value) for s in Status],
+        "config": config,
+        "endpoint": endpoint,
+        "can_redeliver": request.user.has_perm(roles.REDELIVER_WEBHOOKS),
+        "redeliverable": webhooks.REDELIVERABLE,
+        "now": now,
+    }
+    template = "campaigns/webhooks.html"
+    if request.htmx and request.htmx.target == "webhook-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _back(request):
+    status = request.POST.get("status", "")
+    url = reverse("webhooks")
+    return redirect(f"{url}?status={status}" if status in Status.values else url)
+
+
+@require_POST
+def redeliver(request, pk):
+    _allowed(request.user)
+    try:
+        delivery = webhooks.redeliver(pk, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Delivery #{delivery.pk} will be sent again with the same webhook-id ({delivery.webhook_id}), so "
+            "WFM can tell it has seen it.",
+        )
+    return _back(request)
+
+
+@require_POST
+def resume_endpoint(request):
+    _allowed(request.user)
+    try:
+        count = webhooks.resume_endpoint(request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"The WFM endpoint is resumed; {count} stopped deliveries will be sent again."
+        )
+    return _back(request)
