@@ -2,7 +2,16 @@
 
 from pathlib import Path
 
-from planner.env import database_from_url, env_bool, env_int, env_list, env_str, env_url, sqlite_database
+from planner.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    sqlite_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,6 +121,12 @@ CXONE_BASE_URL = env_url("CXONE_BASE_URL")
 CXONE_CLIENT_ID = env_str("CXONE_CLIENT_ID")
 CXONE_CLIENT_SECRET = env_str("CXONE_CLIENT_SECRET")
 CXONE_TIMEOUT_SECONDS = env_int("CXONE_TIMEOUT_SECONDS", 10, minimum=1)
+# CXone's rate limit for our client id, shared by every process (web, workers, CLIs) through one token bucket:
+# in Redis when REDIS_URL is set, else in the database.
+CXONE_RATE_LIMIT = env_float("CXONE_RATE_LIMIT", 5.0, minimum=0)
+CXONE_BURST = env_int("CXONE_BURST", 20, minimum=1)
+# How long one call may keep waiting out rate limiting and transient failures before it fails.
+CXONE_RETRY_BUDGET_SECONDS = env_int("CXONE_RETRY_BUDGET_SECONDS", 60, minimum=1)
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 WFM_WEBHOOK_SECRET = env_str("WFM_WEBHOOK_SECRET")
