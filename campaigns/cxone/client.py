@@ -247,6 +247,9 @@ class CXoneClient:
                     failures += 1
                 if self.retry.gives_up(failures, exc):
                     raise
+                if self.circuit.state == "open":
+                    # That 429 opened the circuit: say so now instead of waiting to be refused by it.
+                    self.circuit.before_call()
                 wait = self.retry.backoff(attempt, exc)
                 if self._clock() + wait > deadline:
                     raise  # waiting would pass the call's time budget

@@ -23,7 +23,9 @@ from campaigns.cxone import schemas
 from campaigns.cxone.client import MAX_PAGE_SIZE, CXoneClient
 from campaigns.cxone.errors import CXoneError, NotFound
 
-FETCH_CONCURRENCY = 4
+# Enough calls in flight to keep the shared bucket busy while some of them back off after a 5xx; the bucket,
+# not this number, decides how fast CXone is called.
+FETCH_CONCURRENCY = 8
 
 
 @dataclass

@@ -64,6 +64,11 @@ class SandboxConfig:
     server_error_rate: float = 0.0
     latency_ms: tuple[float, float] = (0.0, 0.0)
     drop_rate: float = 0.0
+    # Someone deletes this campaign in CXone right after the first page of a campaign listing is served (once;
+    # the knob then clears itself): skip/top paging shifts under the client. "" = off.
+    delete_while_paging: str = ""
+    # Requests to these exact /api paths always get 503 (one contact list CXone cannot serve, say).
+    failing_paths: tuple[str, ...] = ()
     # WFM webhook stand-in.
     wfm_secret: str = "demo-webhook-secret"  # what `make run` gives the planner
     wfm_failure_rate: float = 0.0
@@ -73,11 +78,13 @@ class SandboxConfig:
     RANGES = ("activation_delay", "latency_ms")
     BOOLS = ("omit_retry_after", "reject_inactive_dnc")
     STRINGS = ("client_id", "client_secret", "wfm_secret")
+    OPTIONAL_STRINGS = ("delete_while_paging",)
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("extra")
         data["granted_scopes"] = list(self.granted_scopes)
+        data["failing_paths"] = list(self.failing_paths)
         for name in self.RANGES:
             data[name] = list(getattr(self, name))
         data["client_secret"] = "***"
@@ -117,6 +124,14 @@ class SandboxConfig:
             if not isinstance(raw, str) or not raw:
                 raise ValueError("expected a non-empty string")
             return raw
+        if name in self.OPTIONAL_STRINGS:
+            if not isinstance(raw, str):
+                raise ValueError("expected a string (empty for none)")
+            return raw
+        if name == "failing_paths":
+            if not isinstance(raw, list | tuple) or not all(isinstance(p, str) for p in raw):
+                raise ValueError("expected a list of paths")
+            return tuple(raw)
         if name == "granted_scopes":
             if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
                 raise ValueError("expected a list of scope names")
