@@ -15,7 +15,13 @@ from django.conf import settings
 from django.db import connection
 
 from campaigns.cxone.errors import RateLimited
-from campaigns.cxone.ratelimit import DatabaseStore, MemoryStore, RedisStore, SharedRateLimit
+from campaigns.cxone.ratelimit import (
+    DatabaseStore,
+    MemoryStore,
+    RedisStore,
+    SharedRateLimit,
+    close_database_connection,
+)
 from campaigns.cxone.sandbox import SandboxServer
 from tests.cxone_support import FakeClock, fast_config
 
@@ -78,9 +84,15 @@ async def two_processes_take_from_one_bucket(store) -> list[float]:
     return clock.waits
 
 
+@pytest.fixture
+def database_store():
+    yield DatabaseStore()
+    close_database_connection()
+
+
 @pytest.mark.django_db(transaction=True)
-async def test_the_database_bucket_is_one_for_every_limiter_of_the_same_tenant():
-    waits = await two_processes_take_from_one_bucket(DatabaseStore())
+async def test_the_database_bucket_is_one_for_every_limiter_of_the_same_tenant(database_store):
+    waits = await two_processes_take_from_one_bucket(database_store)
     # Six requests from two limiters: the 4 of the burst at once, then 0.1 s apart, as from one.
     assert waits == pytest.approx([0.1, 0.1], abs=0.01)
 

@@ -1,7 +1,16 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from planner.env import database_from_url, env_bool, env_int, env_list, env_str, env_url, sqlite_database
+from planner.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    sqlite_database,
+)
 
 
 def test_a_missing_variable_gives_the_default():
@@ -93,3 +102,11 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert "busy_timeout" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] >= 5
+
+
+def test_a_rate_is_a_finite_number_above_its_minimum_named_when_wrong():
+    assert env_float("CXONE_RATE_LIMIT", 5.0, environ={"CXONE_RATE_LIMIT": "0.5"}, minimum=0) == 0.5
+    assert env_float("CXONE_RATE_LIMIT", 5.0, environ={}, minimum=0) == 5.0
+    for raw, reason in (("fast", "not a number"), ("inf", "not a finite number"), ("0", "must be above 0")):
+        with pytest.raises(ImproperlyConfigured, match=f"CXONE_RATE_LIMIT: .*{reason}"):
+            env_float("CXONE_RATE_LIMIT", 5.0, environ={"CXONE_RATE_LIMIT": raw}, minimum=0)

@@ -42,6 +42,8 @@ REDIS_PREFIX = "planner:cxone-rate:"
 # A database store waits at most this long for SQLite's write lock before the process uses its own bucket for
 # that request (a long write transaction elsewhere must not stall every CXone call for the 20 s busy timeout).
 SQLITE_LOCK_WAIT_MS = 2000
+# A slot less than this far away is now (the stores round to the microsecond).
+MIN_WAIT_SECONDS = 0.001
 
 
 class BucketStore(Protocol):
@@ -150,7 +152,7 @@ class SharedRateLimit:
         now = self._clock()
         tat = await self._advance(now, self.interval, 0.0)
         wait = tat - self._tau - now
-        if wait <= 0:
+        if wait <= MIN_WAIT_SECONDS:
             return
         if budget is not None and wait > budget:
             raise RateLimited(
@@ -199,6 +201,18 @@ def _store_thread() -> ThreadPoolExecutor:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxone-rate-limit")
             _executor_pid = os.getpid()
         return _executor
+
+
+def close_database_connection() -> None:
+    """Close the store thread's database connection (a test database cannot be dropped while it is open)."""
+    if _executor is not None and _executor_pid == os.getpid():
+        _executor.submit(_close_this_threads_connection).result(timeout=10)
+
+
+def _close_this_threads_connection() -> None:
+    from django.db import connection  # resolved in the store thread: its own connection
+
+    connection.close()
 
 
 def _forget_after_fork() -> None:
