@@ -105,7 +105,11 @@ def run(admin: httpx.Client, campaigns: int, rate: float, faults: bool) -> dict:
     sync_s = time.perf_counter() - started
     admin.patch("/_sandbox/config", json=NO_FAULTS).raise_for_status()
     stats = admin.get("/_sandbox/stats").json()["requests"]
-    api = {route: counts for route, counts in stats.items() if route.split(" ")[-1].startswith(("/api/", "/oauth2/"))}
+    api = {
+        route: counts
+        for route, counts in stats.items()
+        if route.split(" ")[-1].startswith(("/api/", "/oauth2/"))
+    }
     r429 = sum(counts.get("429", 0) for counts in api.values())
     requests = sum(sum(counts.values()) for counts in api.values()) - r429
     bound_s = requests / rate

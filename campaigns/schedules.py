@@ -22,9 +22,7 @@ class Wanted:
     kwargs: str = ""  # django-q2's Schedule.kwargs: keyword arguments as Python source
 
 
-WANTED = (
-    Wanted(SYNC_SCHEDULE_NAME, SYNC_TASK, SYNC_EVERY_MINUTES, f"q_options={SYNC_TASK_OPTIONS!r}"),
-)
+WANTED = (Wanted(SYNC_SCHEDULE_NAME, SYNC_TASK, SYNC_EVERY_MINUTES, f"q_options={SYNC_TASK_OPTIONS!r}"),)
 
 
 def enqueue_sync() -> str:

@@ -25,7 +25,7 @@ def test_the_banner_tells_a_planner_the_last_sync_failed_and_why(live_server, pa
 
     log_in(page, live_server.url, planner.username)
     page.goto(f"{live_server.url}/campaigns/")
-    banner = page.get_by_role("status").filter(has_text="Campaign data may be out of date.")
+    banner = page.get_by_role("note").filter(has_text="Campaign data may be out of date.")
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("CXone answered 503")
     expect(banner).to_contain_text("Campaigns show CXone as of 25")

@@ -259,7 +259,9 @@ async def test_a_campaign_can_be_deleted_while_a_client_pages_through_the_list(a
 async def test_chosen_paths_can_be_made_to_fail_with_503(app):
     async with http(app) as client:
         auth = await bearer(client)
-        await client.patch("/_sandbox/config", json={"failing_paths": ["/api/v2/outbound/contact-lists/L-72"]})
+        await client.patch(
+            "/_sandbox/config", json={"failing_paths": ["/api/v2/outbound/contact-lists/L-72"]}
+        )
         failing = await client.get("/api/v2/outbound/contact-lists/L-72", headers=auth)
         other = await client.get("/api/v2/outbound/contact-lists/L-71", headers=auth)
         refused = await client.patch("/_sandbox/config", json={"failing_paths": "L-72"})

@@ -146,7 +146,9 @@ class SharedRateLimit:
         self.fallbacks = 0
 
     def __repr__(self) -> str:
-        return f"<SharedRateLimit {self.name} {self.rate:g}/s burst {self.burst} in {type(self.store).__name__}>"
+        return (
+            f"<SharedRateLimit {self.name} {self.rate:g}/s burst {self.burst} in {type(self.store).__name__}>"
+        )
 
     async def acquire(self, budget: float | None = None) -> None:
         now = self._clock()

@@ -148,4 +148,3 @@ class CircuitBreaker:
         """A transport error says nothing about rate limits, but a half-open trial that got no answer must not
         keep the circuit blocked: let the next call try."""
         self._trial_in_flight = False
-

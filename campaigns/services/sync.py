@@ -130,9 +130,10 @@ def sync_campaigns(
         known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
         fetch = fetch_snapshot(client or get_client(), known=list(known), page_size=page_size)
         snapshot = _run_renewing_the_claim(fetch)
+        sync_status.renew()
         result = apply_snapshot(snapshot, now=now)
-        # The campaigns are written (committed). Work that follows from a changed campaign starts here, with
-        # result.changed_campaign_pks.
+        # The campaigns are written (committed). Work that follows from changed campaigns goes here, as one
+        # call with their pks: e.g. recompute_findings(result.changed_campaign_pks).
     except BaseException as exc:
         sync_status.record_failure(exc)
         raise

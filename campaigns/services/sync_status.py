@@ -74,7 +74,9 @@ def _partial_error(failed: dict[str, str], problems: list[str]) -> str:
     if failed:
         named = ", ".join(f"{cid} ({why})" for cid, why in sorted(failed.items())[:CAMPAIGNS_NAMED])
         more = f" and {len(failed) - CAMPAIGNS_NAMED} more" if len(failed) > CAMPAIGNS_NAMED else ""
-        parts.append(f"{len(failed)} campaign(s) could not be read and kept their previous data: {named}{more}")
+        parts.append(
+            f"{len(failed)} campaign(s) could not be read and kept their previous data: {named}{more}"
+        )
     parts += problems
     return "; ".join(parts)[:ERROR_TEXT_LIMIT]
 
@@ -132,7 +134,9 @@ def banner(now: dt.datetime | None = None) -> str:
         else "No campaigns have been read from CXone yet."
     )
     if health.failed:
-        return f"The last sync with CXone failed ({health.last_error}). {as_of} It is retried on its schedule."
+        return (
+            f"The last sync with CXone failed ({health.last_error}). {as_of} It is retried on its schedule."
+        )
     if health.stale and health.last_success_at is None:
         return (
             "Campaigns have not been synced from CXone yet: the workers sync them at start and every "
