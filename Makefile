@@ -41,6 +41,8 @@ migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 # Starts web, qcluster and the CXone sandbox together (Procfile) on http://127.0.0.1:8000 with demo data.
+# The web process never waits for CXone: the workers sync at start and every 5 minutes, all processes sharing
+# one CXone rate limit (CXONE_RATE_LIMIT / CXONE_BURST, the sandbox's 5 req/s burst 20 by default).
 run: install migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
@@ -52,6 +54,7 @@ bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

@@ -21,3 +21,15 @@ def navigation(request):
         if can_review
         else 0,
     }
+
+
+def sync_banner(request):
+    """The calm line every page shows while the campaign mirror cannot be trusted to be current (the last sync
+    failed, or none succeeded for two sync periods), with the reason. Signed-in users only; one query, made
+    only when the page renders it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from campaigns.services.sync_status import banner
+
+    return {"sync_banner": banner}

@@ -393,3 +393,41 @@ class NoticeDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} dismissed audit entry {self.entry_id}"
+
+
+class SyncStatus(models.Model):
+    """How the campaign mirror's sync with CXone is going: one row (pk 1) that /healthz and the banner read.
+
+    It is also the sync's claim: a sync runs only after it moved `lease_until` into the future with a
+    conditional update, so two workers (a start-up sync and the schedule's) never sync at once, and a sync
+    killed mid-way blocks the next one only until its lease runs out."""
+
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sync that read CXone's campaign list and wrote what it read: the mirror is as of this time.
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    # Why the last sync failed, or which campaigns it could not read; empty when it read everything.
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # {cxone_id: reason} of the campaigns the last sync could not read whole (they kept their previous mirror).
+    failed_campaigns = models.JSONField(default=dict, blank=True)
+    last_result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "sync status"
+        verbose_name_plural = "sync status"
+
+    def __str__(self) -> str:
+        return f"Campaign sync (last success {self.last_success_at or 'never'})"
+
+
+class CXoneRateBucket(models.Model):
+    """The shared CXone rate limit's token bucket when there is no Redis (campaigns/cxone/ratelimit.py): one row
+    per CXone tenant and client id, its GCRA theoretical arrival time in epoch seconds."""
+
+    name = models.CharField(max_length=300, primary_key=True)
+    tat = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SYNC_SCHEDULE_NAME = "campaigns.sync_campaigns"
+SYNC_TASK = "campaigns.tasks.sync_campaigns_task"
 SYNC_EVERY_MINUTES = 5
 WEBHOOK_SWEEP_SCHEDULE_NAME = "campaigns.sweep_webhooks"
+# A sync takes as long as the tenant's size and CXone's rate limit make it (2,000 campaigns at 5 requests/s:
+# about 2.5 minutes); the cluster's 60 s task timeout would kill it half-way. The sync's own claim (SyncStatus)
+# keeps a copy the ORM broker redelivers meanwhile from running beside it.
+SYNC_TASK_TIMEOUT_SECONDS = 3600
+SYNC_TASK_OPTIONS = {"timeout": SYNC_TASK_TIMEOUT_SECONDS}
 
 
 @dataclass(frozen=True)
@@ -14,14 +20,21 @@ class Wanted:
     name: str
     func: str
     minutes: int
+    kwargs: str = ""  # django-q2's Schedule.kwargs: keyword arguments as Python source
 
 
 WANTED = (
-    Wanted(SYNC_SCHEDULE_NAME, "campaigns.tasks.sync_campaigns_task", SYNC_EVERY_MINUTES),
-    # The WFM outbox's sweeper: due retries and expired leases go back to the workers. (When the activation
-    # sweeper of campaigns/periodic.py exists, it may call sweep_due_deliveries() itself instead.)
+    Wanted(SYNC_SCHEDULE_NAME, SYNC_TASK, SYNC_EVERY_MINUTES, f"q_options={SYNC_TASK_OPTIONS!r}"),
+    # The WFM outbox's sweeper: due retries and expired leases go back to the workers.
     Wanted(WEBHOOK_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_webhooks_task", 1),
 )
+
+
+def enqueue_sync() -> str:
+    """Queue one sync for the workers now (at start, besides the schedule); the task id."""
+    from django_q.tasks import async_task
+
+    return async_task(SYNC_TASK, q_options=dict(SYNC_TASK_OPTIONS))
 
 
 def ensure_schedules() -> dict[str, str]:
@@ -38,6 +51,7 @@ def ensure_schedules() -> dict[str, str]:
                 "schedule_type": Schedule.MINUTES,
                 "minutes": wanted.minutes,
                 "repeats": -1,
+                "kwargs": wanted.kwargs,
             }
             found = list(Schedule.objects.filter(name=wanted.name).order_by("pk"))
             for duplicate in found[1:]:

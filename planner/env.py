@@ -56,6 +56,22 @@ def env_int(name: str, default: int, environ=os.environ, minimum: int | None = N
     return value
 
 
+def env_float(name: str, default: float, environ=os.environ, minimum: float | None = None) -> float:
+    """A finite number; with `minimum`, strictly above it (a rate of 0 requests per second is no rate)."""
+    raw = env_str(name, None, environ)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a number") from exc
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a finite number")
+    if minimum is not None and value <= minimum:
+        raise ImproperlyConfigured(f"{name}: {value:g} must be above {minimum:g}")
+    return value
+
+
 def env_list(name: str, default: list[str], environ=os.environ) -> list[str]:
     raw = env_str(name, None, environ)
     if raw is None:

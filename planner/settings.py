@@ -5,6 +5,7 @@ from pathlib import Path
 from planner.env import (
     database_from_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_seconds_list,
@@ -68,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaigns.context_processors.navigation",
+                "campaigns.context_processors.sync_banner",
             ],
         },
     },
@@ -121,6 +123,12 @@ CXONE_BASE_URL = env_url("CXONE_BASE_URL")
 CXONE_CLIENT_ID = env_str("CXONE_CLIENT_ID")
 CXONE_CLIENT_SECRET = env_str("CXONE_CLIENT_SECRET")
 CXONE_TIMEOUT_SECONDS = env_int("CXONE_TIMEOUT_SECONDS", 10, minimum=1)
+# CXone's rate limit for our client id, shared by every process (web, workers, CLIs) through one token bucket:
+# in Redis when REDIS_URL is set, else in the database.
+CXONE_RATE_LIMIT = env_float("CXONE_RATE_LIMIT", 5.0, minimum=0)
+CXONE_BURST = env_int("CXONE_BURST", 20, minimum=1)
+# How long one call may keep waiting out rate limiting and transient failures before it fails.
+CXONE_RETRY_BUDGET_SECONDS = env_int("CXONE_RETRY_BUDGET_SECONDS", 60, minimum=1)
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma

@@ -3,18 +3,16 @@ clients with small retry waits so that the tests stay fast."""
 
 from __future__ import annotations
 
-import types
-
 import httpx
-import tenacity
 
 from campaigns.cxone.client import CXoneClient
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings
 from campaigns.cxone.sandbox import SandboxConfig
 
 BASE_URL = "http://cxone.test"
-# Small waits; the attempt limit, not the time budget, ends a call (tests count its requests), so the budget is
-# far above the 0.2 s the waits can add up to: a loaded machine cannot cut a call short.
+# Small waits; the attempt limit, not the time budget, ends a call that keeps failing with 5xx or no answer
+# (tests count its requests), so the budget is far above the 0.2 s the waits can add up to: a loaded machine
+# cannot cut a call short. A test that meets endless 429s sets a budget of its own (and a FakeClock).
 FAST_RETRY = RetrySettings(attempts=4, total_seconds=60.0, wait_initial=0.01, wait_max=0.05, wait_jitter=0.01)
 
 
@@ -50,9 +48,8 @@ class FakeClock:
     """A monotonic clock that moves only when the code under test sleeps on it: `sleep` records each wait and
     advances the clock by it, so a time budget is checked against the recorded waits, never the wall clock.
 
-    Give it to the client as CXoneClient(sleep=clock.sleep, clock=clock). The retries' time budget
-    (RetrySettings.total_seconds) is kept by tenacity, which reads time.monotonic itself: `drive_retries`
-    points tenacity at this clock for the test."""
+    Give it to the client as CXoneClient(sleep=clock.sleep, clock=clock): the retries' time budget
+    (RetrySettings.total_seconds) is kept on the client's clock."""
 
     def __init__(self, start: float = 1000.0) -> None:
         self.now = start
@@ -64,6 +61,3 @@ class FakeClock:
     async def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
         self.now += seconds
-
-    def drive_retries(self, monkeypatch) -> None:
-        monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=self))

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from campaigns.cxone.client import set_client_factory
 from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
-from campaigns.schedules import SYNC_SCHEDULE_NAME
+from campaigns.schedules import SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
 from tests.cxone_support import asgi_client, fast_config
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,32 @@ def test_it_says_when_cxone_is_not_configured(settings):
     set_client_factory(None)
     with pytest.raises(CommandError, match="CXONE_BASE_URL"):
         run("sync_campaigns")
+
+
+def test_enqueue_queues_one_long_lived_sync_for_the_workers_without_calling_cxone(tenant):
+    from django_q.brokers import get_broker
+    from django_q.signing import SignedPackage
+
+    broker = get_broker()
+    try:
+        out = run("sync_campaigns", "--enqueue")
+        queued = [SignedPackage.loads(payload) for _, payload in broker.dequeue() or []]
+    finally:
+        broker.purge_queue()
+    assert "sync queued for the workers" in out
+    assert [(task["func"], task["timeout"]) for task in queued] == [
+        ("campaigns.tasks.sync_campaigns_task", SYNC_TASK_TIMEOUT_SECONDS)
+    ]
+    assert tenant.state.stats.as_dict()["totalRequests"] == 0
+
+
+def test_campaigns_it_could_not_read_are_named_and_kept_as_they_were(tenant):
+    run("sync_campaigns")
+    tenant.state.config.update({"failing_paths": ["/api/v2/outbound/dnc/D-1"]})
+    out = run("sync_campaigns")
+    using = sorted(i for i, c in tenant.state.campaigns.items() if c["dncListId"] == "D-1")
+    assert using and f"failed {len(using)}" in out
+    assert f"not written, kept as it was: {using[0]}: DNC list D-1: ServerError" in out
 
 
 def test_setup_schedules_is_safe_to_run_twice():

@@ -16,6 +16,7 @@ from campaigns.cxone.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from campaigns.cxone.ratelimit import DatabaseStore, RedisStore
 from campaigns.cxone.sandbox import SandboxServer, create_app
 from campaigns.cxone.schemas import Campaign, Schedule
 from tests.cxone_support import FAST_RETRY, asgi_client, fast_config
@@ -210,9 +211,16 @@ def test_a_client_from_settings_needs_the_cxone_settings(settings):
 def test_a_client_from_settings_uses_the_configured_tenant_and_timeout(settings):
     settings.CXONE_BASE_URL, settings.CXONE_CLIENT_ID = "https://eu1.api.example.test", "planner"
     settings.CXONE_CLIENT_SECRET, settings.CXONE_TIMEOUT_SECONDS = "s3cret", 7
+    settings.CXONE_RATE_LIMIT, settings.CXONE_BURST, settings.CXONE_RETRY_BUDGET_SECONDS = 2.5, 8, 45
     built = client_module.client_from_settings()
     assert built.base_url == "https://eu1.api.example.test" and built.client_id == "planner"
     assert built._http.timeout.read == 7
+    # Every call of the product's clients takes its turn from the deployment's shared bucket.
+    assert (built.rate_limit.rate, built.rate_limit.burst) == (2.5, 8)
+    assert built.rate_limit.name == "https://eu1.api.example.test|planner"
+    expected_store = RedisStore if settings.REDIS_URL else DatabaseStore
+    assert isinstance(built.rate_limit.store, expected_store)
+    assert built.retry.total_seconds == 45
 
 
 async def test_the_client_works_over_a_real_socket(socket_sandbox):

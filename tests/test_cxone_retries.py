@@ -1,5 +1,5 @@
-"""Bounded retries (Retry-After honoured, own backoff without it), 5xx, timeouts, dropped connections and the
-circuit breaker that stops calling after repeated 429s."""
+"""Retries bounded by a time budget (Retry-After honoured, own backoff without it), 5xx, timeouts, dropped
+connections and the circuit breaker that stops calling after sustained 429s."""
 
 from __future__ import annotations
 
@@ -24,19 +24,20 @@ from tests.cxone_support import FAST_RETRY, FakeClock, RecordingSleep, asgi_clie
 CAMPAIGN_ROUTE = "GET /api/v2/outbound/campaigns/{campaign_id}"
 
 
-async def test_it_waits_as_long_as_retry_after_says_then_succeeds():
+async def test_rate_limiting_is_waited_out_as_retry_after_says_until_the_time_budget_is_spent():
     app = create_app(fast_config(rate_limit=0.5, burst=2))  # 2 s per new request once the burst is spent
-    sleep = RecordingSleep()
-    retry = RetrySettings(attempts=3, total_seconds=60, wait_initial=0.01, wait_jitter=0.05)
-    async with asgi_client(app, sleep=sleep, retry=retry) as cxone:
+    clock = FakeClock()
+    # Two attempts would end a call that keeps failing with 5xx; 429s are bounded by the 7 s budget alone.
+    retry = RetrySettings(attempts=2, total_seconds=7, wait_initial=0.01, wait_jitter=0.05)
+    async with asgi_client(app, sleep=clock.sleep, clock=clock, retry=retry) as cxone:
         await cxone.get_campaign("C-1001")  # spends the token request and the API request of the burst
-        app.state.clock.advance(0)
         with pytest.raises(RateLimited) as caught:
             await cxone.get_campaign("C-1002")
-    assert caught.value.retry_after == 2.0
-    # Both waits honour the header (2 s, plus at most the jitter); the test clock never moved, so all 3
-    # failed.
-    assert len(sleep.waits) == 2 and all(2.0 <= wait <= 2.05 for wait in sleep.waits)
+    assert caught.value.retry_after == 2.0 and caught.value.status_code == 429
+    # Each wait honours the header (2 s, plus at most the jitter); the sandbox's clock never moved, so every
+    # request was refused. Three waits fit in the 7 s budget, a fourth would not: 4 requests, not 2.
+    assert len(clock.waits) == 3 and all(2.0 <= wait <= 2.05 for wait in clock.waits)
+    assert app.state.stats.count(CAMPAIGN_ROUTE, 429) == 4
 
 
 async def test_it_succeeds_once_the_rate_limit_window_has_passed():
@@ -54,15 +55,16 @@ async def test_it_succeeds_once_the_rate_limit_window_has_passed():
 
 async def test_without_retry_after_it_backs_off_exponentially_with_jitter_and_a_cap():
     app = create_app(fast_config(rate_limit=0.001, burst=1, omit_retry_after=True))
-    sleep = RecordingSleep()
-    retry = RetrySettings(attempts=6, total_seconds=600, wait_initial=1.0, wait_max=6.0, wait_jitter=0.5)
-    async with asgi_client(app, sleep=sleep, retry=retry) as cxone:
+    clock = FakeClock()
+    retry = RetrySettings(attempts=2, total_seconds=24, wait_initial=1.0, wait_max=6.0, wait_jitter=0.5)
+    async with asgi_client(app, sleep=clock.sleep, clock=clock, retry=retry) as cxone:
         with pytest.raises(RateLimited) as caught:
             await cxone.get_campaign("C-1001")  # the token request took the only token
     assert caught.value.retry_after is None
+    # 1 + 2 + 4 + 6 + 6 s (each plus at most 0.5 s of jitter) fit in 24 s; another 6 s would not.
     lower_bounds = [1.0, 2.0, 4.0, 6.0, 6.0]
-    assert len(sleep.waits) == 5
-    assert all(low <= wait <= low + 0.5 for low, wait in zip(lower_bounds, sleep.waits, strict=True))
+    assert len(clock.waits) == 5
+    assert all(low <= wait <= low + 0.5 for low, wait in zip(lower_bounds, clock.waits, strict=True))
 
 
 async def test_a_retry_after_longer_than_the_time_budget_is_not_waited_for():
@@ -74,11 +76,10 @@ async def test_a_retry_after_longer_than_the_time_budget_is_not_waited_for():
     assert caught.value.retry_after == 100 and sleep.waits == []
 
 
-async def test_endless_429s_without_retry_after_end_within_the_time_budget(monkeypatch):
+async def test_endless_429s_without_retry_after_end_within_the_time_budget():
     app = create_app(fast_config(rate_limit=0.001, burst=1, omit_retry_after=True))
     retry = RetrySettings(attempts=100, total_seconds=0.5, wait_initial=0.05, wait_max=0.2, wait_jitter=0.02)
     clock = FakeClock()
-    clock.drive_retries(monkeypatch)
     async with asgi_client(app, retry=retry, sleep=clock.sleep, clock=clock) as cxone:
         with pytest.raises(RateLimited):
             await cxone.get_campaign("C-1001")
@@ -129,9 +130,8 @@ async def test_a_put_resent_after_a_5xx_flags_its_version_conflict_as_after_retr
     assert caught.value.after_retry and caught.value.current_version == remote.version + 1
 
 
-async def test_a_slow_cxone_raises_a_timeout_over_a_real_socket(monkeypatch):
+async def test_a_slow_cxone_raises_a_timeout_over_a_real_socket():
     clock = FakeClock()
-    clock.drive_retries(monkeypatch)
     retry = RetrySettings(attempts=2, total_seconds=2, wait_initial=0.01, wait_jitter=0)
     with SandboxServer(fast_config(latency_ms=1000)) as server:
         async with CXoneClient(
@@ -174,27 +174,46 @@ async def test_an_unreachable_cxone_raises_transport_error():
             await cxone.get_campaign("C-1001")
 
 
-async def test_the_circuit_opens_after_repeated_429s_and_then_fails_fast():
+def test_a_burst_of_429s_does_not_open_the_circuit_but_429s_sustained_for_its_window_do():
+    now = [0.0]
+    breaker = CircuitBreaker(threshold=5, sustained_seconds=30, cooldown=10, clock=lambda: now[0])
+    for _ in range(50):  # 50 refusals within a second: CXone's bucket is briefly empty
+        breaker.record_rate_limited()
+        now[0] += 0.02
+    assert breaker.state == "closed"
+    breaker.record_answer()  # an answer ends the streak
+    now[0] += 100
+    for _ in range(4):
+        breaker.record_rate_limited()
+        now[0] += 10
+    assert breaker.state == "closed"  # 30 s of nothing but 429s, but only 4 of them
+    breaker.record_rate_limited()
+    assert breaker.state == "open" and breaker.times_opened == 1
+
+
+async def test_the_circuit_opens_after_sustained_429s_and_then_fails_fast():
     app = create_app(fast_config(rate_limit=0.001, burst=2, omit_retry_after=True))
-    breaker = CircuitBreaker(threshold=3, cooldown=60)
-    async with asgi_client(
-        app, circuit=breaker, retry=RetrySettings(attempts=10, wait_initial=0.001, wait_jitter=0.001)
-    ) as cxone:
+    clock = FakeClock()
+    breaker = CircuitBreaker(threshold=3, sustained_seconds=10, cooldown=60, clock=clock)
+    retry = RetrySettings(attempts=10, total_seconds=60, wait_initial=1, wait_max=4, wait_jitter=0)
+    async with asgi_client(app, circuit=breaker, retry=retry, sleep=clock.sleep, clock=clock) as cxone:
         await cxone.get_campaign("C-1001")
         with pytest.raises(CircuitOpen) as caught:
             await cxone.get_campaign("C-1002")
         calls_when_opened = app.state.stats.as_dict()["totalRequests"]
         with pytest.raises(CircuitOpen):
             await cxone.get_campaign("C-1003")
-    assert app.state.stats.count(CAMPAIGN_ROUTE, 429) == 3
+    # 429s at 0, 1, 3, 7 and 11 s (waits of 1, 2, 4 and 4 s): the fifth is the first with 10 s of them.
+    assert clock.waits == [1, 2, 4, 4]
+    assert app.state.stats.count(CAMPAIGN_ROUTE, 429) == 5
     assert app.state.stats.as_dict()["totalRequests"] == calls_when_opened
-    assert 59 < caught.value.retry_after <= 60 and breaker.state == "open"
+    assert caught.value.retry_after == 60 and breaker.state == "open"
 
 
 async def test_the_circuit_lets_one_trial_through_after_the_cool_down_and_closes_on_success():
     app = create_app(fast_config(rate_limit=0.001, burst=2, omit_retry_after=True))
     now = [0.0]
-    breaker = CircuitBreaker(threshold=2, cooldown=30, clock=lambda: now[0])
+    breaker = CircuitBreaker(threshold=2, sustained_seconds=0, cooldown=30, clock=lambda: now[0])
     async with asgi_client(
         app, circuit=breaker, retry=RetrySettings(attempts=5, wait_initial=0.001, wait_jitter=0.001)
     ) as cxone:
@@ -209,7 +228,7 @@ async def test_the_circuit_lets_one_trial_through_after_the_cool_down_and_closes
 
 def test_a_half_open_circuit_reopens_when_the_trial_is_rate_limited_too():
     now = [0.0]
-    breaker = CircuitBreaker(threshold=2, cooldown=10, clock=lambda: now[0])
+    breaker = CircuitBreaker(threshold=2, sustained_seconds=0, cooldown=10, clock=lambda: now[0])
     breaker.record_rate_limited()
     breaker.record_rate_limited()
     assert breaker.state == "open"

@@ -237,6 +237,33 @@ async def test_the_admin_api_can_change_or_remove_a_campaign_behind_the_planners
     assert deleted.status_code == 200 and gone.status_code == 404 and bad.status_code == 422
 
 
+async def test_a_campaign_can_be_deleted_while_a_client_pages_through_the_list(app):
+    async with http(app) as client:
+        auth = await bearer(client)
+        knob = await client.patch("/_sandbox/config", json={"delete_while_paging": "C-1002"})
+        first = (await client.get(CAMPAIGNS, params={"skip": 0, "top": 10}, headers=auth)).json()
+        second = (await client.get(CAMPAIGNS, params={"skip": 10, "top": 10}, headers=auth)).json()
+        again = (await client.get(CAMPAIGNS, params={"skip": 0, "top": 10}, headers=auth)).json()
+        refused = await client.patch("/_sandbox/config", json={"delete_while_paging": 7})
+    assert knob.status_code == 200 and refused.status_code == 422
+    # C-1002 was on the first page; deleting it shifts the list, so the second page skips C-1011.
+    assert "C-1002" in [c["id"] for c in first["campaigns"]]
+    assert [c["id"] for c in second["campaigns"]][0] == "C-1012" and second["totalRecords"] == 39
+    assert "C-1002" not in [c["id"] for c in again["campaigns"]] and again["totalRecords"] == 39
+
+
+async def test_chosen_paths_can_be_made_to_fail_with_503(app):
+    async with http(app) as client:
+        auth = await bearer(client)
+        await client.patch(
+            "/_sandbox/config", json={"failing_paths": ["/api/v2/outbound/contact-lists/L-72"]}
+        )
+        failing = await client.get("/api/v2/outbound/contact-lists/L-72", headers=auth)
+        other = await client.get("/api/v2/outbound/contact-lists/L-71", headers=auth)
+        refused = await client.patch("/_sandbox/config", json={"failing_paths": "L-72"})
+    assert (failing.status_code, other.status_code, refused.status_code) == (503, 200, 422)
+
+
 async def test_unknown_routes_and_methods_get_json_errors_not_500(app):
     async with http(app) as client:
         unknown = await client.get("/api/v2/outbound/nothing-here")

@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from planner.env import (
     database_from_url,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_seconds_list,
@@ -113,3 +114,11 @@ def test_a_retry_schedule_is_whole_seconds_separated_by_commas_or_spaces():
 def test_a_retry_schedule_that_is_not_one_fails_loudly_naming_the_variable(raw, reason):
     with pytest.raises(ImproperlyConfigured, match=f"WFM_RETRY_SCHEDULE: .*{reason}"):
         env_seconds_list("WFM_RETRY_SCHEDULE", (0,), environ={"WFM_RETRY_SCHEDULE": raw})
+
+
+def test_a_rate_is_a_finite_number_above_its_minimum_named_when_wrong():
+    assert env_float("CXONE_RATE_LIMIT", 5.0, environ={"CXONE_RATE_LIMIT": "0.5"}, minimum=0) == 0.5
+    assert env_float("CXONE_RATE_LIMIT", 5.0, environ={}, minimum=0) == 5.0
+    for raw, reason in (("fast", "not a number"), ("inf", "not a finite number"), ("0", "must be above 0")):
+        with pytest.raises(ImproperlyConfigured, match=f"CXONE_RATE_LIMIT: .*{reason}"):
+            env_float("CXONE_RATE_LIMIT", 5.0, environ={"CXONE_RATE_LIMIT": raw}, minimum=0)

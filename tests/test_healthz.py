@@ -1,13 +1,45 @@
+import datetime as dt
 from unittest import mock
 
 import pytest
+from django.utils import timezone
+
+from campaigns.cxone.errors import ServerError
+from campaigns.services import sync_status
 
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_without_login_when_database_and_broker_are_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+    assert body["sync"]["last_success_at"] is None and body["sync"]["stale"] is True
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_last_successful_sync_its_age_the_last_error_and_the_queue_depth(client):
+    from django_q.brokers import get_broker
+
+    broker = get_broker()
+    waiting = broker.queue_size()
+    finished = timezone.now() - dt.timedelta(minutes=3)
+    sync_status.claim()
+    sync_status.record_success({}, [], {"created": 4}, now=finished)
+    sync_status.claim()
+    sync_status.record_failure(ServerError("GET /api/v2/outbound/campaigns: CXone answered 503"))
+    broker.enqueue("a task for the depth")
+    try:
+        body = client.get("/healthz").json()
+    finally:
+        broker.purge_queue()
+
+    assert body["status"] == "ok"  # a failed sync does not take the web process out of the load balancer
+    assert body["sync"]["last_success_at"] == finished.isoformat()
+    assert 180 <= body["sync"]["age_seconds"] < 240 and body["sync"]["stale"] is False
+    assert body["sync"]["last_error"] == "ServerError: GET /api/v2/outbound/campaigns: CXone answered 503"
+    assert body["sync"]["last_error_at"] is not None and body["sync"]["running"] is False
+    assert body["queue"] == {"depth": waiting + 1}
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
 from campaigns.cxone.sandbox import create_app
-from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
 from campaigns.schedules import SYNC_SCHEDULE_NAME, ensure_schedules
 from campaigns.services.sync import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
 from campaigns.tasks import sync_campaigns_task
@@ -308,6 +308,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_campaigns(planne
     AuditEntry.objects.all().delete()
     Campaign.objects.all().delete()
     CapacityPool.objects.all().delete()
+    SyncStatus.objects.all().delete()  # the status row is created by the first sync ever, as it was above
     large = queries_of_each_kind_of_sync(30, planner)
     assert small == large
 
@@ -371,3 +372,36 @@ def test_ensure_schedules_creates_the_sync_schedule_once():
         5,
         -1,
     )
+    # Its task may run as long as the tenant needs: the cluster's 60 s timeout would kill a large sync.
+    assert schedule.kwargs == "q_options={'timeout': 3600}"
+
+
+def test_a_sync_records_its_outcome_and_the_campaigns_it_changed(tenant, cxone):
+    first = sync_campaigns(cxone)
+    tenant.state.touch("C-1002", {"name": "Renamed in CXone"})
+    second = sync_campaigns(cxone)
+
+    assert len(first.changed_campaign_pks) == 40
+    assert second.changed_campaign_pks == [Campaign.objects.get(cxone_id="C-1002").pk]
+    status = SyncStatus.objects.get()
+    assert status.last_success_at is not None and status.last_error == "" and status.lease_until is None
+    assert status.last_result == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 39,
+        "missing": 0,
+        "reappeared": 0,
+        "drafts_marked_stale": 0,
+        "failed": 0,
+    }
+
+
+def test_a_sync_that_cannot_read_the_list_records_why_and_keeps_the_last_success(tenant, cxone):
+    sync_campaigns(cxone)
+    success = SyncStatus.objects.get().last_success_at
+    tenant.state.config.update({"server_error_rate": 1.0})
+    with pytest.raises(ServerError):
+        sync_campaigns(cxone)
+    status = SyncStatus.objects.get()
+    assert status.last_success_at == success and status.lease_until is None
+    assert status.last_error.startswith("ServerError: GET /api/v2/outbound/campaigns")

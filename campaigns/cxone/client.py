@@ -7,18 +7,17 @@ calls it through the bridge loop:
     from campaigns.cxone.client import get_client, run_sync
     campaign = run_sync(get_client().get_campaign("C-1001"))
 
-Every request has a timeout, goes through the circuit breaker and bounded retries (see resilience.py), and is
-logged as method, path, status and duration: never a header, a body, the secret or a token.
+Every request has a timeout, takes its turn from the deployment's shared rate limit (ratelimit.py: one bucket
+for every process, in the database or Redis), goes through the circuit breaker and retries bounded by a time
+budget (resilience.py), and is logged as method, path, status and duration: never a header, a body, the secret
+or a token.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import threading
 import time
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 from urllib.parse import quote
@@ -27,16 +26,18 @@ import httpx
 from pydantic import ValidationError
 
 from campaigns.cxone.errors import (
-    CXoneNotConfigured,
+    CXoneError,
     InvalidCredentials,
     NotFound,
+    RateLimited,
     RequestTimeout,
     TransportError,
     UnexpectedResponse,
     error_for,
 )
+from campaigns.cxone.ratelimit import SharedRateLimit
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
-from campaigns.cxone.runtime import bridge_loop, run_sync
+from campaigns.cxone.runtime import run_sync
 from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
 
 __all__ = [
@@ -59,6 +60,8 @@ DEFAULT_SCOPES = (
 TOKEN_PATH = "/oauth2/token"
 CAMPAIGNS_PATH = "/api/v2/outbound/campaigns"
 MAX_PAGE_SIZE = 100
+# A revoked token is replaced however often it happens, but one attempt stops refreshing after this many.
+MAX_REFRESHES_PER_ATTEMPT = 4
 
 
 class CXoneClient:
@@ -74,6 +77,7 @@ class CXoneClient:
         timeout: float = 10.0,
         retry: RetrySettings | None = None,
         circuit: CircuitBreaker | None = None,
+        rate_limit: SharedRateLimit | None = None,
         refresh_margin: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
         max_connections: int = 20,
@@ -86,6 +90,9 @@ class CXoneClient:
         self.scopes = tuple(scopes)
         self.retry = retry or RetrySettings()
         self.circuit = circuit or CircuitBreaker()
+        # None: this client does not pace itself (tests, tools with a CXone of their own). The product's
+        # clients (get_client) take from the deployment's shared bucket.
+        self.rate_limit = rate_limit
         self.refresh_margin = refresh_margin
         self._sleep = sleep
         self._clock = clock
@@ -101,6 +108,8 @@ class CXoneClient:
         self._token_lifetime = 0.0
         self._token_lock = asyncio.Lock()
         self.token_requests = 0
+        self._tokens_seen: dict[str, bool] = {}  # our latest tokens → whether CXone has accepted each
+        self._refused_unused: set[str] = set()
 
     def __repr__(self) -> str:
         return f"<CXoneClient {self.base_url} client_id={self.client_id!r}>"
@@ -182,7 +191,7 @@ class CXoneClient:
         margin = min(self.refresh_margin, self._token_lifetime / 2)
         return self._token is not None and self._clock() < self._token_expires_at - margin
 
-    async def _access_token(self, *, rejected: str | None = None) -> str:
+    async def _access_token(self, *, deadline: float, rejected: str | None = None) -> str:
         """A valid token, fetching one if needed. However many calls wait, one fetch runs at a time, and
         a call that finds a fresh token (other than the one CXone just `rejected`) after waiting uses it."""
         if self._token_is_fresh() and self._token != rejected:
@@ -199,35 +208,82 @@ class CXoneClient:
             }
             self.token_requests += 1
             started = self._clock()
-            response = await self._send("POST", TOKEN_PATH, data=form)
+            response = await self._send("POST", TOKEN_PATH, deadline=deadline, data=form)
             token = self._parse(Token, self._check(response, resent=False))
             self._token_lifetime = max(0.0, token.expires_in)
             self._token_expires_at = started + self._token_lifetime
             self._token = token.access_token
+            self._tokens_seen[self._token] = False
+            while len(self._tokens_seen) > 8:
+                self._tokens_seen.pop(next(iter(self._tokens_seen)))
             return self._token
 
-    # --- One call: retries around (circuit, token, request, one refresh on 401) ------------------------
+    def _token_refused(self, token: str) -> None:
+        """CXone answered 401 to `token`. A token that has worked before was revoked or expired: fetch another,
+        however often that happens. A token refused before its first use counts: when two tokens in a row are
+        refused before ever working, CXone will not take ours (wrong tenant, clock, or revoked client)."""
+        if self._tokens_seen.get(token):
+            return
+        self._refused_unused.add(token)
+        if len(self._refused_unused) >= 2:
+            raise InvalidCredentials("CXone refused a freshly issued token twice in a row", status_code=401)
+
+    def _token_worked(self, token: str) -> None:
+        if token in self._tokens_seen:
+            self._tokens_seen[token] = True
+        self._refused_unused.clear()
+
+    # --- One call: retries within the time budget around (circuit, token, request, refresh on 401) ---------
 
     async def _call(self, method: str, path: str, **kwargs) -> Any:
-        attempts = 0
-        async for attempt in self.retry.retrying(sleep=self._sleep, before_sleep=_log_retry(method, path)):
-            with attempt:
-                attempts += 1
-                return await self._attempt(method, path, resent=attempts > 1, **kwargs)
-        raise AssertionError("unreachable: tenacity either returns or re-raises")  # pragma: no cover
+        deadline = self._clock() + self.retry.total_seconds
+        attempt = failures = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(method, path, resent=attempt > 1, deadline=deadline, **kwargs)
+            except CXoneError as exc:
+                if not isinstance(exc, RateLimited):
+                    failures += 1
+                if self.retry.gives_up(failures, exc):
+                    raise
+                if self.circuit.state == "open":
+                    # That 429 opened the circuit: say so now instead of waiting to be refused by it.
+                    self.circuit.before_call()
+                wait = self.retry.backoff(attempt, exc)
+                if self._clock() + wait > deadline:
+                    raise  # waiting would pass the call's time budget
+                if isinstance(exc, RateLimited) and exc.status_code == 429 and self.rate_limit is not None:
+                    # Everyone sharing the limit waits too, not only this call.
+                    await self.rate_limit.hold(wait)
+                log.warning(
+                    "CXone %s %s: attempt %d failed (%s), retrying in %.2f s",
+                    method,
+                    path,
+                    attempt,
+                    type(exc).__name__,
+                    wait,
+                )
+                await self._sleep(wait)
 
-    async def _attempt(self, method: str, path: str, *, resent: bool, **kwargs) -> Any:
+    async def _attempt(self, method: str, path: str, *, resent: bool, deadline: float, **kwargs) -> Any:
         self.circuit.before_call()
-        token = await self._access_token()
-        response = await self._send(method, path, token=token, **kwargs)
-        if response.status_code == 401:
-            token = await self._access_token(rejected=token)
-            response = await self._send(method, path, token=token, **kwargs)
-            if response.status_code == 401:
-                raise InvalidCredentials("CXone refused a freshly issued token", status_code=401)
-        return self._check(response, resent=resent)
+        token = await self._access_token(deadline=deadline)
+        for _ in range(MAX_REFRESHES_PER_ATTEMPT):
+            response = await self._send(method, path, token=token, deadline=deadline, **kwargs)
+            if response.status_code != 401:
+                if response.status_code != 429 and response.status_code < 500:
+                    self._token_worked(token)
+                return self._check(response, resent=resent)
+            self._token_refused(token)
+            token = await self._access_token(deadline=deadline, rejected=token)
+        raise InvalidCredentials("CXone kept refusing new tokens", status_code=401)
 
-    async def _send(self, method: str, path: str, *, token: str | None = None, **kwargs) -> httpx.Response:
+    async def _send(
+        self, method: str, path: str, *, deadline: float, token: str | None = None, **kwargs
+    ) -> httpx.Response:
+        if self.rate_limit is not None:
+            await self.rate_limit.acquire(budget=max(0.0, deadline - self._clock()))
         headers = {"Authorization": f"Bearer {token}"} if token else None
         started = time.perf_counter()
         try:
@@ -300,79 +356,5 @@ def _log_request(method: str, path: str, outcome: int | str, started: float) -> 
     )
 
 
-def _log_retry(method: str, path: str):
-    def before_sleep(state) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        log.warning(
-            "CXone %s %s: attempt %d failed (%s), retrying in %.2f s",
-            method,
-            path,
-            state.attempt_number,
-            type(exc).__name__,
-            state.upcoming_sleep,
-        )
-
-    return before_sleep
-
-
-# --- The shared client per event loop ----------------------------------------------------------------------
-
-
-def client_from_settings() -> CXoneClient:
-    from django.conf import settings
-
-    missing = [
-        name
-        for name in ("CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET")
-        if not getattr(settings, name)
-    ]
-    if missing:
-        raise CXoneNotConfigured(f"CXone is not configured: set {', '.join(missing)}")
-    return CXoneClient(
-        settings.CXONE_BASE_URL,
-        settings.CXONE_CLIENT_ID,
-        settings.CXONE_CLIENT_SECRET,
-        timeout=float(settings.CXONE_TIMEOUT_SECONDS),
-    )
-
-
-_factory: Callable[[], CXoneClient] = client_from_settings
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CXoneClient] = weakref.WeakKeyDictionary()
-_clients_lock = threading.Lock()
-
-
-def get_client() -> CXoneClient:
-    """The shared client of the running event loop; called outside any loop, the bridge loop's client (so that
-    `run_sync(get_client().get_campaign(...))` runs the call where its client lives)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = bridge_loop()
-    with _clients_lock:
-        client = _clients.get(loop)
-        if client is None or client.is_closed:
-            client = _factory()
-            _clients[loop] = client
-        return client
-
-
-def set_client_factory(factory: Callable[[], CXoneClient] | None) -> None:
-    """Make get_client() build its clients with `factory` (None: back to settings). Clients built so far are
-    dropped; the bridge loop's one is closed. For tests and tools that point the product at another CXone."""
-    global _factory
-    with _clients_lock:
-        _factory = factory or client_from_settings
-        old = dict(_clients)
-        _clients.clear()
-    for loop, client in old.items():
-        if loop.is_running() and not loop.is_closed() and loop is bridge_loop():
-            asyncio.run_coroutine_threadsafe(client.aclose(), loop).result(timeout=5)
-
-
-def _forget_clients_after_fork() -> None:
-    global _clients_lock
-    _clients_lock = threading.Lock()
-    _clients.clear()
-
-
-os.register_at_fork(after_in_child=_forget_clients_after_fork)
+# The shared client per event loop (get_client) lives in shared.py; imported last, as it builds CXoneClients.
+from campaigns.cxone.shared import client_from_settings, get_client, set_client_factory  # noqa: E402

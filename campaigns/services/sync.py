@@ -1,14 +1,18 @@
 """Campaign sync: mirror CXone's campaigns, skills (as capacity pools), DNC lists and contact-list breakdowns.
 
-Two steps. Fetch (async, on the CXone bridge loop): every page of campaigns, then each distinct DNC list and
-contact list once, a few at a time. Apply (one transaction): upsert pools and campaigns in bulk, mark campaigns
-CXone no longer lists (never delete them: drafts and the audit trail point at them), clear the mark of those
-that came back, flag open drafts whose base version CXone has moved past, and write the audit rows of all that
-in one bulk insert. The number of queries does not depend on the number of campaigns, except that a bulk
-write goes out in batches (of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38
-campaigns or 124 audit rows per INSERT), so a large tenant adds one query per batch. A fetch that fails
-writes nothing, so a CXone outage never marks every campaign missing. Running it twice in a row changes
-nothing the second time (it only moves synced_at, the time sync last saw each campaign)."""
+Two steps. Fetch (sync_fetch.py, async on the CXone bridge loop): every page of campaigns, the unlisted ones
+confirmed by id, then each distinct DNC list and contact list once, a few at a time; each failure is kept
+beside its campaign, never thrown over the rest. Apply (one transaction): upsert pools and the campaigns read
+whole, mark missing the campaigns CXone confirmed gone (never delete them: drafts and the audit trail point at
+them), clear the mark of those that came back, flag open drafts whose base version CXone has moved past, and
+write the audit rows of all that in one bulk insert. A campaign that could not be read whole is not written at
+all: it keeps its previous mirror, is named in the result and the sync status, and is read again next time.
+
+The number of queries does not depend on the number of campaigns, except that a bulk write goes out in batches
+(of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38 campaigns or 124 audit rows per
+INSERT), so a large tenant adds one query per batch. A fetch that cannot read even the list writes nothing, so
+a CXone outage never marks a campaign missing. Running it twice in a row changes nothing the second time (it
+only moves synced_at, the time sync last saw each campaign)."""
 
 from __future__ import annotations
 
@@ -23,10 +27,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.cxone import schemas
-from campaigns.cxone.client import CXoneClient, get_client, run_sync
-from campaigns.cxone.errors import NotFound
+from campaigns.cxone.client import MAX_PAGE_SIZE, CXoneClient, get_client
+from campaigns.cxone.runtime import bridge_loop
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.services import sync_status
 from campaigns.services.audit import entry as audit_entry
+from campaigns.services.sync_fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
+
+__all__ = ["FETCH_CONCURRENCY", "RemoteSnapshot", "SyncResult", "apply_snapshot", "sync_campaigns"]
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +42,6 @@ log = logging.getLogger(__name__)
 # extension when present) and a planner adjusts it in the admin. Sync never overwrites an existing pool's
 # agents.
 DEFAULT_POOL_AGENTS = 10
-FETCH_CONCURRENCY = 4
 STALE_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
 AUDIT_BATCH_SIZE = 500
 
@@ -72,18 +79,11 @@ SYNCED_FIELDS = (
 
 
 @dataclass
-class RemoteSnapshot:
-    campaigns: list[schemas.Campaign]
-    dnc_lists: dict[str, schemas.DncList | None]  # None: CXone answered 404
-    contact_lists: dict[str, schemas.ContactList | None]
-
-
-@dataclass
 class SyncResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    missing: int = 0  # newly marked missing by this run
+    missing: int = 0  # newly marked missing by this run (confirmed gone by id)
     reappeared: int = 0  # were missing, listed again (also counted in updated)
     pools_created: int = 0
     pools_updated: int = 0
@@ -91,45 +91,71 @@ class SyncResult:
     # sync task's result dict; this is not workflow.mark_stale's STALE status.
     drafts_marked_stale: int = 0
     lists_not_found: list[str] = field(default_factory=list)
+    # Campaigns that could not be read whole: not written (they keep their previous mirror), read next sync.
+    failed: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # pages of CXone's list that could not be read
+    # The pks of the campaigns this run created, changed or marked missing (for work that follows a change).
+    changed_campaign_pks: list[int] = field(default_factory=list)
+    skipped: bool = False  # another sync held the claim; this one did nothing
 
     def summary(self) -> str:
-        return (
+        if self.skipped:
+            return "another sync is running; nothing done"
+        text = (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
             f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_marked_stale})"
         )
+        return text + (f"; failed {len(self.failed)}" if self.failed else "")
+
+    def counts(self) -> dict[str, int]:
+        names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_marked_stale")
+        return {name: getattr(self, name) for name in names} | {"failed": len(self.failed)}
 
 
-# --- Fetch ---------------------------------------------------------------------------------------------
+# --- The sync ------------------------------------------------------------------------------------------
 
 
-async def fetch_snapshot(client: CXoneClient, *, concurrency: int = FETCH_CONCURRENCY) -> RemoteSnapshot:
-    by_id: dict[str, schemas.Campaign] = {}
-    async for remote in client.iter_campaigns():
-        by_id[remote.id] = remote  # a campaign seen on two pages (the list moved while paging) counts once
-    campaigns = list(by_id.values())
-    dnc_ids = sorted({c.dnc_list_id for c in campaigns if c.dnc_list_id})
-    list_ids = sorted({c.contact_list.id for c in campaigns if c.contact_list and c.contact_list.id})
-    gate = asyncio.Semaphore(concurrency)
+def sync_campaigns(
+    client: CXoneClient | None = None, *, now: dt.datetime | None = None, page_size: int = MAX_PAGE_SIZE
+) -> SyncResult:
+    """Read CXone (sync_fetch.py), then mirror what could be read, and record the outcome in the sync status.
 
-    async def fetch(getter, item_id):
-        async with gate:
+    Runs only while it holds the sync's claim (another sync running: returns a `skipped` result at once).
+    Raises the client's CXoneError, after recording it, only when nothing could be read at all."""
+    if not sync_status.claim():
+        log.info("Campaign sync: another sync holds the claim; not starting a second one")
+        return SyncResult(skipped=True)
+    try:
+        known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
+        fetch = fetch_snapshot(client or get_client(), known=list(known), page_size=page_size)
+        snapshot = _run_renewing_the_claim(fetch)
+        sync_status.renew()
+        result = apply_snapshot(snapshot, now=now)
+        # The campaigns are written (committed). Work that follows from changed campaigns goes here, as one
+        # call with their pks: e.g. recompute_findings(result.changed_campaign_pks).
+    except BaseException as exc:
+        sync_status.record_failure(exc)
+        raise
+    sync_status.record_success(result.failed, result.problems, result.counts())
+    return result
+
+
+def _run_renewing_the_claim(fetch):
+    """Run the fetch on the CXone bridge loop; however long it takes (a large tenant at a low rate limit),
+    renew the sync's claim every RENEW_EVERY_SECONDS so that no second sync starts beside it."""
+    future = asyncio.run_coroutine_threadsafe(fetch, bridge_loop())
+    try:
+        while True:
             try:
-                return await getter(item_id)
-            except NotFound:
-                return None
-
-    dnc = await asyncio.gather(*(fetch(client.get_dnc_list, i) for i in dnc_ids))
-    lists = await asyncio.gather(*(fetch(client.get_contact_list, i) for i in list_ids))
-    return RemoteSnapshot(
-        campaigns, dict(zip(dnc_ids, dnc, strict=True)), dict(zip(list_ids, lists, strict=True))
-    )
-
-
-def sync_campaigns(client: CXoneClient | None = None, *, now: dt.datetime | None = None) -> SyncResult:
-    """Fetch everything from CXone, then mirror it. Raises the client's CXoneError if the fetch fails."""
-    snapshot = run_sync(fetch_snapshot(client or get_client()))
-    return apply_snapshot(snapshot, now=now)
+                return future.result(timeout=sync_status.RENEW_EVERY_SECONDS)
+            except TimeoutError:
+                if future.done():
+                    raise
+                sync_status.renew()
+    except BaseException:
+        future.cancel()
+        raise
 
 
 # --- Apply ---------------------------------------------------------------------------------------------
@@ -141,16 +167,20 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
         lists_not_found=sorted(
             [i for i, v in snapshot.dnc_lists.items() if v is None]
             + [i for i, v in snapshot.contact_lists.items() if v is None]
-        )
+        ),
+        failed=dict(snapshot.failed),
+        problems=list(snapshot.problems),
     )
     with transaction.atomic():
         pools = _upsert_pools(snapshot.campaigns, result)
         audit = _upsert_campaigns(snapshot, pools, now, result)
-        audit += _mark_missing({c.id for c in snapshot.campaigns}, now, result)
+        audit += _mark_missing(snapshot.gone, now, result)
         audit += _mark_stale_drafts(now, result)
         if audit:
             AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
     log.info("Campaign sync: %s", result.summary())
+    if result.failed:
+        log.warning("Campaign sync: not written this time (kept as they were): %s", result.failed)
     return result
 
 
@@ -303,12 +333,17 @@ def _upsert_campaigns(
     if unchanged_ids:
         Campaign.objects.filter(cxone_id__in=unchanged_ids).update(synced_at=now)
     result.created, result.updated = len(to_create), len(to_update)
+    result.changed_campaign_pks += [c.pk for c in to_create] + [c.pk for c, _ in to_update]
     return audit
 
 
-def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
-    present = Campaign.objects.filter(missing_since__isnull=True).only("id", "cxone_id", "name")
-    gone = [campaign for campaign in present if campaign.cxone_id not in listed]
+def _mark_missing(confirmed_gone: set[str], now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
+    """Mark the campaigns CXone confirmed absent by id (never merely unlisted: paging can skip one)."""
+    gone = list(
+        Campaign.objects.filter(missing_since__isnull=True, cxone_id__in=sorted(confirmed_gone)).only(
+            "id", "cxone_id", "name"
+        )
+    )
     if not gone:
         return []
     Campaign.objects.filter(pk__in=[c.pk for c in gone]).update(missing_since=now)
@@ -325,6 +360,7 @@ def _mark_missing(listed: set[str], now: dt.datetime, result: SyncResult) -> lis
             )
         )
     result.missing = len(gone)
+    result.changed_campaign_pks += [campaign.pk for campaign in gone]
     return audit
 
 

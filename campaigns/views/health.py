@@ -1,4 +1,8 @@
-"""/healthz: is the database reachable, is the task broker reachable. For load balancers and monitors."""
+"""/healthz: is the database reachable, is the task broker reachable (these two decide 200 or 503, for load
+balancers), and, for monitors, how current the campaign mirror is and how many tasks wait in the queue.
+
+A stale mirror or a failed sync does not make the web process unhealthy: it serves the last mirror, says so on
+every page, and restarting it would not bring CXone back."""
 
 import logging
 
@@ -19,6 +23,27 @@ def database_is_up() -> bool:
     except Exception:  # any driver error means "down"; the log says which
         logger.exception("healthz: database check failed")
         return False
+
+
+def mirror_sync() -> dict | None:
+    from campaigns.services.sync_status import mirror_health
+
+    try:
+        return mirror_health().as_json()
+    except Exception:
+        logger.exception("healthz: sync status unreadable")
+        return None
+
+
+def queue_depth() -> int | None:
+    """Tasks waiting for a worker (not counting those being worked on)."""
+    try:
+        from django_q.brokers import get_broker
+
+        return int(get_broker().queue_size())
+    except Exception:
+        logger.exception("healthz: queue depth unreadable")
+        return None
 
 
 def broker_is_up() -> bool:
@@ -46,4 +71,6 @@ def healthz(request):
     checks = {"database": database_is_up(), "broker": broker_is_up()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "down", **{k: "ok" if v else "down" for k, v in checks.items()}}
+    body["sync"] = mirror_sync() if checks["database"] else None
+    body["queue"] = {"depth": queue_depth() if checks["broker"] else None}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -70,6 +70,11 @@ class SandboxConfig:
     wfm_status: int = 0  # answer every webhook with this status (500, 410, 429, ...); 0 = answer normally
     wfm_retry_after: int = 0  # seconds of Retry-After sent with wfm_status; 0 = no header
     wfm_hang_seconds: float = 0.0  # wait this long before answering
+    # Someone deletes this campaign in CXone right after the first page of a campaign listing is served (once;
+    # the knob then clears itself): skip/top paging shifts under the client. "" = off.
+    delete_while_paging: str = ""
+    # Requests to these exact /api paths always get 503 (one contact list CXone cannot serve, say).
+    failing_paths: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, repr=False)
 
     RATES = ("failure_rate", "error_rate", "server_error_rate", "drop_rate", "wfm_failure_rate")
@@ -77,11 +82,13 @@ class SandboxConfig:
     BOOLS = ("omit_retry_after", "reject_inactive_dnc")
     STRINGS = ("client_id", "client_secret", "wfm_secret")
     SECONDS = ("wfm_hang_seconds",)
+    OPTIONAL_STRINGS = ("delete_while_paging",)
 
     def as_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("extra")
         data["granted_scopes"] = list(self.granted_scopes)
+        data["failing_paths"] = list(self.failing_paths)
         for name in self.RANGES:
             data[name] = list(getattr(self, name))
         data["client_secret"] = "***"
@@ -134,6 +141,14 @@ class SandboxConfig:
             if isinstance(raw, bool) or not isinstance(raw, int) or not (raw == 0 or 200 <= raw <= 599):
                 raise ValueError("expected an HTTP status from 200 to 599, or 0 to answer normally")
             return raw
+        if name in self.OPTIONAL_STRINGS:
+            if not isinstance(raw, str):
+                raise ValueError("expected a string (empty for none)")
+            return raw
+        if name == "failing_paths":
+            if not isinstance(raw, list | tuple) or not all(isinstance(p, str) for p in raw):
+                raise ValueError("expected a list of paths")
+            return tuple(raw)
         if name == "granted_scopes":
             if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
                 raise ValueError("expected a list of scope names")

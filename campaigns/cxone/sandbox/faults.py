@@ -61,6 +61,7 @@ class FaultsAndStats:
         if path.startswith("/api/"):
             with state.lock:
                 drop, fail = state.roll(config.drop_rate), state.roll(config.server_error_rate)
+                fail = fail or path in config.failing_paths
             if drop:
                 state.stats.record_request(route, "dropped")
                 await _drop(send)

@@ -43,6 +43,9 @@ async def list_campaigns(request: Request) -> JSONResponse:
             and (wanted_state is None or campaign["state"] == wanted_state)
         ]
         page = copy.deepcopy(matching[skip : skip + top])
+        if skip == 0 and not ids and state.config.delete_while_paging:
+            state.remove(state.config.delete_while_paging)  # the list shifts before the next page is read
+            state.config.delete_while_paging = ""
     links = {"self": _link(skip, top, wanted_state, ids)}
     if skip + top < len(matching):
         links["next"] = _link(skip + top, top, wanted_state, ids)

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.cxone.errors import CXoneError, TransportError
+from campaigns.schedules import enqueue_sync
 from campaigns.services.sync import sync_campaigns
 
 
@@ -23,8 +24,16 @@ class Command(BaseCommand):
             metavar="SECONDS",
             help="Keep trying for this long while CXone cannot be reached (e.g. the sandbox is still starting).",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue one sync for the workers (qcluster) and return at once, without calling CXone here.",
+        )
 
     def handle(self, *args, **options):
+        if options["enqueue"]:
+            self.stdout.write(f"sync queued for the workers (task {enqueue_sync()})")
+            return
         deadline = time.monotonic() + max(options["wait"], 0)
         while True:
             try:
@@ -37,6 +46,13 @@ class Command(BaseCommand):
                 time.sleep(1)
             except CXoneError as exc:
                 raise CommandError(f"CXone sync failed ({type(exc).__name__}): {exc}") from exc
+        if result.skipped:
+            self.stdout.write(self.style.WARNING(result.summary()))
+            return
         self.stdout.write(self.style.SUCCESS(result.summary()))
+        for campaign_id, reason in sorted(result.failed.items()):
+            self.stdout.write(self.style.WARNING(f"not written, kept as it was: {campaign_id}: {reason}"))
+        for problem in result.problems:
+            self.stdout.write(self.style.WARNING(f"not read: {problem}"))
         if result.lists_not_found:
             self.stdout.write(self.style.WARNING(f"not found in CXone: {', '.join(result.lists_not_found)}"))
