@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health
+from campaigns.views import approvals, audit, campaigns, charts, dashboards, drafts, health
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("audit/", audit.audit_trail, name="audit"),
+    path("timeline/", charts.timeline, name="timeline"),
+    path("capacity/", charts.capacity, name="capacity"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
 ]

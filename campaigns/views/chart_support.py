@@ -1,0 +1,83 @@
+"""What the chart pages share: the filter form (range, zone toggle), the viewer's zone, and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django import forms
+from django.http import HttpResponse
+from django.utils import timezone
+
+from campaigns import roles, scheduling
+from campaigns.charts import Chart
+
+ZONE_COOKIE = "planner_tz"  # set by static/js/zone.js from the browser's own zone
+TABLE_ROWS = 100  # rows of a chart's numbers shown on the page; the CSV has them all
+
+
+def viewer_zone(request) -> str:
+    """The viewer's zone: `tz` in the query, else the browser's (cookie), else UTC. Unknown names count as UTC."""
+    for name in (request.GET.get("tz", ""), request.COOKIES.get(ZONE_COOKIE, "")):
+        name = name.strip()
+        if name and not scheduling.zone_error(name):
+            return scheduling.canonical_zone(name)
+    return "UTC"
+
+
+class RangeForm(forms.Form):
+    """From a day, for a number of days, drawn in the viewer's zone or in UTC."""
+
+    MAX_DAYS = 31
+
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    times = forms.ChoiceField(
+        label="Times in",
+        choices=[("local", "your zone"), ("utc", "UTC")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, data, *, zone: str, **kwargs):
+        super().__init__(data, **kwargs)
+        self.zone = zone
+        self.fields["days"] = forms.IntegerField(
+            label="Days",
+            min_value=1,
+            max_value=self.MAX_DAYS,
+            required=False,
+            widget=forms.NumberInput(attrs={"min": 1, "max": self.MAX_DAYS, "placeholder": "7"}),
+        )
+        self.order_fields(["start", "days"])
+        self.fields["times"].choices = [("local", f"your zone ({zone})"), ("utc", "UTC")]
+
+    @property
+    def display_zone(self) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        return "UTC" if data.get("times") == "utc" else self.zone
+
+    def period(self, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) as UTC instants: from midnight of the first day on the display zone's wall clock."""
+        data = self.cleaned_data
+        zone = scheduling.zone_or_utc(self.display_zone)
+        now = now or timezone.now()
+        first = data.get("start") or now.astimezone(zone).date()
+        days = data.get("days") or 7
+        start = dt.datetime.combine(first, dt.time(), zone)
+        end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(), zone)
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def csv_response(chart: Chart, filename: str) -> HttpResponse:
+    """The chart's numbers, exactly the rows its table holds (and its figure draws)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(chart.columns)
+    writer.writerows(chart.rows)
+    return response
+
+
+def may_view_dashboards(user) -> bool:
+    """Managers, and supervisors (ux.md: dashboards are for managers and up)."""
+    return user.has_perm(roles.VIEW_DASHBOARDS) or user.has_perm(roles.REVIEW_DRAFTS)
