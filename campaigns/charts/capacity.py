@@ -41,10 +41,8 @@ COLUMNS = [
 # Utilisation colours: calm up to 100 %, then unmistakably red; cells over 150 % look the same.
 COLOURSCALE = [
     [0.0, "#f3f6fb"],
-    [0.33, "#b9cdea"],
-    [0.6, "#4f7fc4"],
-    [0.666, "#f0b44a"],
-    [0.6661, "#d8572a"],
+    [0.666, "#2f5f9f"],  # 100 %: the pool is exactly full
+    [0.667, "#f4a259"],  # just over: orange, then red
     [1.0, BAD],
 ]
 Z_MAX = 150
@@ -145,7 +143,7 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
         "x": over_x,
         "y": over_y,
         "text": over_text,
-        "marker": {"symbol": "x-thin", "size": 7, "color": INK, "line": {"width": 1.5, "color": INK}},
+        "marker": {"symbol": "x-thin", "size": 5, "color": INK, "line": {"width": 1, "color": INK}},
         "hovertemplate": "⚠ %{y} over capacity<br>%{x|%a %d %b %H:%M} "
         + zone_title(display_zone)
         + "<br>%{text} agents<extra></extra>",
@@ -164,13 +162,12 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
         f"({utilisation(max(busiest.peaks, default=0), busiest.agents) or 0:.0f} %)."
     )
     layout = base_layout(
-        title,
         height=max(260, 140 + 28 * len(pools)),
         x_title=f"Time ({zone_title(display_zone)})",
         y_title="Pool",
         xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-        margin={"l": 10, "r": 10, "t": 70, "b": 60},
+        margin={"l": 10, "r": 10, "t": 36, "b": 60},
         legend={
             "orientation": "h",
             "x": 1,
@@ -220,16 +217,22 @@ def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "
         "line": {"color": MUTED, "dash": "dash", "width": 2},
         "hoverinfo": "skip",
     }
+    # The part of each overloaded interval above capacity, as a red hatched bar on top of the capacity line.
     marks = {
-        "type": "scatter",
-        "mode": "markers",
-        "name": "Overloaded interval (required > available)",
-        "x": [x[i] for i in over],
-        "y": [pool.peaks[i] for i in over],
-        "marker": {"symbol": "x", "size": 9, "color": BAD, "line": {"width": 1, "color": INK}},
-        "hovertemplate": "⚠ over capacity<br>%{x|%a %d %b %H:%M} "
-        + zone_title(display_zone)
-        + f"<br>%{{y}} of {pool.agents} agents<extra></extra>",
+        "type": "bar",
+        "name": "Over capacity (required − available)",
+        "x": [x[i] + INTERVAL_SECONDS * 500 for i in over],  # centred on the interval
+        "base": [pool.agents] * len(over),
+        "y": [pool.peaks[i] - pool.agents for i in over],
+        "width": [INTERVAL_SECONDS * 1000] * len(over),
+        "customdata": [pool.peaks[i] for i in over],
+        "marker": {
+            "color": BAD,
+            "line": {"width": 0},
+            "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "size": 5, "solidity": 0.3},
+        },
+        "hovertemplate": "⚠ over capacity by %{y}: %{customdata} of "
+        + f"{pool.agents} agents<extra></extra>",
     }
     peak = max(pool.peaks, default=0)
     first = f"; the first at {local_text(start_ts + over[0] * INTERVAL_SECONDS, zone)}" if over else ""
@@ -239,13 +242,12 @@ def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "
         else "No interval over capacity."
     )
     layout = base_layout(
-        title,
         height=360,
         x_title=f"Time ({zone_title(display_zone)})",
         y_title="Agents",
         xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 70, "b": 60},
+        margin={"l": 60, "r": 20, "t": 36, "b": 60},
         legend={
             "orientation": "h",
             "x": 1,

@@ -34,8 +34,9 @@ CONFIG = {
 
 @dataclass
 class Chart:
-    """One chart as a page shows it: the figure, a one-line summary (what a screen reader says first), the
-    accessible name of the drawing, and the same numbers as a table (and CSV)."""
+    """One chart as a page shows it: the title (the page's caption; not drawn twice), the figure, a one-line
+    summary (what a screen reader says first), the accessible name of the drawing, and the same numbers as a
+    table (and CSV)."""
 
     key: str
     title: str
@@ -92,11 +93,10 @@ def zone_title(name: str) -> str:
     return "UTC" if name in ("", "UTC") else name
 
 
-def base_layout(title: str, *, height: int, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+def base_layout(*, height: int, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 48, "b": 56},
+        "margin": {"l": 70, "r": 20, "t": 36, "b": 56},
         "font": {"family": FONT, "size": 12, "color": INK},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",

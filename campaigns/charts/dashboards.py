@@ -92,13 +92,12 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
         f"{total_overload:.1f} h and {total_clash:.1f} h."
     )
     layout = base_layout(
-        title,
         height=340,
         x_title="Week starting (Monday)",
         y_title="Hours",
         barmode="group",
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 70, "b": 56},
+        margin={"l": 60, "r": 20, "t": 36, "b": 56},
         legend={
             "orientation": "h",
             "x": 1,
@@ -170,13 +169,12 @@ def latency_per_day_chart(days: Sequence[DayLatency]) -> Chart:
         f"(SLO: 5 min)."
     )
     layout = base_layout(
-        title,
         height=320,
         x_title="Day (UTC)",
         y_title="Minutes",
         yaxis={"rangemode": "tozero"},
         xaxis={"type": "date", "tickformat": "%a %d %b"},
-        margin={"l": 60, "r": 20, "t": 70, "b": 56},
+        margin={"l": 60, "r": 20, "t": 36, "b": 56},
         legend={
             "orientation": "h",
             "x": 1,
@@ -257,7 +255,7 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         "x": labels[:5],
         "y": counts[:5],
         "marker": {"color": OK},
-        "text": counts[:5],
+        "text": [c or "" for c in counts[:5]],
         "textposition": "outside",
         "hovertemplate": "%{x} min: %{y} activations<extra></extra>",
     }
@@ -270,7 +268,7 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
             "color": WARN,
             "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": WARN, "solidity": 0.3},
         },
-        "text": counts[5:],
+        "text": [c or "" for c in counts[5:]],
         "textposition": "outside",
         "hovertemplate": "%{x} min: %{y} activations<extra></extra>",
     }
@@ -284,14 +282,13 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         else "No activation is old enough to judge against the SLO yet."
     )
     layout = base_layout(
-        title,
         height=320,
         x_title="Minutes from approval to ACTIVE",
         y_title="Activations",
         yaxis={"rangemode": "tozero"},
         bargap=0.05,
         xaxis={"type": "category"},
-        margin={"l": 60, "r": 20, "t": 70, "b": 56},
+        margin={"l": 60, "r": 20, "t": 36, "b": 56},
         legend={
             "orientation": "h",
             "x": 1,
@@ -344,13 +341,12 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
         f"{plural(len(ordered), 'reason')}; most often: {top[0]} ({top[1]})."
     )
     layout = base_layout(
-        title,
         height=max(220, 110 + 32 * len(ordered)),
         x_title="Failed activations",
         y_title="",
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
         xaxis={"rangemode": "tozero", "dtick": 1 if top[1] <= 10 else None},
-        margin={"l": 10, "r": 30, "t": 48, "b": 56},
+        margin={"l": 10, "r": 30, "t": 16, "b": 56},
         showlegend=False,
     )
     return Chart(
@@ -414,14 +410,13 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         f"{totals[2]} waiting, {totals[3]} dead" + (" — dead ones need a redelivery." if totals[3] else ".")
     )
     layout = base_layout(
-        title,
         height=320,
         x_title="Day created (UTC)",
         y_title="Deliveries",
         barmode="stack",
         xaxis={"type": "date", "tickformat": "%a %d %b"},
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 70, "b": 56},
+        margin={"l": 60, "r": 20, "t": 36, "b": 56},
         legend={
             "orientation": "h",
             "x": 1,
@@ -429,6 +424,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             "y": 1,
             "yanchor": "top",
             "yref": "container",
+            "traceorder": "normal",
         },
     )
     return Chart(

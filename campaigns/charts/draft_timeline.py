@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .common import ACCENT, ACCENT_LIGHT, MUTED, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
+from .common import ACCENT, ACCENT_LIGHT, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
 from .timeline import Band, _Bars, _overload_marker, _span_text, _utc_span
 
 DRAFT_ROW = "This draft"
@@ -143,7 +143,6 @@ def draft_timeline_chart(
         )
     )
     layout = base_layout(
-        title,
         height=150 + 26 * len(rows),
         x_title=f"Time ({zone_name})",
         y_title="",
@@ -154,9 +153,8 @@ def draft_timeline_chart(
             "tickformat": "%a %d %b\n%H:%M",
         },
         yaxis={"type": "category", "autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
-        margin={"l": 10, "r": 10, "t": 64, "b": 50},
+        margin={"l": 10, "r": 10, "t": 36, "b": 50},
     )
-    layout["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 13, "color": MUTED}}
     layout["legend"] = {
         "orientation": "h",
         "x": 1,

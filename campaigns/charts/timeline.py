@@ -296,7 +296,6 @@ def timeline_chart(
             " choose a pool to see its campaigns."
         )
     layout = base_layout(
-        title,
         height=max(320, 130 + ROW_HEIGHT * row_count),
         x_title=f"Time ({zone_title(display_zone)})",
         y_title="",
@@ -317,7 +316,7 @@ def timeline_chart(
             "showdividers": True,
             "dividercolor": "#9aa5b5",
         },
-        margin={"l": 10, "r": 20, "t": 110, "b": 20},
+        margin={"l": 10, "r": 20, "t": 80, "b": 20},
         legend={
             "orientation": "h",
             "x": 1,

@@ -160,6 +160,7 @@ def campaign_zones() -> list[str]:
         z
         for z in Campaign.objects.filter(missing_since__isnull=True)
         .exclude(timezone="")
+        .order_by()
         .values_list("timezone", flat=True)
         .distinct()
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from urllib.parse import unquote
 
 from django import forms
 from django.http import HttpResponse
@@ -18,7 +19,8 @@ TABLE_ROWS = 100  # rows of a chart's numbers shown on the page; the CSV has the
 
 def viewer_zone(request) -> str:
     """The viewer's zone: `tz` in the query, else the browser's (cookie), else UTC. Unknown names count as UTC."""
-    for name in (request.GET.get("tz", ""), request.COOKIES.get(ZONE_COOKIE, "")):
+    # The cookie is URL-encoded by the browser ("America%2FChicago").
+    for name in (request.GET.get("tz", ""), unquote(request.COOKIES.get(ZONE_COOKIE, ""))):
         name = name.strip()
         if name and not scheduling.zone_error(name):
             return scheduling.canonical_zone(name)
@@ -38,9 +40,9 @@ class RangeForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, data, *, zone: str, **kwargs):
+    def __init__(self, data, *, viewer_zone: str, **kwargs):
         super().__init__(data, **kwargs)
-        self.zone = zone
+        self.viewer_zone = viewer_zone
         self.fields["days"] = forms.IntegerField(
             label="Days",
             min_value=1,
@@ -49,12 +51,12 @@ class RangeForm(forms.Form):
             widget=forms.NumberInput(attrs={"min": 1, "max": self.MAX_DAYS, "placeholder": "7"}),
         )
         self.order_fields(["start", "days"])
-        self.fields["times"].choices = [("local", f"your zone ({zone})"), ("utc", "UTC")]
+        self.fields["times"].choices = [("local", f"your zone ({viewer_zone})"), ("utc", "UTC")]
 
     @property
     def display_zone(self) -> str:
         data = self.cleaned_data if self.is_valid() else {}
-        return "UTC" if data.get("times") == "utc" else self.zone
+        return "UTC" if data.get("times") == "utc" else self.viewer_zone
 
     def period(self, now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as UTC instants: from midnight of the first day on the display zone's wall clock."""
@@ -66,6 +68,13 @@ class RangeForm(forms.Form):
         start = dt.datetime.combine(first, dt.time(), zone)
         end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(), zone)
         return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def bound_form(form_class, request):
+    """The page's filters from its query string; times default to the viewer's zone."""
+    data = request.GET.copy()
+    data.setdefault("times", "local")
+    return form_class(data, viewer_zone=viewer_zone(request))
 
 
 def csv_response(chart: Chart, filename: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from campaigns import roles
 from campaigns.models import CapacityPool
 from campaigns.services import dashboards
-from campaigns.views.chart_support import RangeForm, csv_response, viewer_zone
+from campaigns.views.chart_support import RangeForm, bound_form, csv_response
 
 
 class TimelineForm(RangeForm):
@@ -19,8 +19,8 @@ class TimelineForm(RangeForm):
     zone = forms.ChoiceField(label="Campaign zone", required=False)
     conflicting = forms.BooleanField(label="Only campaigns in a conflict", required=False)
 
-    def __init__(self, data, *, zone: str, **kwargs):
-        super().__init__(data, zone=zone, **kwargs)
+    def __init__(self, data, *, viewer_zone: str, **kwargs):
+        super().__init__(data, viewer_zone=viewer_zone, **kwargs)
         pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
         self.fields["pool"].choices = [("", "Every pool")] + [(key, name) for key, name in pools]
         self.fields["zone"].choices = [("", "Every zone")] + [(z, z) for z in dashboards.campaign_zones()]
@@ -30,21 +30,18 @@ def _chart_params(form) -> dict:
     """The query string that redraws the same chart (for links and the CSV), without empty values."""
     data = form.cleaned_data if form.is_valid() else {}
     params = {name: data.get(name) for name in form.fields}
-    params["tz"] = form.zone
+    params["tz"] = form.viewer_zone
     return {k: ("1" if v is True else v) for k, v in params.items() if v not in (None, "", False)}
 
 
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def timeline(request):
-    form = TimelineForm(request.GET or None, zone=viewer_zone(request))
+    form = bound_form(TimelineForm, request)
     context = {"nav": "timeline", "form": form, "chart": None}
     status = 200
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         status = 400
     else:
-        if not form.is_bound:
-            form = TimelineForm({}, zone=form.zone)
-            form.is_valid()
         start, end = form.period()
         data = form.cleaned_data
         params = _chart_params(form)
@@ -75,8 +72,8 @@ class CapacityForm(RangeForm):
     MAX_DAYS = 14
     pool = forms.ChoiceField(label="Pool for the curve", required=False)
 
-    def __init__(self, data, *, zone: str, **kwargs):
-        super().__init__(data, zone=zone, **kwargs)
+    def __init__(self, data, *, viewer_zone: str, **kwargs):
+        super().__init__(data, viewer_zone=viewer_zone, **kwargs)
         pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
         self.fields["pool"].choices = [("", "The busiest pool")] + [(key, name) for key, name in pools]
 
@@ -85,15 +82,12 @@ class CapacityForm(RangeForm):
 def capacity(request):
     from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
 
-    form = CapacityForm(request.GET or None, zone=viewer_zone(request))
+    form = bound_form(CapacityForm, request)
     context = {"nav": "capacity", "form": form, "charts": []}
     status = 200
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         status = 400
     else:
-        if not form.is_bound:
-            form = CapacityForm({}, zone=form.zone)
-            form.is_valid()
         start, end = form.period()
         demands = dashboards.pool_demands(start, end)
         start_ts = int(start.timestamp())

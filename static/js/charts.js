@@ -1,6 +1,7 @@
 // Draws every chart on the page from its figure (a json_script element named by data-figure), and keeps them
 // right across htmx swaps: Plotly.react after a swap brings new content in, Plotly.purge before htmx removes a
 // drawn chart, so a page that redraws on every keystroke (the draft editor) does not leak plots or listeners.
+// The containers carry no id on purpose: htmx's settle step would swap their attributes (and Plotly's class).
 (function () {
   "use strict";
   var stats = { drawn: 0, purged: 0 };
@@ -16,7 +17,9 @@
     if (!figure || !window.Plotly) {
       return;
     }
-    var fresh = !container.classList.contains("js-plotly-plot");
+    // A JS property, not a class: htmx copies an old element's attributes onto its replacement during a swap.
+    var fresh = !container.plannerDrawn;
+    container.plannerDrawn = true;
     window.Plotly.react(container, figure.data, figure.layout, figure.config).then(function () {
       container.setAttribute("data-drawn", String(Date.now()));
     });
@@ -41,7 +44,7 @@
     }
     root.querySelectorAll("[data-figure]").forEach(function (container) {
       // Charts the swap left alone are already drawn from the same figure.
-      if (!container.classList.contains("js-plotly-plot")) {
+      if (!container.plannerDrawn) {
         draw(container);
       }
     });
