@@ -258,11 +258,11 @@ def _utc_day(value: dt.datetime) -> dt.date:
 def activation_latency(
     since: dt.datetime, until: dt.datetime, now: dt.datetime | None = None
 ) -> tuple[list[dashboard_charts.DayLatency], list[float], dashboard_charts.SloShare]:
-    """Of the activations approved in [since, until): latency per approval day (UTC), every latency, and the
-    share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not latency and are left
-    out; one still running counts once it is older than 5 minutes (it already missed)."""
+    """Of the activations approved from `since` up to `until` (now, included): latency per approval day (UTC),
+    every latency, and the share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not
+    latency and are left out; one still running counts once it is older than 5 minutes (it already missed)."""
     now = now or timezone.now()
-    rows = Activation.objects.filter(approved_at__gte=since, approved_at__lt=until).values_list(
+    rows = Activation.objects.filter(approved_at__gte=since, approved_at__lte=until).values_list(
         "step", "approved_at", "latency_ms"
     )
     by_day: dict[dt.date, list[float]] = defaultdict(list)
@@ -293,10 +293,10 @@ def activation_latency(
 
 
 def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, int]]:
-    """Failed activations approved in the range, by their outcome (or the first line of the error)."""
+    """Failed activations approved from `since` up to `until`, by their outcome (or the first line of the error)."""
     counts: dict[str, int] = defaultdict(int)
     rows = Activation.objects.filter(
-        step=Activation.Step.FAILED, approved_at__gte=since, approved_at__lt=until
+        step=Activation.Step.FAILED, approved_at__gte=since, approved_at__lte=until
     ).values_list("outcome", "error")
     for outcome, error in rows:
         reason = (outcome or "").strip()
@@ -308,10 +308,10 @@ def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, i
 
 
 def webhook_health(since: dt.datetime, until: dt.datetime) -> list[dashboard_charts.DayDeliveries]:
-    """Deliveries created in the range, per UTC day, by where they are now. Pending after a failed attempt is
-    "retrying"; pending and never tried is "waiting"."""
+    """Deliveries created from `since` up to `until`, per UTC day, by where they are now. Pending after a failed
+    attempt is "retrying"; pending and never tried is "waiting"."""
     days: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = WebhookDelivery.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
+    rows = WebhookDelivery.objects.filter(created_at__gte=since, created_at__lte=until).values_list(
         "created_at", "status", "attempts"
     )
     for created_at, status, attempts in rows:
