@@ -51,6 +51,7 @@ run: install migrate
 bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
 	$(BIN)/python bench/client.py
+	$(BIN)/python bench/charts.py --campaigns 2000 --days 7
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts
