@@ -493,8 +493,16 @@ def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
                     f"up to {peak_campaigns} campaigns at once",
                 ]
             )
-    traces = [t.trace(False) for t in (busy, overloads) if t.base]
-    return traces, table, len(by_pool) + len({b.pool_key for b in bands})
+    overloaded = {b.pool_key for b in bands}
+    order = []  # each pool's busy row, its overload row just below
+    for pool_key in sorted(by_pool, key=lambda k: label(k).lower()):
+        order.append(label(pool_key))
+        if pool_key in overloaded:
+            order.append(f"{label(pool_key)} {OVERLOAD_ROW}")
+    rows_trace = _row_order([("", row) for row in order])
+    rows_trace["y"] = order
+    traces = [rows_trace] + [t.trace(False) for t in (busy, overloads) if t.base]
+    return traces, table, len(order)
 
 
 def _busy_spans(steps) -> list[tuple[int, int, int, int]]:
