@@ -165,6 +165,7 @@ def _wall(ts: int, zone_name: str, fmt: str) -> str:
     return local_text(ts, zone_of(zone_name), fmt)
 
 
+@lru_cache(maxsize=65536)
 def _span_text(start: int, end: int, zone_name: str) -> str:
     """ "Tue 01 Dec 09:00 CST → 17:00 CST" (the end's day only when it differs)."""
     same_day = _wall(start, zone_name, "%Y%m%d") == _wall(end, zone_name, "%Y%m%d")
