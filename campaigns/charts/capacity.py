@@ -167,15 +167,7 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
         y_title="Pool",
         xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-        margin={"l": 10, "r": 10, "t": 36, "b": 60},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 10, "r": 10, "t": 10, "b": 60},
     )
     data = [heat] + ([marks] if over_x else [])
     return Chart(
@@ -247,15 +239,7 @@ def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "
         y_title="Agents",
         xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 60},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 60, "r": 20, "t": 10, "b": 60},
         hovermode="x unified",
     )
     data = [required, available] + ([marks] if over else [])

@@ -108,12 +108,13 @@ def zone_title(name: str) -> str:
 def base_layout(*, height: int, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 36, "b": 56},
+        "margin": {"l": 70, "r": 20, "t": 10, "b": 56},
         "font": {"family": FONT, "size": 12, "color": INK},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hoverlabel": {"align": "left", "font": {"family": FONT}},
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        # Above the plot, left: Plotly makes room for it however many lines it wraps to at 200 % zoom.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
         "xaxis": {"title": {"text": x_title}, "gridcolor": GRID, "zeroline": False},
         "yaxis": {"title": {"text": y_title}, "gridcolor": GRID, "zeroline": False},
     }

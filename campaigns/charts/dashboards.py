@@ -97,15 +97,7 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
         y_title="Hours",
         barmode="group",
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 56},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 60, "r": 20, "t": 10, "b": 56},
     )
     return Chart(
         "conflicts",
@@ -174,15 +166,7 @@ def latency_per_day_chart(days: Sequence[DayLatency]) -> Chart:
         y_title="Minutes",
         yaxis={"rangemode": "tozero"},
         xaxis={"type": "date", "tickformat": "%a %d %b"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 56},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 60, "r": 20, "t": 10, "b": 56},
         shapes=[
             {
                 "type": "line",
@@ -288,15 +272,7 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         yaxis={"rangemode": "tozero"},
         bargap=0.05,
         xaxis={"type": "category"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 56},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 60, "r": 20, "t": 10, "b": 56},
     )
     return Chart(
         "histogram",
@@ -346,7 +322,7 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
         y_title="",
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
         xaxis={"rangemode": "tozero", "dtick": 1 if top[1] <= 10 else None},
-        margin={"l": 10, "r": 30, "t": 16, "b": 56},
+        margin={"l": 10, "r": 30, "t": 10, "b": 56},
         showlegend=False,
     )
     return Chart(
@@ -416,16 +392,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         barmode="stack",
         xaxis={"type": "date", "tickformat": "%a %d %b"},
         yaxis={"rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 56},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "traceorder": "normal",
-        },
+        margin={"l": 60, "r": 20, "t": 10, "b": 56},
     )
     return Chart(
         "webhooks",

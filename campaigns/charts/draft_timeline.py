@@ -153,17 +153,8 @@ def draft_timeline_chart(
             "tickformat": "%a %d %b\n%H:%M",
         },
         yaxis={"type": "category", "autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
-        margin={"l": 10, "r": 10, "t": 36, "b": 50},
+        margin={"l": 10, "r": 10, "t": 10, "b": 50},
     )
-    layout["legend"] = {
-        "orientation": "h",
-        "x": 1,
-        "xanchor": "right",
-        "y": 1,
-        "yanchor": "top",
-        "yref": "container",
-        "font": {"size": 11},
-    }
     return Chart(
         "draft-timeline",
         title,

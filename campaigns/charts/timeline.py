@@ -317,15 +317,9 @@ def timeline_chart(
             "showdividers": True,
             "dividercolor": "#9aa5b5",
         },
-        margin={"l": 10, "r": 20, "t": 80, "b": 20},
-        legend={
-            "orientation": "h",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-        },
+        margin={"l": 10, "r": 20, "t": 60, "b": 10},
+        # Below the rows: the time axis is on top, where a planner starts reading a tall chart.
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.005, "yanchor": "top"},
         hovermode="closest",
     )
     return Chart(
