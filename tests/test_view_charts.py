@@ -155,3 +155,8 @@ def test_the_navigation_offers_timeline_capacity_and_dashboards_to_a_manager(as_
 def test_pages_without_charts_do_not_load_plotly(as_manager, schedules):
     page = as_manager.get(reverse("campaign-list")).content.decode()
     assert "plotly" not in page
+
+
+def test_the_timelines_table_links_each_window_to_its_campaign(as_manager, schedules):
+    page = as_manager.get(reverse("timeline"), {"pool": "S-20"}).content.decode()
+    assert f'<a href="{reverse("campaign-detail", args=[schedules[2].pk])}">open</a>' in page

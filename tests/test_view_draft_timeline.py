@@ -56,3 +56,13 @@ def test_while_the_schedule_has_errors_there_is_no_timeline(as_planner, campaign
     response = validate(as_planner, draft, cron_expression="0 25 * * *")
 
     assert timeline_of(response) is None
+
+
+def test_a_campaign_without_a_pool_still_gets_its_draft_and_current_rows(as_planner, planner):
+    campaign = make_campaign("C-7", pool=None)
+    draft = make_draft(campaign, planner)
+
+    figure = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
+
+    names = [t["name"] for t in figure["data"] if t["name"] != "rows"]
+    assert names == ["This draft", "Current schedule"]

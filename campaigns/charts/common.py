@@ -48,6 +48,12 @@ class Chart:
     empty: str = ""  # when set, there is nothing to draw and this says what to do next
     clickable: bool = False  # a click on a mark opens the URL in its customdata
     csv_url: str = ""  # set by the view: the same numbers as CSV
+    links: list[str] = field(default_factory=list)  # per row, what a click on its mark opens (keyboard path)
+
+    @property
+    def table(self) -> list[tuple[list[Any], str]]:
+        """(row, link) pairs for the page's table; the link is "" where the row opens nothing."""
+        return [(row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.rows)]
 
     @property
     def is_empty(self) -> bool:

@@ -276,6 +276,7 @@ def timeline_chart(
     aggregated = window_count > max_bars
     builder = _pool_rows if aggregated else _campaign_rows
     traces, table, row_count = builder(campaigns, bands, clashes, pools, names, zone, display_zone)
+    urls = {c.id: c.url for c in campaigns}
 
     overload_hours = sum(b.end - b.start for b in bands) / 3600
     clashing = clashes.campaigns & shown
@@ -331,6 +332,7 @@ def timeline_chart(
         columns=COLUMNS,
         rows=table,
         clickable=True,
+        links=[urls.get(row[3], "") for row in table],
     )
 
 
