@@ -93,7 +93,7 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
     )
     layout = base_layout(
         height=340,
-        x_title="Week starting (Monday)",
+        x_title="Week starting (Monday 00:00 UTC)",
         y_title="Hours",
         barmode="group",
         yaxis={"rangemode": "tozero"},
@@ -318,8 +318,8 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
     )
     layout = base_layout(
         height=max(220, 110 + 32 * len(ordered)),
-        x_title="Failed activations",
-        y_title="",
+        x_title="Failed activations (count)",
+        y_title="Reason",
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
         xaxis={"rangemode": "tozero", "dtick": 1 if top[1] <= 10 else None},
         margin={"l": 10, "r": 30, "t": 10, "b": 56},
