@@ -66,6 +66,7 @@ def test_latency_panels_count_the_slo_from_the_rows(client, manager, campaign, p
 
     page = client.get(reverse("dashboard")).content.decode()
     assert "33.3 % of 3 activations were ACTIVE within 5 minutes (misses the 95 % SLO)" in page
+    assert '<a href="#histogram-chart">⚠ 33.3 % ACTIVE within 5 min (SLO 95 %)</a>' in page  # the top line
     per_day = csv_rows(client, "latency")
     assert per_day == [
         {"day_utc": "2026-11-30", "activations": "2", "p50_minutes": "1.5", "p95_minutes": "7.0"}

@@ -48,6 +48,7 @@ class Chart:
     empty: str = ""  # when set, there is nothing to draw and this says what to do next
     clickable: bool = False  # a click on a mark opens the URL in its customdata
     csv_url: str = ""  # set by the view: the same numbers as CSV
+    headline: str = ""  # the number a manager reads first, for the dashboards' top line
     links: list[str] = field(default_factory=list)  # per row, what a click on its mark opens (keyboard path)
 
     @property

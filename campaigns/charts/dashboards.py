@@ -99,6 +99,7 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
         yaxis={"rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 10, "b": 56},
     )
+    headline = f"{first.overload_hours:.1f} h over capacity this week"
     return Chart(
         "conflicts",
         title,
@@ -107,6 +108,7 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
         figure([overload, clash], layout),
         columns,
         rows,
+        headline=headline,
     )
 
 
@@ -265,6 +267,11 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         if share is not None
         else "No activation is old enough to judge against the SLO yet."
     )
+    headline = (
+        f"{share * 100:.1f} % ACTIVE within 5 min (SLO 95 %)"
+        if share is not None
+        else "No activation to judge yet"
+    )
     layout = base_layout(
         height=320,
         x_title="Minutes from approval to ACTIVE",
@@ -282,6 +289,7 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         figure([within, beyond], layout),
         columns,
         rows,
+        headline=headline,
     )
 
 
@@ -312,6 +320,7 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
         "hovertemplate": "%{y}<br>%{x} failed<extra></extra>",
     }
     top = ordered[0]
+    headline = plural(sum(c for _, c in ordered), "failed activation")
     summary = (
         f"{plural(sum(c for _, c in ordered), 'failed activation')} for "
         f"{plural(len(ordered), 'reason')}; most often: {top[0]} ({top[1]})."
@@ -333,6 +342,7 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
         figure([bars], layout),
         columns,
         rows,
+        headline=headline,
     )
 
 
@@ -381,6 +391,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         series("Dead", [d.dead for d in days], BAD, "x"),
     ]
     totals = [sum(getattr(d, name) for d in days) for name in ("delivered", "retrying", "waiting", "dead")]
+    headline = f"{plural(totals[3], 'dead delivery', 'dead deliveries')}, {totals[1]} retrying"
     summary = (
         f"{plural(sum(totals), 'delivery', 'deliveries')}: {totals[0]} delivered, {totals[1]} retrying, "
         f"{totals[2]} waiting, {totals[3]} dead" + (" — dead ones need a redelivery." if totals[3] else ".")
@@ -402,6 +413,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         figure(data, layout),
         columns,
         rows,
+        headline=headline,
     )
 
 
