@@ -268,7 +268,7 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         else "No activation is old enough to judge against the SLO yet."
     )
     headline = (
-        f"{share * 100:.1f} % ACTIVE within 5 min (SLO 95 %)"
+        f"{'✔' if verdict == 'meets' else '⚠'} {share * 100:.1f} % ACTIVE within 5 min (SLO 95 %)"
         if share is not None
         else "No activation to judge yet"
     )
@@ -404,6 +404,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         xaxis={"type": "date", "tickformat": "%a %d %b"},
         yaxis={"rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 10, "b": 56},
+        legend={"traceorder": "normal"},
     )
     return Chart(
         "webhooks",
