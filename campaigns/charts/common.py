@@ -102,10 +102,14 @@ def iso_local(ts: int, zone: ZoneInfo | None) -> str:
 
 def clear_caches() -> None:
     """Forget every formatted instant (benchmarks measure a cold build with this)."""
-    from . import timeline
+    from . import bars
 
-    for cached in (axis_ms, iso_utc, iso_local, timeline._wall, timeline._span_text):
+    for cached in (axis_ms, iso_utc, iso_local, bars.wall, bars.span_text):
         cached.cache_clear()
+
+
+def iso_day(value) -> str:
+    return value.isoformat()
 
 
 def zone_title(name: str) -> str:

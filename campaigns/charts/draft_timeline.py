@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .bars import Band, Bars, overload_marker, span_text, utc_span
 from .common import ACCENT, ACCENT_LIGHT, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
-from .timeline import Band, _Bars, _overload_marker, _span_text, _utc_span
 
 DRAFT_ROW = "This draft"
 CURRENT_ROW = "Current (in CXone)"
@@ -44,8 +44,8 @@ def draft_timeline_chart(
     zone = zone_of(zone_name)
     days = round((end_ts - start_ts) / 86400)
     title = f"Next {days} days in {zone_name}: this draft, the current schedule and {pool_name or 'no pool'}"
-    draft_bars = _Bars("This draft", {"color": ACCENT}, zone)
-    current_bars = _Bars(
+    draft_bars = Bars("This draft", {"color": ACCENT}, zone)
+    current_bars = Bars(
         "Current schedule",
         {
             "color": "#ffffff",
@@ -54,8 +54,8 @@ def draft_timeline_chart(
         },
         zone,
     )
-    other_bars = _Bars("Other campaigns in the pool", {"color": ACCENT_LIGHT, "line": {"width": 0}}, zone)
-    overloads = _Bars("Overload with the draft", _overload_marker(), zone)
+    other_bars = Bars("Other campaigns in the pool", {"color": ACCENT_LIGHT, "line": {"width": 0}}, zone)
+    overloads = Bars("Overload with the draft", overload_marker(), zone)
     table = []
 
     def add(bars, row, start, end, head, agents, detail=""):
@@ -64,7 +64,7 @@ def draft_timeline_chart(
             end,
             "",
             row,
-            f"<b>{head}</b><br>{_span_text(start, end, zone_name)}<br>{_utc_span(start, end)}"
+            f"<b>{head}</b><br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
             + (f"<br>{detail}" if detail else ""),
         )
         table.append([row, iso_utc(start), iso_utc(end), agents, detail])

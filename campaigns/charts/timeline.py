@@ -8,21 +8,25 @@ browser draws comfortably are folded into one row per pool (its busy hours), eac
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, Conflict
+from campaigns.scheduling.conflicts import CONTACT_LIST, Conflict
 from campaigns.scheduling.intervals import demand_steps
 
+from .bars import (
+    Bars,
+    ClashFinder,
+    clash_marker,
+    overload_bands,
+    overload_marker,
+    span_text,
+    utc_span,
+    wall,
+    window_marker,
+)
 from .common import (
-    ACCENT,
-    ACCENT_LIGHT,
-    BAD,
-    INK,
     Chart,
     axis_ms,
     base_layout,
@@ -76,167 +80,6 @@ class TimelinePool:
         return f"{self.name} ({self.agents} agents)"
 
 
-@dataclass(frozen=True)
-class Band:
-    """Contiguous capacity-overload intervals of one pool, merged: the peak and everyone involved."""
-
-    pool_key: str
-    start: int
-    end: int
-    peak: int
-    capacity: int
-    campaigns: tuple[str, ...]
-
-
-def overload_bands(conflicts: Iterable[Conflict]) -> list[Band]:
-    """The engine splits an overload wherever its set of campaigns changes; a picture needs one band per
-    stretch of overload, so touching intervals of one pool are merged (peak demand, union of campaigns)."""
-    by_pool: dict[str, list[Conflict]] = defaultdict(list)
-    for conflict in conflicts:
-        if conflict.kind == CAPACITY:
-            by_pool[conflict.key].append(conflict)
-    bands: list[Band] = []
-    for pool_key, items in by_pool.items():
-        items.sort(key=lambda c: c.start)
-        current: list = []
-        for conflict in items:
-            start, end = int(conflict.start.timestamp()), int(conflict.end.timestamp())
-            if current and start <= current[1]:
-                current[1] = max(current[1], end)
-                current[2] = max(current[2], conflict.demand or 0)
-                current[4].update(conflict.campaigns)
-            else:
-                if current:
-                    bands.append(
-                        Band(
-                            pool_key,
-                            current[0],
-                            current[1],
-                            current[2],
-                            current[3],
-                            tuple(sorted(current[4])),
-                        )
-                    )
-                current = [start, end, conflict.demand or 0, conflict.capacity or 0, set(conflict.campaigns)]
-        if current:
-            bands.append(
-                Band(pool_key, current[0], current[1], current[2], current[3], tuple(sorted(current[4])))
-            )
-    return sorted(bands, key=lambda b: (b.pool_key, b.start))
-
-
-class ClashFinder:
-    """Which contact-list clashes each campaign is in, to mark its windows that overlap one."""
-
-    def __init__(self, conflicts: Iterable[Conflict]):
-        self._by_campaign: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = defaultdict(list)
-        for conflict in conflicts:
-            if conflict.kind != CONTACT_LIST:
-                continue
-            start, end = int(conflict.start.timestamp()), int(conflict.end.timestamp())
-            for campaign in conflict.campaigns:
-                self._by_campaign[campaign].append((start, end, conflict.key, conflict.campaigns))
-        for clashes in self._by_campaign.values():
-            clashes.sort()
-        self._starts = {cid: [c[0] for c in clashes] for cid, clashes in self._by_campaign.items()}
-
-    @property
-    def campaigns(self) -> set[str]:
-        return set(self._by_campaign)
-
-    def during(self, campaign: str, start: int, end: int) -> list[tuple[str, tuple[str, ...]]]:
-        """(contact list, campaigns) of every clash of `campaign` overlapping [start, end)."""
-        clashes = self._by_campaign.get(campaign)
-        if not clashes:
-            return []
-        found: dict[str, set[str]] = {}
-        index = bisect_left(self._starts[campaign], end)
-        for clash_start, clash_end, key, members in clashes[:index]:
-            if clash_end > start and clash_start < end:
-                found.setdefault(key, set()).update(members)
-        return [(key, tuple(sorted(m for m in members if m != campaign))) for key, members in found.items()]
-
-
-@lru_cache(maxsize=65536)
-def _wall(ts: int, zone_name: str, fmt: str) -> str:
-    # Many campaigns share the same instants (same cron, same zone): format each once.
-    from .common import local_text
-
-    return local_text(ts, zone_of(zone_name), fmt)
-
-
-@lru_cache(maxsize=65536)
-def _span_text(start: int, end: int, zone_name: str) -> str:
-    """ "Tue 01 Dec 09:00 CST → 17:00 CST" (the end's day only when it differs)."""
-    same_day = _wall(start, zone_name, "%Y%m%d") == _wall(end, zone_name, "%Y%m%d")
-    return f"{_wall(start, zone_name, '%a %d %b %H:%M %Z')} → " + _wall(
-        end, zone_name, "%H:%M %Z" if same_day else "%a %d %b %H:%M %Z"
-    )
-
-
-def _utc_span(start: int, end: int) -> str:
-    return _span_text(start, end, "UTC")
-
-
-class _Bars:
-    """One bar trace being filled: base, length and row of each bar, its hover text and its link."""
-
-    def __init__(self, name: str, marker: dict, zone: ZoneInfo | None):
-        self.name, self.marker, self.zone = name, marker, zone
-        self.base: list[int] = []
-        self.x: list[int] = []
-        self.groups: list[str] = []
-        self.rows: list[str] = []
-        self.hover: list[str] = []
-        self.links: list[str] = []
-
-    def add(self, start: int, end: int, group: str, row: str, hover: str, link: str = "") -> None:
-        first = axis_ms(start, self.zone)
-        self.base.append(first)
-        # The length on the axis's wall clock: a window across a DST change in the viewer's zone ends where
-        # the wall clock says, not an hour off.
-        self.x.append(axis_ms(end, self.zone) - first)
-        self.groups.append(group)
-        self.rows.append(row)
-        self.hover.append(hover)
-        self.links.append(link)
-
-    def trace(self, multicategory: bool) -> dict:
-        return {
-            "type": "bar",
-            "orientation": "h",
-            "name": self.name,
-            "base": self.base,
-            "x": self.x,
-            "y": [self.groups, self.rows] if multicategory else self.rows,
-            "hovertext": self.hover,
-            "hovertemplate": "%{hovertext}<extra></extra>",
-            "customdata": self.links,
-            "marker": self.marker,
-            "width": 0.7,
-        }
-
-
-def _window_marker() -> dict:
-    return {"color": ACCENT, "line": {"width": 0}}
-
-
-def _clash_marker() -> dict:
-    return {
-        "color": ACCENT_LIGHT,
-        "line": {"color": ACCENT, "width": 1},
-        "pattern": {"shape": "x", "fgcolor": INK, "bgcolor": ACCENT_LIGHT, "size": 6, "solidity": 0.2},
-    }
-
-
-def _overload_marker() -> dict:
-    return {
-        "color": BAD,
-        "line": {"color": BAD, "width": 1},
-        "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "size": 6, "solidity": 0.3},
-    }
-
-
 def timeline_chart(
     campaigns: Sequence[TimelineCampaign],
     conflicts: Sequence[Conflict],
@@ -260,7 +103,7 @@ def timeline_chart(
     clashes = ClashFinder(c for c in conflicts if c.kind == CONTACT_LIST and shown.intersection(c.campaigns))
     window_count = sum(len(c.windows) for c in campaigns)
     period = (
-        f"{_wall(start_ts, display_zone, '%a %d %b %Y')} – {_wall(end_ts - 1, display_zone, '%a %d %b %Y')}"
+        f"{wall(start_ts, display_zone, '%a %d %b %Y')} – {wall(end_ts - 1, display_zone, '%a %d %b %Y')}"
     )
     title = f"Calling windows, {period} ({zone_title(display_zone)})"
     if not campaigns or not window_count:
@@ -337,7 +180,7 @@ def timeline_chart(
 
 
 def _band_rows(bands, pools, names, zone, display_zone, group_of, row_of):
-    trace = _Bars("Capacity overload (agents needed > pool's agents)", _overload_marker(), zone)
+    trace = Bars("Capacity overload (agents needed > pool's agents)", overload_marker(), zone)
     table = []
     for band in bands:
         pool = pools.get(band.pool_key)
@@ -345,7 +188,7 @@ def _band_rows(bands, pools, names, zone, display_zone, group_of, row_of):
         who = ", ".join(names.get(c, c) for c in band.campaigns)
         hover = (
             f"<b>⚠ {pool_name} over capacity</b>: up to {band.peak} agents needed, {band.capacity} available<br>"
-            f"{_span_text(band.start, band.end, display_zone)}<br>{_utc_span(band.start, band.end)}<br>"
+            f"{span_text(band.start, band.end, display_zone)}<br>{utc_span(band.start, band.end)}<br>"
             f"Campaigns: {who}"
         )
         trace.add(
@@ -376,8 +219,8 @@ def _band_rows(bands, pools, names, zone, display_zone, group_of, row_of):
 
 def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
     """One row per campaign under its pool (a two-level axis), the pool's overloads on top."""
-    plain = _Bars("Calling window", _window_marker(), zone)
-    clashed = _Bars("Window in a contact-list clash", _clash_marker(), zone)
+    plain = Bars("Calling window", window_marker(), zone)
+    clashed = Bars("Window in a contact-list clash", clash_marker(), zone)
 
     def group_label(pool_key: str) -> str:
         pool = pools.get(pool_key)
@@ -405,7 +248,7 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         head = f"<b>{campaign.name}</b> ({campaign.id}) · {pool_name} · {campaign.agents} agents"
         for start, end in campaign.windows:
             clash = clashes.during(campaign.id, start, end)
-            hover = f"{head}<br>{_span_text(start, end, campaign.zone)}<br>{_utc_span(start, end)}"
+            hover = f"{head}<br>{span_text(start, end, campaign.zone)}<br>{utc_span(start, end)}"
             detail = ""
             if clash:
                 detail = "; ".join(
@@ -451,7 +294,7 @@ def _row_order(order: list[tuple[str, str]]) -> dict:
 
 def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
     """Too many windows: one row per pool with its busy hours (any campaign open), overloads on top."""
-    busy = _Bars("Pool busy (some campaign open)", _window_marker(), zone)
+    busy = Bars("Pool busy (some campaign open)", window_marker(), zone)
 
     def label(pool_key: str) -> str:
         pool = pools.get(pool_key)
@@ -472,7 +315,7 @@ def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
             hover = (
                 f"<b>{pool_name}</b>: up to {peak_campaigns} campaigns and {peak_agents} agents at once"
                 f"{f' ({pool.agents} available)' if pool else ''}<br>"
-                f"{_span_text(start, end, display_zone)}<br>{_utc_span(start, end)}<br>Click to see its campaigns"
+                f"{span_text(start, end, display_zone)}<br>{utc_span(start, end)}<br>Click to see its campaigns"
             )
             busy.add(start, end, label(pool_key), label(pool_key), hover, pool.url if pool else "")
             table.append(
@@ -516,11 +359,4 @@ def _busy_spans(steps) -> list[tuple[int, int, int, int]]:
     return [tuple(s) for s in spans]
 
 
-__all__ = [
-    "MAX_BARS",
-    "Band",
-    "TimelineCampaign",
-    "TimelinePool",
-    "overload_bands",
-    "timeline_chart",
-]
+__all__ = ["MAX_BARS", "TimelineCampaign", "TimelinePool", "timeline_chart"]

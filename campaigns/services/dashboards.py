@@ -18,8 +18,10 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.charts import capacity as capacity_charts
 from campaigns.charts import dashboards as dashboard_charts
+from campaigns.charts import latency as latency_charts
+from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
-from campaigns.charts.timeline import TimelineCampaign, TimelinePool, overload_bands, timeline_chart
+from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
 from campaigns.models import Activation, Campaign, CapacityPool, WebhookDelivery
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
@@ -257,7 +259,7 @@ def _utc_day(value: dt.datetime) -> dt.date:
 
 def activation_latency(
     since: dt.datetime, until: dt.datetime, now: dt.datetime | None = None
-) -> tuple[list[dashboard_charts.DayLatency], list[float], dashboard_charts.SloShare]:
+) -> tuple[list[latency_charts.DayLatency], list[float], latency_charts.SloShare]:
     """Of the activations approved from `since` up to `until` (now, included): latency per approval day (UTC),
     every latency, and the share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not
     latency and are left out; one still running counts once it is older than 5 minutes (it already missed)."""
@@ -268,7 +270,7 @@ def activation_latency(
     by_day: dict[dt.date, list[float]] = defaultdict(list)
     latencies: list[float] = []
     within = counted = 0
-    slo = dt.timedelta(seconds=dashboard_charts.SLO_SECONDS)
+    slo = dt.timedelta(seconds=latency_charts.SLO_SECONDS)
     for step, approved_at, latency_ms in rows:
         if step == Activation.Step.STALE:
             continue
@@ -277,19 +279,19 @@ def activation_latency(
             by_day[_utc_day(approved_at)].append(seconds)
             latencies.append(seconds)
             counted += 1
-            within += seconds <= dashboard_charts.SLO_SECONDS
+            within += seconds <= latency_charts.SLO_SECONDS
         elif step == Activation.Step.FAILED or approved_at <= now - slo:
             counted += 1
     days = [
-        dashboard_charts.DayLatency(
+        latency_charts.DayLatency(
             day,
             len(values),
-            dashboard_charts.percentile(values, 0.5),
-            dashboard_charts.percentile(values, 0.95),
+            latency_charts.percentile(values, 0.5),
+            latency_charts.percentile(values, 0.95),
         )
         for day, values in sorted(by_day.items())
     ]
-    return days, latencies, dashboard_charts.SloShare(within, counted)
+    return days, latencies, latency_charts.SloShare(within, counted)
 
 
 def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, int]]:
@@ -335,8 +337,8 @@ def _conflicts_chart(now: dt.datetime, days: int) -> Chart:
 def _latency_charts(now: dt.datetime, days: int) -> tuple[Chart, Chart]:
     by_day, latencies, slo = activation_latency(now - dt.timedelta(days=days), now, now)
     return (
-        dashboard_charts.latency_per_day_chart(by_day),
-        dashboard_charts.latency_histogram_chart(latencies, slo),
+        latency_charts.latency_per_day_chart(by_day),
+        latency_charts.latency_histogram_chart(latencies, slo),
     )
 
 
@@ -344,7 +346,7 @@ DASHBOARD = {
     "conflicts": _conflicts_chart,
     "latency": lambda now, days: _latency_charts(now, days)[0],
     "histogram": lambda now, days: _latency_charts(now, days)[1],
-    "failures": lambda now, days: dashboard_charts.failures_chart(
+    "failures": lambda now, days: latency_charts.failures_chart(
         failure_reasons(now - dt.timedelta(days=days), now)
     ),
     "webhooks": lambda now, days: dashboard_charts.webhook_health_chart(

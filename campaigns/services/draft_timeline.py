@@ -12,9 +12,9 @@ import datetime as dt
 from django.utils import timezone
 
 from campaigns import scheduling
+from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
-from campaigns.charts.timeline import overload_bands
 from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
 from campaigns.services import conflict_index, draft_checks, workflow

@@ -4,15 +4,17 @@ from datetime import date
 
 from campaigns.charts.dashboards import (
     DayDeliveries,
-    DayLatency,
-    SloShare,
     WeekConflicts,
     conflicts_per_week_chart,
+    webhook_health_chart,
+)
+from campaigns.charts.latency import (
+    DayLatency,
+    SloShare,
     failures_chart,
     latency_histogram_chart,
     latency_per_day_chart,
     percentile,
-    webhook_health_chart,
 )
 
 
