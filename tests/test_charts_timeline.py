@@ -140,6 +140,11 @@ def test_past_the_bar_limit_each_pool_becomes_one_row_of_busy_hours_linking_to_i
     assert set(busy["y"]) == {"Pool S-1 (20 agents)", "Pool S-2 (10 agents)"}
     assert set(busy["customdata"]) == {"?pool=S-1", "?pool=S-2"}
     assert "choose a pool to see its campaigns" in chart.summary
+    assert chart.figure["data"][0]["y"] == [  # each pool's overloads right under its busy hours
+        "Pool S-1 (20 agents)",
+        f"Pool S-1 (20 agents) {OVERLOAD_ROW}",
+        "Pool S-2 (10 agents)",
+    ]
     assert chart.figure["layout"]["yaxis"]["type"] == "category"
 
 
