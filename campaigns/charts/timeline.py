@@ -141,7 +141,7 @@ def timeline_chart(
             " choose a pool to see its campaigns."
         )
     layout = base_layout(
-        height=max(320, 130 + ROW_HEIGHT * row_count),
+        height=max(200, 110 + ROW_HEIGHT * row_count),
         x_title=f"Time ({zone_title(display_zone)})",
         y_title="",
         barmode="overlay",

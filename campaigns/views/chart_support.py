@@ -71,10 +71,16 @@ class RangeForm(forms.Form):
 
 
 def bound_form(form_class, request):
-    """The page's filters from its query string; times default to the viewer's zone."""
+    """The page's filters from its query string; times default to the viewer's zone, the range to 7 days from
+    today."""
     data = request.GET.copy()
     data.setdefault("times", "local")
-    return form_class(data, viewer_zone=viewer_zone(request))
+    zone = viewer_zone(request)
+    # Show the range the chart is drawn for: today on the wall clock it is drawn in, for 7 days.
+    today = timezone.now().astimezone(scheduling.zone_or_utc("UTC" if data["times"] == "utc" else zone)).date()
+    data.setdefault("start", today.isoformat())
+    data.setdefault("days", "7")
+    return form_class(data, viewer_zone=zone)
 
 
 def csv_response(chart: Chart, filename: str) -> HttpResponse:
