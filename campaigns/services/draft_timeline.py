@@ -71,7 +71,12 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
     )
     draft_windows = _windows(spec, start, end)
     current_values = draft_checks.campaign_schedule_values(campaign)
-    current_windows = _windows(_spec(current_values), start, end) if current_values else ()
+    current_windows: tuple[tuple[int, int], ...] = ()
+    if current_values:
+        try:
+            current_windows = _windows(_spec(current_values), start, end)
+        except ValueError:  # CXone holds a schedule the engine cannot expand: the draft is what fixes it
+            current_windows = ()
     agents = values.get("agents_required") or campaign.agents_required
 
     pool = campaign.pool
