@@ -160,3 +160,9 @@ def test_pages_without_charts_do_not_load_plotly(as_manager, schedules):
 def test_the_timelines_table_links_each_window_to_its_campaign(as_manager, schedules):
     page = as_manager.get(reverse("timeline"), {"pool": "S-20"}).content.decode()
     assert f'<a href="{reverse("campaign-detail", args=[schedules[2].pk])}">open</a>' in page
+
+
+def test_an_unknown_zone_from_the_browser_falls_back_to_utc(as_manager, schedules):
+    as_manager.cookies["planner_tz"] = "Mars%2FOlympus"
+    figure = figure_of(as_manager.get(reverse("timeline")), "timeline")
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Time (UTC)"
