@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/charts.py --campaigns 2000 --days 7
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

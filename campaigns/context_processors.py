@@ -12,7 +12,9 @@ def navigation(request):
         "user_role": lambda: roles.role_of(user),  # a query: only when the navigation is rendered
         "can_edit_drafts": user.has_perm(roles.EDIT_DRAFTS),
         "can_review_drafts": can_review,
-        "can_view_dashboards": user.has_perm(roles.VIEW_DASHBOARDS),
+        # Managers, and supervisors too (ux.md: manager+); views/chart_support.may_view_dashboards agrees.
+        "can_view_dashboards": user.has_perm(roles.VIEW_DASHBOARDS) or can_review,
+        "can_view_campaigns": user.has_perm(roles.VIEW_CAMPAIGNS),
         "can_view_webhooks": roles.can_view_webhooks(user),
         # Lazy: counted only when the navigation renders it. Only what this user may act on: not their own.
         "queue_count": (

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health, notifications, revisions, webhooks
+from campaigns.views import (
+    approvals,
+    audit,
+    campaigns,
+    charts,
+    dashboards,
+    drafts,
+    health,
+    notifications,
+    revisions,
+    webhooks,
+)
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -27,5 +38,8 @@ urlpatterns = [
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
     path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),
+    path("timeline/", charts.timeline, name="timeline"),
+    path("capacity/", charts.capacity, name="capacity"),
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
 ]

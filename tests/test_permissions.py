@@ -17,6 +17,9 @@ GET_MATRIX = {
     "draft-editor": [302, 403, 200, 200, 200],
     "approval-queue": [302, 403, 403, 200, 403],
     "audit": [302, 403, 200, 200, 200],
+    "timeline": [302, 403, 200, 200, 200],
+    "capacity": [302, 403, 200, 200, 200],
+    "dashboard": [302, 403, 403, 200, 200],
 }
 
 # action → expected status per role for a POST (302 = done and redirected; 403 = refused before any change).
@@ -71,7 +74,7 @@ def test_each_role_may_do_only_its_own_actions(login_as, objects, action, role_i
 
 @pytest.mark.parametrize("role", ["planner", "supervisor", "manager"])
 def test_the_landing_page_sends_each_role_to_its_work(login_as, role):
-    expected = {"planner": "campaign-list", "supervisor": "approval-queue", "manager": "campaign-list"}[role]
+    expected = {"planner": "campaign-list", "supervisor": "approval-queue", "manager": "dashboard"}[role]
     response = login_as(role).get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse(expected)

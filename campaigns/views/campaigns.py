@@ -15,10 +15,13 @@ PAGE_SIZE = 25
 
 
 def home(request):
-    """Land each role where its work is: supervisors on the queue, planners on their drafts, others the list."""
+    """Land each role where its work is: supervisors on the queue, planners on their drafts, managers on the
+    dashboards, others the list."""
     user = request.user
     if user.has_perm(roles.REVIEW_DRAFTS):
         return redirect("approval-queue")
+    if user.has_perm(roles.VIEW_DASHBOARDS) and not user.has_perm(roles.EDIT_DRAFTS):
+        return redirect("dashboard")
     return redirect("campaign-list")  # planners find their open drafts above the list
 
 

@@ -16,6 +16,7 @@ from campaigns import roles
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services import draft_checks, workflow
+from campaigns.services.draft_timeline import draft_timeline
 from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, readable_changes
 
@@ -201,6 +202,7 @@ def editor_context(
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
         "behind_remote": draft.is_behind_remote
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
+        "draft_timeline": draft_timeline(draft, form, report),  # issue 12: the editor's small timeline
         "history": draft.campaign.audit_entries.filter(object_type="scheduledraft", object_id=str(draft.pk))
         .select_related("actor")
         .order_by("-created_at", "-pk")[:20],

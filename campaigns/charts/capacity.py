@@ -1,0 +1,254 @@
+"""Capacity: agents required against agents available per pool, in 15-minute intervals.
+
+A heatmap of utilisation (pools × intervals) to find the hot spots, and one pool's demand curve against its
+capacity with the overloaded intervals marked (red ✕ markers, named in the legend: never colour alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from campaigns.scheduling.intervals import INTERVAL_SECONDS
+
+from .common import (
+    ACCENT,
+    BAD,
+    INK,
+    MUTED,
+    Chart,
+    axis_ms,
+    base_layout,
+    figure,
+    iso_local,
+    iso_utc,
+    local_text,
+    plural,
+    zone_of,
+    zone_title,
+)
+
+COLUMNS = [
+    "pool",
+    "interval_start_utc",
+    "interval_start_local",
+    "local_zone",
+    "agents_required",
+    "agents_available",
+    "utilisation_pct",
+    "overloaded",
+]
+# Utilisation colours: calm up to 100 %, then unmistakably red; cells over 150 % look the same.
+COLOURSCALE = [
+    [0.0, "#f3f6fb"],
+    [0.666, "#2f5f9f"],  # 100 %: the pool is exactly full
+    [0.667, "#f4a259"],  # just over: orange, then red
+    [1.0, BAD],
+]
+Z_MAX = 150
+
+
+@dataclass(frozen=True)
+class PoolDemand:
+    key: str
+    name: str
+    agents: int  # available
+    peaks: tuple[int, ...]  # agents required: the peak in each interval
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.agents} agents)"
+
+    def overloaded(self) -> list[int]:
+        return [i for i, peak in enumerate(self.peaks) if peak > self.agents]
+
+
+def utilisation(required: int, available: int) -> float | None:
+    """Per cent of the pool's agents the interval needs; a pool with no agents is full once anyone dials."""
+    if available <= 0:
+        return None if required == 0 else float(Z_MAX)
+    return round(required * 100 / available, 1)
+
+
+def _axis(start_ts: int, count: int, zone) -> list[int]:
+    return [axis_ms(start_ts + i * INTERVAL_SECONDS, zone) for i in range(count)]
+
+
+def table_rows(pools: Sequence[PoolDemand], start_ts: int, display_zone: str) -> list[list]:
+    zone = zone_of(display_zone)
+    rows = []
+    for pool in pools:
+        for index, peak in enumerate(pool.peaks):
+            ts = start_ts + index * INTERVAL_SECONDS
+            util = utilisation(peak, pool.agents)
+            rows.append(
+                [
+                    pool.name,
+                    iso_utc(ts),
+                    iso_local(ts, zone),
+                    zone_title(display_zone),
+                    peak,
+                    pool.agents,
+                    "" if util is None else util,
+                    "yes" if peak > pool.agents else "no",
+                ]
+            )
+    return rows
+
+
+def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: str = "UTC") -> Chart:
+    zone = zone_of(display_zone)
+    title = f"Utilisation per pool, 15-minute intervals ({zone_title(display_zone)})"
+    if not pools or not any(p.peaks for p in pools):
+        return Chart(
+            "heatmap",
+            title,
+            "No pools to show.",
+            "Capacity heatmap: no pools.",
+            None,
+            COLUMNS,
+            empty="No capacity pools yet. Pools come from CXone skills with the next sync.",
+        )
+    count = len(pools[0].peaks)
+    x = _axis(start_ts, count, zone)
+    labels = [p.label for p in pools]
+    z = [[utilisation(peak, p.agents) for peak in p.peaks] for p in pools]
+    over_x, over_y, over_text = [], [], []
+    for pool in pools:
+        for index in pool.overloaded():
+            over_x.append(x[index])
+            over_y.append(pool.label)
+            over_text.append(f"{pool.peaks[index]} of {pool.agents}")
+    heat = {
+        "type": "heatmap",
+        "name": "Utilisation",
+        "x": x,
+        "y": labels,
+        "z": z,
+        "customdata": [list(p.peaks) for p in pools],
+        "zmin": 0,
+        "zmax": Z_MAX,
+        "colorscale": COLOURSCALE,
+        "colorbar": {"title": {"text": "% of agents"}, "ticksuffix": " %", "len": 0.9},
+        "xgap": 0,
+        "ygap": 2,
+        "hovertemplate": "%{y}<br>%{x|%a %d %b %H:%M} "
+        + zone_title(display_zone)
+        + "<br>%{customdata} agents required · %{z:.0f} %<extra></extra>",
+    }
+    marks = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "Overloaded interval (required > available)",
+        "x": over_x,
+        "y": over_y,
+        "text": over_text,
+        "marker": {"symbol": "x-thin", "size": 5, "color": INK, "line": {"width": 1, "color": INK}},
+        "hovertemplate": "⚠ %{y} over capacity<br>%{x|%a %d %b %H:%M} "
+        + zone_title(display_zone)
+        + "<br>%{text} agents<extra></extra>",
+    }
+    overloaded_pools = [p for p in pools if p.overloaded()]
+    intervals = sum(len(p.overloaded()) for p in pools)
+    busiest = max(pools, key=lambda p: max(p.peaks, default=0) / max(p.agents, 1))
+    summary = (
+        f"{plural(len(pools), 'pool')} over {plural(count, '15-minute interval')}: "
+        + (
+            f"{plural(intervals, 'interval')} over capacity in {plural(len(overloaded_pools), 'pool')}"
+            if intervals
+            else "no interval over capacity"
+        )
+        + f"; highest utilisation in {busiest.name} "
+        f"({utilisation(max(busiest.peaks, default=0), busiest.agents) or 0:.0f} %)."
+    )
+    layout = base_layout(
+        height=max(260, 140 + 28 * len(pools)),
+        x_title=f"Time ({zone_title(display_zone)})",
+        y_title="Pool",
+        xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 60},
+    )
+    data = [heat] + ([marks] if over_x else [])
+    return Chart(
+        "heatmap",
+        title,
+        summary,
+        f"Heatmap of utilisation, pools by 15-minute interval. {summary}",
+        figure(data, layout),
+        COLUMNS,
+        table_rows(pools, start_ts, display_zone),
+    )
+
+
+def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "UTC") -> Chart:
+    zone = zone_of(display_zone)
+    title = f"{pool.name}: agents required vs available, 15-minute intervals ({zone_title(display_zone)})"
+    count = len(pool.peaks)
+    x = _axis(start_ts, count, zone)
+    over = pool.overloaded()
+    required = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "Agents required (peak in the interval)",
+        "x": x,
+        "y": list(pool.peaks),
+        "line": {"shape": "hv", "color": ACCENT, "width": 2},
+        "fill": "tozeroy",
+        "fillcolor": "rgba(31,95,191,0.12)",
+        "hovertemplate": "%{x|%a %d %b %H:%M} "
+        + zone_title(display_zone)
+        + "<br>%{y} agents required<extra></extra>",
+    }
+    available = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": f"Agents available ({pool.agents})",
+        "x": [x[0], axis_ms(start_ts + count * INTERVAL_SECONDS, zone)] if x else [],
+        "y": [pool.agents, pool.agents],
+        "line": {"color": MUTED, "dash": "dash", "width": 2},
+        "hoverinfo": "skip",
+    }
+    # The part of each overloaded interval above capacity, as a red hatched bar on top of the capacity line.
+    marks = {
+        "type": "bar",
+        "name": "Over capacity (required − available)",
+        "x": [x[i] + INTERVAL_SECONDS * 500 for i in over],  # centred on the interval
+        "base": [pool.agents] * len(over),
+        "y": [pool.peaks[i] - pool.agents for i in over],
+        "width": [INTERVAL_SECONDS * 1000] * len(over),
+        "customdata": [pool.peaks[i] for i in over],
+        "marker": {
+            "color": BAD,
+            "line": {"width": 0},
+            "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "size": 5, "solidity": 0.3},
+        },
+        "hovertemplate": "⚠ over capacity by %{y}: %{customdata} of "
+        + f"{pool.agents} agents<extra></extra>",
+    }
+    peak = max(pool.peaks, default=0)
+    first = f"; the first at {local_text(start_ts + over[0] * INTERVAL_SECONDS, zone)}" if over else ""
+    summary = f"{pool.name} has {pool.agents} agents; its campaigns need up to {peak} at once. " + (
+        f"{plural(len(over), 'interval')} over capacity ({len(over) / 4:.2f} h){first}."
+        if over
+        else "No interval over capacity."
+    )
+    layout = base_layout(
+        height=360,
+        x_title=f"Time ({zone_title(display_zone)})",
+        y_title="Agents",
+        xaxis={"type": "date", "tickformat": "%a %d %b\n%H:%M"},
+        yaxis={"rangemode": "tozero"},
+        margin={"l": 60, "r": 20, "t": 10, "b": 60},
+        hovermode="x unified",
+    )
+    data = [required, available] + ([marks] if over else [])
+    return Chart(
+        "curve",
+        title,
+        summary,
+        f"Line chart of agents required against agents available for {pool.name}. {summary}",
+        figure(data, layout),
+        COLUMNS,
+        table_rows([pool], start_ts, display_zone),
+    )

@@ -1,0 +1,145 @@
+"""What every chart carries besides its figure, and the few helpers all builders share.
+
+Plotly's date axes know no time zones: an aware datetime is serialised as a naive local string, which would
+draw a fall-back day's windows on top of each other. So builders compute every axis value themselves, as epoch
+milliseconds of the wall clock in the zone the chart is drawn in (UTC, or the viewer's zone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+# The page's palette (static/css/planner.css), chosen to stay apart for the common colour-blindnesses; every
+# meaning carried by a colour is also carried by a pattern, a marker symbol or a label.
+INK = "#1c2430"
+MUTED = "#5b6676"
+GRID = "#e3e7ee"
+ACCENT = "#1f5fbf"
+ACCENT_LIGHT = "#8fb0e3"
+BAD = "#a4161a"
+WARN = "#b36b00"
+OK = "#1d6b3a"
+
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+}
+
+
+@dataclass
+class Chart:
+    """One chart as a page shows it: the title (the page's caption; not drawn twice), the figure, a one-line
+    summary (what a screen reader says first), the accessible name of the drawing, and the same numbers as a
+    table (and CSV)."""
+
+    key: str
+    title: str
+    summary: str
+    label: str
+    figure: dict[str, Any] | None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    empty: str = ""  # when set, there is nothing to draw and this says what to do next
+    clickable: bool = False  # a click on a mark opens the URL in its customdata
+    csv_url: str = ""  # set by the view: the same numbers as CSV
+    headline: str = ""  # the number a manager reads first, for the dashboards' top line
+    links: list[str] = field(default_factory=list)  # per row, what a click on its mark opens (keyboard path)
+
+    @property
+    def table(self) -> list[tuple[list[Any], str]]:
+        """(row, link) pairs for the page's table; the link is "" where the row opens nothing."""
+        return [(row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.rows)]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.figure is None
+
+
+def zone_of(name: str) -> ZoneInfo | None:
+    """None stands for UTC (no conversion at all)."""
+    return None if name in ("", "UTC") else _zone(name)
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+# Many campaigns share the same instants (same cron, same zone): each conversion is made once per process.
+@lru_cache(maxsize=65536)
+def axis_ms(ts: int, zone: ZoneInfo | None) -> int:
+    """A UTC instant as a date axis value: epoch ms of its wall-clock time in `zone` (UTC when None)."""
+    if zone is None:
+        return ts * 1000
+    local = datetime.fromtimestamp(ts, zone)
+    return (ts + int(local.utcoffset().total_seconds())) * 1000
+
+
+def local_text(ts: int, zone: ZoneInfo | None, fmt: str = "%a %d %b %H:%M %Z") -> str:
+    """A UTC instant on the wall clock of `zone`, always naming the zone ("Tue 09 Mar 09:00 CDT")."""
+    return datetime.fromtimestamp(ts, zone or UTC).strftime(fmt)
+
+
+def utc_text(ts: int, fmt: str = "%a %d %b %H:%M UTC") -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime(fmt)
+
+
+@lru_cache(maxsize=65536)
+def iso_utc(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@lru_cache(maxsize=65536)
+def iso_local(ts: int, zone: ZoneInfo | None) -> str:
+    return datetime.fromtimestamp(ts, zone or UTC).isoformat()
+
+
+def clear_caches() -> None:
+    """Forget every formatted instant (benchmarks measure a cold build with this)."""
+    from . import bars
+
+    for cached in (axis_ms, iso_utc, iso_local, bars.wall, bars.span_text):
+        cached.cache_clear()
+
+
+def iso_day(value) -> str:
+    return value.isoformat()
+
+
+def zone_title(name: str) -> str:
+    return "UTC" if name in ("", "UTC") else name
+
+
+def base_layout(*, height: int, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "height": height,
+        "margin": {"l": 70, "r": 20, "t": 10, "b": 56},
+        "font": {"family": FONT, "size": 12, "color": INK},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"align": "left", "font": {"family": FONT}},
+        # Above the plot, left: Plotly makes room for it however many lines it wraps to at 200 % zoom.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        "xaxis": {"title": {"text": x_title}, "gridcolor": GRID, "zeroline": False},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": GRID, "zeroline": False},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
+
+
+def figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    return {"data": data, "layout": layout, "config": CONFIG}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"

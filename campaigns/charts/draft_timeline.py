@@ -1,0 +1,166 @@
+"""The draft editor's small timeline: the draft against the current schedule over the coming days, with the
+pool's other campaigns and the overloads the pool would have with the draft in place.
+
+Drawn on the draft's own zone (the planner types local times). Redrawn after every live-validation swap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .bars import Band, Bars, overload_marker, span_text, utc_span
+from .common import ACCENT, ACCENT_LIGHT, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
+
+DRAFT_ROW = "This draft"
+CURRENT_ROW = "Current (in CXone)"
+OVERLOAD_ROW = "⚠ Pool over capacity"
+MAX_OTHER_ROWS = 6  # more of the pool's campaigns than this share one row
+COLUMNS = ["row", "start_utc", "end_utc", "agents", "detail"]
+
+
+@dataclass(frozen=True)
+class OtherCampaign:
+    id: str
+    name: str
+    agents: int
+    windows: tuple[tuple[int, int], ...]
+
+
+def draft_timeline_chart(
+    *,
+    draft: Sequence[tuple[int, int]],
+    current: Sequence[tuple[int, int]],
+    others: Sequence[OtherCampaign],
+    bands: Sequence[Band],
+    draft_agents: int,
+    current_agents: int,
+    pool_name: str,
+    pool_agents: int | None,
+    start_ts: int,
+    end_ts: int,
+    zone_name: str,
+) -> Chart:
+    zone = zone_of(zone_name)
+    days = round((end_ts - start_ts) / 86400)
+    title = f"Next {days} days in {zone_name}: this draft, the current schedule and {pool_name or 'no pool'}"
+    draft_bars = Bars("This draft", {"color": ACCENT}, zone)
+    current_bars = Bars(
+        "Current schedule",
+        {
+            "color": "#ffffff",
+            "line": {"color": ACCENT, "width": 1.5},
+            "pattern": {"shape": ".", "fgcolor": ACCENT, "bgcolor": "#ffffff", "solidity": 0.2},
+        },
+        zone,
+    )
+    other_bars = Bars("Other campaigns in the pool", {"color": ACCENT_LIGHT, "line": {"width": 0}}, zone)
+    overloads = Bars("Overload with the draft", overload_marker(), zone)
+    table = []
+
+    def add(bars, row, start, end, head, agents, detail=""):
+        bars.add(
+            start,
+            end,
+            "",
+            row,
+            f"<b>{head}</b><br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
+            + (f"<br>{detail}" if detail else ""),
+        )
+        table.append([row, iso_utc(start), iso_utc(end), agents, detail])
+
+    for start, end in draft:
+        add(draft_bars, DRAFT_ROW, start, end, f"This draft · {draft_agents} agents", draft_agents)
+    for start, end in current:
+        add(
+            current_bars,
+            CURRENT_ROW,
+            start,
+            end,
+            f"Current schedule · {current_agents} agents",
+            current_agents,
+        )
+    rows = [DRAFT_ROW, CURRENT_ROW]
+    if len(others) <= MAX_OTHER_ROWS:
+        for other in others:
+            row = other.name
+            rows.append(row)
+            for start, end in other.windows:
+                add(
+                    other_bars,
+                    row,
+                    start,
+                    end,
+                    f"{other.name} ({other.id}) · {other.agents} agents",
+                    other.agents,
+                )
+    else:
+        row = f"{len(others)} other campaigns"
+        rows.append(row)
+        for other in others:
+            for start, end in other.windows:
+                add(
+                    other_bars,
+                    row,
+                    start,
+                    end,
+                    f"{other.name} ({other.id}) · {other.agents} agents",
+                    other.agents,
+                )
+    if bands:
+        rows.insert(0, OVERLOAD_ROW)
+    for band in bands:
+        add(
+            overloads,
+            OVERLOAD_ROW,
+            band.start,
+            band.end,
+            f"⚠ {pool_name} over capacity: up to {band.peak} agents needed, {band.capacity} available",
+            band.peak,
+            "Campaigns: " + ", ".join(band.campaigns),
+        )
+    order = {
+        "type": "bar",
+        "orientation": "h",
+        "name": "rows",
+        "base": [0] * len(rows),
+        "x": [0] * len(rows),
+        "y": rows,
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "marker": {"color": "rgba(0,0,0,0)"},
+    }
+    traces = [order] + [b.trace(False) for b in (overloads, draft_bars, current_bars, other_bars) if b.base]
+    hours = sum(b.end - b.start for b in bands) / 3600
+    summary = (
+        f"Over the next {days} days the draft opens {plural(len(draft), 'window')} "
+        f"(now {len(current)}); {pool_name or 'the pool'} "
+        + (
+            f"would be over capacity {plural(len(bands), 'time')} ({hours:.1f} h)."
+            if bands
+            else "would stay within capacity"
+            + (f" ({pool_agents} agents)." if pool_agents is not None else ".")
+        )
+    )
+    layout = base_layout(
+        height=150 + 26 * len(rows),
+        x_title=f"Time ({zone_name})",
+        y_title="",
+        barmode="overlay",
+        xaxis={
+            "type": "date",
+            "range": [axis_ms(start_ts, zone), axis_ms(end_ts, zone)],
+            "tickformat": "%a %d %b\n%H:%M",
+        },
+        yaxis={"type": "category", "autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+        margin={"l": 10, "r": 10, "t": 10, "b": 50},
+    )
+    return Chart(
+        "draft-timeline",
+        title,
+        summary,
+        f"Timeline of this draft's windows. {summary}",
+        figure(traces, layout),
+        COLUMNS,
+        table,
+    )

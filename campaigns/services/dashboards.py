@@ -1,0 +1,374 @@
+"""The queries behind the charts: the mirror's schedules expanded by the engine, and the activation and webhook
+rows, turned into the plain data that campaigns/charts builds figures from.
+
+Every range is a pair of UTC instants [start, end). Windows that open up to a day before the range and reach into
+it are included (a window lasts at most 24 h), so a range that starts at midnight does not lose the night shift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import scheduling
+from campaigns.charts import capacity as capacity_charts
+from campaigns.charts import dashboards as dashboard_charts
+from campaigns.charts import latency as latency_charts
+from campaigns.charts.bars import overload_bands
+from campaigns.charts.common import Chart
+from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
+from campaigns.models import Activation, Campaign, CapacityPool, WebhookDelivery
+from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
+from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
+
+LEAD_IN = dt.timedelta(days=1)  # the longest window: one that opened the day before can still be open
+
+
+@dataclass
+class Mirror:
+    """The mirror's campaigns and pools as the engine and the charts see them, expanded over one range."""
+
+    start: dt.datetime
+    end: dt.datetime
+    pools: dict[str, CapacityPool] = field(default_factory=dict)  # by skill id
+    campaigns: dict[str, dict] = field(default_factory=dict)  # by CXone id: pk, name, zone, pool_key, ...
+    loads: dict[str, scheduling.CampaignLoad] = field(default_factory=dict)
+    windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # reaching into the range
+    invalid: dict[str, str] = field(default_factory=dict)  # CXone id → why its windows cannot be drawn
+    conflicts: list[scheduling.Conflict] = field(default_factory=list)
+
+    @property
+    def start_ts(self) -> int:
+        return int(self.start.timestamp())
+
+    @property
+    def end_ts(self) -> int:
+        return int(self.end.timestamp())
+
+
+def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
+    """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there."""
+    result = Mirror(start, end)
+    result.pools = {p.cxone_skill_id: p for p in CapacityPool.objects.all()}
+    rows = (
+        Campaign.objects.filter(missing_since__isnull=True, duration_minutes__isnull=False)
+        .exclude(cron_expression="")
+        .exclude(timezone="")
+        .values(
+            "pk",
+            "cxone_id",
+            "name",
+            "timezone",
+            "cron_expression",
+            "duration_minutes",
+            "agents_required",
+            "contact_list_id",
+            "effective_start",
+            "effective_end",
+            "pool__cxone_skill_id",
+        )
+    )
+    expansion = ExpansionCache(start - LEAD_IN, end)
+    start_ts = result.start_ts
+    for row in rows:
+        load = scheduling.CampaignLoad(
+            id=row["cxone_id"],
+            cron_expression=row["cron_expression"],
+            timezone=row["timezone"],
+            duration_minutes=row["duration_minutes"],
+            pool=row["pool__cxone_skill_id"] or "",
+            agents=row["agents_required"],
+            contact_list=row["contact_list_id"] or None,
+            effective_start=row["effective_start"],
+            effective_end=row["effective_end"],
+        )
+        try:
+            windows = expansion.windows(load)
+        except ValueError as exc:  # an invalid schedule in the mirror: left out, and said so
+            result.invalid[load.id] = str(exc)
+            continue
+        result.loads[load.id] = load
+        result.campaigns[load.id] = row
+        result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
+    pools = {key: pool.agents for key, pool in result.pools.items()}
+    index = scheduling.ConflictIndex(pools, list(result.loads.values()), start - LEAD_IN, end)
+    result.invalid.update(index.invalid)
+    result.conflicts = [c for c in index.conflicts if c.end > start]
+    return result
+
+
+# ---- timeline ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    start: dt.datetime
+    end: dt.datetime
+    pool: str = ""  # a pool's skill id
+    zone: str = ""  # only campaigns in this zone
+    conflicting: bool = False  # only campaigns in a conflict in the range
+    display_zone: str = "UTC"
+
+
+def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars: int | None = None) -> Chart:
+    """The timeline chart of the campaigns the query selects (conflicts are found among all of them)."""
+    data = mirror(query.start, query.end)
+    in_conflict = {cid for c in data.conflicts for cid in c.campaigns}
+    selected = []
+    for cid, row in data.campaigns.items():
+        if query.pool and row["pool__cxone_skill_id"] != query.pool:
+            continue
+        if query.zone and row["timezone"] != query.zone:
+            continue
+        if query.conflicting and cid not in in_conflict:
+            continue
+        selected.append(
+            TimelineCampaign(
+                id=cid,
+                name=row["name"],
+                pool_key=row["pool__cxone_skill_id"] or "",
+                zone=row["timezone"],
+                agents=row["agents_required"],
+                url=reverse("campaign-detail", args=[row["pk"]]),
+                windows=data.windows[cid],
+            )
+        )
+    pools = {
+        key: TimelinePool(key, pool.name, pool.agents, pool_link(key)) for key, pool in data.pools.items()
+    }
+    conflicts = [c for c in data.conflicts if not (query.pool and c.kind == CAPACITY and c.key != query.pool)]
+    options = {} if max_bars is None else {"max_bars": max_bars}
+    chart = timeline_chart(
+        selected,
+        conflicts,
+        pools,
+        start_ts=data.start_ts,
+        end_ts=data.end_ts,
+        display_zone=query.display_zone,
+        **options,
+    )
+    if data.invalid:
+        chart.summary += f" {len(data.invalid)} campaign(s) left out: their schedule cannot be expanded."
+    return chart
+
+
+def campaign_zones() -> list[str]:
+    return sorted(
+        z
+        for z in Campaign.objects.filter(missing_since__isnull=True)
+        .exclude(timezone="")
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
+
+
+# ---- capacity ----------------------------------------------------------------------------------------------
+
+
+def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.PoolDemand]:
+    """Agents required (the peak in each 15-minute interval) and available, for every pool, by pool name."""
+    data = mirror(start, end)
+    members: dict[str, list[str]] = defaultdict(list)
+    for cid, load in data.loads.items():
+        if load.pool:
+            members[load.pool].append(cid)
+    result = []
+    for key, pool in sorted(data.pools.items(), key=lambda item: (item[1].name.lower(), item[0])):
+        ids = members.get(key, [])
+        steps = demand_steps({c: data.windows[c] for c in ids}, {c: data.loads[c].agents for c in ids})
+        peaks = interval_peaks(steps, data.start_ts, data.end_ts, INTERVAL_SECONDS)
+        result.append(capacity_charts.PoolDemand(key, pool.name, pool.agents, tuple(peaks)))
+    return result
+
+
+# ---- conflicts per week ------------------------------------------------------------------------------------
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def conflicts_per_week(first_monday: dt.date, weeks: int) -> list[dashboard_charts.WeekConflicts]:
+    """Overload and clash hours of the current schedules in each week (Monday 00:00 UTC onwards)."""
+    start = dt.datetime.combine(first_monday, dt.time(), dt.UTC)
+    end = start + dt.timedelta(weeks=weeks)
+    data = mirror(start, end)
+    bands = [(b.start, b.end) for b in overload_bands(data.conflicts)]
+    clashes = _merged_spans(c for c in data.conflicts if c.kind == CONTACT_LIST)
+    result = []
+    for number in range(weeks):
+        week_start = int((start + dt.timedelta(weeks=number)).timestamp())
+        week_end = week_start + 7 * 86400
+        overload_s, overload_n = _within(bands, week_start, week_end)
+        clash_s, clash_n = _within(clashes, week_start, week_end)
+        result.append(
+            dashboard_charts.WeekConflicts(
+                first_monday + dt.timedelta(weeks=number),
+                overload_s / 3600,
+                overload_n,
+                clash_s / 3600,
+                clash_n,
+            )
+        )
+    return result
+
+
+def _merged_spans(conflicts: Iterable[scheduling.Conflict]) -> list[tuple[int, int]]:
+    """Touching intervals of one contact list merged: one clash per stretch, as the timeline draws it."""
+    by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for c in conflicts:
+        by_key[c.key].append((int(c.start.timestamp()), int(c.end.timestamp())))
+    spans = []
+    for items in by_key.values():
+        items.sort()
+        current = list(items[0])
+        for start, end in items[1:]:
+            if start <= current[1]:
+                current[1] = max(current[1], end)
+            else:
+                spans.append(tuple(current))
+                current = [start, end]
+        spans.append(tuple(current))
+    return spans
+
+
+def _within(spans: Iterable[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Seconds of `spans` inside [start, end), and how many spans start in it."""
+    seconds = count = 0
+    for first, last in spans:
+        overlap = min(last, end) - max(first, start)
+        if overlap > 0:
+            seconds += overlap
+        if start <= first < end:
+            count += 1
+    return seconds, count
+
+
+# ---- activations and webhooks ------------------------------------------------------------------------------
+
+
+def _utc_day(value: dt.datetime) -> dt.date:
+    return value.astimezone(dt.UTC).date()
+
+
+def activation_latency(
+    since: dt.datetime, until: dt.datetime, now: dt.datetime | None = None
+) -> tuple[list[latency_charts.DayLatency], list[float], latency_charts.SloShare]:
+    """Of the activations approved from `since` up to `until` (now, included): latency per approval day (UTC),
+    every latency, and the share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not
+    latency and are left out; one still running counts once it is older than 5 minutes (it already missed)."""
+    now = now or timezone.now()
+    rows = Activation.objects.filter(approved_at__gte=since, approved_at__lte=until).values_list(
+        "step", "approved_at", "latency_ms"
+    )
+    by_day: dict[dt.date, list[float]] = defaultdict(list)
+    latencies: list[float] = []
+    within = counted = 0
+    slo = dt.timedelta(seconds=latency_charts.SLO_SECONDS)
+    for step, approved_at, latency_ms in rows:
+        if step == Activation.Step.STALE:
+            continue
+        if step == Activation.Step.ACTIVE and latency_ms is not None:
+            seconds = latency_ms / 1000
+            by_day[_utc_day(approved_at)].append(seconds)
+            latencies.append(seconds)
+            counted += 1
+            within += seconds <= latency_charts.SLO_SECONDS
+        elif step == Activation.Step.FAILED or approved_at <= now - slo:
+            counted += 1
+    days = [
+        latency_charts.DayLatency(
+            day,
+            len(values),
+            latency_charts.percentile(values, 0.5),
+            latency_charts.percentile(values, 0.95),
+        )
+        for day, values in sorted(by_day.items())
+    ]
+    return days, latencies, latency_charts.SloShare(within, counted)
+
+
+def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, int]]:
+    """Failed activations approved from `since` up to `until`, by their outcome (or the first line of the error)."""
+    counts: dict[str, int] = defaultdict(int)
+    rows = Activation.objects.filter(
+        step=Activation.Step.FAILED, approved_at__gte=since, approved_at__lte=until
+    ).values_list("outcome", "error")
+    for outcome, error in rows:
+        reason = (outcome or "").strip()
+        if not reason:
+            lines = (error or "").strip().splitlines()
+            reason = lines[0] if lines else "(no reason recorded)"
+        counts[reason[:80]] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def webhook_health(since: dt.datetime, until: dt.datetime) -> list[dashboard_charts.DayDeliveries]:
+    """Deliveries created from `since` up to `until`, per UTC day, by where they are now. Pending after a failed
+    attempt is "retrying"; pending and never tried is "waiting"."""
+    days: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    rows = WebhookDelivery.objects.filter(created_at__gte=since, created_at__lte=until).values_list(
+        "created_at", "status", "attempts"
+    )
+    for created_at, status, attempts in rows:
+        counts = days[_utc_day(created_at)]
+        if status == WebhookDelivery.Status.DELIVERED:
+            counts[0] += 1
+        elif status == WebhookDelivery.Status.DEAD:
+            counts[3] += 1
+        elif attempts:
+            counts[1] += 1
+        else:
+            counts[2] += 1
+    return [dashboard_charts.DayDeliveries(day, *counts) for day, counts in sorted(days.items())]
+
+
+def _conflicts_chart(now: dt.datetime, days: int) -> Chart:
+    weeks = max(1, min(13, -(-days // 7)))  # this week and the next ones, as many weeks as the range has
+    return dashboard_charts.conflicts_per_week_chart(conflicts_per_week(monday_of(now.date()), weeks))
+
+
+def _latency_charts(now: dt.datetime, days: int) -> tuple[Chart, Chart]:
+    by_day, latencies, slo = activation_latency(now - dt.timedelta(days=days), now, now)
+    return (
+        latency_charts.latency_per_day_chart(by_day),
+        latency_charts.latency_histogram_chart(latencies, slo),
+    )
+
+
+DASHBOARD = {
+    "conflicts": _conflicts_chart,
+    "latency": lambda now, days: _latency_charts(now, days)[0],
+    "histogram": lambda now, days: _latency_charts(now, days)[1],
+    "failures": lambda now, days: latency_charts.failures_chart(
+        failure_reasons(now - dt.timedelta(days=days), now)
+    ),
+    "webhooks": lambda now, days: dashboard_charts.webhook_health_chart(
+        webhook_health(now - dt.timedelta(days=days), now)
+    ),
+}
+
+
+def dashboard(days: int, now: dt.datetime | None = None) -> list[Chart]:
+    """Every dashboard chart: activations and webhooks of the last `days` days, conflicts of the current
+    schedules in the weeks from this one. In the order the page shows them."""
+    now = now or timezone.now()
+    latency, histogram = _latency_charts(now, days)
+    return [
+        _conflicts_chart(now, days),
+        latency,
+        histogram,
+        DASHBOARD["failures"](now, days),
+        DASHBOARD["webhooks"](now, days),
+    ]
+
+
+def dashboard_chart(key: str, days: int, now: dt.datetime | None = None) -> Chart:
+    """One dashboard chart by key (for its CSV); KeyError for an unknown key."""
+    return DASHBOARD[key](now or timezone.now(), days)

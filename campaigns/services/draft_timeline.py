@@ -1,0 +1,116 @@
+"""The draft editor's small timeline: what the draft would open over the next days next to what CXone has now,
+the pool's other campaigns, and where the pool would be over capacity with the draft in place.
+
+Called by the editor's views for every render (the page and each live-validation swap). It reuses the shared
+conflict index for the pool's other campaigns, so a keystroke costs one small sweep of one pool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from campaigns import scheduling
+from campaigns.charts.bars import overload_bands
+from campaigns.charts.common import Chart
+from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
+from campaigns.models import Campaign
+from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
+from campaigns.services import conflict_index, draft_checks, workflow
+
+DAYS = 7
+
+
+def _spec(values: dict) -> scheduling.ScheduleSpec:
+    return scheduling.ScheduleSpec(
+        cron_expression=values["cron_expression"],
+        timezone=values["timezone"],
+        duration_minutes=values["duration_minutes"],
+        effective_start=values.get("effective_start"),
+        effective_end=values.get("effective_end"),
+    )
+
+
+def _windows(
+    spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime
+) -> tuple[tuple[int, int], ...]:
+    start_ts = int(start.timestamp())
+    return tuple(
+        (int(w.start.timestamp()), int(w.end.timestamp()))
+        for w in scheduling.expand_windows(spec, start - dt.timedelta(days=1), end)
+        if w.end.timestamp() > start_ts
+    )
+
+
+def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Chart | None:
+    """The editor's timeline for what the form holds now (the saved draft before any edit); None while the
+    schedule has errors, which the editor shows instead."""
+    if not report.valid:
+        return None
+    if form.is_bound:
+        if not form.is_valid():
+            return None
+        values = form.draft_fields(draft)
+    else:
+        values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
+    return timeline_for_values(draft.campaign, values, now=now)
+
+
+def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | None = None) -> Chart:
+    now = now or timezone.now()
+    spec = _spec(values)
+    zone = scheduling.zone_or_utc(spec.timezone)
+    # Days on the planner's wall clock: from today's midnight in the draft's zone.
+    local_midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = local_midnight.astimezone(dt.UTC)
+    end = (
+        (local_midnight.replace(tzinfo=None) + dt.timedelta(days=DAYS))
+        .replace(tzinfo=zone)
+        .astimezone(dt.UTC)
+    )
+    draft_windows = _windows(spec, start, end)
+    current_values = draft_checks.campaign_schedule_values(campaign)
+    current_windows: tuple[tuple[int, int], ...] = ()
+    if current_values:
+        try:
+            current_windows = _windows(_spec(current_values), start, end)
+        except ValueError:  # CXone holds a schedule the engine cannot expand: the draft is what fixes it
+            current_windows = ()
+    agents = values.get("agents_required") or campaign.agents_required
+
+    pool = campaign.pool
+    others: list[OtherCampaign] = []
+    bands = []
+    if pool is not None:
+        index = conflict_index.current(now)
+        expansion = ExpansionCache(start - dt.timedelta(days=1), end)
+        loads = [c for c in index.campaigns if c.pool == pool.cxone_skill_id and c.id != campaign.cxone_id]
+        names = dict(
+            Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list("cxone_id", "name")
+        )
+        members = {campaign.cxone_id: draft_windows}
+        weights = {campaign.cxone_id: agents}
+        start_ts = int(start.timestamp())
+        for load in sorted(loads, key=lambda c: (names.get(c.id, c.id).lower(), c.id)):
+            windows = tuple(w for w in expansion.windows(load) if w[1] > start_ts)
+            members[load.id] = windows
+            weights[load.id] = load.agents
+            others.append(OtherCampaign(load.id, names.get(load.id, load.id), load.agents, windows))
+        conflicts = group_conflicts(
+            CAPACITY, pool.cxone_skill_id, members, weights, {pool.cxone_skill_id: pool.agents}
+        )
+        bands = overload_bands(conflicts)
+    return draft_timeline_chart(
+        draft=draft_windows,
+        current=current_windows,
+        others=others,
+        bands=bands,
+        draft_agents=agents,
+        current_agents=campaign.agents_required,
+        pool_name=pool.name if pool else "",
+        pool_agents=pool.agents if pool else None,
+        start_ts=int(start.timestamp()),
+        end_ts=int(end.timestamp()),
+        zone_name=spec.timezone,
+    )

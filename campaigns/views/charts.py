@@ -1,0 +1,118 @@
+"""The Timeline and Capacity pages (everyone): filters in the query string, the chart swapped in by htmx, CSV."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from campaigns import roles
+from campaigns.models import CapacityPool
+from campaigns.services import dashboards
+from campaigns.views.chart_support import RangeForm, bound_form, csv_response
+
+
+class TimelineForm(RangeForm):
+    pool = forms.ChoiceField(label="Pool (skill)", required=False)
+    zone = forms.ChoiceField(label="Campaign zone", required=False)
+    conflicting = forms.BooleanField(label="Only campaigns in a conflict", required=False)
+
+    def __init__(self, data, *, viewer_zone: str, **kwargs):
+        super().__init__(data, viewer_zone=viewer_zone, **kwargs)
+        pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
+        self.fields["pool"].choices = [("", "Every pool")] + [(key, name) for key, name in pools]
+        self.fields["zone"].choices = [("", "Every zone")] + [(z, z) for z in dashboards.campaign_zones()]
+
+
+def _chart_params(form) -> dict:
+    """The query string that redraws the same chart (for links and the CSV), without empty values."""
+    data = form.cleaned_data if form.is_valid() else {}
+    params = {name: data.get(name) for name in form.fields}
+    params["tz"] = form.viewer_zone
+    return {k: ("1" if v is True else v) for k, v in params.items() if v not in (None, "", False)}
+
+
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
+def timeline(request):
+    form = bound_form(TimelineForm, request)
+    context = {"nav": "timeline", "form": form, "chart": None}
+    status = 200
+    if not form.is_valid():
+        status = 400
+    else:
+        start, end = form.period()
+        data = form.cleaned_data
+        params = _chart_params(form)
+
+        def pool_link(key: str) -> str:
+            return "?" + urlencode({**params, "pool": key})
+
+        query = dashboards.TimelineQuery(
+            start=start,
+            end=end,
+            pool=data.get("pool") or "",
+            zone=data.get("zone") or "",
+            conflicting=bool(data.get("conflicting")),
+            display_zone=form.display_zone,
+        )
+        chart = dashboards.timeline(query, pool_link)
+        if request.GET.get("format") == "csv":
+            return csv_response(chart, f"timeline-{start:%Y%m%d}-{(end - start).days}d")
+        chart.csv_url = "?" + urlencode({**params, "format": "csv"})
+        context["chart"] = chart
+    template = "campaigns/timeline.html"
+    if request.htmx and request.htmx.target == "chart-area":
+        template += "#chart-area"
+    return render(request, template, context, status=status)
+
+
+class CapacityForm(RangeForm):
+    MAX_DAYS = 14
+    pool = forms.ChoiceField(label="Pool for the curve", required=False)
+
+    def __init__(self, data, *, viewer_zone: str, **kwargs):
+        super().__init__(data, viewer_zone=viewer_zone, **kwargs)
+        pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
+        self.fields["pool"].choices = [("", "The busiest pool")] + [(key, name) for key, name in pools]
+
+
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
+def capacity(request):
+    from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
+
+    form = bound_form(CapacityForm, request)
+    context = {"nav": "capacity", "form": form, "charts": []}
+    status = 200
+    if not form.is_valid():
+        status = 400
+    else:
+        start, end = form.period()
+        demands = dashboards.pool_demands(start, end)
+        start_ts = int(start.timestamp())
+        heatmap = heatmap_chart(demands, start_ts=start_ts, display_zone=form.display_zone)
+        charts = [heatmap]
+        chosen = form.cleaned_data.get("pool")
+        curve_pool = next((p for p in demands if p.key == chosen), None) or _busiest(demands)
+        if curve_pool is not None:
+            charts.append(demand_curve_chart(curve_pool, start_ts=start_ts, display_zone=form.display_zone))
+        params = _chart_params(form)
+        wanted = request.GET.get("chart", "")
+        if request.GET.get("format") == "csv":
+            chart = next((c for c in charts if c.key == wanted), heatmap)
+            return csv_response(chart, f"capacity-{chart.key}-{start:%Y%m%d}-{(end - start).days}d")
+        for chart in charts:
+            chart.csv_url = "?" + urlencode({**params, "format": "csv", "chart": chart.key})
+        context.update(charts=charts, curve_pool=curve_pool, timeline_url=reverse("timeline"))
+    template = "campaigns/capacity.html"
+    if request.htmx and request.htmx.target == "chart-area":
+        template += "#chart-area"
+    return render(request, template, context, status=status)
+
+
+def _busiest(demands):
+    """The pool with the highest utilisation at its peak (overloaded ones first)."""
+    if not demands:
+        return None
+    return max(demands, key=lambda p: (max(p.peaks, default=0) / max(p.agents, 1), p.name))

@@ -1,0 +1,35 @@
+"""The manager's dashboards (managers land here; supervisors may look too): one range, five charts, CSV each."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from campaigns.services import dashboards
+from campaigns.views.chart_support import csv_response, may_view_dashboards
+
+RANGES = [(7, "Last 7 days"), (28, "Last 28 days"), (90, "Last 90 days")]
+DEFAULT_DAYS = 28
+
+
+def dashboard(request):
+    if not may_view_dashboards(request.user):
+        raise PermissionDenied
+    raw = request.GET.get("days", str(DEFAULT_DAYS))
+    error = ""
+    days = int(raw) if raw.isdigit() else 0
+    if days not in dict(RANGES):
+        error = f"Range: {raw!r} is not one of {', '.join(str(d) for d, _ in RANGES)} days; showing {DEFAULT_DAYS}."
+        days = DEFAULT_DAYS
+    key = request.GET.get("chart", "")
+    if request.GET.get("format") == "csv":
+        if key not in dashboards.DASHBOARD:
+            raise Http404(f"No chart {key!r} on the dashboards.")
+        return csv_response(dashboards.dashboard_chart(key, days), f"dashboard-{key}-{days}d")
+    charts = dashboards.dashboard(days)
+    for chart in charts:
+        chart.csv_url = "?" + urlencode({"days": days, "format": "csv", "chart": chart.key})
+    context = {"nav": "dashboards", "charts": charts, "days": days, "ranges": RANGES, "error": error}
+    return render(request, "campaigns/dashboards.html", context, status=400 if error else 200)

@@ -1,0 +1,67 @@
+// Draws every chart on the page from its figure (a json_script element named by data-figure), and keeps them
+// right across htmx swaps: Plotly.react after a swap brings new content in, Plotly.purge before htmx removes a
+// drawn chart, so a page that redraws on every keystroke (the draft editor) does not leak plots or listeners.
+// The containers carry no id on purpose: htmx's settle step would swap their attributes (and Plotly's class).
+(function () {
+  "use strict";
+  var stats = { drawn: 0, purged: 0 };
+  window.plannerCharts = stats; // read by the browser tests (no leak after many redraws)
+
+  function figureOf(container) {
+    var source = document.getElementById(container.getAttribute("data-figure"));
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function draw(container) {
+    var figure = figureOf(container);
+    if (!figure || !window.Plotly) {
+      return;
+    }
+    // A JS property, not a class: htmx copies an old element's attributes onto its replacement during a swap.
+    var fresh = !container.plannerDrawn;
+    container.plannerDrawn = true;
+    window.Plotly.react(container, figure.data, figure.layout, figure.config).then(function () {
+      container.setAttribute("data-drawn", String(Date.now()));
+    });
+    if (fresh) {
+      stats.drawn += 1;
+      if (container.hasAttribute("data-clickable")) {
+        // A click on a bar opens what it stands for (a campaign, or a pool's own timeline).
+        container.on("plotly_click", function (event) {
+          var point = event.points && event.points[0];
+          var link = point && point.customdata;
+          if (typeof link === "string" && link) {
+            window.location.assign(link);
+          }
+        });
+      }
+    }
+  }
+
+  function drawAll(root) {
+    if (!root || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll("[data-figure]").forEach(function (container) {
+      // Charts the swap left alone are already drawn from the same figure.
+      if (!container.plannerDrawn) {
+        draw(container);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-figure]").forEach(draw);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // Whatever the swap targeted (inner or outer), draw the charts it brought in.
+    drawAll(document);
+  });
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var element = event.detail.elt || event.target;
+    if (element && element.classList && element.classList.contains("js-plotly-plot") && window.Plotly) {
+      window.Plotly.purge(element);
+      stats.purged += 1;
+    }
+  });
+})();

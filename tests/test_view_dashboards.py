@@ -1,0 +1,129 @@
+"""The dashboards through the test client: who may see them, the empty states, latency and webhook panels from
+rows created directly (the pipelines that fill them are built elsewhere), and CSV of every chart."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Activation, WebhookDelivery
+from tests.conftest import make_campaign, make_draft
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+
+
+def activation(campaign, author, *, step, minutes_ago, latency_s=None, outcome=""):
+    draft = make_draft(campaign, author, status="active" if step == "active" else "failed")
+    approved = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    return Activation.objects.create(
+        draft=draft,
+        campaign=campaign,
+        step=step,
+        approved_at=approved,
+        latency_ms=None if latency_s is None else latency_s * 1000,
+        observed_active_at=None if latency_s is None else approved + dt.timedelta(seconds=latency_s),
+        outcome=outcome,
+    )
+
+
+def csv_rows(client, chart, days=28):
+    response = client.get(reverse("dashboard"), {"days": days, "format": "csv", "chart": chart})
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_supervisors_and_managers_see_the_dashboards_planners_do_not(client, manager, supervisor, planner):
+    client.force_login(planner)
+    assert client.get(reverse("dashboard")).status_code == 403
+    for user in (manager, supervisor):
+        client.force_login(user)
+        page = client.get(reverse("dashboard")).content.decode()
+        assert f'href="{reverse("dashboard")}"' in page  # in their navigation too
+
+
+def test_without_activations_the_panels_say_so_honestly(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert page.count("No activations yet") == 2  # latency per day and the histogram
+    assert "No failed activations in this range." in page
+    assert "No webhook deliveries yet" in page
+    assert 'id="conflicts-figure"' in page  # conflicts come from the schedules, not from activations
+
+
+def test_latency_panels_count_the_slo_from_the_rows(client, manager, campaign, planner):
+    other = make_campaign("C-2", pool=campaign.pool)
+    third = make_campaign("C-3", pool=campaign.pool)
+    fourth = make_campaign("C-4", pool=campaign.pool)
+    activation(campaign, planner, step="active", minutes_ago=60, latency_s=90)
+    activation(other, planner, step="active", minutes_ago=120, latency_s=420)
+    activation(third, planner, step="failed", minutes_ago=30, outcome="CXone 422: invalid window")
+    activation(fourth, planner, step="stale", minutes_ago=30)  # not latency: left out
+    client.force_login(manager)
+
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "33.3 % of 3 activations were ACTIVE within 5 minutes (misses the 95 % SLO)" in page
+    assert '<a href="#histogram-chart">⚠ 33.3 % ACTIVE within 5 min (SLO 95 %)</a>' in page  # the top line
+    per_day = csv_rows(client, "latency")
+    assert per_day == [
+        {"day_utc": "2026-11-30", "activations": "2", "p50_minutes": "1.5", "p95_minutes": "7.0"}
+    ]
+    histogram = {r["from_minutes"]: r["activations"] for r in csv_rows(client, "histogram")}
+    assert histogram["1"] == "1" and histogram["7"] == "1"
+    assert csv_rows(client, "failures") == [{"reason": "CXone 422: invalid window", "activations": "1"}]
+
+
+def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, campaign, planner):
+    act = activation(campaign, planner, step="active", minutes_ago=10, latency_s=60)
+    for status, attempts in [
+        ("delivered", 1),
+        ("delivered", 2),
+        ("pending", 0),
+        ("pending", 3),
+        ("dead", 10),
+    ]:
+        WebhookDelivery.objects.create(
+            event_type="activation.active", activation=act, payload={}, status=status, attempts=attempts
+        )
+    client.force_login(manager)
+
+    rows = csv_rows(client, "webhooks")
+    assert rows == [{"day_utc": "2026-11-30", "delivered": "2", "retrying": "1", "waiting": "1", "dead": "1"}]
+    assert (
+        "5 deliveries: 2 delivered, 1 retrying, 1 waiting, 1 dead"
+        in client.get(reverse("dashboard")).content.decode()
+    )
+
+
+def test_conflicts_per_week_start_this_week(client, manager, pool):
+    make_campaign("C-1", pool=pool, agents_required=12)
+    make_campaign("C-2", pool=pool, agents_required=12, contact_list_id="L-2")
+    client.force_login(manager)
+
+    weeks = csv_rows(client, "conflicts", days=7)
+    # Tue–Fri from 1 Dec, both 09:00–17:00 Chicago with 24 of 20 agents: 4 days × 8 h.
+    assert weeks == [
+        {
+            "week_start": "2026-11-30",
+            "overload_hours": "32.0",
+            "overloads": "4",
+            "clash_hours": "0.0",
+            "clashes": "0",
+        }
+    ]
+
+
+def test_a_bad_range_is_named_and_an_unknown_chart_is_not_found(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("dashboard"), {"days": "abc"})
+    assert response.status_code == 400
+    assert "Range: &#x27;abc&#x27; is not one of 7, 28, 90 days" in response.content.decode()
+    assert client.get(reverse("dashboard"), {"format": "csv", "chart": "nope"}).status_code == 404
+
+
+def test_managers_land_on_the_dashboards(client, manager):
+    client.force_login(manager)
+    assert client.get("/")["Location"] == reverse("dashboard")
