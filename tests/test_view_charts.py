@@ -93,7 +93,7 @@ def test_bad_filters_are_refused_naming_the_field(as_manager, schedules):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Days: Ensure this value is less than or equal to 31." in page
-    assert "From: Enter a valid date." in page
+    assert "From: Enter the date as YYYY-MM-DD, e.g. 2026-12-01." in page
     assert 'id="timeline-figure"' not in page
 
 

@@ -77,7 +77,6 @@ def test_latency_panels_count_the_slo_from_the_rows(client, manager, campaign, p
 
 
 def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, campaign, planner):
-    act = activation(campaign, planner, step="active", minutes_ago=10, latency_s=60)
     for status, attempts in [
         ("delivered", 1),
         ("delivered", 2),
@@ -85,6 +84,8 @@ def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, camp
         ("pending", 3),
         ("dead", 10),
     ]:
+        # One event per activation (the outbox's constraint), so each delivery has an activation of its own.
+        act = activation(campaign, planner, step="active", minutes_ago=10, latency_s=60)
         WebhookDelivery.objects.create(
             event_type="activation.active", activation=act, payload={}, status=status, attempts=attempts
         )

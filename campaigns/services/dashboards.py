@@ -320,7 +320,8 @@ def webhook_health(since: dt.datetime, until: dt.datetime) -> list[dashboard_cha
         counts = days[_utc_day(created_at)]
         if status == WebhookDelivery.Status.DELIVERED:
             counts[0] += 1
-        elif status == WebhookDelivery.Status.DEAD:
+        elif status in (WebhookDelivery.Status.DEAD, WebhookDelivery.Status.GONE):
+            # Stopped because the endpoint answered 410: like a dead letter, nothing more happens without a person.
             counts[3] += 1
         elif attempts:
             counts[1] += 1
