@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import draft_checks, workflow
+from campaigns.services import workflow
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
 
@@ -31,8 +31,7 @@ def effective_period() -> dict:
 
 def submitted_by_services(campaign, author) -> ScheduleDraft:
     draft = workflow.start_draft(campaign, author, agents_required=campaign.agents_required + 1)
-    findings = draft_checks.evaluate_draft(draft).as_json()
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings=findings)
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 def test_planner_drafts_and_submits_a_supervisor_approves_it_once(

@@ -145,12 +145,10 @@ def test_a_new_draft_refuses_what_the_database_would_reject_naming_the_field(
 def test_saving_a_draft_stores_the_fields_and_bumps_the_lock_version(campaign, planner):
     draft = make_draft(campaign, planner)
     saved = workflow.save_draft(
-        draft.pk, planner, lock_version=1, fields={"cron_expression": "0 11 * * 1-5", "agents_required": 7},
-        findings={"blocking": []},
-    )  # fmt: skip
+        draft.pk, planner, lock_version=1, fields={"cron_expression": "0 11 * * 1-5", "agents_required": 7}
+    )
     draft.refresh_from_db()
     assert (draft.cron_expression, draft.agents_required, draft.lock_version) == ("0 11 * * 1-5", 7, 2)
-    assert draft.findings == {"blocking": []}
     assert saved.lock_version == 2
 
 
@@ -219,10 +217,9 @@ def test_a_conflict_with_your_own_other_tab_says_so(campaign, planner):
 def test_a_save_that_changes_nothing_neither_bumps_nor_audits(campaign, planner):
     draft = make_draft(campaign, planner)
     same = {f: getattr(draft, f) for f in workflow.EDITABLE_FIELDS}
-    result = workflow.save_draft(draft.pk, planner, lock_version=1, fields=same, findings={"blocking": ["x"]})
+    result = workflow.save_draft(draft.pk, planner, lock_version=1, fields=same)
     draft.refresh_from_db()
     assert result.lock_version == draft.lock_version == 1
-    assert draft.findings == {}
     assert entries(draft) == []
 
 

@@ -97,22 +97,22 @@ def test_without_a_breakdown_the_page_says_what_compliance_assumes(as_planner, c
 
 
 def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campaign, planner, supervisor):
-    rejected = make_draft(campaign, planner, cron_expression="0 7 * * 1-5")
-    workflow.submit(rejected.pk, planner, lock_version=1, findings={"blocking": []})
-    workflow.reject(rejected.pk, supervisor, seen_lock_version=1, reason="Too early for Texas.")
+    rejected = make_draft(campaign, planner, cron_expression="0 12 * * 1-5")
+    workflow.submit(rejected.pk, planner, lock_version=1)
+    workflow.reject(rejected.pk, supervisor, seen_lock_version=1, reason="Too late for Texas.")
     current = workflow.start_draft(campaign, planner, cron_expression="0 11 * * 1-5")
 
     body = page(as_planner, campaign)
 
     drafts = section(body, "drafts-h")
     assert drafts.index(f"#{current.pk}") < drafts.index(f"#{rejected.pk}")  # newest first
-    assert "<code>0 11 * * 1-5</code>" in drafts and "<code>0 7 * * 1-5</code>" in drafts
+    assert "<code>0 11 * * 1-5</code>" in drafts and "<code>0 12 * * 1-5</code>" in drafts
     assert ">Rejected</span></td><td>pat_planner</td><td>sam_supervisor</td>" in drafts
     assert ">Draft</span></td><td>pat_planner</td><td>—</td>" in drafts
     history = section(body, "audit-h")
     for action in ("created", "submitted", "rejected"):
         assert f"<code>campaigns.draft.{action}</code>" in history
-    assert "sam_supervisor · <code>campaigns.draft.rejected</code> — Too early for Texas." in history
+    assert "sam_supervisor · <code>campaigns.draft.rejected</code> — Too late for Texas." in history
     assert f'href="/audit/?campaign={campaign.pk}"' in history
     # With a draft open, the page leads to it instead of offering another.
     assert (

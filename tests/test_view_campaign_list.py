@@ -119,10 +119,10 @@ def test_a_campaign_dialling_outside_calling_hours_is_flagged_in_the_list(signed
     make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
     make_campaign("C-2", pool=pool, name="Day dialler", cron_expression="0 10 * * 1-5", duration_minutes=120)
     response = signed_in.get(reverse("campaign-list"))
-    rows = {c.name: c.report for c in response.context["page"].object_list}
-    assert rows["Late dialler"].blocking
-    assert not rows["Day dialler"].blocking
-    assert "blocking" in response.content.decode()
+    rows = {c.name: c.badge for c in response.context["page"].object_list}
+    assert rows["Late dialler"]["level"] == "blocking"
+    assert rows["Day dialler"]["level"] == "clear"
+    assert "✖ 1 blocking" in response.content.decode()
 
 
 def test_a_planner_finds_their_open_drafts_above_the_list(signed_in, pool, planner, other_planner):

@@ -299,8 +299,11 @@ def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int) -> ComplianceFind
     ends = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %H:%M %Z}"
     message = (
         f"{rule.jurisdiction} ({rule.title}): the window {local_start:%a %Y-%m-%d %H:%M}–{ends} "
-        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected"
+        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected "
+        f"from {local_start:%Y-%m-%d}"
     )
+    if tally.contacts is not None:
+        message += f", {tally.contacts} contact{'' if tally.contacts == 1 else 's'}"
     return ComplianceFinding(
         rule=rule.id,
         jurisdiction=rule.jurisdiction,

@@ -26,6 +26,7 @@ from campaigns.cxone import schemas
 from campaigns.cxone.client import CXoneClient, get_client, run_sync
 from campaigns.cxone.errors import NotFound
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.services import campaign_findings
 from campaigns.services.audit import entry as audit_entry
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
         audit += _mark_stale_drafts(now, result)
         if audit:
             AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
+    campaign_findings.refresh_outdated(now=now)  # the stored findings the campaign list reads
     log.info("Campaign sync: %s", result.summary())
     return result
 

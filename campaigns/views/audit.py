@@ -4,12 +4,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import AuditEntry, Campaign
 
 PAGE_SIZE = 50
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the whole page or (to htmx) its results: caches must keep them apart
 @permission_required("campaigns.view_auditentry", raise_exception=True)
 def audit_trail(request):
     entries = AuditEntry.objects.select_related("actor", "campaign")
@@ -38,6 +42,6 @@ def audit_trail(request):
         "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
     }
     template = "campaigns/audit.html"
-    if request.htmx and request.htmx.target == "audit-results":
+    if request.htmx and request.htmx.target == "audit-results" and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
