@@ -12,6 +12,7 @@ from django import forms
 
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import (
+    DATE_RANGE,
     ScheduleSpec,
     UnknownZone,
     canonical_zone,
@@ -19,6 +20,7 @@ from campaigns.scheduling import (
     validate_spec,
     zone_or_utc,
 )
+from campaigns.scheduling.spec import FIRST_DATE, LAST_DATE
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
 
@@ -91,6 +93,19 @@ class DraftForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
         except (ValueError, KeyError) as exc:
             raise forms.ValidationError(str(exc).strip("'\"")) from exc
+
+    def clean_effective_start(self):
+        return self._within_range(self.cleaned_data["effective_start"])
+
+    def clean_effective_end(self):
+        return self._within_range(self.cleaned_data["effective_end"])
+
+    @staticmethod
+    def _within_range(day):
+        # Local midnight of 0001-01-01 or 9999-12-31 in a zone lies outside what a datetime can hold.
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise forms.ValidationError(f"Enter a date {DATE_RANGE}.")
+        return day
 
     def clean_cron_expression(self):
         # Collapse runs of spaces so "0  9 * * 1-5" is the same expression everywhere it is shown.

@@ -118,7 +118,9 @@ AUDITED_AS = {
 
 
 @pytest.mark.parametrize("action", EFFECTS)
-@pytest.mark.parametrize("actor", ["anonymous", "outsider", "planner", "other_planner", "supervisor", "manager"])
+@pytest.mark.parametrize(
+    "actor", ["anonymous", "outsider", "planner", "other_planner", "supervisor", "manager"]
+)
 def test_only_the_allowed_actor_changes_the_draft_and_the_audit_says_who(
     login_as, request, campaign, other_planner, action, actor
 ):
@@ -142,4 +144,3 @@ def test_only_the_allowed_actor_changes_the_draft_and_the_audit_says_who(
         assert draft.status == before, f"{actor} changed the draft with {action}"
         assert not entries.exists()
         assert ScheduleDraft.objects.get(pk=draft.pk).lock_version == draft.lock_version
-

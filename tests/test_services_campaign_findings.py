@@ -112,7 +112,10 @@ def test_the_badge_says_why(db):
     campaign_findings.refresh()
     blocking = campaign_findings.badge(stored("C-1").current_findings)
     assert blocking["label"] == "✖ 1 blocking"
-    assert "06:00" in blocking["reasons"][0] and "US (Federal telephone-solicitation hours)" in blocking["reasons"][0]
+    assert (
+        "06:00" in blocking["reasons"][0]
+        and "US (Federal telephone-solicitation hours)" in blocking["reasons"][0]
+    )
     warning = campaign_findings.badge(stored("C-2").current_findings)  # Texas: a low-confidence rule
     assert warning["level"] == "warning" and warning["label"] == f"⚠ {len(warning['reasons'])}"
     assert any("US-TX" in reason for reason in warning["reasons"])

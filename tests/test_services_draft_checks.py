@@ -101,7 +101,9 @@ def test_the_checks_work_on_values_not_on_a_form(frozen_clock):
     campaign = make_campaign("C-1001")
     values = schedule_values.campaign_values(campaign)
     assert draft_checks.evaluate_values(campaign, values, conflicts=False).valid
-    broken = draft_checks.evaluate_values(campaign, {**values, "cron_expression": "0 25 * * *"}, conflicts=False)
+    broken = draft_checks.evaluate_values(
+        campaign, {**values, "cron_expression": "0 25 * * *"}, conflicts=False
+    )
     assert broken.field_errors == {"cron_expression": ["hour: 25 is outside 0-23"]}
     assert broken.blocking == ["cron_expression: hour: 25 is outside 0-23"]
 

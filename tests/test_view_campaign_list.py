@@ -148,7 +148,9 @@ def test_a_manager_sees_no_drafts_panel(client, manager, pool):
 def test_the_list_filters_by_finding(signed_in, pool):
     make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
     make_campaign("C-2", pool=pool, name="Day dialler", cron_expression="0 10 * * 1-5", duration_minutes=120)
-    make_campaign("C-3", pool=pool, name="Unscheduled", cron_expression="", timezone="", duration_minutes=None)
+    make_campaign(
+        "C-3", pool=pool, name="Unscheduled", cron_expression="", timezone="", duration_minutes=None
+    )
     url = reverse("campaign-list")
     assert names(signed_in.get(url, {"finding": "blocking"})) == ["Late dialler"]
     assert names(signed_in.get(url, {"finding": "clear"})) == ["Day dialler"]
@@ -170,7 +172,9 @@ def test_the_finding_badge_says_why_in_its_title_and_disclosure(signed_in, pool)
 
 def test_the_list_reads_stored_findings_and_checks_no_windows_per_request(signed_in, pool, monkeypatch):
     make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
-    first = signed_in.get(reverse("campaign-list"))  # computes the new campaign's findings once, and stores them
+    first = signed_in.get(
+        reverse("campaign-list")
+    )  # computes the new campaign's findings once, and stores them
     assert first.context["page"].object_list[0].badge["level"] == "blocking"
 
     def no_year_per_request(*args, **kwargs):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from campaigns.scheduling import zone_error
+from campaigns.scheduling import date_error, zone_error
 
 
 class WorkflowError(Exception):
@@ -149,6 +149,12 @@ def check_values(v: dict) -> None:
     for f, ok, msg in RULES:
         if f in v and (v[f] is None or not ok(v[f])):
             raise InvalidInput(f, msg)
+    for f in ("effective_start", "effective_end"):
+        moment = v[f]
+        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+            raise InvalidInput(f, f"Enter the {REQUIRED[f]} as a date and time with its time zone.")
+        if message := date_error(moment.date()):
+            raise InvalidInput(f, f"{message[:1].upper()}{message[1:]}.")
     if v["effective_end"] <= v["effective_start"]:
         msg = f"The effective period must end after it starts ({when(v['effective_start'])})."
         raise InvalidInput("effective_end", msg)

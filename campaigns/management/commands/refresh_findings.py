@@ -20,8 +20,5 @@ class Command(BaseCommand):
         parser.add_argument("--outdated", action="store_true", help="only the outdated ones")
 
     def handle(self, *args, **options):
-        if options["outdated"]:
-            count = campaign_findings.refresh_outdated()
-        else:
-            count = campaign_findings.refresh()
+        count = campaign_findings.refresh_outdated() if options["outdated"] else campaign_findings.refresh()
         self.stdout.write(self.style.SUCCESS(f"stored the findings of {count} campaign{'s' * (count != 1)}"))
