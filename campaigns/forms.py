@@ -25,6 +25,19 @@ from campaigns.scheduling.spec import FIRST_DATE, LAST_DATE
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed in digits 0-9: Python's int() would also take "٤٨٠", "1_000" and "480.0"."""
+
+    default_error_messages = {"invalid": "Enter a whole number in digits 0-9."}
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not (text.isascii() and text.isdigit()) or len(text) > 12:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class DraftForm(forms.Form):
     timezone = forms.CharField(
         label="Time zone",
@@ -36,15 +49,15 @@ class DraftForm(forms.Form):
         max_length=120,
         help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5.",
     )
-    duration_minutes = forms.IntegerField(
+    duration_minutes = WholeNumberField(
         label="Duration (minutes)", min_value=1, max_value=1440, help_text="How long each window stays open."
     )
     effective_start = forms.DateField(label="Effective from", help_text="First local date of the schedule.")
     effective_end = forms.DateField(
         label="Effective until", help_text="The schedule ends at local midnight starting this date."
     )
-    retry_max_attempts = forms.IntegerField(label="Retry: max attempts", min_value=1, max_value=10)
-    retry_interval_seconds = forms.IntegerField(
+    retry_max_attempts = WholeNumberField(label="Retry: max attempts", min_value=1, max_value=10)
+    retry_interval_seconds = WholeNumberField(
         label="Retry: interval (seconds)",
         min_value=60,
         max_value=7 * 24 * 3600,
@@ -52,7 +65,7 @@ class DraftForm(forms.Form):
     )
     retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
     retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
-    agents_required = forms.IntegerField(label="Agents required", min_value=1, max_value=10_000)
+    agents_required = WholeNumberField(label="Agents required", min_value=1, max_value=10_000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

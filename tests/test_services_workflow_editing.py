@@ -123,7 +123,24 @@ BAD_VALUES = [
     ({"retry_max_attempts": 11}, "retry_max_attempts", "between 1 and 10 retry attempts"),
     ({"retry_interval_ms": 30_000}, "retry_interval_ms", "at least one minute"),
     ({"agents_required": 0}, "agents_required", "at least one agent"),
-    ({"timezone": "Mars/Olympus_Mons"}, "timezone", "not a time zone; enter a name like America/Chicago"),
+    (
+        {"timezone": "Mars/Olympus_Mons"},
+        "timezone",
+        "Time zone: 'Mars/Olympus_Mons' is not an IANA time zone",
+    ),
+    ({"timezone": "EST"}, "timezone", "Time zone: 'EST' is a legacy name.*enter America/New_York"),
+    ({"cron_expression": "0 9 L * *"}, "cron_expression", "Cron expression: day-of-month: 'L' uses 'L'"),
+    ({"duration_minutes": "480"}, "duration_minutes", "between 1 and 1440 minutes"),
+    (
+        {"effective_start": dt.datetime(1, 1, 1, tzinfo=dt.UTC)},
+        "effective_start",
+        "0001-01-01 is outside the dates",
+    ),
+    (
+        {"effective_end": dt.datetime(9999, 12, 31, tzinfo=dt.UTC)},
+        "effective_end",
+        "9999-12-31 is outside the dates",
+    ),
     ({"effective_end": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)}, "effective_end", "must end after it starts"),
 ]
 
