@@ -132,3 +132,24 @@ def test_the_refresh_findings_command_stores_them_all(db):
     out = io.StringIO()
     call_command("refresh_findings", "--outdated", stdout=out)
     assert "stored the findings of 0 campaigns" in out.getvalue()
+
+
+def test_a_campaign_that_cannot_be_checked_is_stored_as_blocking_and_says_so(db, monkeypatch, caplog):
+    make_campaign("C-1")
+    make_campaign("C-2")
+
+    def odd_row(campaign, **kwargs):
+        if campaign.cxone_id == "C-1":
+            raise KeyError("state")
+        return real(campaign, **kwargs)
+
+    real = draft_checks.evaluate_campaign
+    monkeypatch.setattr(draft_checks, "evaluate_campaign", odd_row)
+    assert campaign_findings.refresh() == 2  # the other campaign is stored all the same
+    odd = stored("C-1")
+    assert odd.findings_level == "blocking"
+    assert odd.current_findings["blocking"] == [
+        "The schedule could not be checked (KeyError); look at this campaign in CXone."
+    ]
+    assert stored("C-2").findings_level == "clear"
+    assert "Could not check the schedule of campaign C-1" in caplog.text

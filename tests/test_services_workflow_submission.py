@@ -149,3 +149,12 @@ def test_a_draft_identical_to_the_current_schedule_cannot_be_submitted(campaign,
         workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
+
+
+def test_submission_refusal_answers_with_the_guards_submit_runs(campaign, planner, other_planner, manager):
+    draft = make_draft(campaign, planner)
+    assert workflow.submission_refusal(draft, planner) is None
+    assert "Only the author of draft" in workflow.submission_refusal(draft, other_planner)
+    assert "does not allow you to submit drafts" in workflow.submission_refusal(draft, manager)
+    submitted_draft = workflow.submit(draft.pk, planner, lock_version=1)
+    assert "already submitted for approval" in workflow.submission_refusal(submitted_draft, planner)

@@ -233,3 +233,11 @@ def test_going_back_after_a_search_gets_the_whole_page_not_a_fragment(signed_in,
     body = response.content.decode()
     assert "<html" in body and 'id="id_q"' in body and "Renewals East" in body
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("skill", ["9" * 30, "١٢", "-1"])
+def test_a_skill_filter_no_database_integer_can_hold_is_ignored_not_a_500(signed_in, pool, skill):
+    make_campaign("C-1", pool=pool)
+    response = signed_in.get(reverse("campaign-list"), {"skill": skill, "page": "9" * 30})
+    assert response.status_code == 200
+    assert response.context["filters"]["skill"] == "" and len(names(response)) == 1

@@ -70,7 +70,12 @@ def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> dict:
 
 def _store(campaigns: list[Campaign], now: dt.datetime) -> int:
     for campaign in campaigns:
-        findings = compute(campaign, now=now)
+        try:
+            findings = compute(campaign, now=now)
+        except Exception as exc:  # one odd mirror row must not stop a sync or a page; it shows as blocking
+            log.exception("Could not check the schedule of campaign %s", campaign.cxone_id)
+            why = f"The schedule could not be checked ({type(exc).__name__}); look at this campaign in CXone."
+            findings = {"level": BLOCKING, "blocking": [why], "checked_at": now.isoformat()}
         campaign.current_findings = findings
         campaign.findings_level = findings["level"]
         campaign.findings_key = findings_key(campaign)

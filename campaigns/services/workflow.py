@@ -135,6 +135,18 @@ def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
     )  # fmt: skip
 
 
+def submission_refusal(draft, user) -> str | None:
+    """Why `user` may not submit `draft`, or None when the guards `submit` runs first (role, status, author) let
+    them; the findings and the version are checked when they do."""
+    try:
+        _require(user, "campaigns.submit_scheduledraft", "submit drafts")
+        _may_leave(draft, S.SUBMITTED, "submit")
+        _author_only(draft, user, "submit")
+    except WorkflowError as exc:
+        return exc.message
+    return None
+
+
 def withdraw(draft_id, actor) -> ScheduleDraft:
     """Take the author's submitted draft back out of review, to edit it again."""
     _require(actor, "campaigns.submit_scheduledraft", "withdraw drafts")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import AuditEntry, Campaign
+from campaigns.views.common import id_from
 
 PAGE_SIZE = 50
 
@@ -22,12 +23,12 @@ def audit_trail(request):
         "user": request.GET.get("user", ""),
         "action": request.GET.get("action", "").strip()[:100],
     }
-    if filters["campaign"].isdigit():
-        entries = entries.filter(campaign_id=int(filters["campaign"]))
+    if id_from(filters["campaign"]) is not None:
+        entries = entries.filter(campaign_id=id_from(filters["campaign"]))
     else:
         filters["campaign"] = ""
-    if filters["user"].isdigit():
-        entries = entries.filter(actor_id=int(filters["user"]))
+    if id_from(filters["user"]) is not None:
+        entries = entries.filter(actor_id=id_from(filters["user"]))
     else:
         filters["user"] = ""
     if filters["action"]:

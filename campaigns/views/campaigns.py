@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services import campaign_findings, draft_checks
+from campaigns.views.common import id_from
 
 PAGE_SIZE = 25
 
@@ -41,8 +42,8 @@ def filtered_campaigns(params) -> tuple:
         campaigns = campaigns.filter(state=state)
     else:
         state = ""
-    if skill.isdigit():
-        campaigns = campaigns.filter(pool_id=int(skill))
+    if id_from(skill) is not None:
+        campaigns = campaigns.filter(pool_id=id_from(skill))
     else:
         skill = ""
     if finding in campaign_findings.LEVELS:

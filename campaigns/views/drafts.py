@@ -210,7 +210,7 @@ def editor_context(
         "conflict": conflict,
         "rebase": rebase,
         "zone_names": draft_checks.ZONE_NAMES,
-        "can_submit": editable and request.user == draft.author,
+        "can_submit": editable and workflow.submission_refusal(draft, request.user) is None,
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
         "behind_remote": draft.is_behind_remote
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
