@@ -208,7 +208,7 @@ def _windows(spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime
     floor = start.replace(minute=0, second=0, microsecond=0)
     if floor >= end:
         return []
-    windows = scheduling.expand_windows(spec, floor, end)
+    windows = scheduling.expand_windows(spec, floor, end, long_period=end - floor > HORIZON)
     return windows[_count_before(windows, start) :]
 
 
