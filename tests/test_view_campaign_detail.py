@@ -99,7 +99,7 @@ def test_without_a_breakdown_the_page_says_what_compliance_assumes(as_planner, c
 def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campaign, planner, supervisor):
     rejected = make_draft(campaign, planner, cron_expression="0 12 * * 1-5")
     workflow.submit(rejected.pk, planner, lock_version=1)
-    workflow.reject(rejected.pk, supervisor, seen_lock_version=1, reason="Too late for Texas.")
+    workflow.reject(rejected.pk, supervisor, seen_lock_version=1, reason="Too early for Texas.")
     current = workflow.start_draft(campaign, planner, cron_expression="0 11 * * 1-5")
 
     body = page(as_planner, campaign)
@@ -112,7 +112,7 @@ def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campa
     history = section(body, "audit-h")
     for action in ("created", "submitted", "rejected"):
         assert f"<code>campaigns.draft.{action}</code>" in history
-    assert "sam_supervisor · <code>campaigns.draft.rejected</code> — Too late for Texas." in history
+    assert "sam_supervisor · <code>campaigns.draft.rejected</code> — Too early for Texas." in history
     assert f'href="/audit/?campaign={campaign.pk}"' in history
     # With a draft open, the page leads to it instead of offering another.
     assert (
