@@ -153,3 +153,10 @@ def test_a_campaign_that_cannot_be_checked_is_stored_as_blocking_and_says_so(db,
     ]
     assert stored("C-2").findings_level == "clear"
     assert "Could not check the schedule of campaign C-1" in caplog.text
+
+
+def test_the_same_instant_with_another_offset_is_the_same_input(db):
+    campaign = make_campaign("C-1")
+    key = campaign_findings.findings_key(campaign)
+    campaign.effective_start = campaign.effective_start.astimezone(dt.timezone(dt.timedelta(hours=-6)))
+    assert campaign_findings.findings_key(campaign) == key

@@ -55,8 +55,17 @@ def findings_key(campaign: Campaign) -> str:
         "dnc_rules": campaign.dnc_rules,
         "dnc_list_state": campaign.dnc_list_state,
     }
-    text = json.dumps(inputs, sort_keys=True, default=schedule_values.as_json)
+    text = json.dumps(inputs, sort_keys=True, default=_instant)
     return f"{rules_fingerprint()}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def _instant(value):
+    # The same instant read back with another offset (a sync's -06:00, the database's UTC) is the same input.
+    return (
+        value.astimezone(dt.UTC).isoformat()
+        if isinstance(value, dt.datetime)
+        else schedule_values.as_json(value)
+    )
 
 
 def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> dict:
