@@ -1,16 +1,23 @@
-"""Benchmark: server time of the draft editor's live validation on the demo data.
+"""Benchmark: server time of the draft editor's live validation on the demo data, with findings over a whole
+year, and of the campaign list with 2,000 campaigns.
 
-    .venv/bin/python bench/validation.py [--requests 200] [--warmup 5]
+    .venv/bin/python bench/validation.py [--requests 200] [--warmup 5] [--list-campaigns 2000]
 
 Builds a throwaway SQLite test database in a temporary directory (Django's test-database machinery, so the
 real migrations and roles run), mirrors the demo tenant into it the way the product does (the CXone sandbox's
-seed, 40 campaigns on 6 skills, synced in process through `sync_campaigns`), starts one draft per campaign,
-then sends N live-validation POSTs (HX-Request, as htmx sends them while a planner types) through the Django
-test client, cycling over the drafts and over a few realistic edits (valid and invalid). Each request is timed
+seed, 40 campaigns on 6 skills, synced in process through `sync_campaigns`), starts one draft per campaign
+effective for one year from today (so every check covers 365 days of windows), then sends N live-validation
+POSTs (HX-Request, as htmx sends them while a planner types) through the Django test client, cycling over the
+drafts and over a few realistic edits (valid and invalid). Each request is timed
 from the client's call to its return: URL routing, middleware, session, permission check, form, engine,
 conflict what-if and template rendering. The conflict index is built by the warm-up requests (it is cached
-for every editor of the process) and reported on stderr; stdout gets ONE JSON line:
-{"requests", "p50_ms", "p95_ms", "max_ms"}.
+for every editor of the process) and reported on stderr.
+
+Then the list: the 40 campaigns are copied to 2,000 (new CXone ids, the same schedules and contact lists), their
+findings are computed and stored the way a sync stores them (timed, on stderr), and the first page of the campaign
+list is requested 20 times; list_2000_ms is the median server time of those requests.
+
+stdout gets ONE JSON line: {"horizon_days", "requests", "p50_ms", "p95_ms", "max_ms", "list_2000_ms"}.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CAMPAIGNS = 40
+HORIZON_DAYS = 365  # each draft is effective for a year: the findings check a year of windows
+LIST_REQUESTS = 20
 # (field overrides, what a planner might type): mostly valid edits, which run the whole engine; some invalid.
 EDITS = [
     {},
@@ -68,8 +77,11 @@ def setup_django(tmpdir: str):
 
 def seed_demo_data() -> list:
     """The sandbox's demo tenant, mirrored by the real sync; one planner draft per campaign."""
+    import datetime as dt
+
     import httpx
     from django.contrib.auth.models import Group, User
+    from django.utils import timezone
 
     from campaigns import roles
     from campaigns.cxone.client import CXoneClient
@@ -87,8 +99,10 @@ def seed_demo_data() -> list:
         run_sync(cxone.aclose())
     planner = User.objects.create_user("bench_planner", password="bench-only-password")
     planner.groups.add(Group.objects.get(name=roles.PLANNER))
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    year = {"effective_start": today, "effective_end": today + dt.timedelta(days=HORIZON_DAYS)}
     drafts = [
-        workflow.start_draft(campaign, planner)
+        workflow.start_draft(campaign, planner, **year)
         for campaign in Campaign.objects.filter(missing_since__isnull=True).order_by("cxone_id")
         if campaign.cron_expression and campaign.duration_minutes
     ]
@@ -149,7 +163,8 @@ def run(requests: int, warmup: int) -> dict:
         f"p50 {statistics.median(valid_timings):.1f} ms, p95 {percentile(valid_timings, 0.95):.1f} ms",
         file=sys.stderr,
     )
-    return {
+    return planner, {
+        "horizon_days": HORIZON_DAYS,
         "requests": len(timings),
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(percentile(timings, 0.95), 1),
@@ -157,16 +172,65 @@ def run(requests: int, warmup: int) -> dict:
     }
 
 
+def time_list(planner, count: int) -> float:
+    """Median server time of the campaign list's first page with `count` campaigns whose findings are stored."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from campaigns.models import Campaign
+    from campaigns.services import campaign_findings
+
+    originals = list(Campaign.objects.order_by("cxone_id"))
+    copies = []
+    for index in range(count - len(originals)):
+        campaign = originals[index % len(originals)]
+        copies.append(
+            Campaign(
+                **{
+                    field.name: getattr(campaign, field.name)
+                    for field in Campaign._meta.concrete_fields
+                    if field.name not in {"id", "cxone_id", "name"}
+                },
+                cxone_id=f"C-B{index:05}",
+                name=f"{campaign.name} copy {index}",
+            )
+        )
+    Campaign.objects.bulk_create(copies, batch_size=500)
+    started = time.perf_counter()
+    stored = campaign_findings.refresh()  # what sync does when the mirror changes
+    print(
+        f"stored the findings of {stored} campaigns in {time.perf_counter() - started:.1f} s "
+        f"(once, when the mirror changes)",
+        file=sys.stderr,
+    )
+    client = Client()
+    client.force_login(planner)
+    url = reverse("campaign-list")
+    timings = []
+    for index in range(LIST_REQUESTS + 2):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200 or response.context["total"] != count:
+            raise SystemExit(f"campaign list request {index} answered {response.status_code}")
+        if index >= 2:  # the first two warm the caches
+            timings.append(elapsed)
+    print(f"campaign list ({count} campaigns): p95 {percentile(timings, 0.95):.1f} ms", file=sys.stderr)
+    return round(statistics.median(timings), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="timed validation requests")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (build the index)")
+    parser.add_argument("--list-campaigns", type=int, default=2000, help="campaigns in the list benchmark")
     args = parser.parse_args()
     tmpdir = tempfile.mkdtemp(prefix="bench-validation-")
     old_name = None
     try:
         old_name = setup_django(tmpdir)
-        line = run(args.requests, args.warmup)
+        planner, line = run(args.requests, args.warmup)
+        line["list_2000_ms"] = time_list(planner, args.list_campaigns)
     finally:
         if old_name is not None:
             from django.db import connection

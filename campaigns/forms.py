@@ -12,6 +12,7 @@ from django import forms
 
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import (
+    DATE_RANGE,
     ScheduleSpec,
     UnknownZone,
     canonical_zone,
@@ -19,8 +20,22 @@ from campaigns.scheduling import (
     validate_spec,
     zone_or_utc,
 )
+from campaigns.scheduling.spec import FIRST_DATE, LAST_DATE
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed in digits 0-9: Python's int() would also take "٤٨٠", "1_000" and "480.0"."""
+
+    default_error_messages = {"invalid": "Enter a whole number in digits 0-9."}
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not (text.isascii() and text.isdigit()) or len(text) > 12:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class DraftForm(forms.Form):
@@ -34,7 +49,7 @@ class DraftForm(forms.Form):
         max_length=120,
         help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5.",
     )
-    duration_minutes = forms.IntegerField(
+    duration_minutes = WholeNumberField(
         label="Duration (minutes)", min_value=1, max_value=1440, help_text="How long each window stays open."
     )
     # ISO dates, typed as text: a browser's date picker shows the viewer's locale (MM/DD/YYYY) while every other
@@ -51,8 +66,8 @@ class DraftForm(forms.Form):
         help_text="The schedule ends at local midnight starting this date (YYYY-MM-DD).",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-01."},
     )
-    retry_max_attempts = forms.IntegerField(label="Retry: max attempts", min_value=1, max_value=10)
-    retry_interval_seconds = forms.IntegerField(
+    retry_max_attempts = WholeNumberField(label="Retry: max attempts", min_value=1, max_value=10)
+    retry_interval_seconds = WholeNumberField(
         label="Retry: interval (seconds)",
         min_value=60,
         max_value=7 * 24 * 3600,
@@ -60,7 +75,7 @@ class DraftForm(forms.Form):
     )
     retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
     retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
-    agents_required = forms.IntegerField(label="Agents required", min_value=1, max_value=10_000)
+    agents_required = WholeNumberField(label="Agents required", min_value=1, max_value=10_000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +122,19 @@ class DraftForm(forms.Form):
             raise forms.ValidationError(exc.message) from exc
         except (ValueError, KeyError) as exc:
             raise forms.ValidationError(str(exc).strip("'\"")) from exc
+
+    def clean_effective_start(self):
+        return self._within_range(self.cleaned_data["effective_start"])
+
+    def clean_effective_end(self):
+        return self._within_range(self.cleaned_data["effective_end"])
+
+    @staticmethod
+    def _within_range(day):
+        # Local midnight of 0001-01-01 or 9999-12-31 in a zone lies outside what a datetime can hold.
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise forms.ValidationError(f"Enter a date {DATE_RANGE}.")
+        return day
 
     def clean_cron_expression(self):
         # Collapse runs of spaces so "0  9 * * 1-5" is the same expression everywhere it is shown.

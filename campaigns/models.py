@@ -86,6 +86,13 @@ class Campaign(models.Model):
     # Set when a sync no longer finds the campaign in CXone: kept (drafts and audit point at it), never deleted.
     missing_since = models.DateTimeField(null=True, blank=True)
 
+    # The findings of the current schedule over its whole effective period, stored by
+    # services/campaign_findings.py when the mirror changes, so the list never checks a year per row per request.
+    current_findings = models.JSONField(default=dict, blank=True)
+    findings_level = models.CharField(max_length=16, blank=True, db_index=True)  # blocking|warning|clear|...
+    findings_key = models.CharField(max_length=100, blank=True)  # what they were computed from (hashed)
+    findings_computed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["name", "cxone_id"]
         indexes = [models.Index(fields=["pool", "state"])]

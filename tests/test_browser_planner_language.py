@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import CapacityPool, DraftStatus, ScheduleDraft
-from campaigns.services import draft_checks, workflow
+from campaigns.services import workflow
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
 
@@ -36,8 +36,7 @@ def around_today() -> dict:
 
 def submitted(campaign, author, **fields) -> ScheduleDraft:
     draft = workflow.start_draft(campaign, author, **fields)
-    findings = draft_checks.evaluate_draft(draft).as_json()
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings=findings)
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 @pytest.fixture

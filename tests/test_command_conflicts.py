@@ -195,3 +195,103 @@ def test_without_json_it_prints_one_line_per_conflict(tmp_path):
     lines = out.getvalue().splitlines()
     assert lines[0] == "4 conflicts"
     assert lines[1] == "  2026-03-02T12:00:00Z → 2026-03-02T13:00:00Z  capacity P1 (demand 12 > 10): A, B"
+
+
+# ---- bad input: one line naming the field, exit 2, never a traceback --------------------------------------
+
+
+def run_invalid_file(path, *args):
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "conflicts", "--input", str(path), "--from", "2026-03-02", "--days", "1", "--json", stdout=out
+        )
+    assert caught.value.returncode == 2
+    assert "\n" not in str(caught.value)
+    return json.loads(out.getvalue())["error"]
+
+
+def test_a_file_that_is_not_utf8_exits_two(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"pools": [{"id": "Pool café"}]}'.encode("latin-1"))
+    error = run_invalid_file(path)
+    assert error["field"] == "input" and "is not UTF-8 text (byte 0xe9 at offset 27)" in error["message"]
+
+
+def test_json_nested_100000_deep_exits_two(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    error = run_invalid_file(path)
+    assert "nests 100000 levels deep; the input format needs 3 (at most 20)" in error["message"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path):
+    data = {"pools": [{"id": "P[[[[[[[[[[[[[[[[[[[[[[[[1", "capacity": 10}], "campaigns": []}
+    assert run(tmp_path, data) == {"conflicts": []}
+
+
+def test_an_integer_of_5000_digits_exits_two(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text('{"pools": [{"id": "P1", "capacity": ' + "9" * 5000 + '}], "campaigns": []}')
+    error = run_invalid_file(path)
+    assert "holds a number of 5000 digits; numbers here have at most 18" in error["message"]
+
+
+def test_nan_and_infinity_are_not_json_numbers(tmp_path):
+    path = tmp_path / "nan.json"
+    path.write_text('{"pools": [{"id": "P1", "capacity": NaN}], "campaigns": []}')
+    assert "holds NaN, which is not a JSON number" in run_invalid_file(path)["message"]
+
+
+def test_a_duration_given_as_text_is_refused(tmp_path):
+    data = {**INPUT, "campaigns": [campaign("A", "0 9 * * *", duration="480")]}
+    error = run_invalid(tmp_path, data)["error"]
+    assert error == {
+        "campaign": "A",
+        "field": "duration",
+        "message": "must be a number of minutes, not text ('480')",
+    }
+
+
+def test_integer_pool_ids_are_refused(tmp_path):
+    data = {"pools": [{"id": 1, "capacity": 10}], "campaigns": [campaign("A", "0 9 * * *", pool=1)]}
+    errors = run_invalid(tmp_path, data)["errors"]
+    assert {
+        "pool": "pools[0]",
+        "field": "id",
+        "message": 'must be text, such as "1", not the number 1',
+    } in errors
+    assert {
+        "campaign": "A",
+        "field": "pool",
+        "message": 'must be text, such as "1", not the number 1',
+    } in errors
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+14:00", "1999-12-31T00:00:00Z"]
+)
+def test_an_effective_date_at_the_edges_of_the_calendar_is_refused(tmp_path, moment):
+    data = {**INPUT, "campaigns": [{**campaign("A", "0 9 * * *"), "effective_start": moment}]}
+    error = run_invalid(tmp_path, data)["error"]
+    assert (error["campaign"], error["field"]) == ("A", "effective_start")
+    assert "is outside the dates a schedule may use (between 2000-01-01 and 2100-12-31)" in error["message"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_from_date_at_the_edges_of_the_calendar_exits_two(tmp_path, day):
+    error = run_invalid(tmp_path, INPUT, "--from", day, "--days", "7")["error"]
+    assert error["field"] == "from" and "is outside the dates a schedule may use" in error["message"]
+
+
+def test_a_cron_extension_is_refused_naming_the_campaign_and_the_part(tmp_path):
+    data = {**INPUT, "campaigns": [campaign("A", "0 9 * * 5#2")]}
+    error = run_invalid(tmp_path, data)["error"]
+    assert (error["campaign"], error["field"]) == ("A", "cron")
+    assert error["message"].startswith("day-of-week: '5#2' uses '#'")
+
+
+def test_a_legacy_zone_name_is_refused_with_the_real_zone_suggested(tmp_path):
+    data = {**INPUT, "campaigns": [campaign("A", "0 9 * * *", zone="EST")]}
+    error = run_invalid(tmp_path, data)["error"]
+    assert (error["field"], error["message"][-22:]) == ("timezone", "enter America/New_York")

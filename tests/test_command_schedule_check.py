@@ -300,3 +300,79 @@ def test_without_json_it_prints_a_readable_summary():
     )
     assert out.getvalue().splitlines()[0] == "1 windows"
     assert "compliance: ok" in out.getvalue()
+
+
+# ---- bad input: one line naming the flag, exit 2, never a traceback ---------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_a_from_date_at_the_edges_of_the_calendar_exits_two_naming_the_flag(day):
+    report = run_invalid(*BASE, "--from", day, "--days", "7")
+    assert report["errors"] == [
+        {
+            "field": "from",
+            "message": f"{day} is outside the dates a schedule may use (between 2000-01-01 and 2100-12-31)",
+        }
+    ]
+
+
+def test_the_last_day_of_the_range_with_a_year_after_it_is_fine():
+    report = run(*BASE, "--from", "2100-12-31", "--days", "366")
+    assert report["valid"] is True and len(report["windows"]) > 200
+
+
+@pytest.mark.parametrize("duration", ["٤٨٠", "1_000", "+480", "480.0", " 4 8 0 "])
+def test_a_duration_not_in_plain_digits_is_refused(duration):
+    args = ["--cron", "0 9 * * 1-5", "--tz", "America/Chicago", "--duration", duration, "--json"]
+    report = run_invalid(*args, "--from", "2026-03-02", "--days", "7")
+    assert report["errors"] == [
+        {"field": "duration", "message": f"{duration!r} is not a whole number of minutes"}
+    ]
+
+
+@pytest.mark.parametrize("days", ["٧", "1_0", "99999999999999999999999"])
+def test_days_not_in_plain_digits_are_refused(days):
+    [error] = run_invalid(*BASE, "--from", "2026-03-02", "--days", days)["errors"]
+    assert error["field"] == "days"
+
+
+def test_a_cron_extension_is_refused_naming_the_part():
+    report = run_invalid(
+        "--cron", "0 9 L * *", "--tz", "America/Chicago", "--duration", "480", "--from", "2026-03-02", "--days", "7",
+        "--json",
+    )  # fmt: skip
+    [error] = report["errors"]
+    assert error["field"] == "cron" and error["message"].startswith(
+        "day-of-month: 'L' uses 'L' (the last day)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "suggested"), [("EST", "America/New_York"), ("EST5EDT", "America/New_York")]
+)
+def test_a_legacy_zone_name_is_refused_with_the_real_zone_suggested(zone, suggested):
+    report = run_invalid(
+        "--cron", "0 9 * * 1-5", "--tz", zone, "--duration", "480", "--from", "2026-03-02", "--days", "7", "--json"
+    )  # fmt: skip
+    [error] = report["errors"]
+    assert error["field"] == "tz" and error["message"].endswith(f"enter {suggested}")
+
+
+def test_a_contact_zone_in_lower_case_is_suggested_in_its_real_spelling():
+    [error] = run_invalid(*BASE, "--from", "2026-03-02", "--days", "7", "--contact-tz", "america/chicago")[
+        "errors"
+    ]
+    assert error == {
+        "field": "contact_tz",
+        "message": "'america/chicago' is not an IANA time zone; did you mean America/Chicago?",
+    }
+
+
+def test_without_json_invalid_input_is_one_line_on_stderr_and_exit_two():
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            *["schedule_check", *BASE[:-1]], "--from", "0001-01-01", "--days", "7", stdout=StringIO()
+        )
+    assert caught.value.returncode == 2
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith("invalid input: from: 0001-01-01 is outside")

@@ -51,7 +51,7 @@ def test_the_approval_queue_asks_for_the_index_once_whatever_its_length(client, 
     def queue_queries(n):
         for i in range(n):
             draft = make_draft(make_campaign(f"C-Q{n}-{i}", pool=pool), planner)
-            workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})
+            workflow.submit(draft.pk, planner, lock_version=1)
         client.force_login(supervisor)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("approval-queue")).status_code == 200

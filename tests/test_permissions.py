@@ -103,3 +103,47 @@ def test_posts_without_a_csrf_token_are_refused(planner, objects):
 
 def test_the_login_page_is_public(client):
     assert client.get(reverse("login")).status_code == 200
+
+
+# What each attempt did, not only how it answered: the draft's status and the audit trail after the POST.
+EFFECTS = {  # action → (the draft's status before, the actor who may → the status after)
+    "draft-submit": ("draft", {"other_planner": "submitted"}),
+    "draft-withdraw": ("submitted", {"other_planner": "draft"}),
+    "draft-approve": ("submitted", {"supervisor": "approved"}),
+    "draft-reject": ("submitted", {"supervisor": "rejected"}),
+}
+AUDITED_AS = {
+    "draft-submit": "campaigns.draft.submitted",
+    "draft-withdraw": "campaigns.draft.withdrawn",
+    "draft-approve": "campaigns.draft.approved",
+    "draft-reject": "campaigns.draft.rejected",
+}
+
+
+@pytest.mark.parametrize("action", EFFECTS)
+@pytest.mark.parametrize(
+    "actor", ["anonymous", "outsider", "planner", "other_planner", "supervisor", "manager"]
+)
+def test_only_the_allowed_actor_changes_the_draft_and_the_audit_says_who(
+    login_as, request, campaign, other_planner, action, actor
+):
+    from campaigns.models import AuditEntry, ScheduleDraft
+    from campaigns.services import workflow
+    from tests.draft_view_support import form_data
+
+    before, allowed = EFFECTS[action]
+    draft = make_draft(campaign, other_planner)
+    if before == "submitted":
+        draft = workflow.submit(draft.pk, other_planner, lock_version=draft.lock_version)
+    data = {**form_data(draft), "seen_lock_version": draft.lock_version, "reason": "Start at ten."}
+    login_as(actor).post(reverse(action, args=[draft.pk]), data)
+
+    draft.refresh_from_db()
+    entries = AuditEntry.objects.filter(object_id=str(draft.pk), action=AUDITED_AS[action])
+    if actor in allowed:
+        assert draft.status == allowed[actor]
+        assert [entry.actor for entry in entries] == [request.getfixturevalue(actor)]
+    else:
+        assert draft.status == before, f"{actor} changed the draft with {action}"
+        assert not entries.exists()
+        assert ScheduleDraft.objects.get(pk=draft.pk).lock_version == draft.lock_version

@@ -84,3 +84,28 @@ def test_a_breakdown_brings_its_states_and_their_contacts():
         ("us-ok-frequency", 20),
         ("us-reg-f", 429),
     }
+
+
+def test_a_limit_taking_effect_inside_the_effective_period_counts_and_says_from_when():
+    # Maryland's limit starts on 2024-01-01: a schedule checked from December 2023 into 2024 already breaks it.
+    [finding] = retry_policy_findings(
+        5,
+        60_000,
+        jurisdictions=["US-MD"],
+        debt_collection=False,
+        as_of=date(2023, 12, 1),
+        until=date(2024, 3, 1),
+    )
+    assert finding.rule == "us-md-frequency"
+    assert "(in effect from 2024-01-01)" in finding.message
+    assert (
+        retry_policy_findings(
+            5,
+            60_000,
+            jurisdictions=["US-MD"],
+            debt_collection=False,
+            as_of=date(2023, 12, 1),
+            until=date(2023, 12, 31),
+        )
+        == []
+    )

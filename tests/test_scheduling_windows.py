@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from campaigns.scheduling import InvalidSchedule, ScheduleSpec, Window, expand_windows
+from campaigns.scheduling import InvalidSchedule, ScheduleSpec, Window, clear_expansion_caches, expand_windows
 
 # (zone, spring-forward day, fall-back day, a wall time inside the gap, where the gap ends, a repeated time)
 DST_ZONES = [
@@ -216,3 +216,17 @@ def test_a_wildcard_cron_opens_one_window_where_the_gap_times_and_the_gap_end_me
     starts = [w.local_start.strftime("%H:%M%z") for w in windows[:6]]
     assert starts == ["00:00-0600", "00:30-0600", "01:00-0600", "01:30-0600", "03:00-0500", "03:30-0500"]
     assert len({w.start for w in windows}) == len(windows) == 46
+
+
+def test_a_long_period_expands_to_the_same_windows_without_filling_the_shared_caches():
+    from campaigns.scheduling.fires import fire_instants, local_days
+    from campaigns.scheduling.windows import window_instants
+
+    spec = ScheduleSpec("0 10 * * 1-5", "America/New_York", 300)
+    start, end = datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 12, 1, tzinfo=UTC)
+    clear_expansion_caches()
+    year = expand_windows(spec, start, end, long_period=True)
+    assert (window_instants.cache_info().currsize, fire_instants.cache_info().currsize) == (0, 0)
+    assert local_days.cache_info().currsize == 0
+    assert year == expand_windows(spec, start, end)
+    assert len(year) == 261 and year[0].local_start.hour == 10 and year[-1].local_start.hour == 10

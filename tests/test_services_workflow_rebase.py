@@ -9,7 +9,7 @@ import pytest
 from campaigns.models import ScheduleDraft
 from campaigns.services import workflow
 from tests.conftest import make_draft
-from tests.workflow_support import NO_FINDINGS, S, entries, set_status, submitted
+from tests.workflow_support import S, entries, set_status, submitted
 
 # ---- rebase ------------------------------------------------------------------------------------------------
 
@@ -58,9 +58,9 @@ def test_a_rebased_draft_can_be_submitted_and_approved(campaign, planner, superv
     draft = make_draft(campaign, planner)
     change_remotely(campaign)
     with pytest.raises(workflow.StaleDraft):
-        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=1)
     workflow.rebase(draft.pk, planner)
-    workflow.submit(draft.pk, planner, lock_version=2, findings=NO_FINDINGS)
+    workflow.submit(draft.pk, planner, lock_version=2)
     assert workflow.approve(draft.pk, supervisor, seen_lock_version=2).status == S.APPROVED
 
 
@@ -133,7 +133,7 @@ def test_only_approved_or_activating_drafts_are_marked_stale(campaign, planner, 
 
 
 def submit_it(draft, author, reviewer):
-    return workflow.submit(draft.pk, author, lock_version=1, findings=NO_FINDINGS)
+    return workflow.submit(draft.pk, author, lock_version=1)
 
 
 def withdraw_it(draft, author, reviewer):

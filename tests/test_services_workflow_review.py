@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 from campaigns.models import AuditEntry, ScheduleDraft
 from campaigns.services import workflow
 from tests.conftest import make_campaign, make_draft, make_user
-from tests.workflow_support import NO_FINDINGS, S, entries, submitted
+from tests.workflow_support import S, entries, submitted
 
 # ---- approve -----------------------------------------------------------------------------------------------
 
@@ -42,7 +42,7 @@ def test_a_supervisor_cannot_approve_their_own_draft(campaign, supervisor):
 def test_a_supervisor_who_edited_a_draft_cannot_approve_it(campaign, planner, supervisor, other_supervisor):
     draft = make_draft(campaign, planner)
     workflow.save_draft(draft.pk, supervisor, lock_version=1, fields={"agents_required": 4})
-    workflow.submit(draft.pk, planner, lock_version=2, findings=NO_FINDINGS)
+    workflow.submit(draft.pk, planner, lock_version=2)
     with pytest.raises(workflow.NotAllowed, match="You edited draft #"):
         workflow.approve(draft.pk, supervisor, seen_lock_version=2)
     assert workflow.approve(draft.pk, other_supervisor, seen_lock_version=2).approver == other_supervisor
@@ -60,7 +60,7 @@ def test_a_draft_changed_since_the_supervisor_saw_it_cannot_be_approved(campaign
     seen = draft.lock_version
     workflow.withdraw(draft.pk, planner)
     workflow.save_draft(draft.pk, planner, lock_version=seen, fields={"duration_minutes": 600})
-    workflow.submit(draft.pk, planner, lock_version=seen + 1, findings=NO_FINDINGS)
+    workflow.submit(draft.pk, planner, lock_version=seen + 1)
 
     with pytest.raises(
         workflow.DraftChanged, match="pat_planner changed draft .* then approve it again"
@@ -133,14 +133,77 @@ def test_a_stale_draft_cannot_be_approved_until_rebased(campaign, planner, super
     assert draft.status == S.SUBMITTED
 
 
-def test_a_draft_whose_stored_findings_block_cannot_be_approved(campaign, planner, supervisor):
+def test_a_draft_whose_schedule_breaks_calling_hours_is_refused_at_approve_whatever_was_stored(
+    campaign, planner, supervisor
+):
     draft = submitted(campaign, planner)
-    ScheduleDraft.objects.filter(pk=draft.pk).update(findings={"blocking": ["Calls before 08:00 in Ohio"]})
-    with pytest.raises(
-        workflow.BlockingFindings, match="Fix this problem before approving: Calls before"
-    ) as refused:
+    # A row whose stored findings say "nothing blocking" about a schedule that dials at 06:00 (written behind
+    # the services' back): approve checks the draft itself.
+    ScheduleDraft.objects.filter(pk=draft.pk).update(cron_expression="0 6 * * 1-5", findings={"blocking": []})
+    with pytest.raises(workflow.BlockingFindings, match="Fix this problem before approving: US") as refused:
         workflow.approve(draft.pk, supervisor, seen_lock_version=1)
-    assert refused.value.problems == ["Calls before 08:00 in Ohio"]
+    assert "06:00" in refused.value.problems[0]
+    draft.refresh_from_db()
+    assert (draft.status, draft.approver) == (S.SUBMITTED, None)
+    assert entries(draft, "campaigns.draft.approved") == []
+
+
+def test_approve_takes_no_verdict_from_its_caller(campaign, planner, supervisor):
+    draft = submitted(campaign, planner)
+    with pytest.raises(TypeError):
+        workflow.approve(draft.pk, supervisor, seen_lock_version=1, findings={"blocking": []})
+    draft.refresh_from_db()
+    assert draft.status == S.SUBMITTED
+
+
+def test_approval_rechecks_the_draft_and_stores_the_findings_of_now(campaign, planner, supervisor):
+    draft = submitted(campaign, planner)
+    ScheduleDraft.objects.filter(pk=draft.pk).update(findings={"blocking": ["a verdict nobody computed"]})
+    workflow.approve(draft.pk, supervisor, seen_lock_version=1)
+    draft.refresh_from_db()
+    assert draft.status == S.APPROVED
+    assert draft.findings["blocking"] == [] and "checked_at" in draft.findings
+
+
+def test_a_draft_whose_dnc_list_went_inactive_after_submission_cannot_be_approved(
+    campaign, planner, supervisor
+):
+    draft = submitted(campaign, planner)
+    campaign.dnc_list_state = "INACTIVE"
+    campaign.save()
+    with pytest.raises(workflow.BlockingFindings, match="before approving"):
+        workflow.approve(draft.pk, supervisor, seen_lock_version=1)
+    draft.refresh_from_db()
+    assert draft.status == S.SUBMITTED
+
+
+# ---- approval_refusal: what the queue asks, with the service's own guards ---------------------------------
+
+
+def test_approval_refusal_is_none_for_a_supervisor_who_may_approve(campaign, planner, supervisor):
+    draft = submitted(campaign, planner)
+    assert workflow.approval_refusal(draft, supervisor) is None
+
+
+def test_approval_refusal_names_the_author_and_the_editor_as_the_service_does(
+    campaign, planner, supervisor, other_supervisor
+):
+    own = submitted(campaign, supervisor)
+    assert "You wrote draft" in workflow.approval_refusal(own, supervisor)
+    other = make_draft(make_campaign("C-2002"), planner)
+    workflow.save_draft(other.pk, other_supervisor, lock_version=1, fields={"agents_required": 4})
+    workflow.submit(other.pk, planner, lock_version=2)
+    other.refresh_from_db()
+    refusal = workflow.approval_refusal(other, other_supervisor)
+    assert refusal.startswith(f"You edited draft #{other.pk}, so you cannot approve it")
+    with pytest.raises(workflow.NotAllowed) as refused:
+        workflow.approve(other.pk, other_supervisor, seen_lock_version=2)
+    assert refused.value.message == refusal
+
+
+def test_approval_refusal_says_when_the_role_does_not_allow_it(campaign, planner, other_planner):
+    draft = submitted(campaign, planner)
+    assert "does not allow you to approve drafts" in workflow.approval_refusal(draft, other_planner)
 
 
 def test_a_draft_that_is_not_submitted_cannot_be_approved(campaign, planner, supervisor):
@@ -267,7 +330,7 @@ def test_a_draft_changed_since_the_supervisor_saw_it_cannot_be_rejected(campaign
     draft = submitted(campaign, planner)
     workflow.withdraw(draft.pk, planner)
     workflow.save_draft(draft.pk, planner, lock_version=1, fields={"agents_required": 2})
-    workflow.submit(draft.pk, planner, lock_version=2, findings=NO_FINDINGS)
+    workflow.submit(draft.pk, planner, lock_version=2)
     with pytest.raises(workflow.DraftChanged, match="then reject it again"):
         workflow.reject(draft.pk, supervisor, seen_lock_version=1, reason="Too many agents")
 

@@ -18,7 +18,7 @@ def rejected(campaign, planner, supervisor, **fields):
 
 
 def test_a_rejected_draft_is_revised_into_a_new_draft_with_its_values(campaign, planner, supervisor):
-    old = rejected(campaign, planner, supervisor, cron_expression="0 7 * * 1,3", retry_interval_ms=900_000)
+    old = rejected(campaign, planner, supervisor, cron_expression="0 12 * * 1,3", retry_interval_ms=900_000)
     campaign.remote_version = 9
     campaign.save()
 
@@ -35,7 +35,7 @@ def test_a_rejected_draft_is_revised_into_a_new_draft_with_its_values(campaign, 
     assert entry.actor == planner and entry.campaign == campaign
     assert entry.message == f"Revised from draft #{old.pk} (rejected: “Too early.”)."
     assert entry.changes["revised_from"] == [None, old.pk]
-    assert entry.changes["cron_expression"] == [None, "0 7 * * 1,3"]
+    assert entry.changes["cron_expression"] == [None, "0 12 * * 1,3"]
 
 
 @pytest.mark.parametrize("status", [S.FAILED, S.STALE])

@@ -8,17 +8,19 @@ import pytest
 
 from campaigns.services import workflow
 from tests.conftest import make_draft
-from tests.workflow_support import NO_FINDINGS, S, entries, submitted
+from tests.workflow_support import S, entries, submitted
 
 # ---- submit ------------------------------------------------------------------------------------------------
 
 
-def test_the_author_submits_a_draft_with_its_findings(campaign, planner):
+def test_the_author_submits_a_draft_with_the_findings_the_service_computed(campaign, planner):
     draft = make_draft(campaign, planner)
-    result = workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+    result = workflow.submit(draft.pk, planner, lock_version=1)
     draft.refresh_from_db()
     assert draft.status == result.status == S.SUBMITTED
-    assert draft.findings == NO_FINDINGS
+    assert draft.findings["blocking"] == [] and draft.findings["compliance"] == []
+    # Checked to the end of the effective period, not two weeks ahead.
+    assert draft.findings["checked_until"] == draft.effective_end.isoformat()
     assert draft.submitted_at is not None
     [entry] = entries(draft, "campaigns.draft.submitted")
     assert (entry.actor, entry.campaign, entry.changes) == (
@@ -34,7 +36,7 @@ def test_only_the_author_can_submit_a_draft(campaign, planner, other_planner, su
         with pytest.raises(
             workflow.NotAllowed, match=r"Only the author of draft #\d+ \(pat_planner\) can submit it"
         ):
-            workflow.submit(draft.pk, someone, lock_version=1, findings=NO_FINDINGS)
+            workflow.submit(draft.pk, someone, lock_version=1)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT and entries(draft) == []
 
@@ -42,18 +44,37 @@ def test_only_the_author_can_submit_a_draft(campaign, planner, other_planner, su
 def test_a_manager_cannot_submit_a_draft(campaign, planner, manager):
     draft = make_draft(campaign, planner)
     with pytest.raises(workflow.NotAllowed, match="does not allow you to submit drafts"):
-        workflow.submit(draft.pk, manager, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, manager, lock_version=1)
 
 
-def test_a_draft_with_blocking_findings_cannot_be_submitted(campaign, planner):
-    draft = make_draft(campaign, planner)
-    problems = ["Window 09:00-17:00 CST starts before 08:00 in America/Los_Angeles", "DNC list is not active"]
+def test_a_draft_whose_schedule_breaks_calling_hours_is_refused_at_submit(campaign, planner):
+    draft = make_draft(campaign, planner, cron_expression="0 7 * * 1-5")  # 07:00 in Chicago
     with pytest.raises(workflow.BlockingFindings) as refused:
-        workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": problems})
-    assert refused.value.problems == problems
-    assert refused.value.message.startswith("Fix these 2 problems before submitting: Window 09:00-17:00")
+        workflow.submit(draft.pk, planner, lock_version=1)
+    [problem] = refused.value.problems
+    assert "US (Federal telephone-solicitation hours)" in problem and "07:00" in problem
+    assert refused.value.message.startswith("Fix this problem before submitting: US (Federal")
     draft.refresh_from_db()
     assert draft.status == S.DRAFT and draft.findings == {}
+    assert entries(draft, "campaigns.draft.submitted") == []
+
+
+def test_submit_takes_no_verdict_from_its_caller(campaign, planner):
+    draft = make_draft(campaign, planner, cron_expression="0 7 * * 1-5")
+    with pytest.raises(TypeError):
+        workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and entries(draft) == []
+
+
+def test_a_draft_whose_dnc_list_is_inactive_is_refused_at_submit(campaign, planner):
+    campaign.dnc_list_state = "INACTIVE"
+    campaign.save()
+    draft = make_draft(campaign, planner)
+    with pytest.raises(workflow.BlockingFindings, match="DNC"):
+        workflow.submit(draft.pk, planner, lock_version=1)
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT
 
 
 def test_a_draft_behind_the_remote_campaign_cannot_be_submitted_until_rebased(campaign, planner):
@@ -61,7 +82,7 @@ def test_a_draft_behind_the_remote_campaign_cannot_be_submitted_until_rebased(ca
     campaign.remote_version = 8
     campaign.save()
     with pytest.raises(workflow.StaleDraft, match="Rebase the draft") as refused:
-        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=1)
     assert (refused.value.base_version, refused.value.remote_version) == (7, 8)
     assert "changed in CXone (now version 8) after this draft was based on version 7" in refused.value.message
     draft.refresh_from_db()
@@ -72,7 +93,7 @@ def test_submitting_a_draft_changed_since_the_author_saw_it_is_refused(campaign,
     draft = make_draft(campaign, planner)
     workflow.save_draft(draft.pk, other_planner, lock_version=1, fields={"agents_required": 2})
     with pytest.raises(workflow.DraftChanged, match="olive_planner changed draft") as refused:
-        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=1)
     assert refused.value.current_lock_version == 2
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
@@ -81,7 +102,7 @@ def test_submitting_a_draft_changed_since_the_author_saw_it_is_refused(campaign,
 def test_submitting_twice_is_refused(campaign, planner):
     draft = submitted(campaign, planner)
     with pytest.raises(workflow.InvalidTransition, match="already submitted for approval"):
-        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=1)
     assert len(entries(draft, "campaigns.draft.submitted")) == 1
 
 
@@ -90,7 +111,7 @@ def test_a_draft_of_a_campaign_missing_from_cxone_cannot_be_submitted(campaign, 
     campaign.missing_since = dt.datetime(2026, 5, 2, 9, tzinfo=dt.UTC)
     campaign.save()
     with pytest.raises(workflow.InvalidTransition, match="no longer in CXone .* cannot submit its drafts"):
-        workflow.submit(draft.pk, planner, lock_version=1, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=1)
 
 
 # ---- withdraw ----------------------------------------------------------------------------------------------
@@ -125,6 +146,15 @@ def test_a_draft_that_is_not_submitted_cannot_be_withdrawn(campaign, planner):
 def test_a_draft_identical_to_the_current_schedule_cannot_be_submitted(campaign, planner):
     draft = workflow.start_draft(campaign, planner)
     with pytest.raises(workflow.NothingChanged, match="same as .* current schedule"):
-        workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings=NO_FINDINGS)
+        workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
+
+
+def test_submission_refusal_answers_with_the_guards_submit_runs(campaign, planner, other_planner, manager):
+    draft = make_draft(campaign, planner)
+    assert workflow.submission_refusal(draft, planner) is None
+    assert "Only the author of draft" in workflow.submission_refusal(draft, other_planner)
+    assert "does not allow you to submit drafts" in workflow.submission_refusal(draft, manager)
+    submitted_draft = workflow.submit(draft.pk, planner, lock_version=1)
+    assert "already submitted for approval" in workflow.submission_refusal(submitted_draft, planner)

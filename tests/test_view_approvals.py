@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
+from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services import workflow
 from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign, make_draft
 
@@ -29,7 +29,7 @@ def as_supervisor(client, supervisor):
 
 def submitted(campaign, author, **fields) -> ScheduleDraft:
     draft = make_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings={"blocking": []})
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 def approve(client, draft, seen=None):
@@ -81,16 +81,12 @@ def test_the_queue_lists_submitted_drafts_oldest_first(as_supervisor, pool, plan
 def test_each_queue_item_shows_current_and_proposed_in_local_time_and_utc_with_findings(
     as_supervisor, pool, planner
 ):
-    campaign = make_campaign(
-        "C-FL",
-        pool=pool,
-        name="Florida renewals",
-        timezone="America/New_York",
-        contact_list_breakdown=FLORIDA,
-    )
+    campaign = make_campaign("C-FL", pool=pool, name="Florida renewals", timezone="America/New_York")
     draft = submitted(
         campaign, planner, timezone="America/New_York", cron_expression="30 19 * * 1-5", duration_minutes=60
     )
+    # After submission, a sync learns that the contacts are in Florida (20:00 there): the draft now breaks a rule.
+    Campaign.objects.filter(pk=campaign.pk).update(contact_list_breakdown=FLORIDA)
 
     item = item_of(text(as_supervisor.get(reverse("approval-queue"))), draft)
 
@@ -104,7 +100,9 @@ def test_each_queue_item_shows_current_and_proposed_in_local_time_and_utc_with_f
     assert "US-FL (Florida Telephone Solicitation Act" in findings
     assert "310 contacts affected" in findings
     assert "✖ 1 blocking" in item
-    assert ">Approve</button>" in item and ">Reject</button>" in item
+    # The service's own rule says why it cannot be approved; rejecting it is still possible.
+    assert "Fix this problem before approving: US-FL" in item
+    assert ">Approve</button>" not in item and ">Reject</button>" in item
 
 
 def test_an_empty_queue_says_what_will_appear_there(as_supervisor):
@@ -138,7 +136,9 @@ def test_the_author_supervisor_sees_no_approve_button_and_cannot_approve_by_post
     draft = submitted(campaign, supervisor)
 
     item = item_of(text(as_supervisor.get(reverse("approval-queue"))), draft)
-    assert "You wrote this draft: another supervisor must review it." in item
+    assert (
+        "You wrote draft #" in item and "so you cannot approve it: another supervisor must review it." in item
+    )
     assert ">Approve</button>" not in item and ">Reject</button>" not in item
 
     response = approve(as_supervisor, draft)
@@ -158,7 +158,7 @@ def test_a_draft_changed_since_the_supervisor_saw_it_cannot_be_approved(
     edited = workflow.save_draft(
         draft.pk, planner, lock_version=seen, fields={"cron_expression": "0 11 * * 1-5"}
     )
-    workflow.submit(draft.pk, planner, lock_version=edited.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=edited.lock_version)
 
     response = approve(as_supervisor, draft, seen=seen)
 
@@ -264,7 +264,7 @@ def test_a_draft_whose_campaign_changed_in_cxone_cannot_be_approved_until_rebase
 
 def test_the_queue_marks_which_rows_of_the_schedule_the_draft_changes(client, supervisor, campaign, planner):
     draft = workflow.start_draft(campaign, planner, cron_expression="0 11 * * 1-5", agents_required=4)
-    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     client.force_login(supervisor)
     response = client.get(reverse("approval-queue"))
     [item] = response.context["items"]

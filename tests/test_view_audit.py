@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.forms import DraftForm
-from campaigns.models import ScheduleDraft
+from campaigns.models import AuditEntry, ScheduleDraft
 from tests.conftest import make_campaign
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -273,3 +273,10 @@ def test_an_empty_trail_says_where_changes_will_appear(client, planner):
     body = client.get(reverse("audit")).content.decode()
 
     assert "Nothing recorded yet — changes to drafts and campaigns appear here." in body
+
+
+@pytest.mark.parametrize("param", ["campaign", "user", "page"])
+def test_a_filter_no_database_integer_can_hold_is_ignored_not_a_500(history, manager, param):
+    response = signed_in(manager).get(reverse("audit"), {param: "9" * 30})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == AuditEntry.objects.count()

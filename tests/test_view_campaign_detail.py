@@ -97,8 +97,8 @@ def test_without_a_breakdown_the_page_says_what_compliance_assumes(as_planner, c
 
 
 def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campaign, planner, supervisor):
-    rejected = make_draft(campaign, planner, cron_expression="0 7 * * 1-5")
-    workflow.submit(rejected.pk, planner, lock_version=1, findings={"blocking": []})
+    rejected = make_draft(campaign, planner, cron_expression="0 12 * * 1-5")
+    workflow.submit(rejected.pk, planner, lock_version=1)
     workflow.reject(rejected.pk, supervisor, seen_lock_version=1, reason="Too early for Texas.")
     current = workflow.start_draft(campaign, planner, cron_expression="0 11 * * 1-5")
 
@@ -108,8 +108,8 @@ def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campa
     assert drafts.index(f"#{current.pk}") < drafts.index(f"#{rejected.pk}")  # newest first
     # Each schedule in words with its zone, the cron as secondary text.
     assert '<span class="in-words">Weekdays 11:00–19:00 CST</span>' in drafts
-    assert '<span class="in-words">Weekdays 07:00–13:00 CST</span>' in drafts
-    assert ">0 11 * * 1-5</code>" in drafts and ">0 7 * * 1-5</code>" in drafts
+    assert '<span class="in-words">Weekdays 12:00–18:00 CST</span>' in drafts
+    assert ">0 11 * * 1-5</code>" in drafts and ">0 12 * * 1-5</code>" in drafts
     assert ">Rejected</span></td><td>pat_planner</td><td>sam_supervisor</td>" in drafts
     assert ">Draft</span></td><td>pat_planner</td><td>—</td>" in drafts
     history = section(body, "audit-h")

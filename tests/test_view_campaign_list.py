@@ -1,9 +1,13 @@
+import datetime as dt
+import html
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import CapacityPool
+from campaigns.services import draft_checks
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -119,10 +123,10 @@ def test_a_campaign_dialling_outside_calling_hours_is_flagged_in_the_list(signed
     make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
     make_campaign("C-2", pool=pool, name="Day dialler", cron_expression="0 10 * * 1-5", duration_minutes=120)
     response = signed_in.get(reverse("campaign-list"))
-    rows = {c.name: c.report for c in response.context["page"].object_list}
-    assert rows["Late dialler"].blocking
-    assert not rows["Day dialler"].blocking
-    assert "blocking" in response.content.decode()
+    rows = {c.name: c.badge for c in response.context["page"].object_list}
+    assert rows["Late dialler"]["level"] == "blocking"
+    assert rows["Day dialler"]["level"] == "clear"
+    assert "✖ 1 blocking" in response.content.decode()
 
 
 def test_a_planner_finds_their_open_drafts_above_the_list(signed_in, pool, planner, other_planner):
@@ -139,3 +143,101 @@ def test_a_manager_sees_no_drafts_panel(client, manager, pool):
     response = client.get(reverse("campaign-list"))
     assert "my_open_drafts" not in response.context
     assert 'id="my-drafts-h"' not in response.content.decode()
+
+
+def test_the_list_filters_by_finding(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
+    make_campaign("C-2", pool=pool, name="Day dialler", cron_expression="0 10 * * 1-5", duration_minutes=120)
+    make_campaign(
+        "C-3", pool=pool, name="Unscheduled", cron_expression="", timezone="", duration_minutes=None
+    )
+    url = reverse("campaign-list")
+    assert names(signed_in.get(url, {"finding": "blocking"})) == ["Late dialler"]
+    assert names(signed_in.get(url, {"finding": "clear"})) == ["Day dialler"]
+    assert names(signed_in.get(url, {"finding": "unscheduled"})) == ["Unscheduled"]
+    assert len(names(signed_in.get(url, {"finding": "<bogus>"}))) == 3
+    body = signed_in.get(url, {"finding": "blocking"}).content.decode()
+    assert '<option value="blocking" selected>Blocking findings</option>' in body
+
+
+def test_the_finding_badge_says_why_in_its_title_and_disclosure(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
+    body = html.unescape(signed_in.get(reverse("campaign-list")).content.decode())
+    badge = body.split('<details class="finding-badge">', 1)[1].split("</details>", 1)[0]
+    assert "✖ 1 blocking" in badge
+    reason = "US (Federal telephone-solicitation hours): the window"
+    assert f'title="{reason}' in badge  # hover
+    assert f"<li>{reason}" in badge  # and opened, for keyboards and touch
+
+
+def test_the_list_reads_stored_findings_and_checks_no_windows_per_request(signed_in, pool, monkeypatch):
+    make_campaign("C-1", pool=pool, name="Late dialler", cron_expression="0 20 * * *", duration_minutes=120)
+    first = signed_in.get(
+        reverse("campaign-list")
+    )  # computes the new campaign's findings once, and stores them
+    assert first.context["page"].object_list[0].badge["level"] == "blocking"
+
+    def no_year_per_request(*args, **kwargs):
+        raise AssertionError("the list checked a schedule instead of reading the stored findings")
+
+    monkeypatch.setattr(draft_checks, "evaluate_values", no_year_per_request)
+    again = signed_in.get(reverse("campaign-list"))
+    assert again.context["page"].object_list[0].badge["level"] == "blocking"
+
+
+def test_the_demo_campaign_c_1002_is_flagged_for_its_last_two_weeks_in_the_list_and_on_its_page(
+    signed_in, pool, frozen_clock
+):
+    campaign = make_campaign(
+        "C-1002", pool=pool, name="Reminders East 1002", timezone="America/New_York",
+        cron_expression="0 10 * * 1-5", duration_minutes=300,
+        effective_start=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC),
+        effective_end=dt.datetime(2027, 3, 29, 4, tzinfo=dt.UTC),
+        contact_list_breakdown=[{"state": "AZ", "timezones": ["America/Phoenix"], "count": 232}],
+    )  # fmt: skip
+    listed = html.unescape(signed_in.get(reverse("campaign-list")).content.decode())
+    assert "✖ 1 blocking" in listed and "Mon 2027-03-15 07:00–12:00 MST in America/Phoenix" in listed
+    page = html.unescape(signed_in.get(reverse("campaign-detail", args=[campaign.pk])).content.decode())
+    assert "10 of 84 windows affected from 2027-03-15, 232 contacts" in page
+
+
+@pytest.mark.parametrize("page", ["campaign-list", "my-drafts", "audit", "home"])
+def test_read_only_pages_answer_post_with_405(signed_in, page):
+    response = signed_in.post(reverse(page))
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+def test_the_campaign_page_answers_post_with_405(signed_in, campaign):
+    assert signed_in.post(reverse("campaign-detail", args=[campaign.pk])).status_code == 405
+
+
+def test_the_approval_queue_answers_post_with_405(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(reverse("approval-queue")).status_code == 405
+
+
+@pytest.mark.parametrize("page", ["campaign-list", "audit"])
+def test_pages_with_htmx_partials_vary_on_hx_request(signed_in, page):
+    response = signed_in.get(reverse(page))
+    assert "HX-Request" in response["Vary"]
+
+
+def test_going_back_after_a_search_gets_the_whole_page_not_a_fragment(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Renewals East")
+    # htmx asks for a page it has no snapshot of with HX-History-Restore-Request: it must get the whole page.
+    response = signed_in.get(
+        reverse("campaign-list"), {"q": "renew"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="campaign-results",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "<html" in body and 'id="id_q"' in body and "Renewals East" in body
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("skill", ["9" * 30, "١٢", "-1"])
+def test_a_skill_filter_no_database_integer_can_hold_is_ignored_not_a_500(signed_in, pool, skill):
+    make_campaign("C-1", pool=pool)
+    response = signed_in.get(reverse("campaign-list"), {"skill": skill, "page": "9" * 30})
+    assert response.status_code == 200
+    assert response.context["filters"]["skill"] == "" and len(names(response)) == 1

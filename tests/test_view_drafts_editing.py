@@ -314,3 +314,19 @@ def test_a_new_time_zone_reads_the_effective_dates_in_that_zone(as_planner, camp
     draft.refresh_from_db()
     local_start = draft.effective_start.astimezone(ZoneInfo("America/New_York"))
     assert (local_start.hour, local_start.minute, local_start.date()) == (0, 0, dt.date(2026, 12, 1))
+
+
+def test_the_editor_lists_the_dst_traps_of_the_whole_period_not_only_the_next_windows(
+    as_planner, campaign, planner
+):
+    draft = make_draft(
+        campaign, planner, cron_expression="30 2 * * *", duration_minutes=60,
+        effective_end=dt.datetime(2027, 4, 1, 5, tzinfo=dt.UTC),
+    )  # fmt: skip
+    body = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    assert "<h3>Daylight saving time</h3>" in body
+    assert "02:30 does not exist on 2027-03-14 in America/Chicago" in body
+    assert (
+        "Checked every window of the effective period from 2026-12-01 06:00 UTC to 2027-04-01 05:00 UTC"
+        in body
+    )

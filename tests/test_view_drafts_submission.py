@@ -97,7 +97,7 @@ def test_a_stale_draft_cannot_be_submitted_until_rebased_and_the_rebase_shows_wh
 
 def test_withdraw_puts_a_submitted_draft_back_to_draft(as_planner, campaign, planner):
     draft = make_draft(campaign, planner)
-    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
 
     response = as_planner.post(reverse("draft-withdraw", args=[draft.pk]), follow=True)
 
@@ -127,7 +127,7 @@ def test_a_manager_sees_the_editor_read_only(client, campaign, planner, manager)
 
 def test_a_submitted_draft_is_read_only_even_for_its_author(as_planner, campaign, planner):
     draft = make_draft(campaign, planner)
-    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
 
     body = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
     refused = as_planner.post(
@@ -147,7 +147,7 @@ def test_a_submitted_draft_is_read_only_even_for_its_author(as_planner, campaign
 def test_campaign_names_with_markup_are_escaped_on_every_page(client, pool, planner, supervisor):
     campaign = make_campaign("C-XSS", pool=pool, name=XSS)
     draft = make_draft(campaign, planner)
-    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     escaped = "&lt;img src=x onerror=alert(1)&gt;"
 
     client.force_login(planner)
@@ -177,7 +177,7 @@ def test_submitting_from_a_stale_tab_saves_nothing_says_why_and_keeps_what_was_t
 ):
     draft = make_draft(campaign, planner)
     page = form_data(draft, cron_expression="0 11 * * 1-5")  # typed in a tab opened before...
-    workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})  # ...another tab submitted
+    workflow.submit(draft.pk, planner, lock_version=1)  # ...another tab submitted
 
     response = as_planner.post(reverse("draft-submit", args=[draft.pk]), page)
 

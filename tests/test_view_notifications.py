@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 def submitted(campaign, author, **fields):
     draft = make_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=1, findings={"blocking": []})
+    return workflow.submit(draft.pk, author, lock_version=1)
 
 
 @pytest.fixture

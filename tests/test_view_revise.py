@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 @pytest.fixture
 def rejected(campaign, planner, supervisor):
-    draft = make_draft(campaign, planner, cron_expression="0 7 * * 1-5")
-    workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})
+    draft = make_draft(campaign, planner, cron_expression="0 12 * * 1-5")
+    workflow.submit(draft.pk, planner, lock_version=1)
     return workflow.reject(draft.pk, supervisor, seen_lock_version=1, reason="Too early for Texas.")
 
 
@@ -33,11 +33,11 @@ def test_revise_opens_the_new_draft_with_the_old_values(as_planner, rejected):
 
     new = ScheduleDraft.objects.exclude(pk=rejected.pk).get()
     assert response.redirect_chain == [(reverse("draft-editor", args=[new.pk]), 302)]
-    assert new.status == S.DRAFT and new.cron_expression == "0 7 * * 1-5"
+    assert new.status == S.DRAFT and new.cron_expression == "0 12 * * 1-5"
     assert messages_of(response) == [
         f"Draft #{new.pk} starts from draft #{rejected.pk}'s values. Change what was asked for, then submit it."
     ]
-    assert 'value="0 7 * * 1-5"' in text(response)
+    assert 'value="0 12 * * 1-5"' in text(response)
 
 
 def test_an_open_draft_of_the_campaign_is_opened_instead(as_planner, rejected, campaign, other_planner):
@@ -52,7 +52,7 @@ def test_an_open_draft_of_the_campaign_is_opened_instead(as_planner, rejected, c
 
 def test_a_draft_in_review_offers_no_revise_and_refuses_one(as_planner, campaign, planner):
     draft = make_draft(campaign, planner)
-    workflow.submit(draft.pk, planner, lock_version=1, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=1)
 
     body = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
     response = as_planner.post(reverse("draft-revise", args=[draft.pk]), follow=True)

@@ -61,7 +61,7 @@ def test_the_words_follow_what_the_planner_types(as_planner, campaign, planner):
 
 def test_the_queue_says_current_and_proposed_in_words(client, supervisor, planner, campaign):
     draft = make_draft(campaign, planner, cron_expression="0 11 * * 1,3", duration_minutes=240)
-    workflow.submit(draft.pk, planner, lock_version=draft.lock_version, findings={"blocking": []})
+    workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     client.force_login(supervisor)
 
     body = text(client.get(reverse("approval-queue")))

@@ -5,7 +5,6 @@ from campaigns.services import workflow
 from tests.conftest import make_draft
 
 S = DraftStatus
-NO_FINDINGS = {"blocking": [], "warnings": ["One window ends within 30 minutes of 21:00 in Florida."]}
 
 
 def entries(draft, action=None):
@@ -15,7 +14,7 @@ def entries(draft, action=None):
 
 def submitted(campaign, author, **fields) -> ScheduleDraft:
     draft = make_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version, findings=NO_FINDINGS)
+    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 def set_status(draft, status) -> ScheduleDraft:

@@ -12,12 +12,22 @@ from .dnc import DncFinding, dnc_readiness, fcc_bounds
 from .dst import DstFinding, dst_findings
 from .frequency import RetryFinding, retry_policy_findings
 from .rules import Jurisdiction, Rule, RuleSet, jurisdiction_zones, load_rules, parse_jurisdiction
-from .spec import FieldError, InvalidSchedule, ScheduleSpec, validate_retry_policy, validate_spec
+from .spec import (
+    DATE_RANGE,
+    FieldError,
+    InvalidSchedule,
+    ScheduleSpec,
+    date_error,
+    validate_retry_policy,
+    validate_spec,
+)
 from .whatif import ConflictIndex, WhatIf
 from .windows import Window, clear_expansion_caches, expand_windows, isoformat_utc
 from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 
 __all__ = [
+    "DATE_RANGE",
+    "date_error",
     "CampaignLoad",
     "ComplianceFinding",
     "ComplianceReport",

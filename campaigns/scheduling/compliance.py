@@ -34,6 +34,7 @@ __all__ = ["ComplianceFinding", "ComplianceReport", "check_compliance", "contact
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
 CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
 _TICK = timedelta(microseconds=1)
+_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,28 @@ def _day_bounds(zone_name: str, day: date) -> tuple[datetime, datetime]:
     return _instant(zone_name, day, time()), _instant(zone_name, day + timedelta(days=1), time())
 
 
-def _violation(rule: Rule, zone_name: str, zone: ZoneInfo, window: Window) -> str | None:
-    """Why `window` breaks `rule` for a contact in `zone`, or None when every instant of it is allowed."""
-    day = window.start.astimezone(zone).date()
+@lru_cache(maxsize=65536)
+def _steady_day(zone_name: str, day: date) -> bool:
+    """True when the zone's clock does not change on that local day (it lasts 24 hours)."""
+    start, next_day = _day_bounds(zone_name, day)
+    return next_day - start == _DAY
+
+
+def _violation(
+    rule: Rule, zone_name: str, zone: ZoneInfo, window: Window, local_start: datetime, local_end: datetime
+) -> date | None:
+    """The first local date on which `window` (`local_start`–`local_end` in `zone`) breaks `rule` for a contact
+    there, or None when every instant of it is allowed (rule.explain_day(date) says why)."""
+    day = local_start.date()
+    if local_end.date() == day and _steady_day(zone_name, day):
+        # The common case, a year of windows long: inside one local day whose clock does not change, the wall
+        # clock orders instants as UTC does, so comparing wall-clock times is exact.
+        if not rule.applies_on(day):
+            return None
+        hours = rule.hours_on(day)
+        if hours is None or local_start.time() < hours[0] or local_end.time() > hours[1]:
+            return day
+        return None
     last = (window.end - _TICK).astimezone(zone).date()
     while day <= last:
         if rule.applies_on(day):
@@ -152,10 +172,10 @@ def _violation(rule: Rule, zone_name: str, zone: ZoneInfo, window: Window) -> st
             day_start, next_day = _day_bounds(zone_name, day)
             part_start, part_end = max(window.start, day_start), min(window.end, next_day)
             if hours is None:
-                return rule.explain_day(day)
+                return day
             opens, closes = _instant(zone_name, day, hours[0]), _instant(zone_name, day, hours[1])
             if part_start < opens or part_end > closes:
-                return rule.explain_day(day)
+                return day
         day += timedelta(days=1)
     return None
 
@@ -188,14 +208,14 @@ class _Tally:
 
     def __init__(self, rule: Rule):
         self.rule = rule
-        self.first: tuple[Window, str, str] | None = None  # window, zone, reason
+        self.first: tuple[Window, str, date] | None = None  # window, zone, the local date it breaks the rule
         self.windows: set[int] = set()
         self.contacts: int | None = None
 
-    def add(self, index: int, window: Window, zone: str, reason: str) -> None:
+    def add(self, index: int, window: Window, zone: str, day: date) -> None:
         self.windows.add(index)
         if self.first is None or window.start < self.first[0].start:
-            self.first = (window, zone, reason)
+            self.first = (window, zone, day)
 
 
 def check_compliance(
@@ -220,7 +240,8 @@ def check_compliance(
     )
     fcc_rule = _campaign_fcc_rule(rules, dnc_rules)
     tallies: dict[str, _Tally] = {}
-    cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    cache: dict[tuple[str, str], list[tuple[int, date]]] = {}
+    local: dict[str, list[tuple[datetime, datetime]]] = {}  # each window in each contact zone, computed once
     unknown: dict[str, dict[str, Any]] = {}
     ordered = sorted(enumerate(windows), key=lambda item: item[1].start)
 
@@ -246,16 +267,20 @@ def check_compliance(
                 key = (rule.id, zone_name)
                 if key not in cache:
                     zone = get_zone(zone_name)
+                    if zone_name not in local:
+                        local[zone_name] = [
+                            (w.start.astimezone(zone), w.end.astimezone(zone)) for _, w in ordered
+                        ]
                     cache[key] = [
-                        (index, reason)
-                        for index, window in ordered
-                        if (reason := _violation(rule, zone_name, zone, window)) is not None
+                        (index, day)
+                        for (index, window), (start, end) in zip(ordered, local[zone_name], strict=True)
+                        if (day := _violation(rule, zone_name, zone, window, start, end)) is not None
                     ]
                 if cache[key]:
                     broken = True
                     tally = tallies.setdefault(rule.id, _Tally(rule))
-                    for index, reason in cache[key]:
-                        tally.add(index, windows[index], zone_name, reason)
+                    for index, day in cache[key]:
+                        tally.add(index, windows[index], zone_name, day)
             if broken and group.count is not None:
                 tally = tallies[rule.id]
                 tally.contacts = (tally.contacts or 0) + group.count
@@ -292,15 +317,19 @@ def check_compliance(
 
 def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int) -> ComplianceFinding:
     assert tally.first is not None
-    window, zone_name, reason = tally.first
+    window, zone_name, day = tally.first
     rule = tally.rule
+    reason = rule.explain_day(day)
     zone = get_zone(zone_name)
     local_start, local_end = window.start.astimezone(zone), window.end.astimezone(zone)
     ends = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %H:%M %Z}"
     message = (
         f"{rule.jurisdiction} ({rule.title}): the window {local_start:%a %Y-%m-%d %H:%M}–{ends} "
-        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected"
+        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected "
+        f"from {local_start:%Y-%m-%d}"
     )
+    if tally.contacts is not None:
+        message += f", {tally.contacts} contact{'' if tally.contacts == 1 else 's'}"
     return ComplianceFinding(
         rule=rule.id,
         jurisdiction=rule.jurisdiction,

@@ -60,28 +60,49 @@ def _value(spec: _FieldSpec, token: str) -> int:
     return value
 
 
+# Extensions some crons understand but CXone's contract (5 fields: numbers, names, ranges, lists, steps) does not:
+# a schedule using one would be saved here and refused by CXone at activation, so it is refused now.
+_ALLOWED = "use numbers, names, ranges (1-5), lists (1,15) and steps (*/15)"
+_EXTENSIONS = {
+    "?": ("'?' (no specific value)", "write '*' instead"),
+    "#": ("'#' (the nth weekday of the month)", _ALLOWED),
+    "L": ("'L' (the last day)", _ALLOWED),
+    "W": ("'W' (the nearest weekday)", _ALLOWED),
+}
+
+
+def _extension(spec: _FieldSpec, term: str) -> tuple[str, str] | None:
+    """Which extension outside the contract `term` uses, if any (names such as JUL or WED are not)."""
+    upper = term.upper()
+    if "?" in term:
+        return _EXTENSIONS["?"]
+    if "#" in term:
+        return _EXTENSIONS["#"]
+    if spec.name == "day-of-month" and ("L" in upper or "W" in upper):
+        return _EXTENSIONS["L" if "L" in upper else "W"]
+    if spec.name == "day-of-week" and upper.endswith("L") and upper[:-1] not in spec.names:
+        return _EXTENSIONS["L"]
+    return None
+
+
 def _term(spec: _FieldSpec, term: str) -> set[int]:
-    """The values one comma-separated term selects (special day terms select nothing countable)."""
+    """The values one comma-separated term selects."""
     if term == "*":
         return set(range(spec.low, spec.high + 1))
-    if spec.name == "day-of-month" and term.upper() in {"L", "LW"}:
-        return set()
-    if spec.name == "day-of-week" and term.upper().endswith("L") and "/" not in term and "#" not in term:
-        _value(spec, term[:-1])
-        return set()
-    if spec.name == "day-of-week" and "#" in term:
-        day, nth = term.split("#", 1)
-        _value(spec, day)
-        if not nth.isdigit() or not 1 <= int(nth) <= 5:
-            raise _FieldProblem(f"'#{nth}' must be #1-#5 (the nth weekday of the month)")
-        return set()
+    extension = _extension(spec, term)
+    if extension:
+        what, instead = extension
+        raise _FieldProblem(f"'{term}' uses {what}, a cron extension CXone does not accept; {instead}")
     if "/" in term:
         base, step_text = term.split("/", 1)
-        if not step_text.isdigit():
+        if not (step_text.isascii() and step_text.isdigit()):
             raise _FieldProblem(f"step '{step_text}' is not a number")
         step = int(step_text)
         if step == 0:
             raise _FieldProblem("step 0 is not allowed")
+        if step > spec.high - spec.low + 1:
+            shown = step_text if len(step_text) <= 12 else f"{step_text[:12]}…"
+            raise _FieldProblem(f"step {shown} is larger than the field ({spec.low}-{spec.high})")
         if base == "*":
             first, last = spec.low, spec.high
         elif "-" in base:

@@ -119,12 +119,16 @@ def _daily_clock(expression: str) -> tuple[tuple[int, ...], frozenset[int], Call
     return clock, frozenset(sim.months), sim.match_day
 
 
-def wall_clock_fires(expression: str, zone_name: str, start_ts: int, end_ts: int) -> list[int]:
-    """UTC epoch seconds of every fire in [start_ts, end_ts), ascending, each instant once."""
+def wall_clock_fires(
+    expression: str, zone_name: str, start_ts: int, end_ts: int, *, cache_days: bool = True
+) -> list[int]:
+    """UTC epoch seconds of every fire in [start_ts, end_ts), ascending, each instant once. `cache_days=False`
+    for long one-off periods (a year of findings), whose list of days would only crowd the shared cache."""
     clock, months, match_day = _daily_clock(expression)
     marks, offsets = _segments(zone_name, start_ts, end_ts)
     fires: list[int] = []
-    for day, midnight, offset in local_days(zone_name, start_ts, end_ts):
+    days = (local_days if cache_days else local_days.__wrapped__)(zone_name, start_ts, end_ts)
+    for day, midnight, offset in days:
         if day.month not in months or not match_day(day):
             continue
         if offset is not None:  # no transition near this day: one offset for every fire

@@ -96,20 +96,25 @@ def retry_policy_findings(
     breakdown: Sequence[dict[str, Any]] | None = None,
     debt_collection: bool | None = None,
     as_of: date | None = None,
+    until: date | None = None,
     rules: RuleSet | None = None,
 ) -> list[RetryFinding]:
     """Findings for each frequency limit the policy can exceed inside the limit's period.
 
     State limits apply when their state is among the jurisdictions or the breakdown's states. Regulation F
     applies to debt collection only: an error when `debt_collection` is True, a warning when it is unknown
-    (None), nothing when False.
+    (None), nothing when False. A limit counts when it is in effect on any date from `as_of` (today) to `until`
+    (the end of the schedule's effective period; `as_of` alone when not given); one that starts later says from
+    when.
     """
     rules = rules or load_rules()
     as_of = as_of or datetime.now(UTC).date()
+    until = max(as_of, until or as_of)
     codes = _states(jurisdictions, breakdown)
     findings = []
     for limit in rules.frequency_limits:
-        if not limit.applies_on(as_of):
+        starts = limit.first_day_between(as_of, until)
+        if starts is None:
             continue
         if limit.scope == DEBT_COLLECTION and debt_collection is False:
             continue
@@ -125,6 +130,8 @@ def retry_policy_findings(
             severity = "warning"
             scope_note = " (applies if this campaign collects consumer debts)"
         period = "24 hours" if limit.period_hours == 24 else f"{limit.period_hours // 24} days"
+        if starts > as_of:
+            scope_note += f" (in effect from {starts:%Y-%m-%d})"
         findings.append(
             RetryFinding(
                 rule=limit.id,

@@ -20,7 +20,15 @@ from .conflicts import CampaignLoad, find_conflicts
 from .cron import cron_errors
 from .dst import dst_findings
 from .rules import parse_jurisdiction
-from .spec import FieldError, ScheduleSpec, parse_duration, validate_spec
+from .spec import (
+    FieldError,
+    ScheduleSpec,
+    date_error,
+    json_duration,
+    parse_duration,
+    parse_whole_number,
+    validate_spec,
+)
 from .windows import expand_windows
 from .zones import get_zone, localize, zone_error
 
@@ -36,18 +44,20 @@ def parse_day(value: object) -> tuple[date | None, str | None]:
     if not isinstance(value, str) or not _DAY.match(value):
         return None, f"{value!r} is not a date (YYYY-MM-DD)"
     try:
-        return date.fromisoformat(value), None
+        day = date.fromisoformat(value)
     except ValueError:
         return None, f"{value!r} is not a date (YYYY-MM-DD)"
+    message = date_error(day)
+    return (None, message) if message else (day, None)
 
 
 def parse_days(value: object) -> tuple[int | None, str | None]:
     if value is None or value == "":
         return None, "is required (a number of days)"
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        return None, f"{value!r} is not a whole number of days"
+    days = value if isinstance(value, int) and not isinstance(value, bool) else parse_whole_number(value)
+    if days is None:
+        shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+        return None, f"{shown!r} is not a whole number of days"
     if not 1 <= days <= MAX_DAYS:
         return None, f"{days} is outside 1-{MAX_DAYS} days"
     return days, None
@@ -167,12 +177,22 @@ def _describe(error: dict[str, Any]) -> str:
     return " ".join(part for part in (who, f"{error['field']}:", error["message"]) if part)
 
 
+MAX_ID = 64  # CXone's ids are short strings; the mirror keeps 64 characters
+
+
 def _name(value: object) -> str | None:
-    if isinstance(value, bool):
+    """An id as the contract has it: non-empty text (a JSON number is refused, not quietly turned into text)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID:
         return None
-    if isinstance(value, int):
-        return str(value)
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    return value.strip()
+
+
+def _id_error(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'must be text, such as "{value}", not the number {value}'
+    if isinstance(value, str) and len(value) > MAX_ID:
+        return f"is longer than {MAX_ID} characters"
+    return "is required"
 
 
 def _count(value: object) -> int | None:
@@ -182,13 +202,20 @@ def _count(value: object) -> int | None:
 def _moment(value: object) -> tuple[datetime | None, str | None]:
     if value is None:
         return None, None
+    if not isinstance(value, str) or len(value) > 40:
+        return None, 'must be an ISO 8601 date and time as text, such as "2026-12-01T00:00:00Z"'
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None, f"{value!r} is not an ISO 8601 date and time"
     if moment.tzinfo is None:
         return None, f"{value!r} needs a UTC offset"
-    return moment, None
+    try:
+        day = moment.astimezone(UTC).date()
+    except OverflowError:
+        day = moment.date()
+    message = date_error(day)
+    return (None, message) if message else (moment, None)
 
 
 def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLoad]]:
@@ -208,7 +235,7 @@ def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLo
         entry = pool if isinstance(pool, dict) else {}
         pool_id = _name(entry.get("id")) or f"pools[{position}]"
         if _name(entry.get("id")) is None:
-            errors.append({"pool": pool_id, "field": "id", "message": "is required"})
+            errors.append({"pool": pool_id, "field": "id", "message": _id_error(entry.get("id"))})
         elif pool_id in pools:
             errors.append({"pool": pool_id, "field": "id", "message": "appears twice"})
         capacity = _count(entry.get("capacity"))
@@ -223,7 +250,7 @@ def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLo
         campaign_id = _name(entry.get("id")) or f"campaigns[{position}]"
         problems: list[tuple[str, str]] = []
         if _name(entry.get("id")) is None:
-            problems.append(("id", "is required"))
+            problems.append(("id", _id_error(entry.get("id"))))
         elif campaign_id in seen:
             problems.append(("id", "appears twice"))
         seen.add(campaign_id)
@@ -232,12 +259,12 @@ def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLo
         zone = entry.get("timezone")
         if message := zone_error(zone):
             problems.append(("timezone", message))
-        minutes, message = parse_duration(entry.get("duration"))
+        minutes, message = json_duration(entry.get("duration"))
         if message:
             problems.append(("duration", message))
         pool = _name(entry.get("pool"))
         if pool is None:
-            problems.append(("pool", "is required"))
+            problems.append(("pool", _id_error(entry.get("pool"))))
         elif pool not in pools:
             problems.append(("pool", f"{pool!r} is not one of the pools"))
         agents = _count(entry.get("agents"))
@@ -245,7 +272,7 @@ def parse_conflicts_input(data: object) -> tuple[dict[str, int], list[CampaignLo
             problems.append(("agents", "must be a whole number ≥ 0"))
         contact_list = entry.get("contact_list")
         if contact_list is not None and _name(contact_list) is None:
-            problems.append(("contact_list", "must be an id or null"))
+            problems.append(("contact_list", "must be an id (text) or null"))
         effective_start, message = _moment(entry.get("effective_start"))
         if message:
             problems.append(("effective_start", message))

@@ -25,6 +25,7 @@ __all__ = [
     "jurisdiction_zones",
     "load_rules",
     "parse_jurisdiction",
+    "rules_digest",
     "severity_for",
 ]
 
@@ -80,6 +81,12 @@ class EffectivePeriod:
         if self.effective_from and day < self.effective_from:
             return False
         return not (self.effective_to and day > self.effective_to)
+
+    def first_day_between(self, first: date, last: date) -> date | None:
+        """The first date in [first, last] on which it applies, or None when it applies on none of them."""
+        start = max(first, self.effective_from) if self.effective_from else first
+        end = min(last, self.effective_to) if self.effective_to else last
+        return start if start <= end else None
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,18 @@ def parse_rules(raw: dict[str, Any]) -> RuleSet:
 def _default_rules() -> RuleSet:
     text = resources.files(__package__).joinpath("data/calling_hours_rules.json").read_text("utf-8")
     return parse_rules(json.loads(text))
+
+
+@cache
+def rules_digest() -> str:
+    """A short hash of the data files the checks read (rules and jurisdiction zones): it changes with any edit
+    of them, with or without a new version, so results stored under an older one can be told outdated."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("calling_hours_rules.json", "jurisdiction_zones.json"):
+        digest.update(resources.files(__package__).joinpath(f"data/{name}").read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

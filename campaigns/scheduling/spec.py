@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from .cron import cron_errors, iter_fires
 from .fires import wall_clock_fires
@@ -20,6 +20,10 @@ __all__ = [
 ]
 
 MAX_DURATION_MINUTES = 1440
+# The dates a schedule may use: wide enough for any campaign, narrow enough that no date arithmetic (a local
+# midnight in any zone, a year of windows after the end) can leave Python's datetime range.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+DATE_RANGE = f"between {FIRST_DATE} and {LAST_DATE}"
 MIN_RETRY_INTERVAL_MS = 60_000
 MAX_RETRY_ATTEMPTS = 10
 _GAP_ONLY_SEARCH = (400 * 86400, 50 * 366 * 86400)  # seconds: cronsim gives up after 50 years
@@ -67,18 +71,62 @@ def _duration_error(value: object) -> str | None:
     return None
 
 
+def parse_whole_number(text: object) -> int | None:
+    """The whole number a command-line argument spells in ASCII digits ("480", " 480 "), else None: not
+    "٤٨٠" or "1_000" or "+480", which Python's int() would quietly accept."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def parse_duration(value: object) -> tuple[int | None, str | None]:
-    """(minutes, None) from a whole number or its text (command line, JSON input), else (None, why);
-    the same rule as a schedule's duration_minutes."""
+    """(minutes, None) from the command line's text ("480") or a whole number (480), else (None, why); the
+    same rule as a schedule's duration_minutes."""
     if value is None or value == "":
         return None, "is required (minutes)"
     if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            return None, f"{value!r} is not a whole number of minutes"
+        return parse_duration_text(value)
     message = _duration_error(value)
     return (None, message) if message else (value, None)
+
+
+def json_duration(value: object) -> tuple[int | None, str | None]:
+    """(minutes, None) from a JSON number, else (None, why): the text "480" is refused, the contract says a
+    number."""
+    if value is None:
+        return None, "is required (minutes)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else f"{value[:20]}…"
+        return None, f"must be a number of minutes, not text ({shown!r})"
+    message = _duration_error(value)
+    return (None, message) if message else (value, None)
+
+
+def parse_duration_text(text: str) -> tuple[int | None, str | None]:
+    """(minutes, None) from command-line text in ASCII digits, else (None, why)."""
+    value = parse_whole_number(text)
+    if value is None:
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        return None, f"{shown!r} is not a whole number of minutes"
+    message = _duration_error(value)
+    return (None, message) if message else (value, None)
+
+
+def date_error(day: date) -> str | None:
+    """Why a schedule cannot use this date, or None."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        return f"{day.isoformat()} is outside the dates a schedule may use ({DATE_RANGE})"
+    return None
+
+
+def _utc_date(value: datetime) -> date:
+    try:
+        return value.astimezone(UTC).date()
+    except OverflowError:  # 0001-01-01 or 9999-12-31 with an offset that pushes it out of range
+        return value.date()
 
 
 def period_errors(spec: ScheduleSpec) -> list[FieldError]:
@@ -91,6 +139,8 @@ def period_errors(spec: ScheduleSpec) -> list[FieldError]:
             errors.append(FieldError(name, "must be a date and time"))
         elif not _is_aware(value):
             errors.append(FieldError(name, "must carry a UTC offset or time zone"))
+        elif message := date_error(_utc_date(value)):
+            errors.append(FieldError(name, message))
     if errors:
         return errors
     if spec.effective_start and spec.effective_end and spec.effective_start >= spec.effective_end:

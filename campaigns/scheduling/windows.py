@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from .fires import fire_instants, transitions
+from .fires import fire_instants, transitions, wall_clock_fires
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .zones import canonical_zone, get_zone, localize
 
@@ -68,11 +68,29 @@ def window_instants(
     Arguments must already be valid (zone canonical); callers validate first. Fire times are shared by every
     duration; away from a DST transition a window simply lasts `duration` minutes of real time.
     """
+    return _instants(
+        zone_name, duration_minutes, start_ts, end_ts, fire_instants(cron, zone_name, start_ts, end_ts)
+    )
+
+
+# Periods of a year or more (the findings of a schedule): a few hundred windows each, so they get a cache of their
+# own, small enough that a process checking thousands of campaigns does not keep them all.
+@lru_cache(maxsize=128)
+def period_instants(
+    cron: str, zone_name: str, duration_minutes: int, start_ts: int, end_ts: int
+) -> tuple[tuple[int, int], ...]:
+    """window_instants for a long period, without filling the shared caches."""
+    fires = wall_clock_fires(cron, zone_name, start_ts, end_ts, cache_days=False)
+    return _instants(zone_name, duration_minutes, start_ts, end_ts, fires)
+
+
+def _instants(
+    zone_name: str, duration_minutes: int, start_ts: int, end_ts: int, fires
+) -> tuple[tuple[int, int], ...]:
     zone = get_zone(zone_name)
     marks = transitions(zone_name, start_ts, end_ts)
     span = duration_minutes * 60
     result: list[tuple[int, int]] = []
-    fires = fire_instants(cron, zone_name, start_ts, end_ts)
     if not marks:
         return tuple([(fire_ts, fire_ts + span) for fire_ts in fires])
     count = len(marks)
@@ -99,14 +117,17 @@ def windows_in_period(
     return instants[low : max(low, high)]
 
 
-def expand_windows(spec: ScheduleSpec, start_utc: datetime, end_utc: datetime) -> list[Window]:
-    """The windows whose start falls in [start_utc, end_utc) and inside the spec's effective period."""
+def expand_windows(
+    spec: ScheduleSpec, start_utc: datetime, end_utc: datetime, *, long_period: bool = False
+) -> list[Window]:
+    """The windows whose start falls in [start_utc, end_utc) and inside the spec's effective period.
+    `long_period` for a year or more of windows: they are kept in a small cache of their own."""
     errors = structural_errors(spec)
     if errors:
         raise InvalidSchedule(errors)
     zone_name = canonical_zone(spec.timezone)
     zone = get_zone(zone_name)
-    instants = window_instants(
+    instants = (period_instants if long_period else window_instants)(
         spec.cron_expression,
         zone_name,
         spec.duration_minutes,
@@ -128,6 +149,7 @@ def clear_expansion_caches() -> None:
 
     for cached in (
         window_instants,
+        period_instants,
         fire_instants,
         transitions,
         local_days,

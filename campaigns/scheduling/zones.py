@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 _UNKNOWN = "Etc/Unknown"
+MAX_ZONE_NAME = 64
 
 
 class UnknownZone(ValueError):
@@ -112,12 +113,40 @@ def _suggest_zones(name: str, limit: int) -> tuple[str, ...]:
     return tuple(seen[:limit])
 
 
+# Names in the tz database that are not places: fixed offsets (EST is UTC−5 all year, never EDT) and the old
+# POSIX-style rule sets. People who type them mean a place; calling hours are the law of a place. Each is refused
+# with the zone of the place meant.
+LEGACY_ZONES = {
+    "EST": ("America/New_York",), "EST5EDT": ("America/New_York",), "CST6CDT": ("America/Chicago",),
+    "MST": ("America/Denver", "America/Phoenix"), "MST7MDT": ("America/Denver",),
+    "PST8PDT": ("America/Los_Angeles",), "HST": ("Pacific/Honolulu",), "WET": ("Europe/Lisbon",),
+    "CET": ("Europe/Paris",), "MET": ("Europe/Paris",), "EET": ("Europe/Athens",),
+}  # fmt: skip
+
+
+def _legacy_error(name: str) -> str | None:
+    if name in LEGACY_ZONES:
+        places = " or ".join(LEGACY_ZONES[name])
+        return f"'{name}' is a legacy name, not a place (a fixed offset or an old rule set); enter {places}"
+    if name.startswith("Etc/GMT") and name[len("Etc/GMT") :] not in ("", "0", "+0", "-0"):
+        return (
+            f"'{name}' is a fixed UTC offset, not a place (no daylight saving time); enter the zone of the "
+            "place, such as America/Chicago"
+        )
+    return None
+
+
 def zone_error(name: object) -> str | None:
     """The message for an unusable zone name, or None when the name is a valid IANA zone."""
     if not isinstance(name, str) or not name.strip():
         return "a time zone is required (an IANA name such as America/Chicago)"
     if name == _UNKNOWN:
         return "Etc/Unknown is not a time zone: the contact's location is unknown"
+    if len(name) > MAX_ZONE_NAME:  # no zone is this long; and the typo search would take its time
+        return f"'{name[:40]}…' is not an IANA time zone (names have at most {MAX_ZONE_NAME} characters)"
+    legacy = _legacy_error(name)
+    if legacy:
+        return legacy
     if name in _zone_names():
         return None
     suggestions = suggest_zones(name)
@@ -136,7 +165,10 @@ def canonical_zone(name: str) -> str:
     """
     message = zone_error(name)
     if message is not None:
-        raise UnknownZone(str(name), suggest_zones(name) if isinstance(name, str) else [], message)
+        suggestions = list(LEGACY_ZONES.get(name, ())) or (
+            suggest_zones(name) if isinstance(name, str) and len(name) <= MAX_ZONE_NAME else []
+        )
+        raise UnknownZone(str(name), suggestions, message)
     if name in _listed_zones():
         return name
     links = _links()

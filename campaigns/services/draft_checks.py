@@ -2,7 +2,12 @@
 
 The engine (campaigns/scheduling) is pure; this module feeds it from the mirror (the campaign's contact-list
 breakdown, DNC rules, the other campaigns of its pool) and turns its answers into plain dicts that templates show
-and that a submitted draft stores as its findings.
+and that a submitted draft stores as its findings. It works on schedule values (services/schedule_values.py);
+the editor's view turns its form into values first.
+
+Two horizons. The next-windows preview looks 14 days ahead. The findings (calling hours, DST, frequency limits)
+cover the whole effective period from today (or its start) to its end, or the next 400 days when it has no end:
+a schedule that is legal all winter can break the law the week the clocks change.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
-from campaigns.services import conflict_index, workflow
+from campaigns.services import conflict_index, schedule_values
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
+OPEN_ENDED_DAYS = 400  # a whole DST cycle in every zone, and then some
+# An effective period longer than this is checked for its first MAX_CHECKED_DAYS (the report says so): three
+# years of windows repeat every pattern of weekdays, DST and holidays, and keep a keystroke's check fast.
+MAX_CHECKED_DAYS = 3 * 366
 
 # For the time-zone field's suggestions: canonical IANA names only (aliases are accepted but not offered).
 ZONE_NAMES = sorted(
@@ -35,16 +44,20 @@ class Report:
     """What the checks found about one schedule. `field_errors` stop everything else from being computed."""
 
     field_errors: dict[str, list[str]] = field(default_factory=dict)
-    windows: list[dict] = field(default_factory=list)
-    window_count: int = 0
+    windows: list[dict] = field(default_factory=list)  # the first PREVIEW_WINDOWS of the next 14 days
+    window_count: int = 0  # windows in the next 14 days
     dst: list[dict] = field(default_factory=list)
     compliance: list[dict] = field(default_factory=list)
     dnc: list[dict] = field(default_factory=list)
     retry: list[dict] = field(default_factory=list)
     conflicts_added: list[dict] = field(default_factory=list)
     conflicts_removed: list[dict] = field(default_factory=list)
-    horizon_start: dt.datetime | None = None
+    horizon_start: dt.datetime | None = None  # the preview's period
     horizon_end: dt.datetime | None = None
+    checked_from: dt.datetime | None = None  # the findings' period: the effective period from now
+    checked_until: dt.datetime | None = None
+    checked_windows: int = 0
+    period_cut_short: bool = False  # the effective period runs past MAX_CHECKED_DAYS
 
     @property
     def valid(self) -> bool:
@@ -65,13 +78,14 @@ class Report:
 
     def as_json(self) -> dict:
         def plain(rows):
-            return [
-                {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
-                for row in rows
-            ]
+            return [{k: _plain(v) for k, v in row.items()} for row in rows]
 
         return {
             "checked_at": timezone.now().isoformat(),
+            "checked_from": _plain(self.checked_from),
+            "checked_until": _plain(self.checked_until),
+            "checked_windows": self.checked_windows,
+            "period_cut_short": self.period_cut_short,
             "blocking": self.blocking,
             "field_errors": self.field_errors,
             "dst": plain(self.dst),
@@ -83,18 +97,20 @@ class Report:
         }
 
 
-def evaluate_form(campaign: Campaign, form, *, draft: ScheduleDraft | None = None) -> Report:
-    """Check what the editor's form holds now. An invalid form reports its field errors and nothing else."""
-    if not form.is_bound:
-        return evaluate_draft(draft) if draft else Report()
-    if not form.is_valid():
-        return Report(field_errors={name: list(errors) for name, errors in form.errors.items()})
-    return evaluate_values(campaign, form.draft_fields(draft))
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def invalid(field_errors: dict[str, list[str]]) -> Report:
+    """The report of input that is not even a schedule (the editor's form refused it): its field errors."""
+    return Report(field_errors={name: [str(m) for m in messages] for name, messages in field_errors.items()})
 
 
 def evaluate_draft(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> Report:
-    values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
-    return evaluate_values(draft.campaign, values, index=index)
+    """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
+    activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it.
+    Never trust findings handed over by a caller or stored earlier: call this."""
+    return evaluate_values(draft.campaign, schedule_values.draft_values(draft), index=index)
 
 
 def evaluate_values(
@@ -105,12 +121,13 @@ def evaluate_values(
     conflicts: bool = True,
     index: scheduling.ConflictIndex | None = None,
 ) -> Report:
-    """Validate, expand and check one schedule of `campaign`. `conflicts=False` skips the what-if, for lists
-    that show many campaigns at once; `index` lets a page that checks several drafts fetch the index once."""
+    """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
+    what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
+    the index once."""
     spec = scheduling.ScheduleSpec(
-        cron_expression=values["cron_expression"],
-        timezone=values["timezone"],
-        duration_minutes=values["duration_minutes"],
+        cron_expression=values.get("cron_expression"),
+        timezone=values.get("timezone"),
+        duration_minutes=values.get("duration_minutes"),
         effective_start=values.get("effective_start"),
         effective_end=values.get("effective_end"),
     )
@@ -123,15 +140,17 @@ def evaluate_values(
 
     now = now or timezone.now()
     start = max(now, spec.effective_start) if spec.effective_start else now
-    end = start + HORIZON
-    if spec.effective_end:
-        end = min(end, spec.effective_end)
-    windows = scheduling.expand_windows(spec, start, end) if start < end else []
-    report = Report(horizon_start=start, horizon_end=end, window_count=len(windows))
+    end = spec.effective_end or start + dt.timedelta(days=OPEN_ENDED_DAYS)
+    limit = start + dt.timedelta(days=MAX_CHECKED_DAYS)
+    report = Report(checked_from=start, checked_until=min(end, limit), period_cut_short=end > limit)
+    report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
+    windows = _windows(spec, start, report.checked_until)
+    report.checked_windows = len(windows)
+    report.window_count = _count_before(windows, report.horizon_end)
     dst = scheduling.dst_findings(spec, windows)
     dst_by_start = {d.window_start: d for d in dst}
     report.dst = [{"window_start": d.window_start, "kind": d.kind, "message": d.message} for d in dst]
-    for window in windows[:PREVIEW_WINDOWS]:
+    for window in windows[: min(PREVIEW_WINDOWS, report.window_count)]:
         mark = dst_by_start.get(window.start)
         report.windows.append(
             {
@@ -158,7 +177,11 @@ def evaluate_values(
     report.retry = [
         finding_row(f)
         for f in scheduling.retry_policy_findings(
-            values.get("retry_max_attempts", 1), values.get("retry_interval_ms", 60_000), breakdown=breakdown
+            values.get("retry_max_attempts", 1),
+            values.get("retry_interval_ms", 60_000),
+            breakdown=breakdown,
+            as_of=start.date(),
+            until=report.checked_until.date(),
         )
     ]
 
@@ -181,6 +204,27 @@ def evaluate_values(
     return report
 
 
+def _windows(spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime) -> list[scheduling.Window]:
+    """The windows starting in [start, end). Expanded from the top of the hour, so that every keystroke of an
+    hour reuses the engine's cached expansion; the windows of the past minutes are dropped."""
+    floor = start.replace(minute=0, second=0, microsecond=0)
+    if floor >= end:
+        return []
+    windows = scheduling.expand_windows(spec, floor, end, long_period=end - floor > HORIZON)
+    return windows[_count_before(windows, start) :]
+
+
+def _count_before(windows: list[scheduling.Window], moment: dt.datetime) -> int:
+    low, high = 0, len(windows)
+    while low < high:
+        middle = (low + high) // 2
+        if windows[middle].start < moment:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 def finding_row(finding) -> dict:
     """Any engine finding as a dict with at least severity, rule and message (for templates and storage)."""
     row = (
@@ -195,15 +239,41 @@ def finding_row(finding) -> dict:
 
 def campaign_schedule_values(campaign: Campaign) -> dict | None:
     """The campaign's current remote schedule in the draft's terms, or None when CXone gave it none."""
-    values = workflow.campaign_schedule(campaign)
-    if not all(values.get(name) for name in ("cron_expression", "timezone", "duration_minutes")):
-        return None
-    return {"retry_max_attempts": 1, "retry_interval_ms": 60_000, **values}
+    return schedule_values.campaign_values(campaign)
 
 
-def evaluate_campaign(campaign: Campaign, *, conflicts: bool = True) -> Report | None:
+def evaluate_campaign(
+    campaign: Campaign, *, conflicts: bool = True, now: dt.datetime | None = None
+) -> Report | None:
+    """The findings of the campaign's current schedule, or None when it has none."""
     values = campaign_schedule_values(campaign)
-    return evaluate_values(campaign, values, conflicts=conflicts) if values else None
+    return evaluate_values(campaign, values, conflicts=conflicts, now=now) if values else None
+
+
+def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict | None:
+    """The campaign's next window in the next 14 days ({"start", "end", "local_start", "local_end"}), or None;
+    cheap enough for every row of a list (the expansion is cached for the hour)."""
+    values = campaign_schedule_values(campaign)
+    if values is None:
+        return None
+    spec = scheduling.ScheduleSpec(
+        values["cron_expression"], values["timezone"], values["duration_minutes"],
+        values.get("effective_start"), values.get("effective_end"),
+    )  # fmt: skip
+    now = now or timezone.now()
+    try:
+        windows = _windows(spec, now, now + HORIZON)
+    except ValueError:  # InvalidSchedule: the stored findings say what is wrong with it
+        return None
+    if not windows:
+        return None
+    first = windows[0]
+    return {
+        "start": first.start,
+        "end": first.end,
+        "local_start": first.local_start,
+        "local_end": first.local_end,
+    }
 
 
 def review(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from campaigns.scheduling import zone_error
+from campaigns.scheduling import cron_errors, date_error, zone_error
 
 
 class WorkflowError(Exception):
@@ -141,14 +141,20 @@ def check_values(v: dict) -> None:
     for f, label in REQUIRED.items():
         if v.get(f) in (None, ""):
             raise InvalidInput(f, f"Enter the {label}.")
-    if (
-        zone_error(v["timezone"]) is not None
-    ):  # the engine decides which names are zones, for form and service
-        msg = f"{v['timezone']!r} is not a time zone; enter a name like America/Chicago."
-        raise InvalidInput("timezone", msg)
+    # The engine decides which names are zones and which crons CXone accepts, for the form and the services.
+    if message := zone_error(v["timezone"]):
+        raise InvalidInput("timezone", f"Time zone: {message}.")
+    if problems := cron_errors(v["cron_expression"]):
+        raise InvalidInput("cron_expression", f"Cron expression: {'; '.join(problems)}.")
     for f, ok, msg in RULES:
-        if f in v and (v[f] is None or not ok(v[f])):
+        if f in v and (not isinstance(v[f], int) or isinstance(v[f], bool) or not ok(v[f])):
             raise InvalidInput(f, msg)
+    for f in ("effective_start", "effective_end"):
+        moment = v[f]
+        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+            raise InvalidInput(f, f"Enter the {REQUIRED[f]} as a date and time with its time zone.")
+        if message := date_error(moment.date()):
+            raise InvalidInput(f, f"{message[:1].upper()}{message[1:]}.")
     if v["effective_end"] <= v["effective_start"]:
         msg = f"The effective period must end after it starts ({when(v['effective_start'])})."
         raise InvalidInput("effective_end", msg)

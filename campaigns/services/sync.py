@@ -30,7 +30,7 @@ from campaigns.cxone import schemas
 from campaigns.cxone.client import MAX_PAGE_SIZE, CXoneClient, get_client
 from campaigns.cxone.runtime import bridge_loop
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
-from campaigns.services import sync_status
+from campaigns.services import campaign_findings, sync_status
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.sync_fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
 
@@ -178,6 +178,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
         audit += _mark_stale_drafts(now, result)
         if audit:
             AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
+    campaign_findings.refresh_outdated(now=now)  # the stored findings the campaign list reads
     log.info("Campaign sync: %s", result.summary())
     if result.failed:
         log.warning("Campaign sync: not written this time (kept as they were): %s", result.failed)

@@ -7,7 +7,11 @@ change passes through `_transition`, so the state-machine guard and the audit ar
 Who: start, edit and rebase — anyone with the add/change permission (a draft is shared work; `lock_version`
 refuses the second of two concurrent saves with both versions). Submit and withdraw — the author only. Approve
 and reject — a reviewer who neither wrote nor edited the draft (four-eyes; edits are read from the audit
-trail), and only the draft exactly as the reviewer saw it (`seen_lock_version`).
+trail), and only the draft exactly as the reviewer saw it (`seen_lock_version`). `approval_refusal` says
+whether a user may approve a draft with the very guards `approve` runs, so a page never re-implements them.
+
+Findings: submit and approve compute the draft's findings themselves (draft_checks.evaluate_draft, on the row
+they locked), store them and refuse while any is blocking. No caller can hand a service a verdict.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from campaigns import roles
 from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import audit
+from campaigns.services import audit, draft_checks
 from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch workflow.<Error>)
     BlockingFindings,
     DraftChanged,
@@ -38,19 +42,17 @@ from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch 
     user_name,
     when,
 )
+from campaigns.services.schedule_values import (  # noqa: F401 (re-exported for callers of workflow)
+    EDITABLE_FIELDS,
+    RETRY_KEYS,
+    campaign_schedule,
+    schedule_snapshot,
+)
+from campaigns.services.schedule_values import as_json as _json
 
 log = logging.getLogger(__name__)
 S = DraftStatus
 
-EDITABLE_FIELDS = (
-    "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end",
-    "retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer", "agents_required",
-)  # fmt: skip
-# Draft retry fields ← keys of the campaign's CXone retry policy.
-RETRY_KEYS = {
-    "retry_max_attempts": "maxAttempts", "retry_interval_ms": "retryIntervalMs",
-    "retry_on_busy": "retryOnBusy", "retry_on_no_answer": "retryOnNoAnswer",
-}  # fmt: skip
 EDITED, REBASED = "campaigns.draft.edited", "campaigns.draft.rebased"
 # Audit action suffix → the verb in messages.
 VERBS = {
@@ -86,9 +88,9 @@ def start_draft(campaign, author, **fields) -> ScheduleDraft:
     return draft
 
 
-def save_draft(draft_id, editor, *, lock_version: int, fields: dict, findings: dict | None = None):
+def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
     """Save `fields` if nobody saved since `lock_version`, bumping it. A save that changes no field writes
-    nothing (not even `findings`: submit stores them fresh)."""
+    nothing. Findings are not saved here: submit and approve compute and store them."""
     _require(editor, roles.EDIT_DRAFTS, "edit drafts")
     check_known(fields, EDITABLE_FIELDS)
     mine = dict(fields)
@@ -112,12 +114,12 @@ def save_draft(draft_id, editor, *, lock_version: int, fields: dict, findings: d
         if not changed:
             return draft
         check_values({**{f: getattr(draft, f) for f in EDITABLE_FIELDS}, **changed})
-        updates = {**changed, **({"findings": findings} if findings is not None else {})}
-        return _write(draft, editor, EDITED, updates, guard, lock_version=lock_version, bump=True)
+        return _write(draft, editor, EDITED, changed, guard, lock_version=lock_version, bump=True)
 
 
-def submit(draft_id, actor, *, lock_version: int, findings: dict) -> ScheduleDraft:
-    """Send the author's draft, as saved at `lock_version`, for review with the caller's findings."""
+def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
+    """Send the author's draft, as saved at `lock_version`, for review. Its findings are computed here, on the
+    draft as saved, stored with it, and refuse the submission while any is blocking."""
     _require(actor, "campaigns.submit_scheduledraft", "submit drafts")
 
     def guard(d):
@@ -125,12 +127,24 @@ def submit(draft_id, actor, *, lock_version: int, findings: dict) -> ScheduleDra
         _unchanged_since(d, actor, lock_version, "submit it")
         _up_to_date(d, "submit")
         _changes_something(d)
-        _no_blocking(findings, "submitting")
 
-    updates = {"findings": findings, "submitted_at": timezone.now()}
+    updates = {"submitted_at": timezone.now()}
     return _transition(
-        draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates
-    )
+        draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates,
+        checked="submitting",
+    )  # fmt: skip
+
+
+def submission_refusal(draft, user) -> str | None:
+    """Why `user` may not submit `draft`, or None when the guards `submit` runs first (role, status, author) let
+    them; the findings and the version are checked when they do."""
+    try:
+        _require(user, "campaigns.submit_scheduledraft", "submit drafts")
+        _may_leave(draft, S.SUBMITTED, "submit")
+        _author_only(draft, user, "submit")
+    except WorkflowError as exc:
+        return exc.message
+    return None
 
 
 def withdraw(draft_id, actor) -> ScheduleDraft:
@@ -140,27 +154,65 @@ def withdraw(draft_id, actor) -> ScheduleDraft:
     return _transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
 
 
-def approve(draft_id, actor, *, seen_lock_version: int, findings: dict | None = None) -> ScheduleDraft:
+def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
     """Approve the submitted draft exactly as the reviewer saw it; exactly once, however many tabs click.
 
-    `findings` are the checks run now (the world moves on after submission: a DNC list goes inactive, a rule
-    takes effect); they are stored with the approval and refuse it when blocking. Without them, the findings
-    stored at submission decide."""
+    The findings are computed again now (the world moves on after submission: a DNC list goes inactive, a rule
+    takes effect), stored with the approval, and refuse it while any is blocking."""
     _require(actor, roles.REVIEW_DRAFTS, "approve drafts")
 
     def guard(d):
-        _four_eyes(d, actor, "approve")
+        _approval_guards(d, actor)
         _unchanged_since(d, actor, seen_lock_version, "approve it")
-        _up_to_date(d, "approve")
-        _no_blocking(d.findings if findings is None else findings, "approving")
 
     updates = {"approver": actor, "reviewed_at": timezone.now()}
-    if findings is not None:
-        updates["findings"] = findings
     return _transition(
         draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
-        after_commit=_after_approval,
+        after_commit=_after_approval, checked="approving",
     )  # fmt: skip
+
+
+def approval_refusal(
+    draft, user, *, report: draft_checks.Report | None = None, edited: bool | None = None
+) -> str | None:
+    """Why `user` may not approve `draft` as it is now, or None when they may: the guards `approve` runs (role,
+    status, four-eyes, up to date with CXone) and, given the draft's `report` (draft_checks.evaluate_draft),
+    its blocking findings. Pages ask this instead of re-implementing a rule. A page listing many drafts passes
+    `edited` (is the draft among `drafts_edited_by(user, ...)`) to spare a query per draft."""
+    try:
+        _require(user, roles.REVIEW_DRAFTS, "approve drafts")
+        _approval_guards(draft, user, edited=edited)
+        if report is not None:
+            _no_blocking(report.blocking, "approving")
+    except WorkflowError as exc:
+        return exc.message
+    return None
+
+
+def rejection_refusal(draft, user, *, edited: bool | None = None) -> str | None:
+    """Why `user` may not reject `draft`, or None when they may (the guards `reject` runs)."""
+    try:
+        _require(user, roles.REVIEW_DRAFTS, "reject drafts")
+        _may_leave(draft, S.REJECTED, "reject")
+        _four_eyes(draft, user, "reject", edited=edited)
+    except WorkflowError as exc:
+        return exc.message
+    return None
+
+
+def drafts_edited_by(user, drafts) -> set[int]:
+    """The ids of those of `drafts` that `user` edited (one query; for approval_refusal's `edited`)."""
+    ids = [str(d.pk) for d in drafts]
+    found = AuditEntry.objects.filter(
+        object_type="scheduledraft", object_id__in=ids, action=EDITED, actor=user
+    ).values_list("object_id", flat=True)
+    return {int(object_id) for object_id in found}
+
+
+def _approval_guards(d, actor, *, edited: bool | None = None) -> None:
+    _may_leave(d, S.APPROVED, "approve")
+    _four_eyes(d, actor, "approve", edited=edited)
+    _up_to_date(d, "approve")
 
 
 def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleDraft:
@@ -240,31 +292,19 @@ def revise(draft_id, actor) -> ScheduleDraft:
     return revise_draft(draft_id, actor)
 
 
-def campaign_schedule(campaign) -> dict:
-    """The campaign's current remote schedule as draft field values (empty ones left out)."""
-    policy = campaign.retry_policy or {}
-    values = {f: getattr(campaign, f) for f in EDITABLE_FIELDS if f not in RETRY_KEYS}
-    values.update({f: policy[key] for f, key in RETRY_KEYS.items() if key in policy})
-    return {f: v for f, v in values.items() if v not in (None, "")}
-
-
-def schedule_snapshot(campaign) -> dict:
-    """campaign_schedule as JSON values, kept on a draft as the schedule it was drafted from."""
-    return {f: _json(v) for f, v in campaign_schedule(campaign).items()}
-
-
 # ---- the one way a draft changes status --------------------------------------------------------------------
 
 
 def _transition(draft, actor, to, action, guard, *, lock_version=None, updates=None, bump=False,
-                after_commit=None, message="") -> ScheduleDraft:  # fmt: skip
+                after_commit=None, message="", checked="") -> ScheduleDraft:  # fmt: skip
     """Move `draft` (an id, or a row the caller locked) to status `to`, audited as "campaigns.draft.<action>":
-    state-machine guard, the caller's `guard`, conditional UPDATE, audit, then `after_commit(draft)`."""
+    state-machine guard, the caller's `guard`, then (when `checked` names what is being done) the draft's
+    findings computed now, refusing while any is blocking and stored otherwise; conditional UPDATE, audit, then
+    `after_commit(draft)`."""
     verb = VERBS[action]
 
     def full_guard(d):
-        if to not in DRAFT_TRANSITIONS[d.status]:
-            raise InvalidTransition(status_message(d, verb))
+        _may_leave(d, to, verb)
         if guard:
             guard(d)
 
@@ -272,6 +312,10 @@ def _transition(draft, actor, to, action, guard, *, lock_version=None, updates=N
         d = draft if isinstance(draft, ScheduleDraft) else _locked(draft)
         full_guard(d)
         updates = {**(updates or {}), "status": to}
+        if checked:
+            report = draft_checks.evaluate_draft(d)
+            _no_blocking(report.blocking, checked)
+            updates["findings"] = report.as_json()
         kw = {"lock_version": lock_version, "bump": bump, "message": message}
         d = _write(d, actor, f"campaigns.draft.{action}", updates, full_guard, **kw)
         if after_commit:
@@ -316,6 +360,11 @@ def _locked(draft_id) -> ScheduleDraft:
     return ScheduleDraft.objects.select_for_update().get(pk=draft_id)
 
 
+def _may_leave(d, to, verb) -> None:
+    if to not in DRAFT_TRANSITIONS[d.status]:
+        raise InvalidTransition(status_message(d, verb))
+
+
 def _require(user, perm, doing) -> None:
     if not user.has_perm(perm):
         raise NotAllowed(f"Your role does not allow you to {doing}; ask an administrator if you need to.")
@@ -326,10 +375,11 @@ def _author_only(d, actor, verb) -> None:
         raise NotAllowed(f"Only the author of draft #{d.pk} ({user_name(d.author)}) can {verb} it.")
 
 
-def _four_eyes(d, actor, verb) -> None:
+def _four_eyes(d, actor, verb, *, edited: bool | None = None) -> None:
     mine = "wrote" if d.author_id == actor.pk else None
-    edits = _entries(d, EDITED).filter(actor=actor)
-    if mine or edits.exists():
+    if edited is None and not mine:
+        edited = _entries(d, EDITED).filter(actor=actor).exists()
+    if mine or edited:
         who = "another supervisor must review it"
         raise NotAllowed(f"You {mine or 'edited'} draft #{d.pk}, so you cannot {verb} it: {who}.")
 
@@ -371,8 +421,8 @@ def _changes_something(d) -> None:
         )
 
 
-def _no_blocking(findings, doing) -> None:
-    problems = [str(p) for p in (findings or {}).get("blocking") or []]
+def _no_blocking(blocking, doing) -> None:
+    problems = [str(p) for p in blocking]
     if problems:
         count = "this problem" if len(problems) == 1 else f"these {len(problems)} problems"
         raise BlockingFindings(f"Fix {count} before {doing}: " + "; ".join(problems), problems=problems)
@@ -401,7 +451,3 @@ def _last_editor(d, me) -> str:
 
 def _entries(d, *actions):
     return AuditEntry.objects.filter(object_type="scheduledraft", object_id=str(d.pk), action__in=actions)
-
-
-def _json(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value

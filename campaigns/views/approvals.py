@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from campaigns import roles
 from campaigns.forms import RejectForm
@@ -16,6 +16,7 @@ from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, schedule_rows
 
 
+@require_safe
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
 def approval_queue(request):
     drafts = list(
@@ -24,6 +25,7 @@ def approval_queue(request):
         .order_by("submitted_at", "pk")
     )
     index = conflict_index.current(timezone.now()) if drafts else None  # one index for the whole queue
+    edited = workflow.drafts_edited_by(request.user, drafts) if drafts else set()
     items = []
     for draft in drafts:
         review = draft_checks.review(draft, index=index)
@@ -31,6 +33,13 @@ def approval_queue(request):
             {
                 "draft": draft,
                 "review": review,
+                # The service's own rules decide which buttons show: never a second copy of them here.
+                "approval_refusal": workflow.approval_refusal(
+                    draft, request.user, report=review["proposed"], edited=draft.pk in edited
+                ),
+                "rejection_refusal": workflow.rejection_refusal(
+                    draft, request.user, edited=draft.pk in edited
+                ),
                 "current_rows": schedule_rows(review["current_values"]) if review["current_values"] else [],
                 "proposed_rows": schedule_rows(draft, compared_with=review["current_values"] or {}),
             }
@@ -42,14 +51,10 @@ def approval_queue(request):
 @require_POST
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
 def approve_draft(request, pk):
-    draft = draft_with_campaign(pk)
-    findings = draft_checks.evaluate_draft(draft).as_json()  # checked again now, not only as submitted
+    draft_with_campaign(pk)  # 404 for a draft that does not exist
     try:
         draft = workflow.approve(
-            pk,
-            request.user,
-            seen_lock_version=lock_version_from(request.POST, "seen_lock_version"),
-            findings=findings,
+            pk, request.user, seen_lock_version=lock_version_from(request.POST, "seen_lock_version")
         )
     except workflow.WorkflowError as exc:
         messages.error(request, exc.message)
@@ -61,6 +66,7 @@ def approve_draft(request, pk):
 @require_POST
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
 def reject_draft(request, pk):
+    draft_with_campaign(pk)  # 404 for a draft that does not exist
     form = RejectForm(request.POST)
     if not form.is_valid():
         if "seen_lock_version" in form.errors:

@@ -9,10 +9,13 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import AuditEntry, Campaign
 from campaigns.services import audit_words
 from campaigns.viewer import viewer_zone
+from campaigns.views.common import id_from
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -26,12 +29,12 @@ def filtered_entries(params) -> tuple:
         "user": params.get("user", ""),
         "action": params.get("action", "").strip()[:100],
     }
-    if filters["campaign"].isdigit():
-        entries = entries.filter(campaign_id=int(filters["campaign"]))
+    if id_from(filters["campaign"]) is not None:
+        entries = entries.filter(campaign_id=id_from(filters["campaign"]))
     else:
         filters["campaign"] = ""
-    if filters["user"].isdigit():
-        entries = entries.filter(actor_id=int(filters["user"]))
+    if id_from(filters["user"]) is not None:
+        entries = entries.filter(actor_id=id_from(filters["user"]))
     else:
         filters["user"] = ""
     if filters["action"]:
@@ -39,6 +42,8 @@ def filtered_entries(params) -> tuple:
     return entries, filters
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the whole page or (to htmx) its results: caches must keep them apart
 @permission_required("campaigns.view_auditentry", raise_exception=True)
 def audit_trail(request):
     entries, filters = filtered_entries(request.GET)
@@ -53,7 +58,7 @@ def audit_trail(request):
         "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
     }
     template = "campaigns/audit.html"
-    if request.htmx and request.htmx.target == "audit-results":
+    if request.htmx and request.htmx.target == "audit-results" and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
 
@@ -76,6 +81,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@require_safe
 @permission_required("campaigns.view_auditentry", raise_exception=True)
 def audit_csv(request):
     """The filtered trail as CSV, streamed a chunk of rows at a time (the whole trail never sits in memory), with

@@ -6,14 +6,19 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
-from campaigns.services import draft_checks
+from campaigns.services import campaign_findings, draft_checks
+from campaigns.views.common import id_from
 
 PAGE_SIZE = 25
 
 
+@require_safe
 def home(request):
     """Land each role where its work is: supervisors on the queue, planners on their drafts, managers on the
     dashboards, others the list."""
@@ -30,39 +35,65 @@ def filtered_campaigns(params) -> tuple:
     query = (params.get("q") or "").strip()[:100]
     state = params.get("state") or ""
     skill = params.get("skill") or ""
-    campaigns = Campaign.objects.select_related("pool").annotate(
-        open_drafts=Count("drafts", filter=Q(drafts__status__in=OPEN_DRAFT_STATUSES))
-    )
+    finding = params.get("finding") or ""
+    # Not the raw CXone payload (the largest column, which the list never shows); open drafts are counted for
+    # the rows shown only (a GROUP BY over every campaign would sort whole rows).
+    campaigns = Campaign.objects.select_related("pool").defer("raw_payload")
     if query:
         campaigns = campaigns.filter(Q(name__icontains=query) | Q(cxone_id__icontains=query))
     if state in Campaign.State.values:
         campaigns = campaigns.filter(state=state)
     else:
         state = ""
-    if skill.isdigit():
-        campaigns = campaigns.filter(pool_id=int(skill))
+    if id_from(skill) is not None:
+        campaigns = campaigns.filter(pool_id=id_from(skill))
     else:
         skill = ""
-    return campaigns.order_by("name", "cxone_id"), {"q": query, "state": state, "skill": skill}
+    if finding in campaign_findings.LEVELS:
+        campaigns = campaigns.filter(findings_level=finding)
+    else:
+        finding = ""
+    filters = {"q": query, "state": state, "skill": skill, "finding": finding}
+    return campaigns.order_by("name", "cxone_id"), filters
 
 
+# The list answers both a whole page and (to htmx) only its results: caches and the browser's Back button must
+# keep the two apart.
+@require_safe
+@vary_on_headers("HX-Request")
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def campaign_list(request):
+    now = timezone.now()
+    campaign_findings.refresh_unchecked(now=now)  # once per new campaign or rules file; one query otherwise
     campaigns, filters = filtered_campaigns(request.GET)
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Next window and findings of the rows shown: pure computation, no query per row.
+    # The findings are stored (whole effective period); the next window is live. No query per row.
+    page.object_list = list(page.object_list)
+    open_drafts = dict(
+        ScheduleDraft.objects.filter(campaign__in=page.object_list, status__in=OPEN_DRAFT_STATUSES)
+        .values_list("campaign_id")
+        .annotate(n=Count("id"))
+    )
+    campaign_findings.ensure_current(page.object_list, now=now)
     for campaign in page.object_list:
-        campaign.report = draft_checks.evaluate_campaign(campaign, conflicts=False)
+        campaign.open_drafts = open_drafts.get(campaign.pk, 0)
+        campaign.badge = campaign_findings.badge(campaign.current_findings)
+        campaign.next_window = draft_checks.next_window(campaign, now=now)
     context = {
         "nav": "campaigns",
         "page": page,
         "filters": filters,
+        "finding_levels": campaign_findings.LEVELS.items(),
         "states": Campaign.State.choices,
         "skills": CapacityPool.objects.order_by("name").only("id", "name"),
         "total": page.paginator.count,
     }
     template = "campaigns/campaign_list.html"
-    if request.htmx and request.htmx.target == "campaign-results":
+    if (
+        request.htmx
+        and request.htmx.target == "campaign-results"
+        and not request.htmx.history_restore_request
+    ):
         template += "#results"
     elif request.user.has_perm(roles.EDIT_DRAFTS):
         context["my_open_drafts"] = open_drafts_of(request.user)
@@ -77,6 +108,7 @@ def open_drafts_of(user) -> list[ScheduleDraft]:
     )
 
 
+@require_safe
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def campaign_detail(request, pk):
     campaign = get_object_or_404(Campaign.objects.select_related("pool"), pk=pk)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import roles
 from campaigns.forms import DraftForm
@@ -23,6 +23,7 @@ from campaigns.views.common import draft_with_campaign, lock_version_from, reada
 EDITOR = "campaigns/draft_editor.html"
 
 
+@require_safe
 @permission_required(roles.EDIT_DRAFTS, raise_exception=True)
 def my_drafts(request):
     mine = ScheduleDraft.objects.filter(author=request.user).select_related("campaign", "approver")
@@ -53,13 +54,14 @@ def new_draft(request, pk):
     return redirect("draft-editor", draft.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("campaigns.view_scheduledraft", raise_exception=True)
 def draft_editor(request, pk):
     draft = draft_with_campaign(pk)
     editable = draft.status == DraftStatus.DRAFT and request.user.has_perm(roles.EDIT_DRAFTS)
     if request.method != "POST":
         form = DraftForm(initial=DraftForm.initial_from(draft))
-        report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+        report = report_of(draft, form)
         return render(request, EDITOR, editor_context(request, draft, form, report, editable=editable))
     if not request.user.has_perm(roles.EDIT_DRAFTS):
         raise PermissionDenied
@@ -87,7 +89,7 @@ def validate_draft(request, pk):
     """Live validation as the planner types: field errors (out of band, beside each field) and the report."""
     draft = draft_with_campaign(pk)
     form = DraftForm.bound_over(draft, request.POST)
-    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    report = report_of(draft, form)
     context = editor_context(request, draft, form, report, editable=True, oob=True)
     return render(request, EDITOR + "#live", context)
 
@@ -107,8 +109,7 @@ def submit_draft(request, pk):
     except workflow.WorkflowError as exc:
         return refused(request, draft, form, message=f"Not saved, not submitted. {exc.message}")
     try:
-        report = draft_checks.evaluate_draft(saved)
-        workflow.submit(draft.pk, request.user, lock_version=saved.lock_version, findings=report.as_json())
+        workflow.submit(draft.pk, request.user, lock_version=saved.lock_version)  # it checks the draft itself
     except workflow.WorkflowError as exc:
         # The form's values are saved by now (nothing typed is lost); back to the editor, so a reload does not
         # post the submission again.
@@ -116,6 +117,16 @@ def submit_draft(request, pk):
     else:
         messages.success(request, "Submitted for approval. A supervisor will review it.")
     return redirect("draft-editor", draft.pk)
+
+
+def report_of(draft, form) -> draft_checks.Report:
+    """The checks of what the editor shows: the draft as saved while the form is not bound, else the form's
+    values once they are a schedule, else the form's field errors."""
+    if not form.is_bound:
+        return draft_checks.evaluate_draft(draft)
+    if not form.is_valid():
+        return draft_checks.invalid(form.errors)
+    return draft_checks.evaluate_values(draft.campaign, form.draft_fields(draft))
 
 
 def save_from(request, draft, form):
@@ -132,7 +143,7 @@ def refused(request, draft, form, *, conflict=None, message=""):
     if message:
         messages.error(request, message)
     draft.refresh_from_db()
-    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    report = report_of(draft, form)
     context = editor_context(
         request,
         draft,
@@ -148,6 +159,7 @@ def refused(request, draft, form, *, conflict=None, message=""):
 @require_POST
 @permission_required(roles.EDIT_DRAFTS, raise_exception=True)
 def withdraw_draft(request, pk):
+    draft_with_campaign(pk)  # 404 for a draft that does not exist
     try:
         workflow.withdraw(pk, request.user)
     except workflow.WorkflowError as exc:
@@ -160,6 +172,7 @@ def withdraw_draft(request, pk):
 @require_POST
 @permission_required(roles.EDIT_DRAFTS, raise_exception=True)
 def rebase_draft(request, pk):
+    draft_with_campaign(pk)  # 404 for a draft that does not exist
     try:
         result = workflow.rebase(pk, request.user)
     except workflow.WorkflowError as exc:
@@ -167,7 +180,7 @@ def rebase_draft(request, pk):
         return redirect("draft-editor", pk)
     draft = draft_with_campaign(pk)
     form = DraftForm(initial=DraftForm.initial_from(draft))
-    report = draft_checks.evaluate_form(draft.campaign, form, draft=draft)
+    report = report_of(draft, form)
     messages.success(
         request,
         f"Rebased from version {result['from_version']} to {result['to_version']}. "
@@ -198,7 +211,7 @@ def editor_context(
         "conflict": conflict,
         "rebase": rebase,
         "zone_names": draft_checks.ZONE_NAMES,
-        "can_submit": editable and request.user == draft.author,
+        "can_submit": editable and workflow.submission_refusal(draft, request.user) is None,
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
         "behind_remote": draft.is_behind_remote
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),

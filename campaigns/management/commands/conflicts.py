@@ -8,7 +8,7 @@ error naming the campaign and the field.
 """
 
 import json
-from pathlib import Path
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -55,21 +55,84 @@ class Command(BaseCommand):
             )
 
 
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # thousands of campaigns fit in a few hundred KB
+MAX_DEPTH = 20  # the contract nests 3 deep ({"campaigns": [{...}]})
+MAX_NUMBER_DIGITS = 18
+
+
 def read_input(path: str | None) -> object:
+    """The input file as JSON, or InputError saying in one line why it is not usable input."""
     if not path:
         raise InputError([{"field": "input", "message": "is required (--input FILE)"}])
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise InputError([{"field": "input", "message": f"cannot read {path}: {exc.strerror}"}]) from exc
+        raise _input_error(f"cannot read {path}: {exc.strerror}") from exc
+    if len(raw) > MAX_INPUT_BYTES:
+        raise _input_error(f"{path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [
-                {
-                    "field": "input",
-                    "message": f"{path} is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-                }
-            ]
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _input_error(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from exc
+    depth = _nesting(text)
+    if depth > MAX_DEPTH:
+        raise _input_error(
+            f"{path} nests {depth} levels deep; the input format needs 3 (at most {MAX_DEPTH})"
+        )
+    try:
+        return json.loads(text, parse_int=_whole_number, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise _input_error(f"{path} is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
+    except _NumberTooLong as exc:
+        raise _input_error(f"{path} holds a number of {exc.digits} digits; numbers here have at most "
+                           f"{MAX_NUMBER_DIGITS}") from exc  # fmt: skip
+    except _NotANumber as exc:
+        raise _input_error(f"{path} holds {exc.name}, which is not a JSON number") from exc
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int):
+        super().__init__(digits)
+        self.digits = digits
+
+
+class _NotANumber(ValueError):
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+def _whole_number(text: str) -> int:
+    # Checked before int(): Python refuses to convert more than 4,300 digits, with a ValueError of its own.
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(text)
+
+
+def _no_constant(name: str):
+    raise _NotANumber(name)  # NaN, Infinity, -Infinity: Python's json accepts them, JSON does not
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting(text: str) -> int:
+    """How deep the JSON nests (brackets outside strings), without parsing it: a deep file would exhaust the
+    parser's recursion before it said anything useful."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _input_error(message: str) -> InputError:
+    return InputError([{"field": "input", "message": message}])
