@@ -241,3 +241,19 @@ def test_a_skill_filter_no_database_integer_can_hold_is_ignored_not_a_500(signed
     response = signed_in.get(reverse("campaign-list"), {"skill": skill, "page": "9" * 30})
     assert response.status_code == 200
     assert response.context["filters"]["skill"] == "" and len(names(response)) == 1
+
+
+@pytest.mark.parametrize("page", ["timeline", "capacity", "dashboard", "webhooks"])
+def test_the_chart_and_outbox_pages_answer_post_with_405(client, supervisor, page):
+    client.force_login(supervisor)
+    response = client.post(reverse(page))
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("page", ["timeline", "capacity", "webhooks"])
+def test_the_chart_and_outbox_pages_vary_on_hx_request(client, supervisor, page):
+    client.force_login(supervisor)
+    response = client.get(reverse(page))
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]

@@ -85,7 +85,9 @@ def bound_form(form_class, request):
     data.setdefault("times", "local")
     zone = viewer_zone(request)
     # Show the range the chart is drawn for: today on the wall clock it is drawn in, for 7 days.
-    today = timezone.now().astimezone(scheduling.zone_or_utc("UTC" if data["times"] == "utc" else zone)).date()
+    today = (
+        timezone.now().astimezone(scheduling.zone_or_utc("UTC" if data["times"] == "utc" else zone)).date()
+    )
     data.setdefault("start", today.isoformat())
     data.setdefault("days", "7")
     return form_class(data, viewer_zone=zone)

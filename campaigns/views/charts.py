@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import CapacityPool
@@ -34,6 +36,8 @@ def _chart_params(form) -> dict:
     return {k: ("1" if v is True else v) for k, v in params.items() if v not in (None, "", False)}
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the whole page or (to htmx) its part: caches keep them apart
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def timeline(request):
     form = bound_form(TimelineForm, request)
@@ -78,6 +82,8 @@ class CapacityForm(RangeForm):
         self.fields["pool"].choices = [("", "The busiest pool")] + [(key, name) for key, name in pools]
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the whole page or (to htmx) its part: caches keep them apart
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def capacity(request):
     from campaigns.charts.capacity import demand_curve_chart, heatmap_chart

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from campaigns.services import dashboards
 from campaigns.views.chart_support import csv_response, may_view_dashboards
@@ -14,6 +15,7 @@ RANGES = [(7, "Last 7 days"), (28, "Last 28 days"), (90, "Last 90 days")]
 DEFAULT_DAYS = 28
 
 
+@require_safe
 def dashboard(request):
     if not may_view_dashboards(request.user):
         raise PermissionDenied

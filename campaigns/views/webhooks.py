@@ -11,7 +11,8 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
@@ -33,6 +34,8 @@ def _allowed(user) -> None:
         raise PermissionDenied("The Webhooks page is for supervisors, managers and admins.")
 
 
+@require_safe
+@vary_on_headers("HX-Request")  # the whole page or (to htmx) its part: caches keep them apart
 def webhook_list(request):
     _allowed(request.user)
     now = timezone.now()
