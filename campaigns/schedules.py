@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 SYNC_SCHEDULE_NAME = "campaigns.sync_campaigns"
 SYNC_EVERY_MINUTES = 5
+SWEEP_SCHEDULE_NAME = "campaigns.activation_sweeper"
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,11 @@ class Wanted:
     minutes: int
 
 
-WANTED = (Wanted(SYNC_SCHEDULE_NAME, "campaigns.tasks.sync_campaigns_task", SYNC_EVERY_MINUTES),)
+WANTED = (
+    Wanted(SYNC_SCHEDULE_NAME, "campaigns.tasks.sync_campaigns_task", SYNC_EVERY_MINUTES),
+    # Re-enqueues due activation work and reclaims expired leases: nothing is lost with a worker or a message.
+    Wanted(SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep", 1),
+)
 
 
 def ensure_schedules() -> dict[str, str]:

@@ -14,3 +14,24 @@ def sync_campaigns_task() -> dict:
     from campaigns.services.sync import sync_campaigns
 
     return dataclasses.asdict(sync_campaigns())
+
+
+def push_activation(activation_id: int) -> str:
+    """Push one approved draft to CXone (enqueued when its approval commits, and by the sweeper)."""
+    from campaigns.services.activation import push
+
+    return push(activation_id)
+
+
+def poll_activations() -> str:
+    """Read the campaigns of pushed activations until CXone says ACTIVE (one poller at a time)."""
+    from campaigns.services.activation_polling import run
+
+    return run()
+
+
+def sweep() -> dict:
+    """Every minute (campaigns.schedules): re-enqueue due work, reclaim expired leases, queue orphans."""
+    from campaigns.periodic import sweep as sweep_activations
+
+    return sweep_activations()

@@ -113,12 +113,26 @@ CXONE_CLIENT_ID = env_str("CXONE_CLIENT_ID")
 CXONE_CLIENT_SECRET = env_str("CXONE_CLIENT_SECRET")
 CXONE_TIMEOUT_SECONDS = env_int("CXONE_TIMEOUT_SECONDS", 10, minimum=1)
 
+# --- Activation (services/activation.py): approved drafts pushed to CXone and polled until ACTIVE ------------
+# Past this many seconds after approval an activation that has not reached ACTIVE fails as timed out.
+ACTIVATION_DEADLINE = env_int("ACTIVATION_DEADLINE", 15 * 60, minimum=1)
+# A push holds its row this long; a worker killed mid-push loses it then. Keep it above Q_CLUSTER["timeout"],
+# so a push that is still running (django-q2 kills it at the timeout) never has its row taken away.
+ACTIVATION_LEASE_SECONDS = env_int("ACTIVATION_LEASE_SECONDS", 90, minimum=1)
+# The poller reads a campaign again after this many ms (jittered), growing only once the activation is slow:
+# small, because one request reads up to 100 campaigns and detection lag is what planners feel.
+ACTIVATION_POLL_MS = env_int("ACTIVATION_POLL_MS", 600, minimum=50)
+ACTIVATION_POLL_MAX_MS = env_int("ACTIVATION_POLL_MAX_MS", 15_000, minimum=50)
+# One poll task loops this long, then hands over to a fresh task (below Q_CLUSTER["timeout"]).
+ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
+
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 WFM_WEBHOOK_SECRET = env_str("WFM_WEBHOOK_SECRET")
 
 # --- Task queue ---------------------------------------------------------------------------------------------
 # The broker is only a doorbell: every task reads its row from the database, so losing one costs nothing
-# that the sweeper does not redo. `retry` must stay well above `timeout`, or a slow task is started twice.
+# that the sweeper does not redo. `retry` must stay well above `timeout`, or a slow task is started twice (ORM
+# broker); catch_up off, or a cluster back from downtime replays every missed run of a schedule at once.
 REDIS_URL = env_str("REDIS_URL")
 Q_CLUSTER = {
     "name": "planner",

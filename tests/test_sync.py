@@ -358,12 +358,12 @@ def test_the_sync_task_runs_the_sync_with_the_shared_client(tenant, settings):
 def test_ensure_schedules_creates_the_sync_schedule_once():
     from django_q.models import Schedule
 
-    assert ensure_schedules() == {SYNC_SCHEDULE_NAME: "created"}
+    assert ensure_schedules()[SYNC_SCHEDULE_NAME] == "created"
     schedule = Schedule.objects.get(name=SYNC_SCHEDULE_NAME)
     schedule.minutes = 60
     schedule.save()
-    assert ensure_schedules() == {SYNC_SCHEDULE_NAME: "updated"}
-    assert ensure_schedules() == {SYNC_SCHEDULE_NAME: "unchanged"}
+    assert ensure_schedules()[SYNC_SCHEDULE_NAME] == "updated"
+    assert ensure_schedules()[SYNC_SCHEDULE_NAME] == "unchanged"
     schedule = Schedule.objects.get(name=SYNC_SCHEDULE_NAME)
     assert (schedule.func, schedule.schedule_type, schedule.minutes, schedule.repeats) == (
         "campaigns.tasks.sync_campaigns_task",

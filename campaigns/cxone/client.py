@@ -30,6 +30,7 @@ from campaigns.cxone.errors import (
     CXoneNotConfigured,
     InvalidCredentials,
     NotFound,
+    RateLimited,
     RequestTimeout,
     TransportError,
     UnexpectedResponse,
@@ -167,6 +168,23 @@ class CXoneClient:
         version = (campaign.version if base_version is None else base_version) + 1
         path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
         return self._parse(Campaign, await self._call("PUT", path, json=campaign.to_put_payload(version)))
+
+    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+        """PUT version `base_version` + 1 and never send it twice: repeated only after a 429, which proves CXone
+        did not apply it. A timeout, a dropped connection or a 5xx raise at once (TransportError, ServerError):
+        whether the PUT landed is then unknown, and the caller must read the campaign to find out, not PUT
+        again blindly (the activation worker does; put_campaign's retries suit callers that cannot)."""
+        path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
+        payload = campaign.to_put_payload(base_version + 1)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._parse(Campaign, await self._attempt("PUT", path, resent=False, json=payload))
+            except RateLimited as exc:
+                if attempt >= self.retry.attempts:
+                    raise
+                await self._sleep(self.retry.backoff(attempt, exc))
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return self._parse(DncList, await self._call("GET", f"/api/v2/outbound/dnc/{_segment(dnc_list_id)}"))
