@@ -9,21 +9,22 @@ from django.utils import timezone
 
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
 from campaigns.services import activation, activation_polling, workflow
+from tests import activation_support
 from tests.activation_support import (
-    CAMPAIGN,
     PUT,
     approve,
-    doorbells,  # noqa: F401 (a fixture)
     due_now,
     mirror,
     pushable,
     puts,
     requests,
-    sandbox,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.django_db
 Step = Activation.Step
+
+
+sandbox, doorbells = activation_support.sandbox, activation_support.doorbells  # fixtures
 
 
 @pytest.fixture

@@ -14,23 +14,25 @@ from django.utils import timezone
 from campaigns.cxone.client import run_sync, set_client_factory
 from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import activation, activation_polling
+from tests import activation_support
 from tests.activation_support import (
     CAMPAIGN,
     CAMPAIGNS,
     PUT,
     approve,
     client_for,
-    doorbells,  # noqa: F401 (a fixture)
     due_now,
     mirror,
     pushable,
     puts,
     requests,
-    sandbox,  # noqa: F401 (a fixture)
 )
 from tests.conftest import make_campaign, make_draft
 
 Step = Activation.Step
+
+
+sandbox, doorbells = activation_support.sandbox, activation_support.doorbells  # fixtures
 
 
 class LosesAnswers(httpx.AsyncBaseTransport):
@@ -83,7 +85,9 @@ def test_a_put_whose_answer_was_lost_is_resolved_by_reading_never_by_a_blind_sec
     if landed:
         assert outcome == "pushed"
         assert (a.step, a.pushed_version) == (Step.POLLING, target.remote_version + 1)
-        assert "answer was lost had landed" in AuditEntry.objects.filter(action__endswith="pushed").get().message
+        assert (
+            "answer was lost had landed" in AuditEntry.objects.filter(action__endswith="pushed").get().message
+        )
         assert requests(sandbox, PUT) == 1
     else:
         assert outcome.startswith("waiting") and a.step == Step.QUEUED and a.pushed_version is None
@@ -157,7 +161,9 @@ def test_the_poller_reads_up_to_100_campaigns_a_request(sandbox, planner, doorbe
     for cxone_id, remote in sandbox.state.campaigns.items():
         remote.update(state="ACTIVE", errors=[])
         campaign = make_campaign(cxone_id, remote_version=remote["version"] - 1)
-        draft = make_draft(campaign, planner, status=DraftStatus.ACTIVATING, base_version=campaign.remote_version)
+        draft = make_draft(
+            campaign, planner, status=DraftStatus.ACTIVATING, base_version=campaign.remote_version
+        )
         rows.append(
             Activation(
                 draft=draft,

@@ -7,20 +7,22 @@ import pytest
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
 from campaigns.services import activation, activation_polling, workflow
 from campaigns.services.errors import InvalidTransition, NotAllowed
+from tests import activation_support
 from tests.activation_support import (
     PUT,
     approve,
-    doorbells,  # noqa: F401 (a fixture)
     due_now,
     mirror,
     pushable,
     puts,
     requests,
-    sandbox,  # noqa: F401 (a fixture)
 )
 
 pytestmark = pytest.mark.django_db
 Step = Activation.Step
+
+
+sandbox, doorbells = activation_support.sandbox, activation_support.doorbells  # fixtures
 
 
 @pytest.fixture
