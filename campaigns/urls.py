@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import approvals, audit, campaigns, drafts, health
+from campaigns.views import activations, approvals, audit, campaigns, drafts, health
 
 urlpatterns = [
     path("", campaigns.home, name="home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
+    path("activations/", activations.activation_list, name="activation-list"),
+    path("activations/<int:pk>/step", activations.activation_step, name="activation-step"),
+    path("activations/<int:pk>/retry", activations.retry_activation, name="activation-retry"),
     path("audit/", audit.audit_trail, name="audit"),
     path("healthz", health.healthz, name="healthz"),
 ]
