@@ -79,12 +79,14 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
         return {"read": 0, "requests": -(-len(ids) // 100), "finished": 0}
     observed_at = timezone.now()
     waiting, finished = [], 0
-    for a in rows:
-        if _observe(a, remotes.get(a.campaign.cxone_id), owner, observed_at):
-            finished += 1
-        else:
-            waiting.append(a)
-    _reschedule(waiting, owner, observed_at)
+    # One commit for the round: each outcome is still written whole by activation._finish (a savepoint here).
+    with transaction.atomic():
+        for a in rows:
+            if _observe(a, remotes.get(a.campaign.cxone_id), owner, observed_at):
+                finished += 1
+            else:
+                waiting.append(a)
+        _reschedule(waiting, owner, observed_at)
     return {"read": len(rows), "requests": -(-len(ids) // 100), "finished": finished}
 
 
@@ -152,7 +154,7 @@ def _reschedule(rows: list[Activation], owner: str, now: dt.datetime) -> None:
 
 
 def _release(rows: list[Activation], owner: str, now: dt.datetime, *, error: str) -> None:
-    retry_at = now + dt.timedelta(seconds=max(1.0, settings.ACTIVATION_POLL_MS / 1000) * random.uniform(1, 2))
+    retry_at = now + dt.timedelta(seconds=settings.ACTIVATION_POLL_MS / 1000 * random.uniform(0.5, 1.0))
     Activation.objects.filter(pk__in=[a.pk for a in rows], lease_owner=owner, step=Step.POLLING).update(
         next_poll_at=retry_at, lease_owner="", lease_expires_at=None, error=error, updated_at=now
     )

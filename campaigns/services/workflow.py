@@ -340,7 +340,10 @@ def _after_approval(draft) -> None:
     from campaigns.services import activation  # activation builds on this module
 
     log.info("draft %s of campaign %s approved by user %s", draft.pk, draft.campaign_id, draft.approver_id)
-    activation.queue(draft.pk)
+    try:
+        activation.queue(draft.pk)
+    except Exception:  # the approval stands; the sweeper queues approved drafts that have no activation
+        log.exception("draft %s: queuing its activation failed; the sweeper will", draft.pk)
 
 
 # ---- guards ------------------------------------------------------------------------------------------------
