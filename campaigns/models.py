@@ -121,8 +121,9 @@ DRAFT_TRANSITIONS: dict[str, set[str]] = {
     DraftStatus.ACTIVATING: {DraftStatus.ACTIVE, DraftStatus.FAILED, DraftStatus.STALE},
     DraftStatus.REJECTED: set(),
     DraftStatus.ACTIVE: set(),
-    # A supervisor's Retry sends a failed draft back to approved, to be pushed again (a new Activation).
-    DraftStatus.FAILED: {DraftStatus.APPROVED},
+    # A supervisor's Retry pushes a failed draft again (a new Activation): it is activating once more. Not back
+    # to approved: approving is the review's edge, and a failed draft is not up for review.
+    DraftStatus.FAILED: {DraftStatus.ACTIVATING},
     DraftStatus.STALE: set(),
 }
 

@@ -17,10 +17,22 @@ def sync_campaigns_task() -> dict:
 
 
 def push_activation(activation_id: int) -> str:
-    """Push one approved draft to CXone (enqueued when its approval commits, and by the sweeper)."""
+    """Push one approved draft to CXone (enqueued when its approval commits, and by the sweeper); then, if no
+    poller runs, become it for the rest of the task's time: a poll task enqueued behind a burst of pushes would
+    wait for all of them, and the activations they started would be seen late."""
+    import time
+
+    from django.conf import settings
+
+    from campaigns.services import activation_polling
     from campaigns.services.activation import push
 
-    return push(activation_id)
+    started = time.monotonic()
+    outcome = push(activation_id)
+    left = settings.ACTIVATION_POLLER_SECONDS - (time.monotonic() - started)
+    if left > 1 and activation_polling.next_due() is not None:
+        outcome += f"; poller: {activation_polling.run(seconds=left)}"
+    return outcome
 
 
 def poll_activations() -> str:

@@ -16,7 +16,8 @@ from tests.activation_support import CAMPAIGN, PUT, approve, mirror, pushable, r
 from tests.cxone_support import fast_config
 from tests.qcluster_support import QCluster, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the teardown leaves the database as the next such test expects it (no post-migrate rows).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 Step = Activation.Step
 
 

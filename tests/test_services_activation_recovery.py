@@ -187,7 +187,7 @@ def test_the_poller_reads_up_to_100_campaigns_a_request(sandbox, planner, doorbe
     assert active.count() == 150 and not active.filter(latency_ms__isnull=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_for_one_row_push_it_once(
     sandbox, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):

@@ -51,7 +51,7 @@ def test_a_supervisor_retries_a_failed_activation_and_it_goes_live_on_top_of_the
 
     assert again.pk != failed.pk and again.retry_of == failed and again.step == Step.QUEUED
     assert again.base_version == failed.pushed_version  # CXone holds our schedule, in ERROR, at that version
-    assert again.draft.status == DraftStatus.APPROVED
+    assert again.draft.status == DraftStatus.ACTIVATING
     assert ("campaigns.tasks.push_activation", (again.pk,)) in doorbells
     retried = AuditEntry.objects.get(action="campaigns.draft.retried")
     assert retried.actor == other_supervisor and f"#{failed.pk}" in retried.message

@@ -46,10 +46,10 @@ NOT_LANDED = "not landed"
 
 def queue(draft_id, *, retry_of: Activation | None = None, actor=None) -> Activation | None:
     """The Activation of an approved draft (created once: a second call returns the unfinished one), its push
-    enqueued once this commits. None when the draft is not approved."""
+    enqueued once this commits. None when the draft is not approved (or, for a Retry, activating again)."""
     with transaction.atomic():
         draft = ScheduleDraft.objects.select_for_update().get(pk=draft_id)
-        if draft.status != DraftStatus.APPROVED:
+        if draft.status != (DraftStatus.ACTIVATING if retry_of else DraftStatus.APPROVED):
             return None
         existing = draft.activations.filter(step__in=Activation.UNFINISHED_STEPS).first()
         if existing:

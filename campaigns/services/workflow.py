@@ -250,13 +250,13 @@ def mark_failed(draft_id, *, reason: str) -> bool:
 
 
 def reopen_for_retry(draft_id, actor, *, message: str) -> ScheduleDraft:
-    """For the activation service's Retry: a failed draft goes back to approved, to be pushed again. Refused when
-    the campaign meanwhile got another open draft (a revision, say): only one may be in flight."""
+    """For the activation service's Retry: a failed draft is activating again, to be pushed once more. Refused
+    when the campaign meanwhile got another open draft (a revision, say): only one may be in flight."""
     _require(actor, roles.REVIEW_DRAFTS, "retry activations")
     try:
         with transaction.atomic():
             return _transition(
-                draft_id, actor, S.APPROVED, "retried", None, updates={"status_reason": ""}, message=message
+                draft_id, actor, S.ACTIVATING, "retried", None, updates={"status_reason": ""}, message=message
             )
     except IntegrityError:
         draft = ScheduleDraft.objects.select_related("campaign").get(pk=draft_id)
