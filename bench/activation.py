@@ -261,8 +261,12 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
         if a.step == Activation.Step.ACTIVE and became:
             active_at = dt.datetime.fromisoformat(became.replace("Z", "+00:00"))
             lags.append((a.observed_active_at - active_at).total_seconds())
+    from django_q.models import Failure
+
     outcomes = {step: sum(1 for a in activations if a.step == step) for step in Activation.Step.values}
     say(f"outcomes: {outcomes}; puts per campaign max {max(stats['putsPerCampaign'].values(), default=0)}")
+    for failure in Failure.objects.all()[:5]:  # tasks that raised (the rows were put back; said for honesty)
+        say(f"task failed: {failure.func}{failure.args}: {str(failure.result)[:200]}")
     return {
         "approvals": len(ids),
         "all_terminal": len(finished) == len(ids),

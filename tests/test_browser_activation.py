@@ -84,3 +84,7 @@ def test_a_supervisor_approves_a_draft_and_watches_it_go_live_without_a_reload(
     expect(row).to_contain_text(campaign.name)
     expect(row.locator(".badge")).to_have_text("Active")
     screenshot(planner_page, "activation-3-activations-page")
+    row.get_by_role("link", name=f"draft #{draft.pk}").click()
+    in_cxone = planner_page.get_by_role("region", name="In CXone")
+    expect(in_cxone.locator(".badge")).to_have_text("Active")
+    screenshot(planner_page, "activation-4-draft-page")
