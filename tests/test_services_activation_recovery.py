@@ -232,3 +232,22 @@ def test_the_poller_task_runs_until_nothing_is_in_flight_and_only_one_runs_at_a_
     assert activation_polling.run(seconds=5).endswith(" rounds, 1 reads")
     assert Activation.objects.get(pk=a.pk).step == Step.ACTIVE
     assert not [d for d in doorbells if d[0] == "campaigns.tasks.poll_activations"][1:]  # no hand-over needed
+
+
+@pytest.mark.django_db
+def test_the_sweeper_is_scheduled_every_minute_and_the_task_settings_never_hand_out_a_running_task(settings):
+    from django_q.models import Schedule
+
+    from campaigns.schedules import SWEEP_SCHEDULE_NAME, ensure_schedules
+
+    assert ensure_schedules()[SWEEP_SCHEDULE_NAME] == "created"
+    sweeper = Schedule.objects.get(name=SWEEP_SCHEDULE_NAME)
+    assert (sweeper.func, sweeper.schedule_type, sweeper.minutes) == (
+        "campaigns.tasks.sweep",
+        Schedule.MINUTES,
+        1,
+    )
+    q = settings.Q_CLUSTER
+    assert q["timeout"] < q["retry"] and q["catch_up"] is False
+    # A live push keeps its row past the task timeout; a poll task ends before it.
+    assert settings.ACTIVATION_LEASE_SECONDS > q["timeout"] > settings.ACTIVATION_POLLER_SECONDS

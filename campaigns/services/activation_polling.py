@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 Step = Activation.Step
 
 POLLER_LEASE = "activation-poller"
-POLLER_LEASE_SECONDS = 20  # renewed every round; a poller that died frees it this soon
+POLLER_LEASE_SECONDS = 10  # renewed every round (≤ 1 s apart); a poller that died frees it this soon
 ROW_LEASE_SECONDS = 30  # a round that died mid-way frees its rows this soon
 FAST_SECONDS = 20  # read at the smallest interval for this long after the PUT, then back off
 GROWTH = 1.5
