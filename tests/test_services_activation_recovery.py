@@ -103,7 +103,7 @@ def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
     from campaigns import periodic
-    from campaigns.services.activation import schedule_of
+    from campaigns.services.activation_payload import schedule_of
 
     a = queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     # The killed worker's traces: it claimed the row, recorded its PUT, sent it, and died before the answer.

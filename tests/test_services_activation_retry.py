@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
-from campaigns.services import activation, activation_polling, workflow
+from campaigns.services import activation, activation_polling, activation_retry, workflow
 from campaigns.services.errors import InvalidTransition, NotAllowed
 from tests import activation_support
 from tests.activation_support import (
@@ -47,7 +47,7 @@ def test_a_supervisor_retries_a_failed_activation_and_it_goes_live_on_top_of_the
     sandbox, failed, other_supervisor, doorbells, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        again = activation.retry(failed.pk, other_supervisor)
+        again = activation_retry.retry(failed.pk, other_supervisor)
 
     assert again.pk != failed.pk and again.retry_of == failed and again.step == Step.QUEUED
     assert again.base_version == failed.pushed_version  # CXone holds our schedule, in ERROR, at that version
@@ -68,7 +68,7 @@ def test_a_supervisor_retries_a_failed_activation_and_it_goes_live_on_top_of_the
 
 def test_a_planner_cannot_retry(failed, planner):
     with pytest.raises(NotAllowed, match="a supervisor can"):
-        activation.retry(failed.pk, planner)
+        activation_retry.retry(failed.pk, planner)
     assert Activation.objects.count() == 1
 
 
@@ -76,7 +76,7 @@ def test_a_retry_is_refused_when_cxone_changed_the_campaign_meanwhile(failed, ot
     Campaign.objects.filter(pk=failed.campaign_id).update(remote_version=failed.pushed_version + 1)
 
     with pytest.raises(InvalidTransition, match="CXone changed .* since activation #\\d+ failed.*revise"):
-        activation.retry(failed.pk, other_supervisor)
+        activation_retry.retry(failed.pk, other_supervisor)
     assert Activation.objects.count() == 1
     assert Activation.objects.get().draft.status == DraftStatus.FAILED
 
@@ -85,16 +85,16 @@ def test_a_retry_is_refused_once_the_campaign_has_another_open_draft(failed, pla
     newer = workflow.start_draft(Campaign.objects.get(pk=failed.campaign_id), planner)
 
     with pytest.raises(InvalidTransition, match=f"already has an open draft \\(#{newer.pk}"):
-        activation.retry(failed.pk, other_supervisor)
+        activation_retry.retry(failed.pk, other_supervisor)
     assert failed.draft.__class__.objects.get(pk=failed.draft_id).status == DraftStatus.FAILED
 
 
 def test_an_activation_is_retried_once_and_only_when_failed(
     failed, other_supervisor, django_capture_on_commit_callbacks
 ):
-    again = activation.retry(failed.pk, other_supervisor)
+    again = activation_retry.retry(failed.pk, other_supervisor)
 
     with pytest.raises(InvalidTransition, match=f"already retried as #{again.pk}"):
-        activation.retry(failed.pk, other_supervisor)
+        activation_retry.retry(failed.pk, other_supervisor)
     with pytest.raises(InvalidTransition, match="only a failed one can be retried"):
-        activation.retry(again.pk, other_supervisor)
+        activation_retry.retry(again.pk, other_supervisor)

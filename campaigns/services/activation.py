@@ -8,7 +8,7 @@ step reads its Activation row, does one idempotent thing and writes the outcome 
                         record the PUT we are about to send → PUT version+1 once → polling
     activation_polling  one poller reads every due row, ≤ 100 campaigns a request → active | failed | stale
     periodic.sweep      every minute: re-rings lost doorbells, reclaims expired leases, queues orphans
-    retry(id, user)     a supervisor pushes a failed draft again (a new Activation row)
+    retry(id, user)     activation_retry: a supervisor pushes a failed draft again (a new Activation row)
 
 Never a second PUT for one approval: `pushed_version` is committed before the PUT goes out, so a PUT whose
 answer was lost (timeout, dropped connection, worker killed) is resolved by reading the campaign first: version
@@ -27,13 +27,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from campaigns import roles
 from campaigns.cxone import errors as cx
 from campaigns.cxone import schemas
 from campaigns.cxone.client import get_client, run_sync
 from campaigns.models import Activation, Campaign, DraftStatus, ScheduleDraft
-from campaigns.services import audit, draft_checks, leases, workflow
-from campaigns.services.errors import InvalidTransition, NotAllowed, OpenDraftExists, when
+from campaigns.services import activation_payload, audit, draft_checks, leases, workflow
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -151,10 +149,10 @@ def _push_claimed(a: Activation, owner: str) -> str:
     if problems:
         return _fail(a, owner, "blocked by findings", "Not pushed: " + "; ".join(problems))
     try:
-        payload = _payload(a, draft)
+        payload = activation_payload.payload(a, draft)
     except cx.NotFound:
         return _gone(a, owner)
-    except _RemoteMoved as moved:
+    except activation_payload.RemoteMoved as moved:
         return _stale(a, owner, moved.version)
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc))
@@ -188,7 +186,7 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
         return _gone(a, owner)
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc))
-    if remote.version == a.pushed_version and same_schedule(remote.schedule, draft):
+    if remote.version == a.pushed_version and activation_payload.same_schedule(remote.schedule, draft):
         return _pushed(a, owner, remote, resolved=True)
     if remote.version != a.base_version:
         return _stale(a, owner, remote.version)
@@ -350,43 +348,6 @@ def _mirror(a: Activation, remote: schemas.Campaign) -> None:
     Campaign.objects.filter(pk=a.campaign_id, remote_version__lte=remote.version).update(**values)
 
 
-# ---- retry ------------------------------------------------------------------------------------------------
-
-
-def retry(activation_id: int, actor) -> Activation:
-    """A supervisor pushes a failed activation's draft again, as a new Activation. Refused when CXone changed the
-    campaign since it failed (the planner should revise the draft instead) or another draft is open."""
-    if not actor.has_perm(roles.REVIEW_DRAFTS):
-        raise NotAllowed("Your role does not allow you to retry activations; a supervisor can.")
-    with transaction.atomic():
-        failed = Activation.objects.select_for_update().select_related("campaign").get(pk=activation_id)
-        if failed.step != Step.FAILED:
-            raise InvalidTransition(
-                f"Activation #{failed.pk} is {failed.get_step_display().lower()}: only a failed one can be "
-                "retried."
-            )
-        newer = failed.retries.first()
-        if newer:
-            raise InvalidTransition(f"Activation #{failed.pk} was already retried as #{newer.pk}.")
-        campaign = failed.campaign
-        if campaign.is_missing:
-            raise InvalidTransition(
-                f"{campaign.name} is gone from CXone since {when(campaign.missing_since)}."
-            )
-        if campaign.remote_version != failed.version_at_end:
-            raise InvalidTransition(
-                f"CXone changed {campaign.name} since activation #{failed.pk} failed (version "
-                f"{failed.version_at_end} then, {campaign.remote_version} now): revise the draft instead, "
-                "so that it starts from CXone's current schedule."
-            )
-        try:
-            workflow.reopen_for_retry(failed.draft_id, actor, message=f"Retry of activation #{failed.pk}.")
-        except OpenDraftExists as exc:
-            raise InvalidTransition(f"Not retried: {exc.message}") from exc
-        activation = queue(failed.draft_id, retry_of=failed, actor=actor)
-    return activation
-
-
 # ---- small parts ------------------------------------------------------------------------------------------
 
 
@@ -400,49 +361,6 @@ def _blocking_reasons(draft: ScheduleDraft) -> list[str]:
     Without the conflict what-if, which never blocks and would rebuild the conflict index on every push."""
     values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
     return draft_checks.evaluate_values(draft.campaign, values, conflicts=False).blocking
-
-
-class _RemoteMoved(Exception):
-    def __init__(self, version: int):
-        self.version = version
-
-
-def _payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
-    """The full campaign to PUT: CXone's at base_version with the draft's schedule. The mirror's copy serves
-    when it is at that version (no extra request); CXone's 409 still refuses it if CXone moved on since."""
-    campaign = draft.campaign
-    if campaign.remote_version == a.base_version and campaign.raw_payload:
-        base = schemas.Campaign.model_validate(campaign.raw_payload)
-    else:
-        base = run_sync(get_client().get_campaign(campaign.cxone_id))
-    if base.version != a.base_version:
-        raise _RemoteMoved(base.version)
-    return base.with_schedule(schedule_of(draft))
-
-
-def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
-    return schemas.Schedule(
-        timezone=draft.timezone,
-        cron_expression=draft.cron_expression,
-        duration_minutes=draft.duration_minutes,
-        start_time=draft.effective_start,
-        end_time=draft.effective_end,
-        retry_policy=schemas.RetryPolicy.model_validate(draft.retry_policy()),
-    )
-
-
-def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool:
-    if remote is None:
-        return False
-    ours = schedule_of(draft)
-    return (
-        remote.timezone == ours.timezone
-        and remote.cron_expression == ours.cron_expression
-        and remote.duration_minutes == ours.duration_minutes
-        and remote.start_time == ours.start_time
-        and remote.end_time == ours.end_time
-        and (remote.retry_policy.to_api() if remote.retry_policy else None) == ours.retry_policy.to_api()
-    )
 
 
 def skip_locked(queryset):

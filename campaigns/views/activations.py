@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import roles
 from campaigns.models import Activation, Campaign
-from campaigns.services import activation as activation_service
+from campaigns.services import activation_retry
 from campaigns.services.errors import WorkflowError
 
 VIEW_ACTIVATIONS = "campaigns.view_activation"
@@ -73,7 +73,7 @@ def activation_step(request, pk):
 @permission_required(roles.REVIEW_DRAFTS, raise_exception=True)
 def retry_activation(request, pk):
     try:
-        again = activation_service.retry(pk, request.user)
+        again = activation_retry.retry(pk, request.user)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
