@@ -63,7 +63,7 @@ class ActivationAdmin(ReadOnlyAdmin):
     list_display = ["id", "campaign", "draft", "step", "attempts", "poll_count", "latency_ms", "created_at"]
     list_filter = ["step"]
     list_select_related = ["campaign", "draft"]
-    raw_id_fields = ["campaign", "draft"]
+    raw_id_fields = ["campaign", "draft", "retry_of"]
 
 
 @admin.register(WebhookDelivery)

@@ -13,6 +13,7 @@ WEBHOOK_SWEEP_SCHEDULE_NAME = "campaigns.sweep_webhooks"
 # keeps a copy the ORM broker redelivers meanwhile from running beside it.
 SYNC_TASK_TIMEOUT_SECONDS = 3600
 SYNC_TASK_OPTIONS = {"timeout": SYNC_TASK_TIMEOUT_SECONDS}
+SWEEP_SCHEDULE_NAME = "campaigns.activation_sweeper"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ WANTED = (
     Wanted(SYNC_SCHEDULE_NAME, SYNC_TASK, SYNC_EVERY_MINUTES, f"q_options={SYNC_TASK_OPTIONS!r}"),
     # The WFM outbox's sweeper: due retries and expired leases go back to the workers.
     Wanted(WEBHOOK_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_webhooks_task", 1),
+    # Re-enqueues due activation work and reclaims expired leases: nothing is lost with a worker or a message.
+    Wanted(SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep", 1),
 )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaigns.views import (
+    activations,
     approvals,
     audit,
     campaigns,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("approvals/", approvals.approval_queue, name="approval-queue"),
     path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
     path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
+    path("activations/", activations.activation_list, name="activation-list"),
+    path("activations/<int:pk>/step", activations.activation_step, name="activation-step"),
+    path("activations/<int:pk>/retry", activations.retry_activation, name="activation-retry"),
     path("audit/", audit.audit_trail, name="audit"),
     path("audit.csv", audit.audit_csv, name="audit-csv"),
     path(

@@ -130,6 +130,19 @@ CXONE_BURST = env_int("CXONE_BURST", 20, minimum=1)
 # How long one call may keep waiting out rate limiting and transient failures before it fails.
 CXONE_RETRY_BUDGET_SECONDS = env_int("CXONE_RETRY_BUDGET_SECONDS", 60, minimum=1)
 
+# --- Activation (services/activation.py): approved drafts pushed to CXone and polled until ACTIVE ------------
+# Past this many seconds after approval an activation that has not reached ACTIVE fails as timed out.
+ACTIVATION_DEADLINE = env_int("ACTIVATION_DEADLINE", 15 * 60, minimum=1)
+# A push holds its row this long; a worker killed mid-push loses it then. Keep it above Q_CLUSTER["timeout"],
+# so a push that is still running (django-q2 kills it at the timeout) never has its row taken away.
+ACTIVATION_LEASE_SECONDS = env_int("ACTIVATION_LEASE_SECONDS", 90, minimum=1)
+# The poller reads a campaign again after this many ms (jittered), growing only once the activation is slow:
+# small, because one request reads up to 100 campaigns and detection lag is what planners feel.
+ACTIVATION_POLL_MS = env_int("ACTIVATION_POLL_MS", 600, minimum=50)
+ACTIVATION_POLL_MAX_MS = env_int("ACTIVATION_POLL_MAX_MS", 15_000, minimum=50)
+# One poll task loops this long, then hands over to a fresh task (below Q_CLUSTER["timeout"]).
+ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
+
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma
 # while rotating (every message then carries both signatures). Checked by planner.E006.
@@ -143,7 +156,8 @@ WFM_TIMEOUT_SECONDS = env_int("WFM_TIMEOUT_SECONDS", 15, minimum=1)
 
 # --- Task queue ---------------------------------------------------------------------------------------------
 # The broker is only a doorbell: every task reads its row from the database, so losing one costs nothing
-# that the sweeper does not redo. `retry` must stay well above `timeout`, or a slow task is started twice.
+# that the sweeper does not redo. `retry` must stay well above `timeout`, or a slow task is started twice (ORM
+# broker); catch_up off, or a cluster back from downtime replays every missed run of a schedule at once.
 REDIS_URL = env_str("REDIS_URL")
 Q_CLUSTER = {
     "name": "planner",

@@ -177,6 +177,28 @@ class CXoneClient:
         path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
         return self._parse(Campaign, await self._call("PUT", path, json=campaign.to_put_payload(version)))
 
+    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+        """PUT version `base_version` + 1 and never send it twice: repeated only after a 429, which proves CXone
+        did not apply it. A timeout, a dropped connection or a 5xx raise at once (TransportError, ServerError):
+        whether the PUT landed is then unknown, and the caller must read the campaign to find out, not PUT
+        again blindly (the activation worker does; put_campaign's retries suit callers that cannot)."""
+        path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
+        payload = campaign.to_put_payload(base_version + 1)
+        deadline = self._clock() + self.retry.total_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._attempt("PUT", path, resent=False, deadline=deadline, json=payload)
+                return self._parse(Campaign, response)
+            except RateLimited as exc:
+                wait = self.retry.backoff(attempt, exc)
+                if self._clock() + wait > deadline:
+                    raise  # waiting would pass the call's time budget
+                if exc.status_code == 429 and self.rate_limit is not None:
+                    await self.rate_limit.hold(wait)  # everyone sharing the limit holds off too
+                await self._sleep(wait)
+
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return self._parse(DncList, await self._call("GET", f"/api/v2/outbound/dnc/{_segment(dnc_list_id)}"))
 

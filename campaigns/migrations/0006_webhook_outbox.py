@@ -23,7 +23,7 @@ def grant_redeliver(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_sync_status_and_rate_bucket'),
+        ('campaigns', '0005_activation_pipeline'),
     ]
 
     operations = [

@@ -57,7 +57,8 @@ EDITED, REBASED = "campaigns.draft.edited", "campaigns.draft.rebased"
 # Audit action suffix → the verb in messages.
 VERBS = {
     "submitted": "submit", "withdrawn": "withdraw", "approved": "approve", "rejected": "reject",
-    "rebased": "rebase", "marked_stale": "mark stale",
+    "rebased": "rebase", "marked_stale": "mark stale", "activating": "push", "activated": "activate",
+    "activation_failed": "fail", "retried": "retry",
 }  # fmt: skip
 # Fields whose before/after a status change records (besides the editable ones).
 AUDITED = {"status", "base_version", "rejection_reason", "status_reason"}
@@ -285,6 +286,46 @@ def mark_stale(draft_id, *, reason: str) -> bool:
     return True
 
 
+def mark_activating(draft_id) -> bool:
+    """For the activation worker: an approved draft is being pushed. False if it was not approved."""
+    return _worker_transition(draft_id, S.ACTIVATING, "activating", (S.APPROVED,), "")
+
+
+def mark_active(draft_id) -> bool:
+    """For the activation worker: CXone activated the draft's schedule."""
+    return _worker_transition(draft_id, S.ACTIVE, "activated", (S.ACTIVATING,), "")
+
+
+def mark_failed(draft_id, *, reason: str) -> bool:
+    """For the activation worker: the push or CXone's activation failed; `reason` says why, for the planner."""
+    return _worker_transition(draft_id, S.FAILED, "activation_failed", (S.APPROVED, S.ACTIVATING), reason)
+
+
+def reopen_for_retry(draft_id, actor, *, message: str) -> ScheduleDraft:
+    """For the activation service's Retry: a failed draft is activating again, to be pushed once more. Refused
+    when the campaign meanwhile got another open draft (a revision, say): only one may be in flight."""
+    _require(actor, roles.REVIEW_DRAFTS, "retry activations")
+    try:
+        with transaction.atomic():
+            return _transition(
+                draft_id, actor, S.ACTIVATING, "retried", None, updates={"status_reason": ""}, message=message
+            )
+    except IntegrityError:
+        draft = ScheduleDraft.objects.select_related("campaign").get(pk=draft_id)
+        _refuse_if_open_draft(draft.campaign)
+        raise
+
+
+def _worker_transition(draft_id, to, action, from_statuses, reason) -> bool:
+    with transaction.atomic():
+        draft = _locked(draft_id)
+        if draft.status not in from_statuses:
+            return False
+        updates = {"status_reason": reason} if reason else {}
+        _transition(draft, None, to, action, None, updates=updates, message=reason)
+    return True
+
+
 def revise(draft_id, actor) -> ScheduleDraft:
     """A new draft from a rejected, failed or stale draft's values (services/revision.py says how)."""
     from campaigns.services.revision import revise_draft
@@ -345,9 +386,15 @@ def _write(d, actor, action, updates, guard, *, lock_version=None, bump=False, m
 
 
 def _after_approval(draft) -> None:
-    """Runs once an approval is committed. Approved is where a draft rests until pushing to CXone exists; the
-    activation service starts here (enqueue by id, after commit, never before)."""
+    """Runs once an approval is committed: the activation pipeline takes over (an Activation row, then its push
+    enqueued by id after that commits). Should this process die first, the sweeper queues it."""
+    from campaigns.services import activation  # activation builds on this module
+
     log.info("draft %s of campaign %s approved by user %s", draft.pk, draft.campaign_id, draft.approver_id)
+    try:
+        activation.queue(draft.pk)
+    except Exception:  # the approval stands; the sweeper queues approved drafts that have no activation
+        log.exception("draft %s: queuing its activation failed; the sweeper will", draft.pk)
 
 
 # ---- guards ------------------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ BADGE_KIND = {
     "FAILED": "bad",
     "failed": "bad",
     "stale": "warn",
+    # Activation steps.
+    "queued": "info",
+    "pushing": "info",
+    "polling": "info",
 }
 
 
@@ -47,6 +51,18 @@ def query_with(context, **changes):
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def duration_ms(value):
+    """A latency in milliseconds, as people read it: 850 → "0.9 s", 75300 → "1 min 15 s"."""
+    if value in (None, ""):
+        return "—"
+    seconds = int(value) / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60} s"
 
 
 @register.filter

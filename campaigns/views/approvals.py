@@ -12,6 +12,7 @@ from campaigns import roles
 from campaigns.forms import RejectForm
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services import conflict_index, draft_checks, workflow
+from campaigns.views.activations import recent_for_approver
 from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, schedule_rows
 
@@ -44,7 +45,12 @@ def approval_queue(request):
                 "proposed_rows": schedule_rows(draft, compared_with=review["current_values"] or {}),
             }
         )
-    context = {"nav": "queue", "items": items, "my_open_drafts": open_drafts_of(request.user)}
+    context = {
+        "nav": "queue",
+        "items": items,
+        "my_open_drafts": open_drafts_of(request.user),
+        "going_live": recent_for_approver(request.user),
+    }
     return render(request, "campaigns/approval_queue.html", context)
 
 

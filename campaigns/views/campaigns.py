@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services import campaign_findings, draft_checks
+from campaigns.views.activations import recent_for_author
 from campaigns.views.common import id_from
 
 PAGE_SIZE = 25
@@ -97,6 +98,7 @@ def campaign_list(request):
         template += "#results"
     elif request.user.has_perm(roles.EDIT_DRAFTS):
         context["my_open_drafts"] = open_drafts_of(request.user)
+        context["my_activations"] = recent_for_author(request.user)
     return render(request, template, context)
 
 
@@ -119,6 +121,7 @@ def campaign_detail(request, pk):
         "report": draft_checks.evaluate_campaign(campaign),
         "drafts": drafts,
         "open_draft": next((d for d in drafts if d.is_open), None),
+        "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
     }

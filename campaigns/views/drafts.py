@@ -210,6 +210,7 @@ def editor_context(
         "lock_version": draft.lock_version if lock_version is None else lock_version,
         "conflict": conflict,
         "rebase": rebase,
+        "activation": draft.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "zone_names": draft_checks.ZONE_NAMES,
         "can_submit": editable and workflow.submission_refusal(draft, request.user) is None,
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,

@@ -6,7 +6,10 @@ from campaigns.schedules import ensure_schedules
 
 
 class Command(BaseCommand):
-    help = "Create or correct the django-q2 schedules (campaign sync every 5 minutes). Idempotent."
+    help = (
+        "Create or correct the django-q2 schedules (campaign sync every 5 minutes, activation sweeper every "
+        "minute). Idempotent."
+    )
 
     def handle(self, *args, **options):
         for name, outcome in ensure_schedules().items():

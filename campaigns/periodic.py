@@ -1,0 +1,124 @@
+"""The activation sweeper, run every minute by django-q2's scheduler (campaigns.schedules): it makes sure that a
+worker killed mid-push, a task the Redis broker lost, or a process that died between an approval and its
+Activation row delays an activation but never loses it. Each part is also safe to run at any time, by any
+number of processes: every change is a conditional UPDATE.
+
+- reclaim_expired_leases: a push whose worker stopped answering goes back to queued (a PUT it may have sent
+  stays recorded, so the next attempt reads the campaign before anything else); a poll round that died frees
+  its rows.
+- ring_due_doorbells: queued rows that are due and whose push_activation task was not enqueued within the
+  grace period (or never: after a backoff) get it enqueued now.
+- queue_orphans: approved drafts without an unfinished activation get one.
+- the poller is started if anything waits for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from campaigns.models import Activation, DraftStatus, ScheduleDraft
+
+log = logging.getLogger(__name__)
+Step = Activation.Step
+
+# A push enqueued this long ago and still not started is presumed lost by the broker and enqueued again. Longer
+# than a busy queue takes to drain (200 pushes at 5 requests a second: 40 s), so that it rarely doubles work.
+DOORBELL_GRACE = dt.timedelta(seconds=60)
+# An approval's own on-commit hook queues its activation within milliseconds; the sweeper waits this long.
+ORPHAN_AGE = dt.timedelta(seconds=30)
+
+
+def sweep() -> dict:
+    """The minute's sweep: {"reclaimed", "rung", "orphans_queued", "in_flight"}."""
+    from campaigns.services import activation
+
+    reclaimed = reclaim_expired_leases()
+    orphans = queue_orphans()
+    rung = ring_due_doorbells()
+    in_flight = Activation.objects.filter(step__in=Activation.UNFINISHED_STEPS).count()
+    if Activation.objects.filter(
+        Q(step=Step.POLLING) | Q(step=Step.QUEUED, next_poll_at__isnull=False)
+    ).exists():
+        activation.start_poller()
+    result = {"reclaimed": reclaimed, "rung": rung, "orphans_queued": orphans, "in_flight": in_flight}
+    if reclaimed or rung or orphans:
+        log.info("activation sweep: %s", result)
+    return result
+
+
+def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
+    """Pushes whose lease expired → queued, due now; poll rounds that died → rows freed. How many pushes."""
+    from campaigns.services import activation
+
+    now = now or timezone.now()
+    expired = Activation.objects.filter(step=Step.PUSHING, lease_expires_at__lt=now)
+    reclaimed = 0
+    for a in expired.select_related("campaign"):
+        with transaction.atomic():
+            done = Activation.objects.filter(
+                pk=a.pk, step=Step.PUSHING, lease_owner=a.lease_owner, lease_expires_at__lt=now
+            ).update(
+                step=Step.QUEUED,
+                lease_owner="",
+                lease_expires_at=None,
+                next_poll_at=None,
+                doorbell_at=None,
+                updated_at=now,
+            )
+            if done:
+                reclaimed += 1
+                unknown = (
+                    " Its PUT may have gone out: the next attempt reads the campaign first."
+                    if (a.pushed_version is not None and a.pushed_at is None)
+                    else ""
+                )
+                activation._audit(
+                    a,
+                    "lease_reclaimed",
+                    f"The worker pushing it ({a.lease_owner}) stopped answering.{unknown}",
+                )
+    Activation.objects.filter(step=Step.POLLING, lease_expires_at__lt=now).update(
+        lease_owner="", lease_expires_at=None
+    )
+    return reclaimed
+
+
+def ring_due_doorbells(now: dt.datetime | None = None) -> int:
+    """Enqueue push_activation for queued rows that are due and not rung within DOORBELL_GRACE."""
+    from campaigns.services import activation
+
+    now = now or timezone.now()
+    due = (
+        Q(step=Step.QUEUED)
+        & (Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        & (Q(doorbell_at__isnull=True) | Q(doorbell_at__lt=now - DOORBELL_GRACE))
+    )
+    ids = list(Activation.objects.filter(due).values_list("pk", flat=True)[:500])
+    rung = []
+    for pk in ids:
+        if Activation.objects.filter(due, pk=pk).update(doorbell_at=now, next_poll_at=None) == 1:
+            rung.append(pk)
+    for pk in rung:
+        activation.ring(pk)
+    return len(rung)
+
+
+def queue_orphans(now: dt.datetime | None = None) -> int:
+    """Approved drafts with no unfinished activation (the process died right after the approval) get one."""
+    from campaigns.services import activation
+
+    now = now or timezone.now()
+    unfinished = Activation.objects.filter(draft=OuterRef("pk"), step__in=Activation.UNFINISHED_STEPS)
+    orphans = ScheduleDraft.objects.filter(
+        ~Exists(unfinished), status=DraftStatus.APPROVED, updated_at__lt=now - ORPHAN_AGE
+    ).values_list("pk", flat=True)
+    queued = 0
+    for pk in list(orphans[:500]):
+        if activation.queue(pk) is not None:
+            queued += 1
+    return queued

@@ -1,0 +1,53 @@
+"""What a push sends to CXone and how a read is recognised as our own PUT: CXone's campaign at the push's base
+version with the draft's schedule."""
+
+from __future__ import annotations
+
+from campaigns.cxone import schemas
+from campaigns.cxone.client import get_client, run_sync
+from campaigns.models import Activation, ScheduleDraft
+
+
+class RemoteMoved(Exception):
+    """CXone's campaign is no longer at the version the push builds on."""
+
+    def __init__(self, version: int):
+        self.version = version
+
+
+def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
+    """The full campaign to PUT: CXone's at base_version with the draft's schedule. The mirror's copy serves
+    when it is at that version (no extra request); CXone's 409 still refuses it if CXone moved on since."""
+    campaign = draft.campaign
+    if campaign.remote_version == a.base_version and campaign.raw_payload:
+        base = schemas.Campaign.model_validate(campaign.raw_payload)
+    else:
+        base = run_sync(get_client().get_campaign(campaign.cxone_id))
+    if base.version != a.base_version:
+        raise RemoteMoved(base.version)
+    return base.with_schedule(schedule_of(draft))
+
+
+def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
+    return schemas.Schedule(
+        timezone=draft.timezone,
+        cron_expression=draft.cron_expression,
+        duration_minutes=draft.duration_minutes,
+        start_time=draft.effective_start,
+        end_time=draft.effective_end,
+        retry_policy=schemas.RetryPolicy.model_validate(draft.retry_policy()),
+    )
+
+
+def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool:
+    if remote is None:
+        return False
+    ours = schedule_of(draft)
+    return (
+        remote.timezone == ours.timezone
+        and remote.cron_expression == ours.cron_expression
+        and remote.duration_minutes == ours.duration_minutes
+        and remote.start_time == ours.start_time
+        and remote.end_time == ours.end_time
+        and (remote.retry_policy.to_api() if remote.retry_policy else None) == ours.retry_policy.to_api()
+    )

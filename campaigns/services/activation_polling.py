@@ -1,0 +1,206 @@
+"""The activation poller: one worker at a time reads every due activation's campaign, ≤ 100 a request.
+
+A round claims the due rows (polling, next_poll_at reached, lease free) with a conditional UPDATE, reads their
+campaigns in batches (`GET …/campaigns?id=…`), and for each: ACTIVE → active, ERROR/FAILED → failed with CXone's
+errors[], still DRAFT → read again after a jittered interval, past the deadline → failed, timed out. So the
+request count grows with rounds, not with campaigns.
+
+`run()` is the poll_activations task: it holds the "activation-poller" lease and loops, a round whenever rows are
+due, ringing the doorbells of pushes that waited out a backoff and reclaiming expired leases as it goes, until
+nothing is in flight or its time is up (then it hands over to a fresh task).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, F, Min, Q, Value, When
+from django.utils import timezone
+
+from campaigns import periodic
+from campaigns.cxone import errors as cx
+from campaigns.cxone.client import get_client, run_sync
+from campaigns.models import Activation
+from campaigns.services import activation, leases
+
+log = logging.getLogger(__name__)
+Step = Activation.Step
+
+POLLER_LEASE = "activation-poller"
+POLLER_LEASE_SECONDS = 10  # renewed every round (≤ 1 s apart); a poller that died frees it this soon
+ROW_LEASE_SECONDS = 30  # a round that died mid-way frees its rows this soon
+FAST_SECONDS = 20  # read at the smallest interval for this long after the PUT, then back off
+GROWTH = 1.5
+
+
+def poll_interval(seconds_since_push: float) -> float:
+    """Seconds until the next read of a campaign whose PUT was `seconds_since_push` ago, before jitter.
+
+    CXone usually activates within seconds: read at the smallest interval (one request reads 100 campaigns,
+    so this costs rounds, not requests per campaign), then back off geometrically for slow activations."""
+    smallest = settings.ACTIVATION_POLL_MS / 1000
+    largest = max(smallest, settings.ACTIVATION_POLL_MAX_MS / 1000)
+    if seconds_since_push < FAST_SECONDS:
+        return smallest
+    steps = (seconds_since_push - FAST_SECONDS) / max(smallest, 1.0)
+    return min(largest, smallest * GROWTH ** min(steps, 60))
+
+
+def next_poll_at(pushed_at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    interval = poll_interval((now - pushed_at).total_seconds()) * random.uniform(0.85, 1.15)
+    return now + dt.timedelta(seconds=interval)
+
+
+def first_poll_at(now: dt.datetime) -> dt.datetime:
+    return next_poll_at(now, now)
+
+
+# ---- one round --------------------------------------------------------------------------------------------
+
+
+def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
+    """Claim the due rows, read their campaigns in batches, record what CXone says. {"read", "requests",
+    "finished"}."""
+    now = now or timezone.now()
+    rows = _claim_due(owner, now)
+    if not rows:
+        return {"read": 0, "requests": 0, "finished": 0}
+    ids = list(dict.fromkeys(a.campaign.cxone_id for a in rows))
+    try:
+        remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids))}
+    except cx.CXoneError as exc:
+        log.warning("poller: reading %d campaigns failed (%s); trying again shortly", len(ids), exc)
+        _release(rows, owner, now, error=activation._why(exc))
+        return {"read": 0, "requests": -(-len(ids) // 100), "finished": 0}
+    observed_at = timezone.now()
+    waiting, finished = [], 0
+    # One commit for the round: each outcome is still written whole by activation._finish (a savepoint here).
+    with transaction.atomic():
+        for a in rows:
+            if _observe(a, remotes.get(a.campaign.cxone_id), owner, observed_at):
+                finished += 1
+            else:
+                waiting.append(a)
+        _reschedule(waiting, owner, observed_at)
+    return {"read": len(rows), "requests": -(-len(ids) // 100), "finished": finished}
+
+
+def _claim_due(owner: str, now: dt.datetime) -> list[Activation]:
+    # Rows due within half an interval join this round: fewer rounds, hence fewer requests, for the same lag.
+    soon = now + dt.timedelta(seconds=settings.ACTIVATION_POLL_MS / 2000)
+    due = Q(step=Step.POLLING, next_poll_at__lte=soon) & (
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    )
+    with transaction.atomic():
+        ids = list(activation.skip_locked(Activation.objects.filter(due)).values_list("pk", flat=True))
+        if not ids:
+            return []
+        Activation.objects.filter(due, pk__in=ids).update(
+            lease_owner=owner, lease_expires_at=now + dt.timedelta(seconds=ROW_LEASE_SECONDS)
+        )
+    return list(
+        Activation.objects.filter(pk__in=ids, lease_owner=owner, step=Step.POLLING).select_related(
+            "campaign", "draft"
+        )
+    )
+
+
+def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
+    """Record what CXone says of one campaign; True if that finished the activation."""
+    finish = activation._finish
+    if remote is None:
+        return finish(a, Step.FAILED, outcome="campaign gone", error="CXone no longer lists this campaign.",
+                      owner=owner)  # fmt: skip
+    if remote.version > a.pushed_version:
+        error = (
+            f"CXone's campaign moved on to version {remote.version} before version {a.pushed_version} (ours) "
+            "was seen active: someone changed it meanwhile. Revise the draft to start from CXone's schedule."
+        )
+        return finish(a, Step.STALE, outcome="CXone changed the campaign", error=error, owner=owner)
+    if remote.version == a.pushed_version:
+        if remote.state == "ACTIVE":
+            return finish(a, Step.ACTIVE, outcome="active in CXone", remote=remote, owner=owner)
+        if remote.state in ("ERROR", "FAILED"):
+            errors = [e if isinstance(e, dict) else {"message": str(e)} for e in remote.errors]
+            outcome = "CXone failed to activate it" if remote.state == "FAILED" else "CXone rejected it"
+            return finish(a, Step.FAILED, outcome=outcome, error=f"CXone reports {remote.state}.",
+                          remote_errors=errors, remote=remote, owner=owner)  # fmt: skip
+    if now >= activation.deadline(a):
+        error = (
+            f"CXone still reports {remote.state} (version {remote.version}) "
+            f"{activation._minutes(settings.ACTIVATION_DEADLINE)} after approval."
+        )
+        return finish(a, Step.FAILED, outcome="timed out", error=error, remote=remote, owner=owner)
+    return False
+
+
+def _reschedule(rows: list[Activation], owner: str, now: dt.datetime) -> None:
+    """Still waiting: one UPDATE gives each row its next read and frees it."""
+    if not rows:
+        return
+    when = [When(pk=a.pk, then=Value(next_poll_at(a.pushed_at or now, now))) for a in rows]
+    Activation.objects.filter(pk__in=[a.pk for a in rows], lease_owner=owner, step=Step.POLLING).update(
+        next_poll_at=Case(*when),
+        poll_count=F("poll_count") + 1,
+        lease_owner="",
+        lease_expires_at=None,
+        updated_at=now,
+    )
+
+
+def _release(rows: list[Activation], owner: str, now: dt.datetime, *, error: str) -> None:
+    retry_at = now + dt.timedelta(seconds=settings.ACTIVATION_POLL_MS / 1000 * random.uniform(0.5, 1.0))
+    Activation.objects.filter(pk__in=[a.pk for a in rows], lease_owner=owner, step=Step.POLLING).update(
+        next_poll_at=retry_at, lease_owner="", lease_expires_at=None, error=error, updated_at=now
+    )
+
+
+# ---- the poller task --------------------------------------------------------------------------------------
+
+
+def run(seconds: float | None = None) -> str:
+    """Poll until nothing is in flight or `seconds` (ACTIVATION_POLLER_SECONDS) pass; one poller at a time."""
+    owner = leases.worker_id()
+    if not leases.acquire(POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
+        return "another poller is running"
+    budget_ends = time.monotonic() + (settings.ACTIVATION_POLLER_SECONDS if seconds is None else seconds)
+    gap = settings.ACTIVATION_POLL_MS / 1000
+    rounds = read = 0
+    handover = False
+    try:
+        while True:
+            started = time.monotonic()
+            if not leases.renew(POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
+                return "lost the poller lease"
+            periodic.reclaim_expired_leases()
+            periodic.ring_due_doorbells()
+            result = poll_round(owner)
+            rounds += 1
+            read += result["read"]
+            due = next_due()
+            if due is None:
+                break
+            if time.monotonic() >= budget_ends:
+                handover = True
+                break
+            # Sleep until the next row is due, but start rounds no closer together than the smallest interval
+            # (rows due within half of it join a round early) and look at least once a second for new ones.
+            wait = (due - timezone.now()).total_seconds() - gap / 2
+            wait = min(1.0, max(wait, gap - (time.monotonic() - started), 0.05))
+            time.sleep(wait)
+    finally:
+        leases.release(POLLER_LEASE, owner)
+    if handover or next_due() is not None:
+        activation.start_poller()
+    return f"{rounds} rounds, {read} reads" + (", handed over" if handover else "")
+
+
+def next_due() -> dt.datetime | None:
+    """When the poller has something to do next: a read, or a push whose backoff ends (None: nothing)."""
+    waiting = Q(step=Step.POLLING) | Q(step=Step.QUEUED, next_poll_at__isnull=False)
+    return Activation.objects.filter(waiting).aggregate(due=Min("next_poll_at"))["due"]

@@ -1,0 +1,48 @@
+"""Named leases (WorkerLease rows): one holder at a time, claimed by a conditional UPDATE, lost on expiry.
+
+Used where one worker in the whole deployment should do a job at a time (the activation poller): the database
+decides, so it holds across processes and hosts, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import WorkerLease
+
+
+def worker_id() -> str:
+    """Who holds a lease: host, process and a random part (one process may run several tasks over time)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def acquire(name: str, owner: str, seconds: float) -> bool:
+    """Take the lease `name` for `seconds` if it is free, expired or already ours."""
+    now = timezone.now()
+    until = now + dt.timedelta(seconds=seconds)
+    free = Q(expires_at__isnull=True) | Q(expires_at__lt=now) | Q(owner=owner)
+    if WorkerLease.objects.filter(free, name=name).update(owner=owner, expires_at=until) == 1:
+        return True
+    try:
+        with transaction.atomic():
+            WorkerLease.objects.create(name=name, owner=owner, expires_at=until)
+        return True
+    except IntegrityError:  # the row exists and someone else holds it
+        return False
+
+
+def renew(name: str, owner: str, seconds: float) -> bool:
+    """Extend our lease; False if it expired and someone else took it meanwhile."""
+    until = timezone.now() + dt.timedelta(seconds=seconds)
+    return WorkerLease.objects.filter(name=name, owner=owner).update(expires_at=until) == 1
+
+
+def release(name: str, owner: str) -> None:
+    WorkerLease.objects.filter(name=name, owner=owner).update(owner="", expires_at=None)
