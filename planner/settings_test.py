@@ -15,6 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SESSION_COOKIE_SECURE = False
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 CSRF_COOKIE_SECURE = False
 # Serve static files from the finders (no collectstatic before tests), as runserver does.
 WHITENOISE_USE_FINDERS = True
