@@ -167,6 +167,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 3600, min
 # METRICS_ALLOWED_IPS (exact addresses or networks, e.g. 10.0.0.0/8). Neither set: nobody may read it.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+# How often each process adds its CXone request counts to the shared store (campaigns/metrics/counters.py).
+METRICS_FLUSH_SECONDS = env_int("METRICS_FLUSH_SECONDS", 10, minimum=0)
 
 # --- Integrations -----------------------------------------------------------------------------------------
 CXONE_BASE_URL = env_url("CXONE_BASE_URL")
@@ -212,17 +214,25 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    # The ORM broker keeps the clusters' heartbeats (Stat) in a Django cache; the web process reads them for
+    # /healthz and /metrics, so it must be one that all processes on the host share: files next to the database.
+    Q_CLUSTER["cache"] = "cluster"
 
-# The cache holds the login throttle's counts (and django-q2's cluster heartbeats, Stat): shared by every process
-# through Redis when there is one; the embedded default (one web process) keeps them in memory.
+# The cache holds the login throttle's counts: shared by every process through Redis when there is one; the
+# embedded default (one web process) keeps them in memory. "cluster" holds the ORM broker's heartbeats.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "cluster": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CLUSTER_CACHE_DIR") or str(BASE_DIR / ".cluster-cache"),
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "planner",
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "planner",
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
     }
 
 # One JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off), readable lines in
