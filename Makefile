@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 SANDBOX_PORT ?= 8700
 export DJANGO_SETTINGS_MODULE ?= planner.settings
 
-.PHONY: run test install lint pytest chromium migrate demo bench clean
+.PHONY: run scale test install lint pytest chromium migrate demo bench clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -50,6 +50,11 @@ run: install migrate
 	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
 	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/honcho start -f Procfile
 
+# The scale-out topology without Docker: gunicorn (3 processes), two qcluster workers on PostgreSQL + Redis and
+# the CXone sandbox (Procfile.scale, run by planner/procs.py; Ctrl-C stops every process). README, "Scale-out".
+scale: install
+	./scripts/scale
+
 bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
 	$(BIN)/python bench/client.py
@@ -58,4 +63,4 @@ bench: install
 	$(BIN)/python bench/charts.py --campaigns 2000 --days 7
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts .cluster-cache*
