@@ -62,7 +62,7 @@ def kill_group(cluster) -> None:
     cluster.wait(timeout=10)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_healthz_sees_the_workers_of_a_running_cluster_and_none_after_it_stopped(client, settings, tmp_path):
     cluster = start_cluster(settings, tmp_path)
     try:
@@ -80,7 +80,7 @@ def test_healthz_sees_the_workers_of_a_running_cluster_and_none_after_it_stopped
         kill_group(cluster)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_cluster_stopped_uncleanly_counts_as_no_live_workers_whatever_its_main_process_does(
     client, settings, tmp_path
 ):
