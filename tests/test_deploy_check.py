@@ -27,7 +27,9 @@ PRODUCTION = {
 
 
 def run(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in {"DEBUG"}}
+    # Not the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which --deploy refuses).
+    leave_out = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in leave_out}
     environ.update(PRODUCTION)
     environ.update(env)
     environ = {k: v for k, v in environ.items() if v is not None}
