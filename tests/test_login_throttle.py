@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 def fresh_counts(settings):
     settings.LOGIN_FREE_FAILURES = 3
     settings.LOGIN_MAX_DELAY_SECONDS = 60
+    # A cache of the tests' own, so clearing it never flushes a shared Redis database (broker, other counters).
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-throttle-tests"},
+    }
     cache.clear()
     yield
     cache.clear()
