@@ -5,7 +5,8 @@
 Each process runs in a process group of its own (`sh -c` its line). On SIGTERM or SIGINT, or when any process
 exits, every process is asked to stop: SIGTERM to the process it started only (gunicorn's master and qcluster's
 main process stop their own workers cleanly; a signal to the whole group at once reaches qcluster's sentinel and
-workers too, which is how a qcluster main process was left behind as a husk, facts.md). After STOP_GRACE seconds,
+workers too, which is how a qcluster main process was left behind as a husk, facts.md); once that process has
+exited, whatever it left in its group gets SIGTERM too. After STOP_GRACE seconds,
 whatever is still alive in any of the groups (a husk, a worker it forgot) gets SIGKILL, and the supervisor waits
 until every group is empty. As a child subreaper it also reaps orphans, so none stays a zombie.
 
@@ -116,7 +117,16 @@ class Supervisor:
                     os.kill(process.pid, signal.SIGTERM)
         groups = {name: process.pid for name, process in self.running.items()}
         deadline = time.monotonic() + STOP_GRACE
+        orphans_told: set[str] = set()
         while time.monotonic() < deadline and any(group_alive(pgid) for pgid in groups.values()):
+            for name, process in self.running.items():
+                # The process we started is gone but left others in its group (a `sh -c "a && b"` line's
+                # child, a worker its parent forgot): SIGTERM to those too, before the grace runs out.
+                if process.poll() is not None and name not in orphans_told and group_alive(groups[name]):
+                    orphans_told.add(name)
+                    say(f"{name}: exited, SIGTERM to what it left in its process group")
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(groups[name], signal.SIGTERM)
             reap()
             time.sleep(0.1)
         for name, pgid in groups.items():

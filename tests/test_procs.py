@@ -82,3 +82,21 @@ def test_one_process_exiting_stops_the_others_and_fails(tmp_path):
         if supervisor.poll() is None:
             os.killpg(supervisor.pid, signal.SIGKILL)
             supervisor.wait()
+
+
+def test_what_a_shell_line_leaves_behind_is_asked_to_stop_without_waiting_out_the_grace(tmp_path):
+    """A line without exec (`sh -c "python ..."`): SIGTERM ends the shell, its child is told next."""
+    supervisor = supervise(tmp_path, f"shell: sleep 600 & echo $! > {tmp_path}/child; wait\n", grace="30")
+    try:
+        wait_for(lambda: (tmp_path / "child").exists() and (tmp_path / "child").read_text().strip())
+        (child,) = pids_in(tmp_path, "child")
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=20) == 0
+        assert not alive(child)
+        log = supervisor.stderr.read()
+        assert "shell: exited, SIGTERM to what it left in its process group" in log
+        assert "SIGKILL" not in log  # stopped by SIGTERM, not by the grace running out
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()
