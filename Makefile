@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 SANDBOX_PORT ?= 8700
 export DJANGO_SETTINGS_MODULE ?= planner.settings
 
-.PHONY: run test install lint pytest chromium migrate demo bench clean
+.PHONY: run scale test install lint pytest chromium migrate demo bench clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -40,7 +40,8 @@ test: lint pytest
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
-# Starts web, qcluster and the CXone sandbox together (Procfile) on http://127.0.0.1:8000 with demo data.
+# Starts web, qcluster and the CXone sandbox together (Procfile) on http://127.0.0.1:8000 with demo data; Ctrl-C
+# stops them all (planner/procs.py: SIGTERM to each, then SIGKILL to any process group still alive, no husk).
 # The web process never waits for CXone: the workers sync at start and every 5 minutes, all processes sharing
 # one CXone rate limit (CXONE_RATE_LIMIT / CXONE_BURST, the sandbox's 5 req/s burst 20 by default).
 run: install migrate
@@ -48,7 +49,12 @@ run: install migrate
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
 	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
 	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
-	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/honcho start -f Procfile
+	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/python -m planner.procs Procfile
+
+# The scale-out topology without Docker: gunicorn (3 processes), two qcluster workers on PostgreSQL + Redis and
+# the CXone sandbox (Procfile.scale, run by planner/procs.py; Ctrl-C stops every process). README, "Scale-out".
+scale: install
+	./scripts/scale
 
 bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
@@ -58,4 +64,4 @@ bench: install
 	$(BIN)/python bench/charts.py --campaigns 2000 --days 7
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts .cluster-cache*

@@ -484,3 +484,14 @@ class CXoneRateBucket(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MetricCounter(models.Model):
+    """A Prometheus counter shared by every process when there is no Redis (campaigns/metrics/counters.py): each
+    process adds what it counted since its last flush with one upsert; /metrics reads the sums."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

@@ -107,6 +107,22 @@ def env_url(name: str, default: str | None = None, environ=os.environ) -> str | 
     return raw.rstrip("/")
 
 
+def env_proxy_ssl_header(name: str, environ=os.environ) -> tuple[str, str] | None:
+    """The header a TLS-terminating proxy sets and its value for HTTPS, as "X-Forwarded-Proto:https" (or
+    "HTTP_X_FORWARDED_PROTO,https"); unset or empty: no proxy is trusted."""
+    raw = env_str(name, None, environ)
+    if raw is None or raw.strip() == "":
+        return None
+    separator = ":" if ":" in raw else ","
+    header, _, value = (part.strip() for part in raw.partition(separator))
+    if not header or not value or " " in header:
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not HEADER:VALUE (e.g. X-Forwarded-Proto:https)")
+    meta = header.upper().replace("-", "_")
+    if not meta.startswith("HTTP_"):
+        meta = "HTTP_" + meta
+    return meta, value
+
+
 def sqlite_database(path: str | Path) -> dict:
     """SQLite tuned for a web process and workers sharing one file.
 

@@ -8,6 +8,7 @@ from planner.env import (
     env_float,
     env_int,
     env_list,
+    env_proxy_ssl_header,
     env_seconds_list,
     env_str,
     env_url,
@@ -43,7 +44,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "planner.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "planner.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +120,55 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS. On by default in production; a deployment behind a TLS-terminating proxy names the header the proxy sets
+# (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto:https), and a plain-HTTP test topology (make scale) turns the
+# redirect off. /healthz and /metrics are exempt: load balancers and scrapers probe them over plain HTTP inside.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+
+# Content-Security-Policy (planner/security.py): scripts, styles, images and fetches from our own origin only.
+# No 'unsafe-inline' anywhere: pages carry no inline script and no style attribute, and htmx's indicator styles
+# come from planner.css (the htmx-config meta tag turns its injected <style> off). Plotly appends one EMPTY <style>
+# element and then fills it through the CSSOM (insertRule), which CSP does not govern; the one inline style we
+# allow is therefore the hash of the empty string: an empty element carries no CSS, and without it Plotly's
+# hover labels and modebar lose their rules. Likewise Plotly's colour bars reset their fills with an empty style
+# attribute (style=""), so style-src-attr allows exactly that hash ('unsafe-hashes' makes a hash apply to
+# attributes) and nothing else. 'unsafe-inline' would let injected markup restyle the page.
+EMPTY_STYLE_ELEMENT = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"  # base64(sha256(b""))
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", EMPTY_STYLE_ELEMENT],
+    "style-src-attr": ["'unsafe-hashes'", EMPTY_STYLE_ELEMENT],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Login throttling (campaigns/login_throttle.py): after LOGIN_FREE_FAILURES wrong passwords for one user name or
+# from one address, each further try must wait twice as long as the one before, up to LOGIN_MAX_DELAY_SECONDS;
+# failures are forgotten LOGIN_FAILURE_WINDOW_SECONDS after the last one. Never a permanent lock-out.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5, minimum=1)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 300, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 3600, minimum=60)
+
+# /metrics (Prometheus): readable with "Authorization: Bearer <METRICS_TOKEN>", or from the addresses in
+# METRICS_ALLOWED_IPS (exact addresses or networks, e.g. 10.0.0.0/8). Neither set: nobody may read it.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+# How often each process adds its CXone request counts to the shared store (campaigns/metrics/counters.py).
+METRICS_FLUSH_SECONDS = env_int("METRICS_FLUSH_SECONDS", 10, minimum=0)
 
 # --- Integrations -----------------------------------------------------------------------------------------
 CXONE_BASE_URL = env_url("CXONE_BASE_URL")
@@ -176,12 +228,48 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    # The ORM broker keeps the clusters' heartbeats (Stat) in a Django cache; the web process reads them for
+    # /healthz and /metrics, so it must be one that all processes on the host share: files next to the database.
+    Q_CLUSTER["cache"] = "cluster"
 
+# The cache holds the login throttle's counts: shared by every process through Redis when there is one; the
+# embedded default (one web process) keeps them in memory. "cluster" holds the ORM broker's heartbeats.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "cluster": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CLUSTER_CACHE_DIR") or str(BASE_DIR / ".cluster-cache"),
+    },
+}
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "planner",
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    }
+
+# One JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off), readable lines in
+# development; every line carries the request id of the request it belongs to, and secrets are masked.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT: {LOG_FORMAT!r} is not one of plain, json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "planner.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "planner.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "planner.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

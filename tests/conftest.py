@@ -138,3 +138,14 @@ def pytest_collection_modifyitems(config, items):
     """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread for the
     whole session once a browser starts, and the CXone client's tests need to start loops of their own."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this run's heartbeat cache folder (planner/settings_test.py names it after the process)."""
+    import shutil
+
+    from django.conf import settings
+
+    location = settings.CACHES.get("cluster", {}).get("LOCATION", "")
+    if ".cluster-cache-test-" in location:
+        shutil.rmtree(location, ignore_errors=True)

@@ -39,6 +39,7 @@ from campaigns.cxone.ratelimit import SharedRateLimit
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
 from campaigns.cxone.runtime import run_sync
 from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+from campaigns.metrics import counters
 
 __all__ = [
     "CXoneClient",
@@ -313,13 +314,17 @@ class CXoneClient:
         except httpx.TimeoutException as exc:
             self.circuit.record_no_answer()
             _log_request(method, path, type(exc).__name__, started)
+            counters.count("cxone_requests", status="timeout")
             raise RequestTimeout(f"{method} {path} timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             self.circuit.record_no_answer()
             _log_request(method, path, type(exc).__name__, started)
+            counters.count("cxone_requests", status="transport_error")
             raise TransportError(f"{method} {path} failed: {type(exc).__name__}") from exc
+        counters.count("cxone_requests", status=str(response.status_code))
         if response.status_code == 429:
             self.circuit.record_rate_limited()
+            counters.count("cxone_rate_limited")
         else:
             self.circuit.record_answer()
         _log_request(method, path, response.status_code, started)

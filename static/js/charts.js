@@ -13,6 +13,12 @@
   }
 
   function draw(container) {
+    // The room the chart will take, reserved before Plotly draws (a style property set from script is allowed
+    // by the Content-Security-Policy; a style attribute in the page would not be).
+    var height = parseInt(container.getAttribute("data-height"), 10);
+    if (height > 0) {
+      container.style.minHeight = height + "px";
+    }
     var figure = figureOf(container);
     if (!figure || !window.Plotly) {
       return;

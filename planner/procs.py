@@ -1,0 +1,152 @@
+"""Run the processes of a Procfile together, and stop them all, leaving nothing behind.
+
+    python -m planner.procs Procfile.scale
+
+Each process runs in a process group of its own (`sh -c` its line). On SIGTERM or SIGINT, or when any process
+exits, every process is asked to stop: SIGTERM to the process it started only (gunicorn's master and qcluster's
+main process stop their own workers cleanly; a signal to the whole group at once reaches qcluster's sentinel and
+workers too, which is how a qcluster main process was left behind as a husk, facts.md); once that process has
+exited, whatever it left in its group gets SIGTERM too. After STOP_GRACE seconds,
+whatever is still alive in any of the groups (a husk, a worker it forgot) gets SIGKILL, and the supervisor waits
+until every group is empty. As a child subreaper it also reaps orphans, so none stays a zombie.
+
+Exit status: 0 when stopped by a signal, 1 when a process exited on its own (the others are stopped then).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+STOP_GRACE = float(os.environ.get("STOP_GRACE", "15"))
+LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def read_procfile(path: str) -> list[tuple[str, str]]:
+    processes = []
+    with open(path, encoding="utf-8") as procfile:
+        for number, line in enumerate(procfile, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            match = LINE.match(line)
+            if not match:
+                raise SystemExit(f"{path}:{number}: not 'name: command': {line!r}")
+            processes.append((match.group(1), match.group(2)))
+    if not processes:
+        raise SystemExit(f"{path}: no processes")
+    return processes
+
+
+def become_subreaper() -> None:
+    # Not Linux: orphans go to init, which reaps them.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap() -> None:
+    """Collect exited children (ours, and orphans handed to us as subreaper) so no zombie keeps a group alive."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def say(message: str) -> None:
+    print(f"procs | {message}", file=sys.stderr, flush=True)
+
+
+class Supervisor:
+    def __init__(self, processes: list[tuple[str, str]]) -> None:
+        self.processes = processes
+        self.running: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+
+    def start(self) -> None:
+        for name, command in self.processes:
+            self.running[name] = subprocess.Popen(  # noqa: S603 (the Procfile is ours)
+                ["/bin/sh", "-c", command], start_new_session=True
+            )
+            say(f"started {name} (pid {self.running[name].pid}): {shlex.quote(command)}")
+
+    def ask_to_stop(self, signum=None, frame=None) -> None:
+        self.stopping = True
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self.ask_to_stop)
+        signal.signal(signal.SIGINT, self.ask_to_stop)
+        self.start()
+        status = 0
+        while not self.stopping:
+            for name, process in self.running.items():
+                if process.poll() is not None:
+                    say(f"{name} exited with {process.returncode}: stopping the others")
+                    status = 1
+                    self.stopping = True
+                    break
+            time.sleep(0.2)
+        self.stop()
+        return status
+
+    def stop(self) -> None:
+        for name, process in self.running.items():
+            if process.poll() is None:
+                say(f"stopping {name} (SIGTERM to pid {process.pid})")
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGTERM)
+        groups = {name: process.pid for name, process in self.running.items()}
+        deadline = time.monotonic() + STOP_GRACE
+        orphans_told: set[str] = set()
+        while time.monotonic() < deadline and any(group_alive(pgid) for pgid in groups.values()):
+            for name, process in self.running.items():
+                # The process we started is gone but left others in its group (a `sh -c "a && b"` line's
+                # child, a worker its parent forgot): SIGTERM to those too, before the grace runs out.
+                if process.poll() is not None and name not in orphans_told and group_alive(groups[name]):
+                    orphans_told.add(name)
+                    say(f"{name}: exited, SIGTERM to what it left in its process group")
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(groups[name], signal.SIGTERM)
+            reap()
+            time.sleep(0.1)
+        for name, pgid in groups.items():
+            if group_alive(pgid):
+                say(f"{name}: still alive {STOP_GRACE:g} s after SIGTERM, SIGKILL to its process group")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+        while any(group_alive(pgid) for pgid in groups.values()):
+            reap()
+            time.sleep(0.05)
+        for process in self.running.values():
+            process.poll()
+        say("all stopped")
+
+
+def main(argv: list[str]) -> int:
+    path = argv[1] if len(argv) > 1 else "Procfile"
+    become_subreaper()
+    return Supervisor(read_procfile(path)).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,128 @@
+"""Every page under the Content-Security-Policy in Chromium: the header is there, and no page (the chart pages
+with Plotly, htmx swaps and their indicators, the editor's live check, the admin) makes the browser refuse
+anything, whether it says so with a `securitypolicyviolation` event or on the console."""
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from campaigns.models import Activation, CapacityPool
+from tests.browser import browser_type_launch_args, log_in  # noqa: F401 (a fixture)
+from tests.conftest import PASSWORD, make_campaign, make_draft
+from tests.wfm_support import make_activation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LISTEN = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")
+    + " at " + e.sourceFile + ":" + e.lineNumber + ":" + e.columnNumber);
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """The page, recording every CSP violation its documents report (event or console)."""
+    console = []
+    page.on(
+        "console",
+        lambda message: console.append(message.text)
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        else None,
+    )
+    page.add_init_script(LISTEN)
+    page.csp_console = console
+    return page
+
+
+def violations(page) -> list[str]:
+    return page.evaluate("window.__cspViolations || []") + page.csp_console
+
+
+def visit(page, url: str, ready=None) -> None:
+    response = page.goto(url)
+    assert response.ok, f"{url} answered {response.status}"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_load_state("networkidle")
+    if ready:
+        page.wait_for_function(ready)
+    assert violations(page) == [], f"{url}: {violations(page)}"
+
+
+@pytest.fixture
+def product(pool, planner, supervisor):
+    surveys = CapacityPool.objects.create(cxone_skill_id="S-20", name="Surveys", agents=4)
+    first = make_campaign("C-1", pool=pool, name="Renewals East", agents_required=12)
+    make_campaign("C-2", pool=pool, name="Renewals West", agents_required=12, cron_expression="0 10 * * *")
+    make_campaign("C-3", pool=surveys, name="Survey North", contact_list_id="L-9")
+    draft = make_draft(first, planner)
+    make_activation(first, planner)
+    make_activation(first, planner, step=Activation.Step.FAILED)
+    return {"campaign": first, "draft": draft}
+
+
+DRAWN = "() => [...document.querySelectorAll('[data-figure]')].every(c => c.hasAttribute('data-drawn'))"
+
+
+def test_no_page_makes_the_browser_refuse_anything(
+    live_server, watched, product, planner, supervisor, manager
+):
+    page, base = watched, live_server.url
+    visit(page, f"{base}/login/")
+    log_in(page, base, planner.username)
+    visit(page, f"{base}/campaigns/")
+    page.get_by_label("Search").fill("Renewals")  # an htmx swap with its indicator
+    page.wait_for_load_state("networkidle")
+    visit(page, f"{base}/campaigns/{product['campaign'].pk}/")
+    visit(page, f"{base}/drafts/")
+    visit(page, f"{base}/drafts/{product['draft'].pk}/", ready=DRAWN)
+    page.get_by_label("Cron expression").fill("0 11 * * 1-5")  # the live check and the editor's timeline
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(DRAWN)
+    visit(page, f"{base}/audit/")
+    visit(page, f"{base}/timeline/", ready=DRAWN)
+    visit(page, f"{base}/capacity/", ready=DRAWN)
+    page.get_by_label("UTC", exact=True).check()  # redraw after an htmx swap
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(DRAWN)
+    assert violations(page) == []
+
+    page.context.clear_cookies()
+    log_in(page, base, manager.username)
+    visit(page, f"{base}/dashboard/", ready=DRAWN)
+    expect(page.locator("[data-figure]").first).to_be_visible()
+    visit(page, f"{base}/webhooks/")
+    visit(page, f"{base}/activations/")
+
+    page.context.clear_cookies()
+    log_in(page, base, supervisor.username)
+    visit(page, f"{base}/approvals/")
+    assert violations(page) == []
+
+
+def test_the_watch_sees_what_the_policy_refuses(live_server, watched, db):
+    """The listener above is not blind: an inline style and an inline script are both reported."""
+    page = watched
+    visit(page, f"{live_server.url}/login/")
+    page.evaluate("document.body.setAttribute('style', 'color: red')")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+        " document.body.appendChild(s); }"
+    )
+    page.wait_for_function("window.__cspViolations.length >= 2")
+    assert page.evaluate("window.ran") is None
+    assert {v.split()[0] for v in violations(page) if not v.startswith(("Applying", "Executing"))} == {
+        "style-src-attr",
+        "script-src-elem",
+    }
+
+
+def test_the_admin_works_under_the_same_policy(live_server, watched, db):
+    User.objects.create_superuser("ada_admin", "ada@example.test", PASSWORD)
+    page, base = watched, live_server.url
+    log_in(page, base, "ada_admin")
+    visit(page, f"{base}/admin/")
+    visit(page, f"{base}/admin/campaigns/campaign/")
+    visit(page, f"{base}/admin/auth/user/add/")
