@@ -130,6 +130,22 @@ CXONE_BURST = env_int("CXONE_BURST", 20, minimum=1)
 # How long one call may keep waiting out rate limiting and transient failures before it fails.
 CXONE_RETRY_BUDGET_SECONDS = env_int("CXONE_RETRY_BUDGET_SECONDS", 60, minimum=1)
 
+# Which API the tenant speaks: "outbound-v2" (the contract the embedded sandbox serves by default) or "admin"
+# (a real tenant's ACD Admin API: Personal Connection skills). Checked by planner.E009/E010.
+CXONE_API = env_str("CXONE_API", "outbound-v2")
+# The Admin API (CXONE_API=admin): CXONE_BASE_URL is the host of discovery and of the token endpoint
+# (https://cxone.niceincontact.com on a real tenant; the sandbox's URL for the demo); CXONE_CLIENT_ID/SECRET are
+# the registered application's; the access key (id + secret) is a user's. The tenant id is read from the
+# id_token unless set here.
+CXONE_ACCESS_KEY_ID = env_str("CXONE_ACCESS_KEY_ID")
+CXONE_ACCESS_KEY_SECRET = env_str("CXONE_ACCESS_KEY_SECRET")
+CXONE_TENANT_ID = env_str("CXONE_TENANT_ID")
+# Open points of the Admin API (README, "A real CXone tenant"): the services version in the paths, the time
+# format of schedule-settings, and the zone its times are in (empty: the business unit's default zone).
+CXONE_ADMIN_API_VERSION = env_str("CXONE_ADMIN_API_VERSION", "v31.0")
+CXONE_ADMIN_TIME_FORMAT = env_str("CXONE_ADMIN_TIME_FORMAT", "%H:%M")
+CXONE_ADMIN_SCHEDULE_ZONE = env_str("CXONE_ADMIN_SCHEDULE_ZONE", "")
+
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma
 # while rotating (every message then carries both signatures). Checked by planner.E006.

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import ValidationError
 
+from campaigns.cxone.backend import API_OUTBOUND_V2
 from campaigns.cxone.errors import (
     CXoneError,
     InvalidCredentials,
@@ -65,7 +66,10 @@ MAX_REFRESHES_PER_ATTEMPT = 4
 
 
 class CXoneClient:
-    """Async client of one CXone tenant. Safe for any number of concurrent calls on its event loop."""
+    """Async client of one CXone tenant (the `outbound-v2` implementation of backend.CXoneBackend). Safe for
+    any number of concurrent calls on its event loop."""
+
+    api = API_OUTBOUND_V2
 
     def __init__(
         self,

@@ -65,7 +65,9 @@ class SandboxConfig:
     latency_ms: tuple[float, float] = (0.0, 0.0)
     drop_rate: float = 0.0
     # WFM webhook stand-in (sandbox/wfm.py): the receiver's Standard Webhooks secret(s) and how it misbehaves.
-    wfm_secret: str = "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
+    wfm_secret: str = (
+        "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
+    )
     wfm_failure_rate: float = 0.0  # share of webhooks answered 500
     wfm_status: int = 0  # answer every webhook with this status (500, 410, 429, ...); 0 = answer normally
     wfm_retry_after: int = 0  # seconds of Retry-After sent with wfm_status; 0 = no header

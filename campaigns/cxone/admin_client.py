@@ -1,0 +1,441 @@
+"""The `admin` backend: a real tenant's ACD Admin API (shared/design/cxone-admin-api.md), answering our schemas.
+
+It reuses the v2 client's machinery (one pooled httpx client, the shared rate limit, the circuit breaker,
+retries bounded by time, one token refresh at a time) and differs where the tenant does:
+
+- Auth: `POST {CXONE_BASE_URL}/auth/token`, grant_type=password with the access key as username/password and
+  the application's client id/secret as HTTP Basic → access_token (+ refresh_token, id_token). The token is
+  refreshed with the refresh_token while it lasts, else fetched afresh; one fetch at a time.
+- Discovery: `GET {CXONE_BASE_URL}/.well-known/cxone-configuration?tenantId=…` (tenant id from the settings or
+  the id_token) → api_endpoint; every call then goes to `{api_endpoint}/inContactAPI/services/{version}/…`.
+- Rate limiting: a 429 usually has no Retry-After; the client backs off on its own and holds the shared bucket
+  (resilience.py, ratelimit.py), exactly as for v2.
+- Errors are `{error, errorDescription}`: 400 reads as ValidationFailed, 409 ("Invalid state") as SkillBusy.
+  A batch answered 2xx with refused items raises BatchItemsFailed naming them.
+- No versions: admin_mapping.schedule_version fingerprints the skill's schedule; put_campaign reads it just
+  before writing and refuses (VersionConflict) when it differs from the draft's base.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from campaigns.cxone import admin_mapping as mapping
+from campaigns.cxone.backend import API_ADMIN
+from campaigns.cxone.client import CXoneClient, _json_or_none, _segment
+from campaigns.cxone.errors import (
+    BatchItemsFailed,
+    InvalidCredentials,
+    NotFound,
+    SkillBusy,
+    UnexpectedResponse,
+    ValidationFailed,
+    VersionConflict,
+    error_for,
+)
+from campaigns.cxone.resilience import parse_retry_after
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
+from campaigns.scheduling.weekly import fit_weekly
+
+__all__ = ["AdminClient"]
+
+TOKEN_PATH = "/auth/token"
+DISCOVERY_PATH = "/.well-known/cxone-configuration"
+MAX_TOP = 100
+# How long a listing's reads of the DNC groups and the business unit are reused (a sync reads each once).
+SHARED_READS_SECONDS = 30.0
+CONCURRENT_SKILL_READS = 8
+
+
+class AdminClient(CXoneClient):
+    """Async client of a real tenant's Admin API; the `admin` implementation of backend.CXoneBackend."""
+
+    api = API_ADMIN
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        access_key_id: str,
+        access_key_secret: str,
+        *,
+        tenant_id: str | None = None,
+        api_version: str = "v31.0",
+        time_format: str = "%H:%M",
+        schedule_zone: str = "",
+        **options,
+    ):
+        options.setdefault("scopes", ())
+        super().__init__(base_url, client_id, client_secret, **options)
+        self.access_key_id = access_key_id
+        self._access_key_secret = access_key_secret
+        self.tenant_id = tenant_id or None
+        self.api_version = api_version
+        self.time_format = time_format
+        self.schedule_zone = schedule_zone
+        self._refresh_token: str | None = None
+        self._api_base: str | None = None
+        self._discovery_lock = asyncio.Lock()
+        self._shared: dict[str, tuple[float, Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"<AdminClient {self.base_url} tenant={self.tenant_id!r} api={self._api_base!r}>"
+
+    # --- The interface ---------------------------------------------------------------------------------------
+
+    async def list_campaigns(
+        self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
+    ) -> CampaignPage:
+        """The Personal Connection skills as campaigns. The skill list is read whole (100 a page) and the
+        other strategies left out, so that skip/top count campaigns, not skills."""
+        wanted = list(dict.fromkeys(ids or ()))
+        if wanted:
+            found = await self.get_campaigns(wanted)
+            return CampaignPage(totalRecords=len(found), campaigns=found, _links={})
+        skills = [s for s in await self._all_skills() if mapping.is_personal_connection(s)]
+        campaigns = await self._campaigns_of(skills)
+        if state:
+            campaigns = [c for c in campaigns if c.state == state]
+        page = campaigns[skip : skip + top]
+        links = {"self": f"skills?skip={skip}&top={top}"}
+        if skip + top < len(campaigns):
+            links["next"] = f"skills?skip={skip + top}&top={top}"
+        return CampaignPage(totalRecords=len(campaigns), campaigns=page, _links=links)
+
+    async def get_campaigns(self, ids: Iterable[str]) -> list[Campaign]:
+        """The skills with these ids (the Admin API reads one skill a request; a few run at once)."""
+        gate = asyncio.Semaphore(CONCURRENT_SKILL_READS)
+
+        async def one(skill_id: str) -> Campaign | None:
+            async with gate:
+                try:
+                    return await self.get_campaign(skill_id)
+                except NotFound:
+                    return None
+
+        found = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
+        return [c for c in found if c is not None]
+
+    async def get_campaign(self, campaign_id: str) -> Campaign:
+        skill = await self.get_skill(campaign_id)
+        if not mapping.is_personal_connection(skill):
+            raise NotFound(f"skill {campaign_id} is not a Personal Connection skill")
+        return (await self._campaigns_of([skill]))[0]
+
+    async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
+        """Write the campaign's schedule to its skill and start it. Refused before anything is written when the
+        schedule does not fit a skill, is in another zone than the skill's times, or the skill's schedule read
+        just now is not the one the draft was based on (VersionConflict)."""
+        schedule = campaign.schedule
+        if schedule is None:
+            raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
+        fit = fit_weekly(schedule.cron_expression, schedule.duration_minutes)
+        if not fit.fits:
+            raise ValidationFailed(
+                fit.message(), details=[{"field": "schedule.cronExpression", "message": fit.message()}]
+            )
+        zone = await self.schedule_zone_name()
+        if schedule.timezone != zone:
+            message = f"a skill's times are in {zone}, not {schedule.timezone}"
+            raise ValidationFailed(message, details=[{"field": "schedule.timezone", "message": message}])
+        skill_id = campaign.id
+        expected = campaign.version if base_version is None else base_version
+        current = mapping.schedule_version(await self._read_week(skill_id))
+        if current != expected:
+            raise VersionConflict(
+                f"skill {skill_id}: its schedule changed in CXone since the draft was made",
+                current_version=current,
+                status_code=409,
+                code="schedule.changed",
+            )
+        await self.put_schedule_settings(skill_id, fit.schedule.to_settings(self.time_format))
+        await self.start_skill(skill_id)
+        written = await self.get_campaign(skill_id)
+        # Written; running is seen by the next polls (a start is accepted, 202, and takes a moment).
+        return written.model_copy(update={"state": "DRAFT" if written.state != "ACTIVE" else "ACTIVE"})
+
+    async def get_dnc_list(self, dnc_list_id: str) -> DncList:
+        body = await self._api("GET", f"/dnc-groups/{_segment(dnc_list_id)}")
+        groups = body.get("dncGroups") if isinstance(body, dict) else None
+        group = groups[0] if isinstance(groups, list) and groups else body
+        return mapping.dnc_group_to_list(group)
+
+    async def get_contact_list(self, contact_list_id: str) -> ContactList:
+        """The zones a skill may call: its time-zones settings, else the business unit's zones."""
+        if not contact_list_id.startswith(mapping.ZONES_LIST_PREFIX):
+            raise NotFound(f"{contact_list_id!r} is not a skill's zones (the Admin API has no contact lists)")
+        skill_id = contact_list_id.removeprefix(mapping.ZONES_LIST_PREFIX)
+        names = mapping.active_zone_names(await self.get_time_zones(skill_id))
+        if not names:
+            names = list((await self.business_unit()).get("timeZones") or [])
+        try:
+            return mapping.zones_to_contact_list(skill_id, [n if isinstance(n, str) else n.get("standardName")
+                                                            for n in names])  # fmt: skip
+        except UnknownCXoneZone as exc:
+            raise UnexpectedResponse(f"skill {skill_id}: {exc}") from exc
+
+    # --- The Admin API's own operations ---------------------------------------------------------------------
+
+    async def get_skill(self, skill_id: str) -> dict:
+        body = await self._api("GET", f"/skills/{_segment(skill_id)}")
+        skills = body.get("skills") if isinstance(body, dict) else None
+        return skills[0] if isinstance(skills, list) and skills else body
+
+    async def get_schedule_settings(self, skill_id: str) -> dict:
+        body = await self._api("GET", f"/skills/{_segment(skill_id)}/parameters/schedule-settings")
+        return mapping.schedule_settings_of(body)
+
+    async def put_schedule_settings(self, skill_id: str, settings: dict) -> None:
+        path = f"/skills/{_segment(skill_id)}/parameters/schedule-settings"
+        self._raise_batch_failures(await self._api("PUT", path, json={"scheduleSettings": settings}), path)
+
+    async def get_time_zones(self, skill_id: str) -> dict:
+        return await self._api("GET", f"/skills/{_segment(skill_id)}/parameters/time-zones")
+
+    async def put_time_zones(self, skill_id: str, zones: list[dict]) -> None:
+        """A full replace: a zone left out is switched off. Refused items raise BatchItemsFailed."""
+        path = f"/skills/{_segment(skill_id)}/parameters/time-zones"
+        self._raise_batch_failures(await self._api("PUT", path, json={"timeZoneSettings": zones}), path)
+
+    async def start_skill(self, skill_id: str) -> None:
+        """Start the skill; one already running (409 "Invalid state" while it runs) is left as it is."""
+        try:
+            await self._api("POST", f"/skills/{_segment(skill_id)}/start")
+        except SkillBusy:
+            if not (await self.get_skill(skill_id)).get("isRunning"):
+                raise
+
+    async def stop_skill(self, skill_id: str, *, force: bool = False) -> None:
+        params = {"force": "true"} if force else None
+        await self._api("POST", f"/skills/{_segment(skill_id)}/stop", params=params)
+
+    async def dnc_groups(self) -> list[dict]:
+        body = await self._api("GET", "/dnc-groups")
+        return list(body.get("dncGroups") or []) if isinstance(body, dict) else list(body or [])
+
+    async def business_unit(self) -> dict:
+        """The business unit ({defaultTimeZone, timeZones[], …}), read once per SHARED_READS_SECONDS."""
+
+        async def read() -> dict:
+            body = await self._api("GET", "/business-unit")
+            units = body.get("businessUnits") if isinstance(body, dict) else None
+            return units[0] if isinstance(units, list) and units else body
+
+        return await self._shared_read("business-unit", read)
+
+    async def schedule_zone_name(self) -> str:
+        """The IANA zone a skill's schedule times are in: CXONE_ADMIN_SCHEDULE_ZONE, else the business unit's
+        default zone (the likeliest reading; unconfirmed)."""
+        if self.schedule_zone:
+            return self.schedule_zone
+        default = (await self.business_unit()).get("defaultTimeZone")
+        name = default.get("standardName") if isinstance(default, dict) else default
+        try:
+            return iana_zone_for(name)
+        except UnknownCXoneZone as exc:
+            raise UnexpectedResponse(f"business unit default zone: {exc}") from exc
+
+    # --- Reading skills as campaigns ------------------------------------------------------------------------
+
+    async def _all_skills(self) -> list[dict]:
+        skills: list[dict] = []
+        skip = 0
+        while True:
+            body = await self._api("GET", "/skills", params={"skip": skip, "top": MAX_TOP})
+            page = body.get("skills") if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise UnexpectedResponse("GET /skills: no skills list in the answer")
+            skills.extend(s for s in page if isinstance(s, dict))
+            skip += len(page)
+            total = body.get("totalRecords")
+            if not page or len(page) < MAX_TOP or (isinstance(total, int) and skip >= total):
+                return skills
+
+    async def _campaigns_of(self, skills: list[dict]) -> list[Campaign]:
+        zone = await self.schedule_zone_name()
+        scrubbed = await self._dnc_group_by_skill()
+        gate = asyncio.Semaphore(CONCURRENT_SKILL_READS)
+
+        async def one(skill: dict) -> Campaign:
+            skill_id = mapping.skill_id_of(skill)
+            async with gate:
+                settings = await self.get_schedule_settings(skill_id)
+            return mapping.skill_to_campaign(
+                skill,
+                settings,
+                zone=zone,
+                dnc_group_id=scrubbed.get(skill_id),
+                skill_agents=skill.get("agents"),
+            )
+
+        return list(await asyncio.gather(*(one(s) for s in skills)))
+
+    async def _read_week(self, skill_id: str):
+        from campaigns.scheduling.weekly import WeeklySchedule
+
+        try:
+            return WeeklySchedule.from_settings(await self.get_schedule_settings(skill_id))
+        except ValueError as exc:
+            raise UnexpectedResponse(f"skill {skill_id} schedule-settings: {exc}") from exc
+
+    async def _dnc_group_by_skill(self) -> dict[str, str]:
+        """skill id → the DNC group that scrubs it (the first, by group id, when several do)."""
+
+        async def read() -> dict[str, str]:
+            found: dict[str, str] = {}
+            for group in sorted(await self.dnc_groups(), key=lambda g: str(g.get("dncGroupId"))):
+                group_id = str(group.get("dncGroupId", group.get("id", "")))
+                body = await self._api("GET", f"/dnc-groups/{_segment(group_id)}/scrubbed-skills")
+                rows = body.get("skills", []) if isinstance(body, dict) else body or []
+                for row in rows:
+                    skill_id = str(row.get("skillId")) if isinstance(row, dict) else str(row)
+                    found.setdefault(skill_id, group_id)
+            return found
+
+        return await self._shared_read("dnc-by-skill", read)
+
+    async def _shared_read(self, key: str, read):
+        cached = self._shared.get(key)
+        if cached is not None and self._clock() - cached[0] < SHARED_READS_SECONDS:
+            return cached[1]
+        value = await read()
+        self._shared[key] = (self._clock(), value)
+        return value
+
+    # --- Discovery, token and errors ------------------------------------------------------------------------
+
+    async def _api(self, method: str, path: str, **kwargs) -> Any:
+        return await self._call(method, await self._api_url(path), **kwargs)
+
+    async def _api_url(self, path: str) -> str:
+        if self._api_base is None:
+            async with self._discovery_lock:
+                if self._api_base is None:
+                    if not self.tenant_id:
+                        await self._access_token(deadline=self._clock() + self.retry.total_seconds)
+                    if not self.tenant_id:
+                        raise InvalidCredentials("no tenant id: set CXONE_TENANT_ID (the id_token had none)")
+                    found = await self._call("GET", DISCOVERY_PATH, params={"tenantId": self.tenant_id})
+                    endpoint = found.get("api_endpoint") if isinstance(found, dict) else None
+                    if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
+                        raise UnexpectedResponse("discovery answered no api_endpoint")
+                    self._api_base = f"{endpoint.rstrip('/')}/inContactAPI/services/{self.api_version}"
+        return self._api_base + path
+
+    async def _access_token(self, *, deadline: float, rejected: str | None = None) -> str:
+        if self._token_is_fresh() and self._token != rejected:
+            return self._token
+        async with self._token_lock:
+            if self._token_is_fresh() and self._token != rejected:
+                return self._token
+            self._token = None
+            refresh, self._refresh_token = self._refresh_token, None
+            token = None
+            if refresh and rejected is None:  # a token that merely aged is renewed with its refresh token
+                try:
+                    token = await self._token_grant({"grant_type": "refresh_token", "refresh_token": refresh},
+                                                    deadline)  # fmt: skip
+                except InvalidCredentials:
+                    token = None
+            if token is None:
+                form = {
+                    "grant_type": "password",
+                    "username": self.access_key_id,
+                    "password": self._access_key_secret,
+                }
+                token = await self._token_grant(form, deadline)
+            return token
+
+    async def _token_grant(self, form: dict, deadline: float) -> str:
+        self.token_requests += 1
+        started = self._clock()
+        auth = httpx.BasicAuth(self.client_id, self._client_secret)
+        response = await self._send("POST", TOKEN_PATH, deadline=deadline, data=form, auth=auth)
+        if response.status_code in (400, 401):
+            raise InvalidCredentials(
+                f"CXone refused the access key or the application ({_error_text(response)})",
+                status_code=response.status_code,
+            )
+        token = self._parse(Token, self._check(response, resent=False))
+        self._token_lifetime = max(0.0, token.expires_in)
+        self._token_expires_at = started + self._token_lifetime
+        self._token = token.access_token
+        extra = token.model_extra or {}
+        self._refresh_token = extra.get("refresh_token") or None
+        if not self.tenant_id:
+            self.tenant_id = _tenant_of(extra.get("id_token"))
+        self._tokens_seen[self._token] = False
+        while len(self._tokens_seen) > 8:
+            self._tokens_seen.pop(next(iter(self._tokens_seen)))
+        return self._token
+
+    def _check(self, response: httpx.Response, *, resent: bool) -> Any:
+        status = response.status_code
+        body = _json_or_none(response)
+        where = f"{response.request.method} {response.request.url.path}"
+        if 200 <= status < 300:
+            return {} if body is None else body  # 202/204 of start, stop and some PUTs carry no body
+        details = body if isinstance(body, dict) else {}
+        code = details.get("error") if isinstance(details.get("error"), str) else None
+        text = details.get("errorDescription") or details.get("error_description") or code or ""
+        if status == 400:
+            raise ValidationFailed(
+                f"{where}: refused ({text or 'no details'})",
+                details=[{"field": "", "message": str(text)}],
+                status_code=400,
+                code=code,
+            )
+        if status == 409:
+            raise SkillBusy(f"{where}: {text or 'invalid state'}", status_code=409, code=code)
+        retry_after = parse_retry_after(response.headers.get("Retry-After")) if status == 429 else None
+        raise error_for(status, body, where=where, retry_after=retry_after, resent=resent)
+
+    @staticmethod
+    def _raise_batch_failures(body: Any, where: str) -> None:
+        """A 2xx whose body lists refused items: raise BatchItemsFailed naming each."""
+        if not isinstance(body, dict):
+            return
+        items: list[dict] = []
+        for key in ("errors", "failures", "invalidItems"):
+            rows = body.get(key)
+            if isinstance(rows, list):
+                items.extend(r if isinstance(r, dict) else {"item": r} for r in rows)
+        for key, rows in body.items():
+            if isinstance(rows, list) and key not in ("errors", "failures", "invalidItems"):
+                items.extend(
+                    r for r in rows if isinstance(r, dict) and (r.get("error") or r.get("isSuccess") is False)
+                )
+        if items:
+            said = "; ".join(
+                f"{r.get('standardName') or r.get('item') or '?'}: {r.get('errorDescription') or r.get('error')}"
+                for r in items
+            )
+            raise BatchItemsFailed(f"{where}: CXone refused {len(items)} item(s): {said}", items=items)
+
+
+def _error_text(response: httpx.Response) -> str:
+    body = _json_or_none(response)
+    if isinstance(body, dict):
+        return str(body.get("error_description") or body.get("errorDescription") or body.get("error") or "")
+    return str(response.status_code)
+
+
+def _tenant_of(id_token: Any) -> str | None:
+    """The tenantId claim of an id_token (read, not verified: it only says where to discover the API)."""
+    if not isinstance(id_token, str) or id_token.count(".") < 2:
+        return None
+    payload = id_token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    tenant = claims.get("tenantId") or claims.get("tenant_id") if isinstance(claims, dict) else None
+    return str(tenant) if tenant else None
