@@ -127,7 +127,7 @@ def zones_to_contact_list(skill_id: str, cxone_names: list[str]) -> ContactList:
     return ContactList(
         id=zones_list_id(skill_id),
         name=f"Time zones of skill {skill_id}",
-        breakdown=[{"state": None, "timezones": zones, "count": 0}] if zones else [],
+        breakdown=[{"state": "", "timezones": zones, "count": 0}] if zones else [],
     )
 
 
