@@ -127,3 +127,17 @@ def test_a_stopped_skill_starts_after_a_moment_and_starting_a_running_one_leaves
     tenant.state.clock.advance(2)
     run_sync(admin.start_skill("1001"))  # running: the 409 is no failure
     assert run_sync(admin.get_campaign("1001")).state == "ACTIVE"
+
+
+def test_dnc_readiness_reads_the_skills_zone_window_and_its_dnc_group_as_rules(tenant, admin):
+    campaign = run_sync(admin.get_campaign("1001"))
+    assert [rule.flat() for rule in campaign.dnc_rules] == [
+        {"type": "FCC_MIN_TIME", "value": "08:00"},
+        {"type": "FCC_MAX_TIME", "value": "21:00"},
+        {"type": "STATE_DNC"},
+    ]
+    tenant.state.pc.zones["1001"][0]["endTime"] = "20:00"  # the zones disagree: no one latest time to say
+    run_sync(admin.aclose())
+    fresh = admin_asgi_client(tenant)
+    assert "FCC_MAX_TIME" not in {rule.type for rule in run_sync(fresh.get_campaign("1001")).dnc_rules}
+    run_sync(fresh.aclose())

@@ -173,7 +173,8 @@ class AdminClient(CXoneClient):
         if not contact_list_id.startswith(mapping.ZONES_LIST_PREFIX):
             raise NotFound(f"{contact_list_id!r} is not a skill's zones (the Admin API has no contact lists)")
         skill_id = contact_list_id.removeprefix(mapping.ZONES_LIST_PREFIX)
-        names = mapping.active_zone_names(await self.get_time_zones(skill_id))
+        rows = await self._shared_read(f"zones:{skill_id}", lambda: self.get_time_zones(skill_id))
+        names = mapping.active_zone_names(rows)
         if not names:
             names = list((await self.business_unit()).get("timeZones") or [])
         try:
@@ -268,12 +269,15 @@ class AdminClient(CXoneClient):
             skill_id = mapping.skill_id_of(skill)
             async with gate:
                 settings = await self.get_schedule_settings(skill_id)
+                zone_rows = await self.get_time_zones(skill_id)
+            self._shared[f"zones:{skill_id}"] = (self._clock(), zone_rows)  # get_contact_list reads it next
             return mapping.skill_to_campaign(
                 skill,
                 settings,
                 zone=zone,
                 dnc_group_id=scrubbed.get(skill_id),
                 skill_agents=skill.get("agents"),
+                zone_rows=zone_rows,
             )
 
         return list(await asyncio.gather(*(one(s) for s in skills)))

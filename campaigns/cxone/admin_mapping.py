@@ -10,7 +10,10 @@
   schedule here and says why in `errors`.
 - contact list: the skill's zones (time-zones settings, else the business unit's), read by get_contact_list of
   the id zones_list_id(skill id).
-- DNC: the DNC group that scrubs the skill (dnc_list_id), with no dncRules (the Admin API has no such tags).
+- DNC: the DNC group that scrubs the skill (dnc_list_id). The Admin API has no dncRules tags; the equivalent
+  settings are read as rules (dnc_rules_of): a scrubbing DNC group is STATE_DNC, and the calling window the
+  skill's zones share (time-zones startTime/endTime) is FCC_MIN_TIME/FCC_MAX_TIME. A skill without them lacks
+  the rule, and DNC readiness says so, as for v2.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 from campaigns.cxone.schemas import Campaign, ContactList, ContactListRef, DncList, Schedule, SkillRef
 from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
-from campaigns.scheduling.weekly import WeeklySchedule
+from campaigns.scheduling.weekly import WeeklySchedule, clock, parse_time
 
 PERSONAL_CONNECTION = "personal connection"
 ZONES_LIST_PREFIX = "skill-zones-"
@@ -67,8 +70,32 @@ def schedule_version(week: WeeklySchedule | None) -> int:
     return zlib.crc32(json.dumps(shape).encode()) % (2**31 - 1) + 1
 
 
+def dnc_rules_of(zone_rows: Any, dnc_group_id: str | None) -> list[dict]:
+    rows = zone_rows.get("timeZoneSettings", []) if isinstance(zone_rows, dict) else zone_rows or []
+    active = [r for r in rows if isinstance(r, dict) and r.get("timeZoneActiveToCall", True)]
+    rules: list[dict] = []
+    for field, kind in (("startTime", "FCC_MIN_TIME"), ("endTime", "FCC_MAX_TIME")):
+        values = set()
+        for row in active:
+            try:
+                values.add(clock(parse_time(row.get(field), field)))
+            except ValueError:
+                values.add(None)
+        if len(values) == 1 and None not in values:
+            rules.append({"type": kind, "value": values.pop()})
+    if dnc_group_id:
+        rules.append({"type": "STATE_DNC"})
+    return rules
+
+
 def skill_to_campaign(
-    skill: dict, settings: dict, *, zone: str, dnc_group_id: str | None, skill_agents: int | None = None
+    skill: dict,
+    settings: dict,
+    *,
+    zone: str,
+    dnc_group_id: str | None,
+    skill_agents: int | None = None,
+    zone_rows: Any = None,
 ) -> Campaign:
     """The skill as a Campaign. `settings`: its schedule-settings; `zone`: the IANA zone its times are in."""
     skill_id = skill_id_of(skill)
@@ -101,11 +128,12 @@ def skill_to_campaign(
         skill=SkillRef(id=skill_id, name=name, agents=skill_agents),
         contact_list=ContactListRef(id=zones_list_id(skill_id), name=f"Time zones of {name}"),
         dnc_list_id=dnc_group_id,
+        dnc_rules=dnc_rules_of(zone_rows, dnc_group_id),
         schedule=schedule,
         errors=errors,
         updated_at=_instant(skill.get("lastUpdateTime") or skill.get("lastModified")),
     )
-    campaign._raw = {"skill": skill, "scheduleSettings": settings}
+    campaign._raw = {"skill": skill, "scheduleSettings": settings, "timeZoneSettings": zone_rows}
     return campaign
 
 
