@@ -14,6 +14,7 @@ from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import CampaignLocked, VersionConflict
 from campaigns.cxone.sandbox.server import SandboxServer
 from campaigns.models import Campaign
+from campaigns.services import workflow
 from campaigns.services.sync import sync_campaigns
 from tests.cxone_support import FAST_RETRY, admin_client_for, admin_config, fast_config
 
@@ -86,7 +87,7 @@ def test_each_backend_is_the_interface_and_says_which_api_it_speaks(tenant):
 
 
 @pytest.mark.django_db
-def test_sync_mirrors_every_campaign_and_a_second_sync_changes_nothing(tenant):
+def test_sync_mirrors_every_campaign_and_a_second_sync_changes_nothing(tenant, planner):
     first = sync_campaigns(tenant.client)
     assert (first.created, first.failed) == (tenant.remote_count(), {})
     assert Campaign.objects.count() == tenant.remote_count()
@@ -96,6 +97,8 @@ def test_sync_mirrors_every_campaign_and_a_second_sync_changes_nothing(tenant):
 
     second = sync_campaigns(tenant.client)
     assert (second.created, second.updated, second.unchanged) == (0, 0, tenant.remote_count())
+    draft = workflow.start_draft(mirror, planner)  # a planner can start from what either API mirrored
+    assert (draft.cron_expression, draft.base_version) == (mirror.cron_expression, mirror.remote_version)
 
 
 def test_a_push_is_written_then_polled_until_it_runs(tenant):

@@ -8,6 +8,9 @@
 - schedule: the skill's week as one cron + window length in the zone its times are in, when every active day has
   the same window; a week with different windows on different days (which a planner can set in CXone) has no
   schedule here and says why in `errors`.
+- effective period: a skill's schedule holds from when it was last set until someone changes it. A draft needs
+  a period, so the mirror shows startTime = the skill's lastUpdateTime and endTime OPEN_END_YEARS later (stable
+  from one sync to the next); the editor warns that CXone does not stop at a draft's end (skill_findings.py).
 - contact list: the skill's zones (time-zones settings, else the business unit's), read by get_contact_list of
   the id zones_list_id(skill id).
 - DNC: the DNC group that scrubs the skill (dnc_list_id). The Admin API has no dncRules tags; the equivalent
@@ -28,6 +31,7 @@ from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
 from campaigns.scheduling.weekly import WeeklySchedule, clock, parse_time
 
 PERSONAL_CONNECTION = "personal connection"
+OPEN_END_YEARS = 5
 ZONES_LIST_PREFIX = "skill-zones-"
 
 # What activation writes in the draft's history under the Admin backend: the check is only as good as the API.
@@ -107,11 +111,23 @@ def skill_to_campaign(
         week = WeeklySchedule.from_settings(settings)
     except ValueError as exc:
         errors.append({"code": "schedule.unreadable", "message": f"schedule-settings: {exc}"})
+    updated = _instant(skill.get("lastUpdateTime") or skill.get("lastModified"))
     if week is not None:
         crons = week.as_cron()
         if len(crons) == 1:
             cron, minutes = crons[0]
-            schedule = Schedule(timezone=zone, cron_expression=cron, duration_minutes=minutes)
+            end = (
+                updated.replace(year=updated.year + OPEN_END_YEARS, day=min(updated.day, 28))
+                if updated
+                else None
+            )
+            schedule = Schedule(
+                timezone=zone,
+                cron_expression=cron,
+                duration_minutes=minutes,
+                start_time=updated,
+                end_time=end,
+            )
         elif crons:
             errors.append(
                 {
@@ -131,7 +147,7 @@ def skill_to_campaign(
         dnc_rules=dnc_rules_of(zone_rows, dnc_group_id),
         schedule=schedule,
         errors=errors,
-        updated_at=_instant(skill.get("lastUpdateTime") or skill.get("lastModified")),
+        updated_at=updated,
     )
     campaign._raw = {"skill": skill, "scheduleSettings": settings, "timeZoneSettings": zone_rows}
     return campaign
