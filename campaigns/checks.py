@@ -141,6 +141,15 @@ def _cxone_api_problems() -> list:
                 f"CXONE_API=admin needs an access key: set {', '.join(missing)}.", hint=DOCS, id="planner.E010"
             )
         )
+    read = getattr(settings, "CXONE_ADMIN_SCHEDULE_READ", "schedule-settings")
+    if read not in ("schedule-settings", "parameters"):
+        problems.append(
+            Error(
+                f"CXONE_ADMIN_SCHEDULE_READ {read!r} must be schedule-settings or parameters.",
+                hint=DOCS,
+                id="planner.E010",
+            )
+        )
     from campaigns.scheduling.weekly import format_time, parse_time
 
     time_format = getattr(settings, "CXONE_ADMIN_TIME_FORMAT", "")

@@ -145,6 +145,8 @@ CXONE_TENANT_ID = env_str("CXONE_TENANT_ID")
 CXONE_ADMIN_API_VERSION = env_str("CXONE_ADMIN_API_VERSION", "v31.0")
 CXONE_ADMIN_TIME_FORMAT = env_str("CXONE_ADMIN_TIME_FORMAT", "%H:%M")
 CXONE_ADMIN_SCHEDULE_ZONE = env_str("CXONE_ADMIN_SCHEDULE_ZONE", "")
+# Where a skill's schedule is read: "schedule-settings" (its own endpoint) or "parameters" (the combined read).
+CXONE_ADMIN_SCHEDULE_READ = env_str("CXONE_ADMIN_SCHEDULE_READ", "schedule-settings")
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma

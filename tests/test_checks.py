@@ -91,3 +91,9 @@ def test_a_schedule_time_format_that_writes_no_time_of_day_is_an_error():
     keys = {"CXONE_API": "admin", "CXONE_ACCESS_KEY_ID": "k", "CXONE_ACCESS_KEY_SECRET": "s"}
     assert "planner.E010" in ids(CXONE_ADMIN_TIME_FORMAT="%Y", **keys)
     assert "planner.E010" not in ids(CXONE_ADMIN_TIME_FORMAT="%H:%M:%S", **keys)
+
+
+def test_an_unknown_schedule_read_is_an_error():
+    keys = {"CXONE_API": "admin", "CXONE_ACCESS_KEY_ID": "k", "CXONE_ACCESS_KEY_SECRET": "s"}
+    assert "planner.E010" in ids(CXONE_ADMIN_SCHEDULE_READ="both", **keys)
+    assert "planner.E010" not in ids(CXONE_ADMIN_SCHEDULE_READ="parameters", **keys)

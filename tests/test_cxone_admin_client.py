@@ -141,3 +141,19 @@ def test_dnc_readiness_reads_the_skills_zone_window_and_its_dnc_group_as_rules(t
     fresh = admin_asgi_client(tenant)
     assert "FCC_MAX_TIME" not in {rule.type for rule in run_sync(fresh.get_campaign("1001")).dnc_rules}
     run_sync(fresh.aclose())
+
+
+def test_the_combined_parameters_read_gives_the_same_campaign(tenant, admin):
+    combined = admin_asgi_client(tenant, schedule_read="parameters")
+    assert run_sync(combined.get_campaign("1001")) == run_sync(admin.get_campaign("1001"))
+    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters") == 1
+    run_sync(combined.aclose())
+
+
+def test_a_tenant_without_the_schedule_settings_route_is_read_through_the_combined_one(tenant, admin):
+    routes = [r for r in tenant.routes if not r.path.endswith("/parameters/schedule-settings")]
+    tenant.routes[:] = routes
+    tenant.app.router.routes[:] = [r for r in tenant.app.router.routes if r in routes]
+    assert run_sync(admin.get_campaign("1001")).schedule is not None
+    assert requests_to(tenant, "unmatched") == 1  # the schedule-settings route: 404
+    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters") == 1

@@ -71,6 +71,7 @@ class AdminClient(CXoneClient):
         api_version: str = "v31.0",
         time_format: str = "%H:%M",
         schedule_zone: str = "",
+        schedule_read: str = "schedule-settings",
         **options,
     ):
         options.setdefault("scopes", ())
@@ -81,6 +82,9 @@ class AdminClient(CXoneClient):
         self.api_version = api_version
         self.time_format = time_format
         self.schedule_zone = schedule_zone
+        # Where a skill's schedule is read: its own endpoint, or the combined parameters read (CXONE_ADMIN_
+        # SCHEDULE_READ); either way an endpoint the tenant does not have (404) sends it to the other.
+        self.schedule_read = schedule_read
         self._refresh_token: str | None = None
         self._api_base: str | None = None
         self._discovery_lock = asyncio.Lock()
@@ -191,8 +195,16 @@ class AdminClient(CXoneClient):
         return skills[0] if isinstance(skills, list) and skills else body
 
     async def get_schedule_settings(self, skill_id: str) -> dict:
-        body = await self._api("GET", f"/skills/{_segment(skill_id)}/parameters/schedule-settings")
-        return mapping.schedule_settings_of(body)
+        """The skill's schedule-settings, read from the endpoint CXONE_ADMIN_SCHEDULE_READ names, or from the
+        other one when the tenant answers 404 for that route (the skill itself exists: it was just listed)."""
+        base = f"/skills/{_segment(skill_id)}/parameters"
+        paths = [base + "/schedule-settings", base]
+        if self.schedule_read == "parameters":
+            paths.reverse()
+        try:
+            return mapping.schedule_settings_of(await self._api("GET", paths[0]))
+        except NotFound:
+            return mapping.schedule_settings_of(await self._api("GET", paths[1]))
 
     async def put_schedule_settings(self, skill_id: str, settings: dict) -> None:
         path = f"/skills/{_segment(skill_id)}/parameters/schedule-settings"

@@ -46,6 +46,7 @@ def client_from_settings() -> CXoneClient:
             api_version=settings.CXONE_ADMIN_API_VERSION,
             time_format=settings.CXONE_ADMIN_TIME_FORMAT,
             schedule_zone=settings.CXONE_ADMIN_SCHEDULE_ZONE,
+            schedule_read=settings.CXONE_ADMIN_SCHEDULE_READ,
             timeout=float(settings.CXONE_TIMEOUT_SECONDS),
             retry=RetrySettings(total_seconds=float(settings.CXONE_RETRY_BUDGET_SECONDS)),
             rate_limit=rate_limit_from_settings(settings.CXONE_BASE_URL, settings.CXONE_CLIENT_ID),

@@ -164,6 +164,22 @@ async def schedule_settings(request: Request) -> JSONResponse:
     return JSONResponse({}, status_code=200)
 
 
+async def parameters(request: Request) -> JSONResponse:
+    """The combined read: every parameter group, scheduleSettings in its {isScheduled, schedules: [...]} shape."""
+    state = _authorize(request)
+    skill_id = _skill_id(request, state)
+    with state.lock:
+        settings = copy.deepcopy(state.pc.schedules[skill_id])
+        scheduled = settings.pop("isScheduled", True)
+        return JSONResponse(
+            {
+                "skillId": int(skill_id),
+                "scheduleSettings": {"isScheduled": scheduled, "schedules": [settings]},
+                "timeZoneSettings": copy.deepcopy(state.pc.zones[skill_id]),
+            }
+        )
+
+
 def _is_time(value: object, time_format: str) -> bool:
     import datetime as dt
 
@@ -268,6 +284,7 @@ routes = [
     Route("/auth/token", token, methods=["POST"]),
     Route(API + "/skills", list_skills, methods=["GET"]),
     Route(API + "/skills/{skill_id}", get_skill, methods=["GET"]),
+    Route(API + "/skills/{skill_id}/parameters", parameters, methods=["GET"]),
     Route(API + "/skills/{skill_id}/parameters/schedule-settings", schedule_settings, methods=["GET", "PUT"]),
     Route(API + "/skills/{skill_id}/parameters/time-zones", time_zones, methods=["GET", "PUT"]),
     Route(API + "/skills/{skill_id}/start", start_skill, methods=["POST"]),
