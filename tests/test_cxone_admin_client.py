@@ -10,6 +10,7 @@ from campaigns.cxone.admin_client import AdminClient
 from campaigns.cxone.admin_mapping import schedule_version
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import BatchItemsFailed, InvalidCredentials, NotFound, SkillBusy, ValidationFailed
+from campaigns.cxone.resilience import RetrySettings
 from campaigns.cxone.sandbox import create_app
 from campaigns.scheduling.weekly import WeeklySchedule
 from tests.cxone_support import BASE_URL, FAST_RETRY, FakeClock, admin_asgi_client, admin_config
@@ -157,3 +158,37 @@ def test_a_tenant_without_the_schedule_settings_route_is_read_through_the_combin
     assert run_sync(admin.get_campaign("1001")).schedule is not None
     assert requests_to(tenant, "unmatched") == 1  # the schedule-settings route: 404
     assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters") == 1
+
+
+class RecordingLimit:
+    """A shared rate limit that lets everything through at once and remembers every hold."""
+
+    def __init__(self) -> None:
+        self.holds: list[float] = []
+
+    async def acquire(self, budget: float | None = None) -> None:
+        return None
+
+    async def hold(self, seconds: float) -> None:
+        self.holds.append(seconds)
+
+
+def test_a_429_without_retry_after_is_backed_off_on_our_own_and_holds_the_shared_limit(tenant):
+    clock = FakeClock()
+    shared = RecordingLimit()
+
+    async def sleep(seconds: float) -> None:  # our waits pass on the sandbox's clock too
+        await clock.sleep(seconds)
+        tenant.state.clock.advance(seconds)
+
+    client = admin_asgi_client(tenant, clock=clock, sleep=sleep, rate_limit=shared, retry=RetrySettings())
+    run_sync(client.get_campaign("1001"))  # token and discovery first
+    tenant.state.config.update({"rate_limit": 0.5, "burst": 1})
+    tenant.state.buckets.clear()
+
+    run_sync(client.get_skill("1001"))  # the bucket's one token
+    run_sync(client.get_skill("1001"))  # 429s (no Retry-After) until the sandbox's bucket refills
+
+    assert tenant.state.stats.count("GET /inContactAPI/services/{version}/skills/{skill_id}", 429) >= 1
+    assert shared.holds and shared.holds == clock.waits  # every wait was ours, and everyone held off for it
+    run_sync(client.aclose())
