@@ -109,11 +109,12 @@ def test_a_push_is_written_then_polled_until_it_runs(tenant):
     written = run_sync(tenant.client.put_campaign(current.with_schedule(weekday_schedule(current)),
                                                   base_version=current.version))  # fmt: skip
     assert written.state == "DRAFT"
+    expected = tenant.client.next_version(weekday_schedule(current), base_version=current.version)
     assert [c.state for c in run_sync(tenant.client.get_campaigns([campaign_id]))] != ["ACTIVE"]
 
     tenant.state.clock.advance(2)  # past the sandbox's 1 s activation delay
     (polled,) = run_sync(tenant.client.get_campaigns([campaign_id, "9999999"]))
-    assert polled.state == "ACTIVE"
+    assert polled.state == "ACTIVE" and polled.version == expected  # what activation waits for
     assert (polled.schedule.cron_expression, polled.schedule.duration_minutes) == ("0 10 * * 1-5", 300)
 
 

@@ -40,7 +40,7 @@ from campaigns.cxone.errors import (
     error_for,
 )
 from campaigns.cxone.resilience import parse_retry_after
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule, Token
 from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
 from campaigns.scheduling.weekly import fit_weekly
 
@@ -165,6 +165,21 @@ class AdminClient(CXoneClient):
         written = await self.get_campaign(skill_id)
         # Written; running is seen by the next polls (a start is accepted, 202, and takes a moment).
         return written.model_copy(update={"state": "DRAFT" if written.state != "ACTIVE" else "ACTIVE"})
+
+    def next_version(self, schedule: Schedule, *, base_version: int) -> int:
+        """The fingerprint the skill's schedule will have once `schedule` is written (ValidationFailed when a
+        skill cannot hold it)."""
+        fit = fit_weekly(schedule.cron_expression, schedule.duration_minutes)
+        if not fit.fits:
+            raise ValidationFailed(
+                fit.message(), details=[{"field": "schedule.cronExpression", "message": fit.message()}]
+            )
+        return mapping.schedule_version(fit.schedule)
+
+    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+        """put_campaign: its writes are safe to repeat (schedule-settings is a full replace of the same values, a
+        start of a running skill changes nothing), so the activation worker's "never PUT twice" holds."""
+        return await self.put_campaign(campaign, base_version=base_version)
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         body = await self._api("GET", f"/dnc-groups/{_segment(dnc_list_id)}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
 
 __all__ = ["API_ADMIN", "API_CHOICES", "API_OUTBOUND_V2", "CXoneBackend"]
 
@@ -46,6 +46,11 @@ class CXoneBackend(Protocol):
     async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
         """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
         activation going; poll get_campaign()/get_campaigns() until ACTIVE, ERROR or FAILED."""
+
+    def next_version(self, schedule: Schedule, *, base_version: int) -> int:
+        """The version CXone will report once `schedule` is written over `base_version`: base + 1 under v2, the
+        fingerprint of the written schedule under the Admin API (which has no versions). Activation compares
+        what it reads with this, never with base + 1 itself."""
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         """The DNC list (v2) or DNC group (Admin) a campaign scrubs against, for DNC readiness."""

@@ -39,7 +39,7 @@ from campaigns.cxone.errors import (
 from campaigns.cxone.ratelimit import SharedRateLimit
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
 from campaigns.cxone.runtime import run_sync
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule, Token
 
 __all__ = [
     "CXoneClient",
@@ -180,6 +180,10 @@ class CXoneClient:
         version = (campaign.version if base_version is None else base_version) + 1
         path = f"{CAMPAIGNS_PATH}/{_segment(campaign.id)}"
         return self._parse(Campaign, await self._call("PUT", path, json=campaign.to_put_payload(version)))
+
+    def next_version(self, schedule: Schedule, *, base_version: int) -> int:
+        """The version a PUT over `base_version` proposes (and CXone then reports): base + 1."""
+        return base_version + 1
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return self._parse(DncList, await self._call("GET", f"/api/v2/outbound/dnc/{_segment(dnc_list_id)}"))
