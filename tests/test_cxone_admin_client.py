@@ -192,3 +192,11 @@ def test_a_429_without_retry_after_is_backed_off_on_our_own_and_holds_the_shared
     assert tenant.state.stats.count("GET /inContactAPI/services/{version}/skills/{skill_id}", 429) >= 1
     assert shared.holds and shared.holds == clock.waits  # every wait was ours, and everyone held off for it
     run_sync(client.aclose())
+
+
+def test_the_failure_knob_makes_a_started_skill_never_run(tenant, admin):
+    tenant.state.config.update({"failure_rate": 1.0})
+    run_sync(admin.stop_skill("1001"))
+    run_sync(admin.start_skill("1001"))
+    tenant.state.clock.advance(2)
+    assert run_sync(admin.get_campaign("1001")).state == "PAUSED"

@@ -221,7 +221,9 @@ async def start_skill(request: Request) -> JSONResponse:
         if state.pc.skills[skill_id]["isRunning"] or skill_id in state.pc.starting:
             raise admin_error(409, "InvalidState", "Invalid state")
         low, high = state.config.activation_delay
-        state.pc.starting[skill_id] = state.clock.now() + state.rng.uniform(low, high)
+        # failure_rate and error_rate: the start is accepted, but the skill never runs (as a dialer that fails).
+        fails = state.roll(state.config.failure_rate) or state.roll(state.config.error_rate)
+        state.pc.starting[skill_id] = (state.clock.now() + state.rng.uniform(low, high), not fails)
     return JSONResponse({}, status_code=202)
 
 

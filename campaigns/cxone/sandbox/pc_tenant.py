@@ -26,7 +26,8 @@ class PcTenant:
     dnc_groups: dict[str, dict] = field(default_factory=dict)
     scrubbed: dict[str, list[int]] = field(default_factory=dict)  # group id → skill ids
     business_unit: dict = field(default_factory=dict)
-    starting: dict[str, float] = field(default_factory=dict)  # skill id → when its start completes
+    # skill id → (when its start completes, whether the skill then runs)
+    starting: dict[str, tuple[float, bool]] = field(default_factory=dict)
 
 
 def build_pc_tenant(campaigns: dict, dnc_lists: dict, contact_lists: dict, now_iso: str) -> PcTenant:
@@ -92,10 +93,10 @@ def build_pc_tenant(campaigns: dict, dnc_lists: dict, contact_lists: dict, now_i
 
 
 def settle_starts(tenant: PcTenant, now: float, now_iso: str) -> None:
-    for skill_id, due in list(tenant.starting.items()):
+    for skill_id, (due, runs) in list(tenant.starting.items()):
         if due <= now:
             del tenant.starting[skill_id]
-            tenant.skills[skill_id].update(isRunning=True, lastUpdateTime=now_iso)
+            tenant.skills[skill_id].update(isRunning=runs, lastUpdateTime=now_iso)
 
 
 def skill_copy(tenant: PcTenant, skill_id: str) -> dict | None:
