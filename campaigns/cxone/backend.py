@@ -17,7 +17,14 @@ from typing import Protocol, runtime_checkable
 
 from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
 
-__all__ = ["API_ADMIN", "API_CHOICES", "API_OUTBOUND_V2", "CXoneBackend"]
+__all__ = [
+    "API_ADMIN",
+    "API_CHOICES",
+    "API_OUTBOUND_V2",
+    "CXoneBackend",
+    "configured_api",
+    "weekly_schedules_only",
+]
 
 API_OUTBOUND_V2 = "outbound-v2"
 API_ADMIN = "admin"
@@ -59,3 +66,16 @@ class CXoneBackend(Protocol):
         """Where a campaign's contacts are (zones), for the calling-hours checks."""
 
     async def aclose(self) -> None: ...
+
+
+def configured_api() -> str:
+    """The API CXONE_API names (what get_client() builds)."""
+    from django.conf import settings
+
+    return getattr(settings, "CXONE_API", API_OUTBOUND_V2)
+
+
+def weekly_schedules_only() -> bool:
+    """True when the configured backend can hold only one window per weekday (the Admin API's Personal
+    Connection skills): the editor then reports the schedules it cannot hold (services/skill_findings.py)."""
+    return configured_api() == API_ADMIN

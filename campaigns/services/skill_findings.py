@@ -7,16 +7,14 @@ another zone than the skill's times cannot be written either. The engine's other
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from campaigns.cxone.backend import API_ADMIN
+from campaigns.cxone.backend import weekly_schedules_only
 from campaigns.scheduling.weekly import fit_weekly
 
 RULE = "cxone.personal_connection"
 
 
 def admin_backend() -> bool:
-    return getattr(settings, "CXONE_API", "") == API_ADMIN
+    return weekly_schedules_only()
 
 
 def skill_findings(values: dict, *, skill_zone: str | None) -> list[dict]:
