@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -161,6 +162,12 @@ def refused_crons(draw):
     )
 
 
+def _clocks_change_on(day, zone: str) -> bool:
+    tz = ZoneInfo(zone)
+    first = datetime.combine(day, datetime.min.time(), tz)
+    return first.utcoffset() != datetime.combine(day, datetime.max.time(), tz).utcoffset()
+
+
 @settings(max_examples=40, deadline=None)
 @given(refused_crons(), st.sampled_from(ZONES))
 def test_the_nearest_schedule_covers_every_window_of_a_refused_one_up_to_midnight(cron_and_duration, zone):
@@ -175,6 +182,8 @@ def test_the_nearest_schedule_covers_every_window_of_a_refused_one_up_to_midnigh
     }
     for window in expand_windows(ScheduleSpec(cron, zone, duration), YEAR_START, YEAR_END, long_period=True):
         day = window.local_start.date()
+        if _clocks_change_on(day, zone):
+            continue  # a wall time in the gap fires at the first instant after it: compared on the other days
         cover = nearest[day]  # the same local day dials under the nearest schedule
         end_of_day = datetime.combine(day, datetime.min.time()).replace(hour=23, minute=59)
         assert cover.local_start.replace(tzinfo=None) <= window.local_start.replace(tzinfo=None)
