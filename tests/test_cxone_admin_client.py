@@ -200,3 +200,12 @@ def test_the_failure_knob_makes_a_started_skill_never_run(tenant, admin):
     run_sync(admin.start_skill("1001"))
     tenant.state.clock.advance(2)
     assert run_sync(admin.get_campaign("1001")).state == "PAUSED"
+
+
+def test_paging_reads_each_skills_parameters_once(tenant, admin):
+    first = run_sync(admin.list_campaigns(skip=0, top=5))
+    second = run_sync(admin.list_campaigns(skip=5, top=5))
+    assert (len(first.campaigns), len(second.campaigns), first.total_records) == (5, 3, 8)
+    assert "next" in first.links and "next" not in second.links
+    route = "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters/schedule-settings"
+    assert requests_to(tenant, route) == 8

@@ -49,14 +49,14 @@ class AdminClient(AdminTransport):
             found = await self.get_campaigns(wanted)
             return CampaignPage(totalRecords=len(found), campaigns=found, _links={})
         skills = [s for s in await self._all_skills() if mapping.is_personal_connection(s)]
-        campaigns = await self._campaigns_of(skills)
         if state:
-            campaigns = [c for c in campaigns if c.state == state]
-        page = campaigns[skip : skip + top]
+            skills = [s for s in skills if mapping.skill_state(s) == state]
+        # Only the page's skills have their parameters read: a sync pages through, reading each skill once.
+        page = await self._campaigns_of(skills[skip : skip + top])
         links = {"self": f"skills?skip={skip}&top={top}"}
-        if skip + top < len(campaigns):
+        if skip + top < len(skills):
             links["next"] = f"skills?skip={skip + top}&top={top}"
-        return CampaignPage(totalRecords=len(campaigns), campaigns=page, _links=links)
+        return CampaignPage(totalRecords=len(skills), campaigns=page, _links=links)
 
     async def get_campaigns(self, ids: Iterable[str]) -> list[Campaign]:
         """The skills with these ids (the Admin API reads one skill a request; a few run at once)."""

@@ -45,6 +45,10 @@ def is_personal_connection(skill: dict) -> bool:
     return str(skill.get("outboundStrategy") or "").strip().lower() == PERSONAL_CONNECTION
 
 
+def skill_state(skill: dict) -> str:
+    return "ACTIVE" if skill.get("isRunning") else "PAUSED"
+
+
 def skill_id_of(skill: dict) -> str:
     return str(skill.get("skillId", skill.get("id", "")))
 
@@ -139,7 +143,7 @@ def skill_to_campaign(
     campaign = Campaign(
         id=skill_id,
         name=name,
-        state="ACTIVE" if skill.get("isRunning") else "PAUSED",
+        state=skill_state(skill),
         version=schedule_version(week),
         skill=SkillRef(id=skill_id, name=name, agents=skill_agents),
         contact_list=ContactListRef(id=zones_list_id(skill_id), name=f"Time zones of {name}"),
