@@ -209,3 +209,4 @@ def test_paging_reads_each_skills_parameters_once(tenant, admin):
     assert "next" in first.links and "next" not in second.links
     route = "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters/schedule-settings"
     assert requests_to(tenant, route) == 8
+    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills") == 1  # the list, read once

@@ -48,7 +48,10 @@ class AdminClient(AdminTransport):
         if wanted:
             found = await self.get_campaigns(wanted)
             return CampaignPage(totalRecords=len(found), campaigns=found, _links={})
-        skills = [s for s in await self._all_skills() if mapping.is_personal_connection(s)]
+        if skip == 0:  # a new listing reads the skill list afresh; its later pages reuse it for a while
+            self._shared.pop("skills", None)
+        every = await self._shared_read("skills", self._all_skills)
+        skills = [s for s in every if mapping.is_personal_connection(s)]
         if state:
             skills = [s for s in skills if mapping.skill_state(s) == state]
         # Only the page's skills have their parameters read: a sync pages through, reading each skill once.
