@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SANDBOX_PORT ?= 8700
+# `make run CXONE_API=admin` demonstrates the Admin API backend (the sandbox's second personality).
+CXONE_API ?= outbound-v2
 export DJANGO_SETTINGS_MODULE ?= planner.settings
 
 .PHONY: run scale test install lint pytest chromium migrate demo bench clean
@@ -48,6 +50,7 @@ run: install migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
 	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
+	  CXONE_API=$(CXONE_API) CXONE_ACCESS_KEY_ID=demo-key CXONE_ACCESS_KEY_SECRET=demo-key-secret \
 	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
 	  SANDBOX_PORT=$(SANDBOX_PORT) $(BIN)/python -m planner.procs Procfile
 

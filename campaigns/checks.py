@@ -10,6 +10,8 @@ planner.E005  SECRET_KEY missing
 planner.E006  WFM webhook secret not one or two whsec_ secrets
 planner.E007  WFM retry schedule empty, negative or longer than 20 attempts
 planner.E008  WFM webhook timeout outside 1-30 seconds
+planner.E009  CXONE_API neither "outbound-v2" nor "admin"
+planner.E010  CXONE_API=admin without an access key (DEBUG off), or a schedule time format that is not a time
 """
 
 from django.conf import settings
@@ -105,10 +107,62 @@ def check_integration_settings(app_configs=None, **kwargs):
                 id="planner.E008",
             )
         )
+    problems.extend(_cxone_api_problems())
     if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:
         problems.append(
             Warning(
                 "WFM_WEBHOOK_URL is not set: WFM will not hear of activations.", hint=DOCS, id="planner.W001"
+            )
+        )
+    return problems
+
+
+def _cxone_api_problems() -> list:
+    from campaigns.cxone.backend import API_ADMIN, API_CHOICES
+
+    api = getattr(settings, "CXONE_API", None)
+    if api not in API_CHOICES:
+        return [
+            Error(
+                f"CXONE_API {api!r} must be one of {', '.join(API_CHOICES)}.",
+                hint=DOCS,
+                id="planner.E009",
+            )
+        ]
+    if api != API_ADMIN:
+        return []
+    problems = []
+    missing = [
+        name for name in ("CXONE_ACCESS_KEY_ID", "CXONE_ACCESS_KEY_SECRET") if not getattr(settings, name, None)
+    ]
+    if missing and not settings.DEBUG:
+        problems.append(
+            Error(
+                f"CXONE_API=admin needs an access key: set {', '.join(missing)}.", hint=DOCS, id="planner.E010"
+            )
+        )
+    read = getattr(settings, "CXONE_ADMIN_SCHEDULE_READ", "schedule-settings")
+    if read not in ("schedule-settings", "parameters"):
+        problems.append(
+            Error(
+                f"CXONE_ADMIN_SCHEDULE_READ {read!r} must be schedule-settings or parameters.",
+                hint=DOCS,
+                id="planner.E010",
+            )
+        )
+    from campaigns.scheduling.weekly import format_time, parse_time
+
+    time_format = getattr(settings, "CXONE_ADMIN_TIME_FORMAT", "")
+    try:
+        readable = parse_time(format_time(13 * 60 + 45, time_format), "CXONE_ADMIN_TIME_FORMAT") == 825
+    except (TypeError, ValueError):
+        readable = False
+    if not readable:
+        problems.append(
+            Error(
+                f"CXONE_ADMIN_TIME_FORMAT {time_format!r} does not write a time of day (use %H:%M or %H:%M:%S).",
+                hint=DOCS,
+                id="planner.E010",
             )
         )
     return problems

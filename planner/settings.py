@@ -194,6 +194,23 @@ ACTIVATION_POLL_MS = env_int("ACTIVATION_POLL_MS", 600, minimum=50)
 ACTIVATION_POLL_MAX_MS = env_int("ACTIVATION_POLL_MAX_MS", 15_000, minimum=50)
 # One poll task loops this long, then hands over to a fresh task (below Q_CLUSTER["timeout"]).
 ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
+# Which API the tenant speaks: "outbound-v2" (the contract the embedded sandbox serves by default) or "admin"
+# (a real tenant's ACD Admin API: Personal Connection skills). Checked by planner.E009/E010.
+CXONE_API = env_str("CXONE_API", "outbound-v2")
+# The Admin API (CXONE_API=admin): CXONE_BASE_URL is the host of discovery and of the token endpoint
+# (https://cxone.niceincontact.com on a real tenant; the sandbox's URL for the demo); CXONE_CLIENT_ID/SECRET are
+# the registered application's; the access key (id + secret) is a user's. The tenant id is read from the
+# id_token unless set here.
+CXONE_ACCESS_KEY_ID = env_str("CXONE_ACCESS_KEY_ID")
+CXONE_ACCESS_KEY_SECRET = env_str("CXONE_ACCESS_KEY_SECRET")
+CXONE_TENANT_ID = env_str("CXONE_TENANT_ID")
+# Open points of the Admin API (README, "A real CXone tenant"): the services version in the paths, the time
+# format of schedule-settings, and the zone its times are in (empty: the business unit's default zone).
+CXONE_ADMIN_API_VERSION = env_str("CXONE_ADMIN_API_VERSION", "v31.0")
+CXONE_ADMIN_TIME_FORMAT = env_str("CXONE_ADMIN_TIME_FORMAT", "%H:%M")
+CXONE_ADMIN_SCHEDULE_ZONE = env_str("CXONE_ADMIN_SCHEDULE_ZONE", "")
+# Where a skill's schedule is read: "schedule-settings" (its own endpoint) or "parameters" (the combined read).
+CXONE_ADMIN_SCHEDULE_READ = env_str("CXONE_ADMIN_SCHEDULE_READ", "schedule-settings")
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma

@@ -61,3 +61,21 @@ class FakeClock:
     async def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
         self.now += seconds
+
+
+def admin_config(**knobs) -> SandboxConfig:
+    """fast_config for the sandbox's Admin API personality."""
+    return fast_config(api="admin", **knobs)
+
+
+def admin_client_for(base_url: str, *, transport=None, **options):
+    """An AdminClient of the sandbox's default application and access key, with small retry waits."""
+    from campaigns.cxone.admin_client import AdminClient
+
+    options.setdefault("retry", FAST_RETRY)
+    options.setdefault("circuit", CircuitBreaker(threshold=50, cooldown=1.0))
+    return AdminClient(base_url, "demo", "demo-secret", "demo-key", "demo-key-secret", transport=transport, **options)
+
+
+def admin_asgi_client(app, **options):
+    return admin_client_for(BASE_URL, transport=httpx.ASGITransport(app=app), **options)

@@ -75,3 +75,25 @@ def test_an_empty_or_negative_retry_schedule_is_an_error():
 def test_a_webhook_timeout_above_30_seconds_is_an_error():
     assert "planner.E008" in ids(WFM_TIMEOUT_SECONDS=31)
     assert "planner.E008" not in ids(WFM_TIMEOUT_SECONDS=15)
+
+
+def test_an_unknown_cxone_api_is_an_error():
+    assert "planner.E009" in ids(CXONE_API="outbound-v3")
+    assert "planner.E009" not in ids(CXONE_API="outbound-v2")
+
+
+def test_the_admin_api_without_an_access_key_is_an_error_in_production():
+    assert "planner.E010" in ids(CXONE_API="admin", CXONE_ACCESS_KEY_ID=None, CXONE_ACCESS_KEY_SECRET="s")
+    assert "planner.E010" not in ids(CXONE_API="admin", CXONE_ACCESS_KEY_ID="k", CXONE_ACCESS_KEY_SECRET="s")
+
+
+def test_a_schedule_time_format_that_writes_no_time_of_day_is_an_error():
+    keys = {"CXONE_API": "admin", "CXONE_ACCESS_KEY_ID": "k", "CXONE_ACCESS_KEY_SECRET": "s"}
+    assert "planner.E010" in ids(CXONE_ADMIN_TIME_FORMAT="%Y", **keys)
+    assert "planner.E010" not in ids(CXONE_ADMIN_TIME_FORMAT="%H:%M:%S", **keys)
+
+
+def test_an_unknown_schedule_read_is_an_error():
+    keys = {"CXONE_API": "admin", "CXONE_ACCESS_KEY_ID": "k", "CXONE_ACCESS_KEY_SECRET": "s"}
+    assert "planner.E010" in ids(CXONE_ADMIN_SCHEDULE_READ="both", **keys)
+    assert "planner.E010" not in ids(CXONE_ADMIN_SCHEDULE_READ="parameters", **keys)

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import ValidationError
 
+from campaigns.cxone.backend import API_OUTBOUND_V2
 from campaigns.cxone.errors import (
     CXoneError,
     InvalidCredentials,
@@ -38,7 +39,7 @@ from campaigns.cxone.errors import (
 from campaigns.cxone.ratelimit import SharedRateLimit
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
 from campaigns.cxone.runtime import run_sync
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Token
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule, Token
 from campaigns.metrics import counters
 
 __all__ = [
@@ -66,7 +67,10 @@ MAX_REFRESHES_PER_ATTEMPT = 4
 
 
 class CXoneClient:
-    """Async client of one CXone tenant. Safe for any number of concurrent calls on its event loop."""
+    """Async client of one CXone tenant (the `outbound-v2` implementation of backend.CXoneBackend). Safe for
+    any number of concurrent calls on its event loop."""
+
+    api = API_OUTBOUND_V2
 
     def __init__(
         self,
@@ -199,6 +203,9 @@ class CXoneClient:
                 if exc.status_code == 429 and self.rate_limit is not None:
                     await self.rate_limit.hold(wait)  # everyone sharing the limit holds off too
                 await self._sleep(wait)
+    def next_version(self, schedule: Schedule, *, base_version: int) -> int:
+        """The version a PUT over `base_version` proposes (and CXone then reports): base + 1."""
+        return base_version + 1
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return self._parse(DncList, await self._call("GET", f"/api/v2/outbound/dnc/{_segment(dnc_list_id)}"))

@@ -143,3 +143,16 @@ def error_for(status: int, body: Any, *, where: str, retry_after: float | None, 
     if status >= 500:
         return ServerError(f"{where}: CXone answered {status}", **kwargs)
     return UnexpectedResponse(f"{where}: unexpected status {status}", **kwargs)
+
+
+class BatchItemsFailed(CXoneError):
+    """CXone answered a batch request 2xx but refused some of its items (the Admin API does so): `items` is
+    [{"item": ..., "error": ..., "message": ...}, ...], one per refused item."""
+
+    def __init__(self, message: str, *, items: list[dict], **kwargs):
+        super().__init__(message, **kwargs)
+        self.items = items
+
+
+class SkillBusy(CampaignLocked):
+    """409 from the Admin API ("Invalid state"): the skill is starting or stopping; try again once it has."""

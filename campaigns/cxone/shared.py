@@ -18,21 +18,39 @@ if TYPE_CHECKING:
 
 
 def client_from_settings() -> CXoneClient:
-    """A client of the configured tenant that takes every request from the shared bucket (CXONE_RATE_LIMIT,
-    CXONE_BURST) and gives each call CXONE_RETRY_BUDGET_SECONDS to get through."""
+    """A client of the configured tenant, of the API CXONE_API names (backend.py), that takes every request
+    from the shared bucket (CXONE_RATE_LIMIT, CXONE_BURST) and gives each call CXONE_RETRY_BUDGET_SECONDS
+    to get through."""
     from django.conf import settings
 
     from campaigns.cxone.client import CXoneClient
     from campaigns.cxone.ratelimit import rate_limit_from_settings
     from campaigns.cxone.resilience import RetrySettings
 
-    missing = [
-        name
-        for name in ("CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET")
-        if not getattr(settings, name)
-    ]
+    admin = getattr(settings, "CXONE_API", "outbound-v2") == "admin"
+    needed = ["CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET"]
+    needed += ["CXONE_ACCESS_KEY_ID", "CXONE_ACCESS_KEY_SECRET"] if admin else []
+    missing = [name for name in needed if not getattr(settings, name, None)]
     if missing:
         raise CXoneNotConfigured(f"CXone is not configured: set {', '.join(missing)}")
+    if admin:
+        from campaigns.cxone.admin_client import AdminClient
+
+        return AdminClient(
+            settings.CXONE_BASE_URL,
+            settings.CXONE_CLIENT_ID,
+            settings.CXONE_CLIENT_SECRET,
+            settings.CXONE_ACCESS_KEY_ID,
+            settings.CXONE_ACCESS_KEY_SECRET,
+            tenant_id=settings.CXONE_TENANT_ID,
+            api_version=settings.CXONE_ADMIN_API_VERSION,
+            time_format=settings.CXONE_ADMIN_TIME_FORMAT,
+            schedule_zone=settings.CXONE_ADMIN_SCHEDULE_ZONE,
+            schedule_read=settings.CXONE_ADMIN_SCHEDULE_READ,
+            timeout=float(settings.CXONE_TIMEOUT_SECONDS),
+            retry=RetrySettings(total_seconds=float(settings.CXONE_RETRY_BUDGET_SECONDS)),
+            rate_limit=rate_limit_from_settings(settings.CXONE_BASE_URL, settings.CXONE_CLIENT_ID),
+        )
     return CXoneClient(
         settings.CXONE_BASE_URL,
         settings.CXONE_CLIENT_ID,

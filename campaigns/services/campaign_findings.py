@@ -158,7 +158,7 @@ def badge(findings: dict | None) -> dict:
     blocking = [str(m) for m in findings.get("blocking") or []]
     others = [
         f"{'DST: ' if kind == 'dst' else ''}{row.get('message', '')}"
-        for kind in ("compliance", "dnc", "retry", "dst")
+        for kind in ("compliance", "dnc", "retry", "dst", "skill")
         for row in findings.get(kind) or []
         if kind == "dst" or row.get("severity") != "error"
     ]

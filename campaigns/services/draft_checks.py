@@ -21,7 +21,7 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
-from campaigns.services import conflict_index, schedule_values
+from campaigns.services import conflict_index, schedule_values, skill_findings
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
@@ -52,6 +52,8 @@ class Report:
     retry: list[dict] = field(default_factory=list)
     conflicts_added: list[dict] = field(default_factory=list)
     conflicts_removed: list[dict] = field(default_factory=list)
+    # What the tenant's Personal Connection skill cannot hold (CXONE_API=admin only; skill_findings.py).
+    skill: list[dict] = field(default_factory=list)
     horizon_start: dt.datetime | None = None  # the preview's period
     horizon_end: dt.datetime | None = None
     checked_from: dt.datetime | None = None  # the findings' period: the effective period from now
@@ -70,11 +72,12 @@ class Report:
         problems = [f"{name}: {msg}" for name, msgs in self.field_errors.items() for msg in msgs]
         problems += [f["message"] for f in self.compliance if f["severity"] == "error"]
         problems += [f["message"] for f in self.dnc if f["severity"] == "error"]
+        problems += [f["message"] for f in self.skill if f["severity"] == "error"]
         return problems
 
     @property
     def finding_count(self) -> int:
-        return len(self.compliance) + len(self.dnc) + len(self.retry) + len(self.dst)
+        return len(self.compliance) + len(self.dnc) + len(self.retry) + len(self.dst) + len(self.skill)
 
     def as_json(self) -> dict:
         def plain(rows):
@@ -92,6 +95,7 @@ class Report:
             "compliance": plain(self.compliance),
             "dnc": plain(self.dnc),
             "retry": plain(self.retry),
+            "skill": plain(self.skill),
             "conflicts_added": plain(self.conflicts_added),
             "conflicts_removed": plain(self.conflicts_removed),
         }
@@ -184,6 +188,9 @@ def evaluate_values(
             until=report.checked_until.date(),
         )
     ]
+
+    if skill_findings.admin_backend():
+        report.skill = skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
 
     if conflicts and campaign.pool_id:
         load = scheduling.CampaignLoad(

@@ -27,7 +27,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.cxone import schemas
-from campaigns.cxone.client import MAX_PAGE_SIZE, CXoneClient, get_client
+from campaigns.cxone.backend import CXoneBackend
+from campaigns.cxone.client import MAX_PAGE_SIZE, get_client
 from campaigns.cxone.runtime import bridge_loop
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services import campaign_findings, sync_status
@@ -117,7 +118,7 @@ class SyncResult:
 
 
 def sync_campaigns(
-    client: CXoneClient | None = None, *, now: dt.datetime | None = None, page_size: int = MAX_PAGE_SIZE
+    client: CXoneBackend | None = None, *, now: dt.datetime | None = None, page_size: int = MAX_PAGE_SIZE
 ) -> SyncResult:
     """Read CXone (sync_fetch.py), then mirror what could be read, and record the outcome in the sync status.
 

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from campaigns.cxone import schemas
-from campaigns.cxone.client import MAX_PAGE_SIZE, CXoneClient
+from campaigns.cxone.backend import CXoneBackend
+from campaigns.cxone.client import MAX_PAGE_SIZE
 from campaigns.cxone.errors import CXoneError, NotFound
 
 # Enough calls in flight to keep the shared bucket busy while some of them back off after a 5xx; the bucket,
@@ -43,7 +44,7 @@ def describe(exc: CXoneError) -> str:
 
 
 async def fetch_snapshot(
-    client: CXoneClient,
+    client: CXoneBackend,
     *,
     known: Iterable[str] = (),
     page_size: int = MAX_PAGE_SIZE,
@@ -81,7 +82,7 @@ async def fetch_snapshot(
 
 
 async def _read_listing(
-    client: CXoneClient, page_size: int, snapshot: RemoteSnapshot
+    client: CXoneBackend, page_size: int, snapshot: RemoteSnapshot
 ) -> dict[str, schemas.Campaign]:
     by_id: dict[str, schemas.Campaign] = {}
     skip, total = 0, None
@@ -105,7 +106,7 @@ async def _read_listing(
 
 
 async def _confirm_by_id(
-    client: CXoneClient, ids: list[str], gate: asyncio.Semaphore, snapshot: RemoteSnapshot
+    client: CXoneBackend, ids: list[str], gate: asyncio.Semaphore, snapshot: RemoteSnapshot
 ) -> dict[str, schemas.Campaign]:
     """The unseen campaigns CXone still has; the rest go to `gone`, or to `failed` if CXone could not say."""
 
@@ -130,7 +131,7 @@ async def _confirm_by_id(
 
 
 async def _read_lists(
-    client: CXoneClient, campaigns: list[schemas.Campaign], gate: asyncio.Semaphore, snapshot: RemoteSnapshot
+    client: CXoneBackend, campaigns: list[schemas.Campaign], gate: asyncio.Semaphore, snapshot: RemoteSnapshot
 ) -> None:
     """Fill snapshot.dnc_lists / contact_lists: the list, None (404), or the reason it could not be read."""
     dnc_ids = sorted({c.dnc_list_id for c in campaigns if c.dnc_list_id})

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox import admin, auth, routes, wfm
+from campaigns.cxone.sandbox import admin, admin_api, auth, routes, wfm
 from campaigns.cxone.sandbox.config import Clock, SandboxConfig
 from campaigns.cxone.sandbox.faults import FaultsAndStats
 from campaigns.cxone.sandbox.responses import ApiError
@@ -35,8 +35,11 @@ class SandboxApp(FaultsAndStats):
 
 def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None) -> SandboxApp:
     state = SandboxState(config, clock)
-    all_routes = [Route("/oauth2/token", auth.token_endpoint, methods=["POST"])]
-    all_routes += routes.routes + admin.routes + wfm.routes
+    if state.config.api == "admin":  # the second personality: a real tenant's Admin API (admin_api.py)
+        all_routes = admin_api.routes + admin.routes + wfm.routes
+    else:
+        all_routes = [Route("/oauth2/token", auth.token_endpoint, methods=["POST"])]
+        all_routes += routes.routes + admin.routes + wfm.routes
     starlette = Starlette(
         routes=all_routes, exception_handlers={ApiError: _api_error, HTTPException: _http_error}
     )

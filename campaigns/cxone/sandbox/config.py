@@ -46,6 +46,14 @@ class SandboxConfig:
     # Seed data (changing these at run time takes effect on POST /_sandbox/reset).
     campaigns: int = 40
     seed: int = 1
+    # Which API the sandbox speaks (set at start): "outbound-v2" (cxone-api.md) or "admin" (a real tenant's ACD
+    # Admin API, cxone-admin-api.md: discovery, access-key tokens, Personal Connection skills; 429 never carries
+    # Retry-After there). The same tenant, knobs and stats either way.
+    api: str = "outbound-v2"
+    tenant_id: str = "sandbox-tenant"
+    access_key_id: str = "demo-key"
+    access_key_secret: str = "demo-key-secret"
+    admin_time_format: str = "%H:%M"  # the only time format the Admin personality accepts in schedule-settings
     # Auth.
     client_id: str = "demo"
     client_secret: str = "demo-secret"
@@ -80,7 +88,7 @@ class SandboxConfig:
     RATES = ("failure_rate", "error_rate", "server_error_rate", "drop_rate", "wfm_failure_rate")
     RANGES = ("activation_delay", "latency_ms")
     BOOLS = ("omit_retry_after", "reject_inactive_dnc")
-    STRINGS = ("client_id", "client_secret", "wfm_secret")
+    STRINGS = ("client_id", "client_secret", "wfm_secret", "tenant_id", "access_key_id", "access_key_secret")
     SECONDS = ("wfm_hang_seconds",)
     OPTIONAL_STRINGS = ("delete_while_paging",)
 
@@ -92,6 +100,7 @@ class SandboxConfig:
         for name in self.RANGES:
             data[name] = list(getattr(self, name))
         data["client_secret"] = "***"
+        data["access_key_secret"] = "***"
         data["wfm_secret"] = "***"
         return data
 
@@ -137,6 +146,14 @@ class SandboxConfig:
             if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 3600:
                 raise ValueError("expected seconds from 0 to 3600")
             return float(raw)
+        if name == "api":
+            if raw not in ("outbound-v2", "admin"):
+                raise ValueError("expected outbound-v2 or admin")
+            return raw
+        if name == "admin_time_format":
+            if raw not in ("%H:%M", "%H:%M:%S"):
+                raise ValueError("expected %H:%M or %H:%M:%S")
+            return raw
         if name == "wfm_status":
             if isinstance(raw, bool) or not isinstance(raw, int) or not (raw == 0 or 200 <= raw <= 599):
                 raise ValueError("expected an HTTP status from 200 to 599, or 0 to answer normally")

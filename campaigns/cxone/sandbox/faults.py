@@ -52,13 +52,13 @@ class FaultsAndStats:
                 statuses.append(message["status"])
             await send(message)
 
-        if path.startswith(("/api/", "/oauth2/")):
+        if path.startswith(("/api/", "/oauth2/", "/inContactAPI/", "/auth/")):
             low, high = config.latency_ms
             if high > 0:
                 with state.lock:
                     latency = state.rng.uniform(low, high) / 1000
                 await asyncio.sleep(latency)
-        if path.startswith("/api/"):
+        if path.startswith(("/api/", "/inContactAPI/")):
             with state.lock:
                 drop, fail = state.roll(config.drop_rate), state.roll(config.server_error_rate)
                 fail = fail or path in config.failing_paths

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 
 from campaigns.cxone.sandbox.config import Clock, SandboxConfig
+from campaigns.cxone.sandbox.pc_tenant import build_pc_tenant
 from campaigns.cxone.sandbox.seed import build, default_epoch, iso
 from campaigns.cxone.sandbox.stats import Stats
 
@@ -73,6 +74,8 @@ class SandboxState:
             self.tokens: dict[str, IssuedToken] = {}
             self.buckets: dict[str, TokenBucket] = {}
             self.rng = random.Random(self.config.seed)
+            self.pc = build_pc_tenant(self.campaigns, self.dnc_lists, self.contact_lists, self.now_iso())
+            self.refresh_tokens: dict[str, str] = {}  # Admin API refresh token → client id
 
     def reset_stats(self) -> None:
         with self.lock:

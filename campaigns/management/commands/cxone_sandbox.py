@@ -1,4 +1,5 @@
-"""Serve the CXone sandbox (a stateful simulator of the Outbound API v2) on a local port."""
+"""Serve the CXone sandbox (a stateful simulator of the Outbound API v2, or with --api admin of a real
+tenant's Admin API) on a local port."""
 
 from __future__ import annotations
 
@@ -32,6 +33,23 @@ class Command(BaseCommand):
             "--campaigns", type=int, default=defaults.campaigns, help="how many campaigns to seed"
         )
         parser.add_argument("--seed", type=int, default=defaults.seed, help="same seed, same demo data")
+        parser.add_argument(
+            "--api",
+            default=defaults.api,
+            choices=["outbound-v2", "admin"],
+            help="which API to speak: the Outbound API v2 contract, or a real tenant's Admin API (PC skills)",
+        )
+        parser.add_argument("--tenant-id", default=defaults.tenant_id, help="Admin API: the tenant id")
+        parser.add_argument(
+            "--access-key-id", default=defaults.access_key_id, help="Admin API: access key id"
+        )
+        parser.add_argument("--access-key-secret", default=defaults.access_key_secret)
+        parser.add_argument(
+            "--admin-time-format",
+            default=defaults.admin_time_format,
+            choices=["%H:%M", "%H:%M:%S"],
+            help="Admin API: the only time format schedule-settings accept",
+        )
         parser.add_argument("--client-id", default=defaults.client_id)
         parser.add_argument("--client-secret", default=defaults.client_secret)
         parser.add_argument(
@@ -81,6 +99,11 @@ class Command(BaseCommand):
             {
                 "campaigns": options["campaigns"],
                 "seed": options["seed"],
+                "api": options["api"],
+                "tenant_id": options["tenant_id"],
+                "access_key_id": options["access_key_id"],
+                "access_key_secret": options["access_key_secret"],
+                "admin_time_format": options["admin_time_format"],
                 "client_id": options["client_id"],
                 "client_secret": options["client_secret"],
                 "rate_limit": options["rate_limit"],
@@ -106,7 +129,7 @@ class Command(BaseCommand):
             )
         app = create_app(config)
         self.stdout.write(
-            f"CXone sandbox on http://{options['host']}:{options['port']} — "
+            f"CXone sandbox ({config.api}) on http://{options['host']}:{options['port']} — "
             f"{len(app.state.campaigns)} campaigns (seed {config.seed}), client id {config.client_id!r}, "
             f"{config.rate_limit:g} req/s burst {config.burst}"
         )

@@ -1,0 +1,81 @@
+"""The one interface everything above campaigns/cxone/ speaks to CXone through, whichever API the tenant has.
+
+Two implementations, chosen by CXONE_API:
+- `outbound-v2` (client.CXoneClient): the contract of shared/design/cxone-api.md, which the embedded sandbox
+  serves by default: campaigns with cron schedules, versions, DRAFT → ACTIVE.
+- `admin` (admin_client.AdminClient): a real tenant's ACD Admin API (shared/design/cxone-admin-api.md), where
+  Personal Connection skills dial. Each such skill is answered as a Campaign in our schemas, so that sync,
+  activation, DNC readiness and contact zones do not know which API is in use.
+
+Both take every request from the shared rate limit and raise the typed errors of errors.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
+
+__all__ = [
+    "API_ADMIN",
+    "API_CHOICES",
+    "API_OUTBOUND_V2",
+    "CXoneBackend",
+    "configured_api",
+    "weekly_schedules_only",
+]
+
+API_OUTBOUND_V2 = "outbound-v2"
+API_ADMIN = "admin"
+API_CHOICES = (API_OUTBOUND_V2, API_ADMIN)
+
+
+@runtime_checkable
+class CXoneBackend(Protocol):
+    """What sync (list, confirm by id, DNC and contact lists), activation (read, write, poll) and the checks
+    (DNC readiness, the zones contacts are in) need from CXone."""
+
+    api: str  # API_OUTBOUND_V2 or API_ADMIN
+    is_closed: bool
+
+    async def list_campaigns(
+        self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
+    ) -> CampaignPage:
+        """One page of campaigns; `ids` filters to those campaigns (absent ids are simply not returned)."""
+
+    async def get_campaigns(self, ids: Iterable[str]) -> list[Campaign]:
+        """The campaigns with these ids, read in as few requests as the API allows (activation's poller)."""
+
+    async def get_campaign(self, campaign_id: str) -> Campaign:
+        """One campaign, read now (NotFound when CXone has none)."""
+
+    async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
+        """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
+        activation going; poll get_campaign()/get_campaigns() until ACTIVE, ERROR or FAILED."""
+
+    def next_version(self, schedule: Schedule, *, base_version: int) -> int:
+        """The version CXone will report once `schedule` is written over `base_version`: base + 1 under v2, the
+        fingerprint of the written schedule under the Admin API (which has no versions). Activation compares
+        what it reads with this, never with base + 1 itself."""
+
+    async def get_dnc_list(self, dnc_list_id: str) -> DncList:
+        """The DNC list (v2) or DNC group (Admin) a campaign scrubs against, for DNC readiness."""
+
+    async def get_contact_list(self, contact_list_id: str) -> ContactList:
+        """Where a campaign's contacts are (zones), for the calling-hours checks."""
+
+    async def aclose(self) -> None: ...
+
+
+def configured_api() -> str:
+    """The API CXONE_API names (what get_client() builds)."""
+    from django.conf import settings
+
+    return getattr(settings, "CXONE_API", API_OUTBOUND_V2)
+
+
+def weekly_schedules_only() -> bool:
+    """True when the configured backend can hold only one window per weekday (the Admin API's Personal
+    Connection skills): the editor then reports the schedules it cannot hold (services/skill_findings.py)."""
+    return configured_api() == API_ADMIN

@@ -1,0 +1,73 @@
+"""Under the Admin backend the editor's report says what a Personal Connection skill cannot hold; under the v2
+contract it says nothing of the kind; the engine's other findings are the same either way."""
+
+from __future__ import annotations
+
+import pytest
+
+from campaigns.services import draft_checks, schedule_values
+from tests.conftest import make_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def evaluate(campaign, **changes):
+    values = {**schedule_values.campaign_values(campaign), **changes}
+    return draft_checks.evaluate_values(campaign, values, conflicts=False)
+
+
+def test_two_windows_a_day_block_under_the_admin_backend_and_the_nearest_schedule_is_proposed(
+    frozen_clock, settings
+):
+    settings.CXONE_API = "admin"
+    campaign = make_campaign("C-1001")
+    report = evaluate(campaign, cron_expression="0 9,14 * * 1-5", duration_minutes=180)
+
+    (finding,) = [f for f in report.skill if f["severity"] == "error"]
+    assert "2 windows a day" in finding["message"] and "Weekdays 09:00–17:00" in finding["message"]
+    assert (finding["proposal_cron"], finding["proposal_duration_minutes"]) == ("0 9 * * 1-5", 480)
+    assert finding["message"] in report.blocking
+    assert report.as_json()["skill"][0]["rule"] == "cxone.personal_connection"
+
+
+def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warning(frozen_clock, settings):
+    settings.CXONE_API = "admin"
+    report = evaluate(make_campaign("C-1001"))
+    assert [f["severity"] for f in report.skill] == ["warning"]  # its effective end: a skill has none
+    assert not any("skill" in message for message in report.blocking)
+
+
+def test_another_zone_than_the_skills_is_blocking(frozen_clock, settings):
+    settings.CXONE_API = "admin"
+    report = evaluate(make_campaign("C-1001"), timezone="America/New_York")
+    assert any("times are in America/Chicago" in message for message in report.blocking)
+
+
+def test_the_v2_backend_has_no_skill_findings_and_the_engines_findings_do_not_change(frozen_clock, settings):
+    campaign = make_campaign("C-1001")
+    settings.CXONE_API = "outbound-v2"
+    v2 = evaluate(campaign, cron_expression="0 9,14 * * 1-5", duration_minutes=180)
+    settings.CXONE_API = "admin"
+    admin = evaluate(campaign, cron_expression="0 9,14 * * 1-5", duration_minutes=180)
+
+    assert v2.skill == [] and admin.skill
+    for kind in ("compliance", "dnc", "retry", "dst", "windows"):
+        assert getattr(v2, kind) == getattr(admin, kind)
+
+
+def test_the_editor_shows_the_finding_and_refuses_submission_under_the_admin_backend(
+    as_planner, planner, settings
+):
+    from tests.conftest import make_draft
+    from tests.draft_view_support import text, validate
+
+    settings.CXONE_API = "admin"
+    draft = make_draft(make_campaign("C-1001"), planner)
+
+    page = text(validate(as_planner, draft, cron_expression="0 9,14 * * 1-5", duration_minutes="180"))
+    assert "Personal Connection skill" in page and "Weekdays 09:00–17:00" in page
+    assert "Cannot be submitted yet" in page
+
+    settings.CXONE_API = "outbound-v2"
+    page = text(validate(as_planner, draft, cron_expression="0 9,14 * * 1-5", duration_minutes="180"))
+    assert "Personal Connection skill" not in page
