@@ -3,14 +3,13 @@ exponential backoff without it) and a circuit breaker that stops calling after s
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from campaigns.cxone.errors import CircuitOpen, RateLimited, ServerError, TransportError
+from campaigns.retry_after import parse_retry_after  # noqa: F401 (re-exported)
 
 # Only these can be cured by asking again a moment later. CampaignLocked is retryable too, but on the scale of
 # an activation (seconds to minutes): the caller reschedules, the client does not spin on it.
@@ -50,27 +49,6 @@ class RetrySettings:
         if not isinstance(exc, RETRIED_HERE):
             return True
         return not isinstance(exc, RateLimited) and failures >= self.attempts
-
-
-def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """Retry-After as seconds from now: delta-seconds ("3", leniently "0.5") or an HTTP date. None if absent
-    or unreadable (then the client backs off on its own)."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        seconds = when.timestamp() - now()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
-        return None
-    return max(0.0, seconds)
 
 
 class CircuitBreaker:

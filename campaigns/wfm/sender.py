@@ -13,8 +13,6 @@ The URL comes from the operator's settings, never from a user, so it is not an S
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import enum
 import logging
 import os
@@ -25,6 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from campaigns.retry_after import parse_retry_after  # noqa: F401 (re-exported)
 from campaigns.wfm.signing import signed_headers
 
 log = logging.getLogger("campaigns.wfm")
@@ -56,26 +55,6 @@ class Answer:
     def summary(self) -> str:
         status = f"HTTP {self.status_code}" if self.status_code else "no answer"
         return f"{status}: {self.error}" if self.error else status
-
-
-def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """Retry-After as seconds from now (delta-seconds or an HTTP date); None if absent or unreadable."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        seconds = when.timestamp() - now()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
-        return None
-    return max(0.0, seconds)
 
 
 def classify(status: int, excerpt: str, headers: httpx.Headers, duration_ms: int) -> Answer:
