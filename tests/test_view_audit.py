@@ -280,3 +280,16 @@ def test_a_filter_no_database_integer_can_hold_is_ignored_not_a_500(history, man
     response = signed_in(manager).get(reverse("audit"), {param: "9" * 30})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == AuditEntry.objects.count()
+
+
+def test_a_long_trail_is_paged_with_links_that_keep_the_filters(client, planner):
+    AuditEntry.objects.bulk_create(
+        AuditEntry(action="campaigns.sync.note", object_type="campaign", object_id=str(n)) for n in range(51)
+    )
+    client.force_login(planner)
+
+    first = client.get(reverse("audit"), {"action": "sync"}).content.decode()
+    second = client.get(reverse("audit"), {"action": "sync", "page": 2}).content.decode()
+
+    assert "Page 1 of 2" in first and "action=sync&amp;page=2" in first and "Older →" in first
+    assert "Page 2 of 2" in second and "← Newer" in second and "Older →" not in second
