@@ -14,6 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from campaigns.models import WebhookDelivery
 from campaigns.wfm.sender import THROTTLE_STATUSES
@@ -44,7 +45,7 @@ def webhook_status(context, activation):
     """The badge of `activation`'s latest WFM event, e.g. "WFM: Delivered"."""
     deliveries = sorted(activation.webhook_deliveries.all(), key=lambda d: d.created_at)  # prefetch-friendly
     if not deliveries:
-        return format_html('<span class="badge badge-muted">WFM: not announced</span>')
+        return mark_safe('<span class="badge badge-muted">WFM: not announced</span>')  # a constant: nothing to escape
     delivery = deliveries[-1]
     kind, label = delivery_state(delivery)
     badge = format_html('<span class="badge badge-{}">WFM: {}</span>', kind, label)
