@@ -21,6 +21,7 @@ from campaigns.cxone.ratelimit import (
     RedisStore,
     SharedRateLimit,
     close_database_connection,
+    urgent,
 )
 from campaigns.cxone.sandbox import SandboxServer
 from tests.cxone_support import FakeClock, fast_config
@@ -40,8 +41,43 @@ async def test_a_burst_goes_at_once_then_requests_are_spaced_by_the_rate():
     bucket = limit(rate=10, burst=5, clock=clock)
     for _ in range(7):
         await bucket.acquire()
-    # 4 at once (a burst of 5 less one kept in reserve against jitter), then one every 0.1 s.
-    assert bucket.usable_burst == 4 and clock.waits == pytest.approx([0.1, 0.1, 0.1])
+    # A burst of 5 less one kept in reserve against jitter, less one left to urgent reads: 3 at once, then one
+    # every 0.1 s.
+    assert (bucket.usable_burst, bucket.urgent_reserve) == (4, 1)
+    assert clock.waits == pytest.approx([0.1, 0.1, 0.1, 0.1])
+
+
+def frozen_limit(rate: float, burst: int) -> tuple[SharedRateLimit, list[float]]:
+    """A limit on a clock that stands still: each acquire records the wait it was given and returns, so a series
+    of acquires shows the queue as many callers asking at the same instant would form it."""
+    clock = FakeClock(start=1_000_000.0)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(round(seconds, 6))
+
+    return SharedRateLimit(MemoryStore(), "tenant|demo", rate, burst, clock=clock, sleep=record), waits
+
+
+async def test_an_urgent_read_overtakes_the_queued_writes_instead_of_waiting_behind_them():
+    bucket, waits = frozen_limit(rate=10, burst=20)  # 18 usable, 4 of them left to urgent requests
+    for _ in range(17):  # 14 go at once, 3 queue for 0.1, 0.2 and 0.3 s
+        await bucket.acquire()
+    assert waits == pytest.approx([0.1, 0.2, 0.3])
+    with urgent():
+        await bucket.acquire()
+    assert len(waits) == 3  # the urgent read went at once
+    await bucket.acquire()
+    # The ordinary request after it waits one slot longer: over time, urgent requests use the same rate.
+    assert waits[-1] == pytest.approx(0.5)
+
+
+async def test_urgent_requests_never_take_more_than_the_usable_burst():
+    bucket, waits = frozen_limit(rate=10, burst=20)
+    with urgent():
+        for _ in range(19):
+            await bucket.acquire()
+    assert waits == pytest.approx([0.1])  # 18 at once, as CXone's burst less the jitter reserve allows
 
 
 async def test_after_a_hold_nobody_sends_before_it_ends():
@@ -49,9 +85,12 @@ async def test_after_a_hold_nobody_sends_before_it_ends():
     bucket = limit(clock=clock)
     await bucket.acquire()
     await bucket.hold(3.0)
+    with urgent():
+        await bucket.acquire()
     await bucket.acquire()
     await bucket.acquire()
-    assert clock.waits == pytest.approx([3.0, 0.1])
+    # Not even an urgent read goes before the hold ends; the urgent read took the first slot after it.
+    assert clock.waits == pytest.approx([3.0, 0.2, 0.1])
 
 
 async def test_a_slot_beyond_the_calls_budget_fails_at_once_without_waiting():
@@ -95,14 +134,14 @@ def database_store():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 async def test_the_database_bucket_is_one_for_every_limiter_of_the_same_tenant(database_store):
     waits = await two_processes_take_from_one_bucket(database_store)
-    # Six requests from two limiters: the 4 of the burst at once, then 0.1 s apart, as from one.
-    assert waits == pytest.approx([0.1, 0.1], abs=0.01)
+    # Six requests from two limiters: the 3 of the burst at once, then 0.1 s apart, as from one.
+    assert waits == pytest.approx([0.1, 0.1, 0.1], abs=0.01)
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set (CI's second run sets it)")
 async def test_the_redis_bucket_is_one_for_every_limiter_of_the_same_tenant():
     waits = await two_processes_take_from_one_bucket(RedisStore(settings.REDIS_URL))
-    assert waits == pytest.approx([0.1, 0.1], abs=0.01)
+    assert waits == pytest.approx([0.1, 0.1, 0.1], abs=0.01)
 
 
 def database_url() -> str:

@@ -44,8 +44,9 @@ class CXoneBackend(Protocol):
     ) -> CampaignPage:
         """One page of campaigns; `ids` filters to those campaigns (absent ids are simply not returned)."""
 
-    async def get_campaigns(self, ids: Iterable[str]) -> list[Campaign]:
-        """The campaigns with these ids, read in as few requests as the API allows (activation's poller)."""
+    async def get_campaigns(self, ids: Iterable[str], *, urgent: bool = False) -> list[Campaign]:
+        """The campaigns with these ids, read in as few requests as the API allows (activation's poller);
+        `urgent` reads overtake queued requests in the shared rate limit."""
 
     async def get_campaign(self, campaign_id: str) -> Campaign:
         """One campaign, read now (NotFound when CXone has none)."""

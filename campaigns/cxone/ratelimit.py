@@ -16,6 +16,12 @@ Network jitter can bring two requests to CXone closer together than we sent them
 CXone's, a request arriving a few milliseconds early would find CXone's bucket empty and get a 429, so ours
 keeps a tenth of the burst (at least one request) in reserve.
 
+Some reads cannot wait behind a queue of writes: the activation poller's read tells a planner their change is
+live, and every second it queues is a second of detection lag. Inside `urgent()`, a request may also use a
+quarter of the burst that ordinary requests leave untouched, so it overtakes up to that many queued requests
+instead of joining the end of the queue. The rate over time is the same for everyone (each urgent request moves
+the shared bucket forward like any other), and the bucket never holds more than the burst.
+
 The store is called from a dedicated thread (one per process), so the event loop never blocks on it and the
 database store has its own connection. When the store fails (database or Redis unreachable), the process falls
 back to a bucket of its own at the same rate, logs it, and tries the store again on the next request.
@@ -24,12 +30,14 @@ back to a bucket of its own at the same rate, logs it, and tries the store again
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from campaigns.cxone.errors import RateLimited
@@ -44,6 +52,19 @@ REDIS_PREFIX = "planner:cxone-rate:"
 SQLITE_LOCK_WAIT_MS = 2000
 # A slot less than this far away is now (the stores round to the microsecond).
 MIN_WAIT_SECONDS = 0.001
+
+
+_urgent: ContextVar[bool] = ContextVar("cxone_rate_limit_urgent", default=False)
+
+
+@contextlib.contextmanager
+def urgent():
+    """Requests made inside (in this task, and tasks it starts) may use the urgent reserve of the burst."""
+    token = _urgent.set(True)
+    try:
+        yield
+    finally:
+        _urgent.reset(token)
 
 
 class BucketStore(Protocol):
@@ -139,7 +160,10 @@ class SharedRateLimit:
         self.interval = 1.0 / rate
         # The burst we let through at once: CXone's, less the reserve against jitter (see the module's doc).
         self.usable_burst = burst - max(1, burst // 10) if burst > 1 else 1
-        self._tau = self.usable_burst * self.interval
+        # Of which ordinary requests leave this many to urgent ones (see the module's doc).
+        self.urgent_reserve = self.usable_burst // 4
+        self._tau_urgent = self.usable_burst * self.interval
+        self._tau = (self.usable_burst - self.urgent_reserve) * self.interval
         self._clock = clock
         self._sleep = sleep
         self._fallback = MemoryStore()
@@ -153,7 +177,7 @@ class SharedRateLimit:
     async def acquire(self, budget: float | None = None) -> None:
         now = self._clock()
         tat = await self._advance(now, self.interval, 0.0)
-        wait = tat - self._tau - now
+        wait = tat - (self._tau_urgent if _urgent.get() else self._tau) - now
         if wait <= MIN_WAIT_SECONDS:
             return
         if budget is not None and wait > budget:
@@ -168,8 +192,8 @@ class SharedRateLimit:
         if seconds <= 0:
             return
         now = self._clock()
-        # The next slot is max(tat, now) + interval - tau: put it at now + seconds.
-        await self._advance(now, 0.0, now + seconds + self._tau - self.interval)
+        # The next (urgent) slot is max(tat, now) + interval - tau: put it at now + seconds.
+        await self._advance(now, 0.0, now + seconds + self._tau_urgent - self.interval)
 
     async def _advance(self, now: float, interval: float, floor: float) -> float:
         if isinstance(self.store, MemoryStore):

@@ -72,7 +72,7 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
         return {"read": 0, "requests": 0, "finished": 0}
     ids = list(dict.fromkeys(a.campaign.cxone_id for a in rows))
     try:
-        remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids))}
+        remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids, urgent=True))}
     except cx.CXoneError as exc:
         log.warning("poller: reading %d campaigns failed (%s); trying again shortly", len(ids), exc)
         _release(rows, owner, now, error=activation._why(exc))

@@ -45,7 +45,9 @@ def webhook_status(context, activation):
     """The badge of `activation`'s latest WFM event, e.g. "WFM: Delivered"."""
     deliveries = sorted(activation.webhook_deliveries.all(), key=lambda d: d.created_at)  # prefetch-friendly
     if not deliveries:
-        return mark_safe('<span class="badge badge-muted">WFM: not announced</span>')  # a constant: nothing to escape
+        return mark_safe(
+            '<span class="badge badge-muted">WFM: not announced</span>'
+        )  # a constant: nothing to escape
     delivery = deliveries[-1]
     kind, label = delivery_state(delivery)
     badge = format_html('<span class="badge badge-{}">WFM: {}</span>', kind, label)
