@@ -217,6 +217,10 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
     env = {
         "LOG_LEVEL": "WARNING",
         "ACTIVATION_POLL_MS": settings.ACTIVATION_POLL_MS,
+        "ACTIVATION_POLL_SHARE": settings.ACTIVATION_POLL_SHARE,
+        # Our bucket is configured with CXone's limit, as a deployment's would be.
+        "CXONE_RATE_LIMIT": args.rate,
+        "CXONE_BURST": args.burst,
         "ACTIVATION_POLLER_SECONDS": settings.ACTIVATION_POLLER_SECONDS,
         "Q_WORKERS": settings.Q_CLUSTER["workers"],
     }

@@ -42,6 +42,7 @@ class QCluster:
             "ALLOWED_HOSTS": "127.0.0.1",
             "Q_WORKERS": "2",
             "ACTIVATION_POLL_MS": "200",
+            "ACTIVATION_POLL_SHARE": "1",  # rounds at 200 ms even at the tests' small rate limits
             "ACTIVATION_POLLER_SECONDS": "5",
             "LOG_LEVEL": "WARNING",
             **{name: str(value) for name, value in env.items()},
