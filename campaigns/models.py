@@ -230,7 +230,7 @@ class ScheduleDraft(models.Model):
     @property
     def is_behind_remote(self) -> bool:
         """The campaign changed in CXone after this draft was drafted from it."""
-        return self.base_version < self.campaign.remote_version
+        return self.base_version != self.campaign.remote_version  # Admin API versions are fingerprints: not ordered
 
     def retry_policy(self) -> dict:
         """The retry policy in the CXone payload's shape."""

@@ -1,30 +1,32 @@
 """End to end on the sandbox's Admin API personality over a real socket, as a real tenant would be used: sync,
-a planner's draft, submission and approval through the workflow, the push through the backend interface, and
-the skill running with the approved week. The push here is the interface's (put_campaign, then polls); the
-activation worker drives the same calls once it is merged (see README, "A real CXone tenant")."""
+a planner's draft, submission and approval through the workflow, then the activation pipeline itself (push,
+polls) through the backend interface, and the skill running with the approved week."""
 
 from __future__ import annotations
 
 import pytest
 
-from campaigns.cxone.client import get_client, run_sync, set_client_factory
+from campaigns.cxone.admin_mapping import CONCURRENCY_NOTE
+from campaigns.cxone.client import get_client, set_client_factory
 from campaigns.cxone.sandbox.server import SandboxServer
-from campaigns.cxone.schemas import Schedule
-from campaigns.models import Campaign, DraftStatus
-from campaigns.scheduling.weekly import WeeklySchedule
-from campaigns.services import draft_checks, workflow
+from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
+from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
+from campaigns.services import activation, activation_payload, activation_polling, draft_checks, workflow
 from campaigns.services.errors import BlockingFindings
 from campaigns.services.sync import sync_campaigns
+from tests.activation_support import due_now
 from tests.cxone_support import admin_client_for, admin_config
 
 pytestmark = pytest.mark.django_db
 
 PROPOSED = {"cron_expression": "0 12 * * 1-5", "duration_minutes": 180}
+Step = Activation.Step
 
 
 @pytest.fixture
-def admin_tenant(settings):
+def admin_tenant(settings, monkeypatch):
     settings.CXONE_API = "admin"
+    monkeypatch.setattr(activation, "_enqueue", lambda func, *args: None)  # the test drives each step itself
     with SandboxServer(admin_config(campaigns=12)) as server:
         set_client_factory(lambda: admin_client_for(server.url))
         try:
@@ -42,29 +44,57 @@ def stopped_and_pushable() -> Campaign:
     raise AssertionError("no stopped skill of the sandbox can take the proposed week")
 
 
-def test_approve_then_push_then_the_skill_runs_with_the_approved_week(admin_tenant, planner, supervisor):
+def approved(campaign, planner, supervisor, capture) -> Activation:
+    with capture(execute=True):
+        draft = workflow.start_draft(campaign, planner, **PROPOSED)
+        draft = workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
+        draft = workflow.approve(draft.pk, supervisor, seen_lock_version=draft.lock_version)
+    return Activation.objects.get(draft=draft)
+
+
+def test_approve_then_the_workers_push_and_see_the_skill_running_with_the_approved_week(
+    admin_tenant, planner, supervisor, django_capture_on_commit_callbacks
+):
     campaign = stopped_and_pushable()
-    draft = workflow.start_draft(campaign, planner, **PROPOSED)
-    draft = workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
-    draft = workflow.approve(draft.pk, supervisor, seen_lock_version=draft.lock_version)
-    assert draft.status == DraftStatus.APPROVED
+    a = approved(campaign, planner, supervisor, django_capture_on_commit_callbacks)
+    expected = get_client().next_version(activation_payload.schedule_of(a.draft), base_version=a.base_version)
 
-    client = get_client()
-    remote = run_sync(client.get_campaign(campaign.cxone_id))
-    assert remote.version == draft.base_version  # nobody changed the skill since the draft was started
-    schedule = Schedule(timezone=draft.timezone, cron_expression=draft.cron_expression,
-                        duration_minutes=draft.duration_minutes)  # fmt: skip
-    expected = client.next_version(schedule, base_version=draft.base_version)
-    pushed = run_sync(client.put_campaign(remote.with_schedule(schedule), base_version=draft.base_version))
-    assert pushed.state == "DRAFT"  # written; the skill is starting
+    assert activation.push(a.pk) == "pushed"
+    a.refresh_from_db()
+    # Our version is the written week's fingerprint, not base + 1 (the Admin API has no versions).
+    assert (a.step, a.pushed_version) == (Step.POLLING, expected) and expected != a.base_version + 1
+    pushed = AuditEntry.objects.filter(action="campaigns.activation.pushed", object_id=str(a.pk)).get()
+    assert CONCURRENCY_NOTE in pushed.message
 
-    admin_tenant.state.clock.advance(6)  # past the longest activation delay
-    (running,) = run_sync(client.get_campaigns([campaign.cxone_id]))
-    assert (running.state, running.version) == ("ACTIVE", expected)
-    skill_id = campaign.cxone_id
-    week = WeeklySchedule.from_settings(admin_tenant.state.pc.schedules[skill_id])
+    due_now()
+    assert activation_polling.poll_round("test")["finished"] == 0  # the skill is still starting: PAUSED waits
+    admin_tenant.state.clock.advance(6)  # past the longest start delay
+    due_now()
+    assert activation_polling.poll_round("test")["finished"] == 1
+
+    a.refresh_from_db()
+    campaign.refresh_from_db()
+    assert a.step == Step.ACTIVE and a.draft.status == DraftStatus.ACTIVE and a.latency_ms is not None
+    assert (campaign.state, campaign.remote_version) == ("ACTIVE", expected)
+    week = WeeklySchedule.from_settings(admin_tenant.state.pc.schedules[campaign.cxone_id])
     assert week.describe() == "Weekdays 12:00–15:00"
-    assert admin_tenant.state.pc.skills[skill_id]["isRunning"] is True
+    assert admin_tenant.state.pc.skills[campaign.cxone_id]["isRunning"] is True
+    assert sum(admin_tenant.state.stats.puts.values()) == 1
+
+
+def test_a_skill_whose_week_changed_in_cxone_since_approval_makes_the_activation_stale_unwritten(
+    admin_tenant, planner, supervisor, django_capture_on_commit_callbacks
+):
+    campaign = stopped_and_pushable()
+    a = approved(campaign, planner, supervisor, django_capture_on_commit_callbacks)
+    # Someone edits the skill's week in CXone meanwhile.
+    admin_tenant.state.pc.schedules[campaign.cxone_id] = fit_weekly("0 8 * * 1-5", 120).schedule.to_settings()
+
+    assert activation.push(a.pk) == "stale"
+    a.refresh_from_db()
+    assert a.step == Step.STALE and a.draft.status == DraftStatus.STALE
+    assert "has another schedule than the one this draft was based on" in a.error
+    assert sum(admin_tenant.state.stats.puts.values()) == 0
 
 
 def test_a_week_the_skill_cannot_hold_cannot_even_be_submitted(admin_tenant, planner):

@@ -39,6 +39,9 @@ CONCURRENT_SKILL_READS = 8
 class AdminClient(AdminTransport):
     """Async client of a real tenant's Admin API; the `admin` implementation of backend.CXoneBackend."""
 
+    versions_ordered = False  # a version is a fingerprint of the skill's schedule
+    concurrency_note = mapping.CONCURRENCY_NOTE
+
     # --- The interface ---------------------------------------------------------------------------------------
 
     async def list_campaigns(

@@ -38,6 +38,10 @@ class CXoneBackend(Protocol):
 
     api: str  # API_OUTBOUND_V2 or API_ADMIN
     is_closed: bool
+    # Whether a larger version is a later one (v2) or versions are only equal or not (the Admin API's fingerprints).
+    versions_ordered: bool
+    # What a write cannot promise, for the draft's history ("" when optimistic concurrency is CXone's own).
+    concurrency_note: str
 
     async def list_campaigns(
         self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
@@ -54,6 +58,11 @@ class CXoneBackend(Protocol):
     async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
         """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
         activation going; poll get_campaign()/get_campaigns() until ACTIVE, ERROR or FAILED."""
+
+    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+        """put_campaign for the activation worker, which must never apply one approval twice: repeated only where
+        the repeat is harmless. A TransportError, ServerError or UnexpectedResponse means the outcome is unknown:
+        read the campaign (its version against next_version) before writing again."""
 
     def next_version(self, schedule: Schedule, *, base_version: int) -> int:
         """The version CXone will report once `schedule` is written over `base_version`: base + 1 under v2, the

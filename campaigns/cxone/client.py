@@ -73,6 +73,8 @@ class CXoneClient:
     any number of concurrent calls on its event loop."""
 
     api = API_OUTBOUND_V2
+    versions_ordered = True
+    concurrency_note = ""  # CXone refuses a stale version itself (409)
 
     def __init__(
         self,

@@ -10,9 +10,10 @@ step reads its Activation row, does one idempotent thing and writes the outcome 
     periodic.sweep      every minute: re-rings lost doorbells, reclaims expired leases, queues orphans
     retry(id, user)     activation_retry: a supervisor pushes a failed draft again (a new Activation row)
 
-Never a second PUT for one approval: `pushed_version` is committed before the PUT goes out, so a PUT whose
-answer was lost (timeout, dropped connection, worker killed) is resolved by reading the campaign first: version
-= base+1 with this draft's schedule means it landed. Every terminal outcome is written by `_finish`, in one
+Never a second PUT for one approval: `pushed_version` (the backend's next_version: base+1 under v2, the written
+schedule's fingerprint under the Admin API) is committed before the PUT goes out, so a PUT whose answer was lost
+(timeout, dropped connection, worker killed) is resolved by reading the campaign first: that version with this
+draft's schedule means it landed. Every terminal outcome is written by `_finish`, in one
 transaction with the draft's transition, the mirror's update and the audit entry.
 """
 
@@ -29,9 +30,12 @@ from django.utils import timezone
 
 from campaigns.cxone import errors as cx
 from campaigns.cxone import schemas
+from campaigns.cxone.backend import weekly_schedules_only
 from campaigns.cxone.client import get_client, run_sync
-from campaigns.models import Activation, Campaign, DraftStatus, ScheduleDraft
-from campaigns.services import activation_payload, audit, draft_checks, leases, webhooks, workflow
+from campaigns.models import Activation, DraftStatus, ScheduleDraft
+from campaigns.services import activation_payload, draft_checks, leases, workflow
+from campaigns.services.activation_outcomes import finish as _finish
+from campaigns.services.activation_outcomes import record as _audit
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -67,7 +71,9 @@ def queue(draft_id, *, retry_of: Activation | None = None, actor=None) -> Activa
         except IntegrityError:  # another queue() of the same draft won
             return draft.activations.filter(step__in=Activation.UNFINISHED_STEPS).first()
         verb = f"Retry of activation #{retry_of.pk}" if retry_of else "Approved"
-        _audit(activation, "queued", f"{verb}: queued to push version {base + 1} to CXone.", actor=actor)
+        # The Admin API's versions are fingerprints: a number would tell people nothing there.
+        what = "the approved schedule" if weekly_schedules_only() else f"version {base + 1}"
+        _audit(activation, "queued", f"{verb}: queued to push {what} to CXone.", actor=actor)
         transaction.on_commit(lambda: ring(activation.pk))
     return activation
 
@@ -156,15 +162,19 @@ def _push_claimed(a: Activation, owner: str) -> str:
         return _stale(a, owner, moved.version)
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc))
-    if not _record_intent(a, owner):
+    client = get_client()
+    try:
+        version = client.next_version(payload.schedule, base_version=a.base_version)
+    except cx.ValidationFailed as exc:  # the Admin API: a skill cannot hold this schedule
+        return _refused(a, owner, exc)
+    if not _record_intent(a, owner, version):
         return "lease lost before the PUT"
     try:
-        remote = run_sync(get_client().put_campaign_once(payload, base_version=a.base_version))
+        remote = run_sync(client.put_campaign_once(payload, base_version=a.base_version))
     except cx.VersionConflict as exc:
         return _stale(a, owner, exc.current_version)
     except cx.ValidationFailed as exc:
-        details = [{"field": d.get("field"), "message": d.get("message")} for d in exc.details]
-        return _fail(a, owner, "refused by CXone", "CXone refused the schedule.", remote_errors=details)
+        return _refused(a, owner, exc)
     except cx.NotFound:
         return _gone(a, owner)
     except (cx.TransportError, cx.ServerError, cx.UnexpectedResponse) as exc:
@@ -175,7 +185,12 @@ def _push_claimed(a: Activation, owner: str) -> str:
         return verdict
     except cx.CXoneError as exc:  # locked, rate limited, credentials: CXone did not apply it
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc), clear_intent=True)
-    return _pushed(a, owner, remote)
+    return _pushed(a, owner, remote, note=client.concurrency_note)
+
+
+def _refused(a: Activation, owner: str, exc: cx.ValidationFailed) -> str:
+    details = [{"field": d.get("field"), "message": d.get("message")} for d in exc.details]
+    return _fail(a, owner, "refused by CXone", "CXone refused the schedule.", remote_errors=details)
 
 
 def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str:
@@ -187,7 +202,7 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc))
     if remote.version == a.pushed_version and activation_payload.same_schedule(remote.schedule, draft):
-        return _pushed(a, owner, remote, resolved=True)
+        return _pushed(a, owner, remote, resolved=True, note=get_client().concurrency_note)
     if remote.version != a.base_version:
         return _stale(a, owner, remote.version)
     cleared = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=owner).update(
@@ -199,9 +214,9 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
     return NOT_LANDED
 
 
-def _record_intent(a: Activation, owner: str) -> bool:
-    """Commit "PUT of version base+1 on its way" before it goes: a kill after this leaves the mark."""
-    a.pushed_version = a.base_version + 1
+def _record_intent(a: Activation, owner: str, version: int) -> bool:
+    """Commit "PUT of `version` on its way" before it goes: a kill after this leaves the mark."""
+    a.pushed_version = version
     return (
         Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=owner).update(
             pushed_version=a.pushed_version, updated_at=timezone.now()
@@ -210,7 +225,7 @@ def _record_intent(a: Activation, owner: str) -> bool:
     )
 
 
-def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bool = False) -> str:
+def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bool = False, note: str = "") -> str:
     now = timezone.now()
     from campaigns.services.activation_polling import first_poll_at
 
@@ -229,7 +244,8 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
         if done != 1:
             return "lease lost after the PUT"
         how = "An earlier PUT whose answer was lost had landed" if resolved else "CXone accepted the PUT"
-        _audit(a, "pushed", f"{how}: version {remote.version}; waiting for CXone to activate it.")
+        said = f"{how}: version {remote.version}; waiting for CXone to activate it."
+        _audit(a, "pushed", f"{said} {note}" if note else said)
         transaction.on_commit(start_poller)
     return "pushed"
 
@@ -257,51 +273,7 @@ def _wait(a: Activation, owner: str, exc: BaseException, *, seconds: float, clea
     return f"waiting: {why}"
 
 
-# ---- outcomes: the one place a terminal outcome is written --------------------------------------------------
-
-
-def _finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_errors=None, remote=None,
-            owner: str | None = None) -> bool:  # fmt: skip
-    """Write the terminal outcome (active, failed or stale) of an unfinished activation, once: the row, the
-    draft's status, the campaign mirror (when CXone's campaign was read) and the audit entry, in one
-    transaction. False if the row had finished already or (with `owner`) its lease was lost."""
-    now = timezone.now()
-    values = {
-        "step": step,
-        "outcome": outcome[:200],
-        "error": error,
-        "remote_errors": remote_errors or [],
-        "lease_owner": "",
-        "lease_expires_at": None,
-        "next_poll_at": None,
-        "doorbell_at": None,
-        "updated_at": now,
-    }
-    if step == Step.ACTIVE:
-        values["observed_active_at"] = now
-        values["remote_activated_at"] = remote.activated_at if remote else None
-        values["latency_ms"] = max(0, round((now - a.approved_at).total_seconds() * 1000))
-    with transaction.atomic():
-        rows = Activation.objects.filter(pk=a.pk, step__in=Activation.UNFINISHED_STEPS)
-        if owner is not None:
-            rows = rows.filter(lease_owner=owner)
-        if rows.update(**values) != 1:
-            return False
-        a.refresh_from_db()
-        reason = f"{outcome}: {error}" if error else outcome
-        if step == Step.ACTIVE:
-            workflow.mark_active(a.draft_id)
-        elif step == Step.FAILED:
-            workflow.mark_failed(a.draft_id, reason=_sentence(reason, a.remote_errors))
-        else:
-            workflow.mark_stale(a.draft_id, reason=reason)
-        if remote is not None:
-            _mirror(a, remote)
-        _audit(a, step, _sentence(reason, a.remote_errors))
-        if step in (Step.ACTIVE, Step.FAILED):
-            # The outbox row commits with the outcome: no outcome without its WFM event, no event without it.
-            webhooks.record_activation_event(a)
-    return True
+# ---- outcomes (written by activation_outcomes.finish) --------------------------------------------------------
 
 
 def _fail(a, owner, outcome, error, *, remote_errors=None, remote=None) -> str:
@@ -312,10 +284,14 @@ def _fail(a, owner, outcome, error, *, remote_errors=None, remote=None) -> str:
 
 
 def _stale(a, owner, version) -> str:
-    now_at = f"version {version}" if version is not None else "another version"
+    if get_client().versions_ordered:
+        now_at = f"version {version}" if version is not None else "another version"
+        differs = f"is at {now_at}, not version {a.base_version} that this push builds on"
+    else:  # the Admin API's versions are fingerprints: a number would tell people nothing
+        differs = "has another schedule than the one this draft was based on"
     error = (
-        f"CXone's campaign is at {now_at}, not version {a.base_version} that this push builds on: someone "
-        "changed it meanwhile. Revise the draft to start from CXone's current schedule."
+        f"CXone's campaign {differs}: someone changed it meanwhile. Revise the draft to start from CXone's "
+        "current schedule."
     )
     _finish(a, Step.STALE, outcome="CXone changed the campaign", error=error, owner=owner)
     return "stale"
@@ -323,31 +299,6 @@ def _stale(a, owner, version) -> str:
 
 def _gone(a, owner) -> str:
     return _fail(a, owner, "campaign gone", "CXone no longer has this campaign.")
-
-
-def _mirror(a: Activation, remote: schemas.Campaign) -> None:
-    """The campaign mirror takes what CXone just said (never going back to an older version)."""
-    values = {
-        "state": remote.state[:16],
-        "remote_version": remote.version,
-        "remote_errors": list(remote.errors),
-        "remote_updated_at": remote.updated_at,
-        "remote_activated_at": remote.activated_at,
-        "raw_payload": remote.raw or remote.to_api(),
-    }
-    schedule = remote.schedule
-    if schedule is not None:
-        values.update(
-            timezone=schedule.timezone,
-            cron_expression=schedule.cron_expression,
-            duration_minutes=schedule.duration_minutes if schedule.duration_minutes > 0 else None,
-            effective_start=schedule.start_time,
-            effective_end=schedule.end_time,
-            retry_policy=schedule.retry_policy.to_api() if schedule.retry_policy else {},
-        )
-    if remote.state == "ACTIVE" and remote.version == a.pushed_version:
-        values["agents_required"] = a.draft.agents_required
-    Campaign.objects.filter(pk=a.campaign_id, remote_version__lte=remote.version).update(**values)
 
 
 # ---- small parts ------------------------------------------------------------------------------------------
@@ -402,18 +353,5 @@ def _why(exc: BaseException) -> str:
     return f"Unexpected error: {type(exc).__name__}: {exc}"
 
 
-def _sentence(reason: str, remote_errors) -> str:
-    said = "; ".join(
-        f"{e.get('field') + ': ' if e.get('field') else ''}{e.get('message') or e.get('code')}"
-        for e in remote_errors or []
-        if isinstance(e, dict)
-    )
-    return f"{reason} CXone said: {said}" if said else reason
-
-
 def _minutes(seconds: int) -> str:
     return f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s"
-
-
-def _audit(a: Activation, what: str, message: str, *, actor=None) -> None:
-    audit.record(f"campaigns.activation.{what}", a, actor=actor, campaign=a.campaign, message=message)

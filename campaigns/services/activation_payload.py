@@ -16,13 +16,15 @@ class RemoteMoved(Exception):
 
 
 def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
-    """The full campaign to PUT: CXone's at base_version with the draft's schedule. The mirror's copy serves
-    when it is at that version (no extra request); CXone's 409 still refuses it if CXone moved on since."""
+    """The full campaign to PUT: CXone's at base_version with the draft's schedule. Under v2 the mirror's copy
+    serves when it is at that version (no extra request): CXone's 409 still refuses it if CXone moved on since.
+    The Admin API has no 409 of its own (and the mirror holds a skill, not a campaign): read it now."""
     campaign = draft.campaign
-    if campaign.remote_version == a.base_version and campaign.raw_payload:
+    client = get_client()
+    if client.versions_ordered and campaign.remote_version == a.base_version and campaign.raw_payload:
         base = schemas.Campaign.model_validate(campaign.raw_payload)
     else:
-        base = run_sync(get_client().get_campaign(campaign.cxone_id))
+        base = run_sync(client.get_campaign(campaign.cxone_id))
     if base.version != a.base_version:
         raise RemoteMoved(base.version)
     return base.with_schedule(schedule_of(draft))

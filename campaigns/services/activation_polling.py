@@ -128,10 +128,16 @@ def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
     if remote is None:
         return finish(a, Step.FAILED, outcome="campaign gone", error="CXone no longer lists this campaign.",
                       owner=owner)  # fmt: skip
-    if remote.version > a.pushed_version:
+    if remote.version not in (a.pushed_version, a.base_version):
+        # Neither ours nor the one we built on (v2: a later version; Admin API: another schedule's fingerprint).
+        moved = (
+            f"moved on to version {remote.version} before version {a.pushed_version} (ours) was seen active"
+            if get_client().versions_ordered
+            else "has a schedule other than ours before ours was seen running"
+        )
         error = (
-            f"CXone's campaign moved on to version {remote.version} before version {a.pushed_version} (ours) "
-            "was seen active: someone changed it meanwhile. Revise the draft to start from CXone's schedule."
+            f"CXone's campaign {moved}: someone changed it meanwhile. Revise the draft to start from CXone's "
+            "schedule."
         )
         return finish(a, Step.STALE, outcome="CXone changed the campaign", error=error, owner=owner)
     if remote.version == a.pushed_version:

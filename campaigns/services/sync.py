@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.cxone import schemas
@@ -372,9 +372,10 @@ def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> list[AuditEntry]
     approved one to STALE."""
     drafts = list(
         ScheduleDraft.objects.filter(
+            # "differs", not "is older": the Admin API's versions are fingerprints of the schedule.
+            ~Q(base_version=F("campaign__remote_version")),
             status__in=STALE_CANDIDATES,
             stale_since__isnull=True,
-            base_version__lt=F("campaign__remote_version"),
         ).select_related("campaign")
     )
     if not drafts:

@@ -1,0 +1,102 @@
+"""Where every terminal outcome of an activation (active, failed, stale) is written, once: the row, the draft's
+status, the campaign mirror, the audit entry and the WFM event, in one transaction. The push (activation.py) and
+the poller (activation_polling.py) both end here."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.cxone import schemas
+from campaigns.cxone.client import get_client
+from campaigns.models import Activation, Campaign
+from campaigns.services import audit, webhooks, workflow
+
+Step = Activation.Step
+
+
+def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_errors=None, remote=None,
+           owner: str | None = None) -> bool:  # fmt: skip
+    """Write the terminal outcome (active, failed or stale) of an unfinished activation, once: the row, the
+    draft's status, the campaign mirror (when CXone's campaign was read) and the audit entry, in one
+    transaction. False if the row had finished already or (with `owner`) its lease was lost."""
+    now = timezone.now()
+    values = {
+        "step": step,
+        "outcome": outcome[:200],
+        "error": error,
+        "remote_errors": remote_errors or [],
+        "lease_owner": "",
+        "lease_expires_at": None,
+        "next_poll_at": None,
+        "doorbell_at": None,
+        "updated_at": now,
+    }
+    if step == Step.ACTIVE:
+        values["observed_active_at"] = now
+        values["remote_activated_at"] = remote.activated_at if remote else None
+        values["latency_ms"] = max(0, round((now - a.approved_at).total_seconds() * 1000))
+    with transaction.atomic():
+        rows = Activation.objects.filter(pk=a.pk, step__in=Activation.UNFINISHED_STEPS)
+        if owner is not None:
+            rows = rows.filter(lease_owner=owner)
+        if rows.update(**values) != 1:
+            return False
+        a.refresh_from_db()
+        reason = f"{outcome}: {error}" if error else outcome
+        if step == Step.ACTIVE:
+            workflow.mark_active(a.draft_id)
+        elif step == Step.FAILED:
+            workflow.mark_failed(a.draft_id, reason=sentence(reason, a.remote_errors))
+        else:
+            workflow.mark_stale(a.draft_id, reason=reason)
+        if remote is not None:
+            _mirror(a, remote)
+        record(a, step, sentence(reason, a.remote_errors))
+        if step in (Step.ACTIVE, Step.FAILED):
+            # The outbox row commits with the outcome: no outcome without its WFM event, no event without it.
+            webhooks.record_activation_event(a)
+    return True
+
+
+
+def _mirror(a: Activation, remote: schemas.Campaign) -> None:
+    """The campaign mirror takes what CXone just said (never going back to an older version)."""
+    values = {
+        "state": remote.state[:16],
+        "remote_version": remote.version,
+        "remote_errors": list(remote.errors),
+        "remote_updated_at": remote.updated_at,
+        "remote_activated_at": remote.activated_at,
+        "raw_payload": remote.raw or remote.to_api(),
+    }
+    schedule = remote.schedule
+    if schedule is not None:
+        values.update(
+            timezone=schedule.timezone,
+            cron_expression=schedule.cron_expression,
+            duration_minutes=schedule.duration_minutes if schedule.duration_minutes > 0 else None,
+            effective_start=schedule.start_time,
+            effective_end=schedule.end_time,
+            retry_policy=schedule.retry_policy.to_api() if schedule.retry_policy else {},
+        )
+    if remote.state == "ACTIVE" and remote.version == a.pushed_version:
+        values["agents_required"] = a.draft.agents_required
+    mirror = Campaign.objects.filter(pk=a.campaign_id)
+    if get_client().versions_ordered:  # a read older than the mirror (a sync got there first) changes nothing
+        mirror = mirror.filter(remote_version__lte=remote.version)
+    mirror.update(**values)
+
+
+def sentence(reason: str, remote_errors) -> str:
+    said = "; ".join(
+        f"{e.get('field') + ': ' if e.get('field') else ''}{e.get('message') or e.get('code')}"
+        for e in remote_errors or []
+        if isinstance(e, dict)
+    )
+    return f"{reason} CXone said: {said}" if said else reason
+
+
+
+def record(a: Activation, what: str, message: str, *, actor=None) -> None:
+    audit.record(f"campaigns.activation.{what}", a, actor=actor, campaign=a.campaign, message=message)
