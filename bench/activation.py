@@ -15,6 +15,11 @@ the sandbox's stats.
 The seed's way, in the same run (without --faults): per campaign, a PUT, then GET until ACTIVE with a delay of
 2·2^i·U(0.5, 1.5) s capped at 30 s, a new HTTP client (so a new token) per call, all campaigns at once.
 
+--deployment: run against a deployment that is already running (the scale-out topology of scripts/scale, as
+.ci/run does): the sandbox at CXONE_BASE_URL (driven through its /_sandbox/ control endpoints), the database
+DATABASE_URL names and the broker at REDIS_URL, whose own qcluster workers push and poll. Nothing is started,
+created or dropped; the deployment's sandbox needs twice --approvals campaigns (SANDBOX_CAMPAIGNS).
+
 --faults: 10 % 5xx, 5 % dropped connections, 429s without Retry-After, a 30 s token lifetime, and one qcluster
 killed with SIGKILL once a third of the activations finished, then started again (the seed is not run).
 
@@ -78,7 +83,10 @@ def serve_sandbox(campaigns: int, ports, stop) -> None:
 
 
 class Sandbox:
-    def __init__(self, campaigns: int):
+    def __init__(self, campaigns: int, url: str | None = None):
+        self.url = url  # a running sandbox's (--deployment): nothing to start or stop
+        if url:
+            return
         context = multiprocessing.get_context("spawn")
         self.ports, self.stop_event = context.Queue(), context.Event()
         self.process = context.Process(
@@ -88,8 +96,9 @@ class Sandbox:
     def start(self) -> Sandbox:
         import httpx
 
-        self.process.start()
-        self.url = f"http://127.0.0.1:{self.ports.get(timeout=60)}"
+        if self.url is None:
+            self.process.start()
+            self.url = f"http://127.0.0.1:{self.ports.get(timeout=60)}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
         return self
 
@@ -104,6 +113,8 @@ class Sandbox:
         return self.http.get("/_sandbox/stats").json()
 
     def stop(self) -> None:
+        if not hasattr(self, "process"):
+            return
         self.stop_event.set()
         self.process.join(15)
         if self.process.is_alive():
@@ -119,13 +130,16 @@ def wire(stats: dict) -> tuple[int, int]:
 # ---- the product side -------------------------------------------------------------------------------------
 
 
-def setup_django(tmpdir: str) -> str:
+def setup_django(tmpdir: str, *, throwaway_database: bool = True) -> str | None:
+    """Django on a throwaway database (its name, to drop it at the end), or on DATABASE_URL's (None)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings_test")
     import django
 
     django.setup()
     logging.getLogger("campaigns").setLevel(logging.WARNING)
     logging.getLogger("django-q").setLevel(logging.WARNING)
+    if not throwaway_database:
+        return None
     from django.db import connection
     from django.test.utils import setup_test_environment
 
@@ -151,9 +165,9 @@ def prepare(sandbox: Sandbox, approvals: int) -> list:
     set_client_factory(lambda: CXoneClient(sandbox.url, "demo", "demo-secret"))
     result = sync_campaigns()
     say(f"mirrored: {result.summary()}")
-    planner = User.objects.create_user("bench_planner", password="bench-only-password")
+    planner, _ = User.objects.get_or_create(username="bench_planner")  # a deployment may have them already
     planner.groups.add(Group.objects.get(name=roles.PLANNER))
-    supervisor = User.objects.create_user("bench_supervisor", password="bench-only-password")
+    supervisor, _ = User.objects.get_or_create(username="bench_supervisor")
     supervisor.groups.add(Group.objects.get(name=roles.SUPERVISOR))
     proposed = {"cron_expression": "0 12 * * 1-5", "duration_minutes": 180}
     drafts = []
@@ -205,7 +219,8 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
     from tests.qcluster_support import QCluster
 
     supervisor, drafts = prepare(sandbox, args.approvals)
-    sweeper_schedule()
+    if not args.deployment:  # a deployment has its schedules (setup_schedules)
+        sweeper_schedule()
     low, high = (float(x) for x in args.delay.split("-")) if "-" in args.delay else (float(args.delay),) * 2
     knobs = {"rate_limit": args.rate, "burst": args.burst, "activation_delay": [low, high]}
     if args.faults:
@@ -225,12 +240,15 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
         "Q_WORKERS": settings.Q_CLUSTER["workers"],
     }
     clusters = [
-        QCluster(sandbox.url, Path(tmpdir) / f"qcluster-{i}.log", **env).start() for i in range(args.qclusters)
+        QCluster(sandbox.url, Path(tmpdir) / f"qcluster-{i}.log", **env).start()
+        for i in range(0 if args.deployment else args.qclusters)  # a deployment's own workers do the work
     ]
     try:
-        time.sleep(5)  # the clusters start their workers
+        if clusters:
+            time.sleep(5)  # the clusters start their workers
         sandbox.reset_stats()
-        say(f"approving {len(drafts)} drafts at once; {args.qclusters} qclusters push and poll")
+        workers = "the deployment's workers" if args.deployment else f"{args.qclusters} qclusters"
+        say(f"approving {len(drafts)} drafts at once; {workers} push and poll")
         started = time.time()
         with ThreadPoolExecutor(APPROVERS) as pool:  # supervisors approving side by side
             list(pool.map(lambda draft: approve(workflow, draft, supervisor), drafts))
@@ -361,15 +379,23 @@ def main() -> None:
     parser.add_argument("--qclusters", type=int, default=2)
     parser.add_argument("--faults", action="store_true", help="5xx, drops, no Retry-After, a SIGKILL")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed's way")
+    parser.add_argument(
+        "--deployment", action="store_true", help="against the running deployment at CXONE_BASE_URL/DATABASE_URL"
+    )
     args = parser.parse_args()
+    if args.deployment and args.faults:
+        parser.error("--faults kills and restarts qclusters of its own: not with --deployment")
+    if args.deployment and not os.environ.get("CXONE_BASE_URL"):
+        parser.error("--deployment: set CXONE_BASE_URL to the deployment's sandbox")
 
     tmpdir = tempfile.mkdtemp(prefix="bench-activation-")
-    sandbox = Sandbox(campaigns=args.approvals * 2).start()
+    sandbox = Sandbox(args.approvals * 2, url=os.environ["CXONE_BASE_URL"] if args.deployment else None).start()
     old_name = None
     try:
-        old_name = setup_django(tmpdir)
+        old_name = setup_django(tmpdir, throwaway_database=not args.deployment)
         line = run_ours(args, sandbox, tmpdir)
-        if not (args.faults or args.no_seed):
+        # Not on a deployment: the seed's PUTs would change its campaigns behind its mirror.
+        if not (args.faults or args.no_seed or args.deployment):
             sandbox.configure(**{name: 0 for name in ("server_error_rate", "drop_rate")})
             line.update(run_seed(sandbox, args.approvals))
         line["faults"] = args.faults
