@@ -17,7 +17,8 @@ The seed's way, in the same run (without --faults): per campaign, a PUT, then GE
 
 --deployment: run against a deployment that is already running (the scale-out topology of scripts/scale, as
 .ci/run does): the sandbox at CXONE_BASE_URL (driven through its /_sandbox/ control endpoints), the database
-DATABASE_URL names and the broker at REDIS_URL, whose own qcluster workers push and poll. Nothing is started,
+DATABASE_URL names and the broker at REDIS_URL, whose own qcluster workers push and poll (SECRET_KEY must be the
+deployment's: django-q2 signs tasks with it, and workers drop what they cannot verify). Nothing is started,
 created or dropped; the deployment's sandbox needs twice --approvals campaigns (SANDBOX_CAMPAIGNS).
 
 --faults: 10 % 5xx, 5 % dropped connections, 429s without Retry-After, a 30 s token lifetime, and one qcluster
@@ -122,8 +123,14 @@ class Sandbox:
 
 
 def wire(stats: dict) -> tuple[int, int]:
-    requests = stats["totalRequests"]
-    r429 = sum(counts.get("429", 0) for counts in stats["requests"].values())
+    """(requests, 429s) to CXone: not the WFM stand-in's webhooks or the sandbox's own control routes."""
+    cxone = {
+        route: counts
+        for route, counts in stats["requests"].items()
+        if "/_sandbox/" not in route and "/wfm/" not in route
+    }
+    requests = sum(sum(counts.values()) for counts in cxone.values())
+    r429 = sum(counts.get("429", 0) for counts in cxone.values())
     return requests, r429
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 SYNC_SCHEDULE_NAME = "campaigns.sync_campaigns"
 SYNC_TASK = "campaigns.tasks.sync_campaigns_task"
@@ -60,7 +63,11 @@ def ensure_schedules() -> dict[str, str]:
             for duplicate in found[1:]:
                 duplicate.delete()
             if not found:
-                Schedule.objects.create(name=wanted.name, **fields)
+                # First run one interval from now: every way of starting the product enqueues its start-up
+                # sync itself (sync_campaigns --enqueue), and a second full sync right behind it would only
+                # spend CXone's rate limit that the first activations need.
+                first_run = timezone.now() + dt.timedelta(minutes=wanted.minutes)
+                Schedule.objects.create(name=wanted.name, next_run=first_run, **fields)
                 outcome[wanted.name] = "created"
                 continue
             schedule = found[0]

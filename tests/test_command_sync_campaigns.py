@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 from campaigns.cxone.client import set_client_factory
 from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
-from campaigns.schedules import SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
+from campaigns.schedules import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
 from tests.cxone_support import asgi_client, fast_config
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,13 @@ def test_campaigns_it_could_not_read_are_named_and_kept_as_they_were(tenant):
 def test_setup_schedules_is_safe_to_run_twice():
     assert f"{SYNC_SCHEDULE_NAME}: created" in run("setup_schedules")
     assert f"{SYNC_SCHEDULE_NAME}: unchanged" in run("setup_schedules")
+
+
+def test_setup_schedules_leaves_the_first_sync_to_the_start_up_sync_each_entry_point_enqueues():
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    run("setup_schedules")
+    sync = Schedule.objects.get(name=SYNC_SCHEDULE_NAME)
+    # Not due now (a second full sync right behind the start-up one), but one interval from now.
+    assert sync.next_run > timezone.now() + dt.timedelta(minutes=SYNC_EVERY_MINUTES - 1)
