@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from campaigns.models import AuditEntry, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services import draft_guards, workflow
 from tests.conftest import make_campaign, make_draft
 from tests.workflow_support import S, entries, set_status, submitted
 
@@ -62,7 +62,7 @@ def test_losing_the_race_to_start_a_draft_is_refused_as_an_open_draft(
     campaign, planner, other_planner, monkeypatch
 ):
     # The other planner's draft lands between our check and our INSERT: the partial unique index refuses ours.
-    real_check = workflow._refuse_if_open_draft
+    real_check = draft_guards.refuse_if_open_draft
     competitor = {}
 
     def check_then_lose_the_race(c):
@@ -70,7 +70,7 @@ def test_losing_the_race_to_start_a_draft_is_refused_as_an_open_draft(
         if not competitor:
             competitor["draft"] = make_draft(c, other_planner)
 
-    monkeypatch.setattr(workflow, "_refuse_if_open_draft", check_then_lose_the_race)
+    monkeypatch.setattr(draft_guards, "refuse_if_open_draft", check_then_lose_the_race)
     with pytest.raises(workflow.OpenDraftExists) as refused:
         workflow.start_draft(campaign, planner)
     assert refused.value.draft_id == competitor["draft"].pk

@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from campaigns.models import AuditEntry, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services import draft_guards, workflow
 from tests.conftest import make_campaign, make_draft, make_user
 from tests.workflow_support import S, entries, submitted
 
@@ -104,7 +104,7 @@ def test_an_approval_losing_a_race_is_refused_by_the_conditional_update(
     # 'submitted' AND lock_version = seen lets only one of them through. (Here the other approval runs inside
     # our transaction, so our refusal rolls it back too; the threaded test below shows the winner persisting.)
     draft = submitted(campaign, planner)
-    real_locked = workflow._locked
+    real_locked = draft_guards.locked
     reads = []
 
     def read_before_the_other_approval(pk):
@@ -116,7 +116,7 @@ def test_an_approval_losing_a_race_is_refused_by_the_conditional_update(
             )  # lands between our read and our UPDATE
         return row
 
-    monkeypatch.setattr(workflow, "_locked", read_before_the_other_approval)
+    monkeypatch.setattr(draft_guards, "locked", read_before_the_other_approval)
     with pytest.raises(workflow.InvalidTransition, match="already approved by sue_supervisor"):
         workflow.approve(draft.pk, supervisor, seen_lock_version=1)
     assert reads[0].status == S.SUBMITTED

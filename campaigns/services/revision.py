@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services import audit
+from campaigns.services import draft_guards as guards
 from campaigns.services.errors import InvalidTransition
 
 REVISABLE = (DraftStatus.REJECTED, DraftStatus.FAILED, DraftStatus.STALE)
@@ -22,10 +23,10 @@ def revise_draft(draft_id, user) -> ScheduleDraft:
     still in CXone, and no other draft of it is open."""
     from campaigns.services import workflow as w  # workflow re-exports this function: import it late
 
-    w._require(user, "campaigns.add_scheduledraft", "revise drafts")
+    guards.require(user, "campaigns.add_scheduledraft", "revise drafts")
     try:
         with transaction.atomic():
-            old = w._locked(draft_id)
+            old = guards.locked(draft_id)
             campaign = old.campaign
             if old.status not in REVISABLE:
                 raise InvalidTransition(
@@ -37,8 +38,8 @@ def revise_draft(draft_id, user) -> ScheduleDraft:
                         else "Open it to see where it is."
                     )
                 )
-            w._campaign_exists(campaign, "revise its drafts")
-            w._refuse_if_open_draft(campaign)
+            guards.campaign_exists(campaign, "revise its drafts")
+            guards.refuse_if_open_draft(campaign)
             values = {f: getattr(old, f) for f in w.EDITABLE_FIELDS}
             w.check_values(values)
             draft = ScheduleDraft.objects.create(
@@ -57,6 +58,6 @@ def revise_draft(draft_id, user) -> ScheduleDraft:
             message = f"Revised from draft #{old.pk} ({old.get_status_display().lower()}{why})."
             audit.record(REVISED, draft, actor=user, campaign=campaign, message=message, changes=changes)
     except IntegrityError:
-        w._refuse_if_open_draft(campaign)  # lost the race against another start of a draft of this campaign
+        guards.refuse_if_open_draft(campaign)  # lost the race against another start of a draft of this campaign
         raise
     return draft

@@ -23,8 +23,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns import roles
-from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, DraftStatus, ScheduleDraft
+from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import audit, draft_checks
+from campaigns.services import draft_guards as guards
 from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch workflow.<Error>)
     BlockingFindings,
     DraftChanged,
@@ -53,7 +54,7 @@ from campaigns.services.schedule_values import as_json as _json
 log = logging.getLogger(__name__)
 S = DraftStatus
 
-EDITED, REBASED = "campaigns.draft.edited", "campaigns.draft.rebased"
+EDITED, REBASED = guards.EDITED, guards.REBASED
 # Audit action suffix → the verb in messages.
 VERBS = {
     "submitted": "submit", "withdrawn": "withdraw", "approved": "approve", "rejected": "reject",
@@ -66,12 +67,12 @@ AUDITED = {"status", "base_version", "rejection_reason", "status_reason"}
 
 def start_draft(campaign, author, **fields) -> ScheduleDraft:
     """A new draft of `campaign`'s schedule; fields not given start from the campaign's current schedule."""
-    _require(author, "campaigns.add_scheduledraft", "start a draft")
+    guards.require(author, "campaigns.add_scheduledraft", "start a draft")
     check_known(fields, EDITABLE_FIELDS)
-    _campaign_exists(campaign, "start a draft for it")
+    guards.campaign_exists(campaign, "start a draft for it")
     values = {**campaign_schedule(campaign), **fields}
     check_values(values)
-    _refuse_if_open_draft(campaign)
+    guards.refuse_if_open_draft(campaign)
     try:
         with transaction.atomic():
             draft = ScheduleDraft.objects.create(
@@ -84,7 +85,7 @@ def start_draft(campaign, author, **fields) -> ScheduleDraft:
             changes = {"status": [None, S.DRAFT.value], **{f: [None, _json(v)] for f, v in values.items()}}
             audit.record("campaigns.draft.created", draft, actor=author, campaign=campaign, changes=changes)
     except IntegrityError:
-        _refuse_if_open_draft(campaign)  # lost the race against another start_draft of the same campaign
+        guards.refuse_if_open_draft(campaign)  # lost the race against another start_draft of the same campaign
         raise
     return draft
 
@@ -92,7 +93,7 @@ def start_draft(campaign, author, **fields) -> ScheduleDraft:
 def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
     """Save `fields` if nobody saved since `lock_version`, bumping it. A save that changes no field writes
     nothing. Findings are not saved here: submit and approve compute and store them."""
-    _require(editor, roles.EDIT_DRAFTS, "edit drafts")
+    guards.require(editor, roles.EDIT_DRAFTS, "edit drafts")
     check_known(fields, EDITABLE_FIELDS)
     mine = dict(fields)
 
@@ -101,7 +102,7 @@ def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
             raise InvalidTransition(status_message(d, "edit"))
         if d.lock_version != lock_version:
             raise EditConflict(
-                f"{_last_editor(d, editor)} saved this draft after you opened it. Nothing was overwritten "
+                f"{guards.last_editor(d, editor)} saved this draft after you opened it. Nothing was overwritten "
                 "and your changes are not saved yet: compare your values with the saved ones, then save.",
                 mine=mine,
                 theirs={f: getattr(d, f) for f in EDITABLE_FIELDS},
@@ -109,7 +110,7 @@ def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
             )
 
     with transaction.atomic():
-        draft = _locked(draft_id)
+        draft = guards.locked(draft_id)
         guard(draft)
         changed = {f: v for f, v in mine.items() if getattr(draft, f) != v}
         if not changed:
@@ -121,13 +122,13 @@ def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
 def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
     """Send the author's draft, as saved at `lock_version`, for review. Its findings are computed here, on the
     draft as saved, stored with it, and refuse the submission while any is blocking."""
-    _require(actor, "campaigns.submit_scheduledraft", "submit drafts")
+    guards.require(actor, "campaigns.submit_scheduledraft", "submit drafts")
 
     def guard(d):
-        _author_only(d, actor, "submit")
-        _unchanged_since(d, actor, lock_version, "submit it")
-        _up_to_date(d, "submit")
-        _changes_something(d)
+        guards.author_only(d, actor, "submit")
+        guards.unchanged_since(d, actor, lock_version, "submit it")
+        guards.up_to_date(d, "submit")
+        guards.changes_something(d)
 
     updates = {"submitted_at": timezone.now()}
     return _transition(
@@ -140,9 +141,9 @@ def submission_refusal(draft, user) -> str | None:
     """Why `user` may not submit `draft`, or None when the guards `submit` runs first (role, status, author) let
     them; the findings and the version are checked when they do."""
     try:
-        _require(user, "campaigns.submit_scheduledraft", "submit drafts")
-        _may_leave(draft, S.SUBMITTED, "submit")
-        _author_only(draft, user, "submit")
+        guards.require(user, "campaigns.submit_scheduledraft", "submit drafts")
+        guards.may_leave(draft, S.SUBMITTED, "submit")
+        guards.author_only(draft, user, "submit")
     except WorkflowError as exc:
         return exc.message
     return None
@@ -150,8 +151,8 @@ def submission_refusal(draft, user) -> str | None:
 
 def withdraw(draft_id, actor) -> ScheduleDraft:
     """Take the author's submitted draft back out of review, to edit it again."""
-    _require(actor, "campaigns.submit_scheduledraft", "withdraw drafts")
-    guard = lambda d: _author_only(d, actor, "withdraw")  # noqa: E731
+    guards.require(actor, "campaigns.submit_scheduledraft", "withdraw drafts")
+    guard = lambda d: guards.author_only(d, actor, "withdraw")  # noqa: E731
     return _transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
 
 
@@ -160,11 +161,11 @@ def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
 
     The findings are computed again now (the world moves on after submission: a DNC list goes inactive, a rule
     takes effect), stored with the approval, and refuse it while any is blocking."""
-    _require(actor, roles.REVIEW_DRAFTS, "approve drafts")
+    guards.require(actor, roles.REVIEW_DRAFTS, "approve drafts")
 
     def guard(d):
         _approval_guards(d, actor)
-        _unchanged_since(d, actor, seen_lock_version, "approve it")
+        guards.unchanged_since(d, actor, seen_lock_version, "approve it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now()}
     return _transition(
@@ -181,10 +182,10 @@ def approval_refusal(
     its blocking findings. Pages ask this instead of re-implementing a rule. A page listing many drafts passes
     `edited` (is the draft among `drafts_edited_by(user, ...)`) to spare a query per draft."""
     try:
-        _require(user, roles.REVIEW_DRAFTS, "approve drafts")
+        guards.require(user, roles.REVIEW_DRAFTS, "approve drafts")
         _approval_guards(draft, user, edited=edited)
         if report is not None:
-            _no_blocking(report.blocking, "approving")
+            guards.no_blocking(report.blocking, "approving")
     except WorkflowError as exc:
         return exc.message
     return None
@@ -193,9 +194,9 @@ def approval_refusal(
 def rejection_refusal(draft, user, *, edited: bool | None = None) -> str | None:
     """Why `user` may not reject `draft`, or None when they may (the guards `reject` runs)."""
     try:
-        _require(user, roles.REVIEW_DRAFTS, "reject drafts")
-        _may_leave(draft, S.REJECTED, "reject")
-        _four_eyes(draft, user, "reject", edited=edited)
+        guards.require(user, roles.REVIEW_DRAFTS, "reject drafts")
+        guards.may_leave(draft, S.REJECTED, "reject")
+        guards.four_eyes(draft, user, "reject", edited=edited)
     except WorkflowError as exc:
         return exc.message
     return None
@@ -211,21 +212,21 @@ def drafts_edited_by(user, drafts) -> set[int]:
 
 
 def _approval_guards(d, actor, *, edited: bool | None = None) -> None:
-    _may_leave(d, S.APPROVED, "approve")
-    _four_eyes(d, actor, "approve", edited=edited)
-    _up_to_date(d, "approve")
+    guards.may_leave(d, S.APPROVED, "approve")
+    guards.four_eyes(d, actor, "approve", edited=edited)
+    guards.up_to_date(d, "approve")
 
 
 def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleDraft:
     """Close the submitted draft with the reason the planner needs to write a better one."""
-    _require(actor, roles.REVIEW_DRAFTS, "reject drafts")
+    guards.require(actor, roles.REVIEW_DRAFTS, "reject drafts")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("reason", "Give a reason for rejecting, so the planner knows what to change.")
 
     def guard(d):
-        _four_eyes(d, actor, "reject")
-        _unchanged_since(d, actor, seen_lock_version, "reject it")
+        guards.four_eyes(d, actor, "reject")
+        guards.unchanged_since(d, actor, seen_lock_version, "reject it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now(), "rejection_reason": reason}
     return _transition(
@@ -238,9 +239,9 @@ def rebase(draft_id, actor) -> dict:
     """Move a draft that fell behind CXone onto the campaign's current version; a submitted one goes back to
     draft, to be reviewed again. Returns {"from_version", "to_version", "remote_changes": {field: [value at
     base_version, CXone's value now]}}: what CXone changed since the draft was started or last rebased."""
-    _require(actor, roles.EDIT_DRAFTS, "rebase drafts")
+    guards.require(actor, roles.EDIT_DRAFTS, "rebase drafts")
     with transaction.atomic():
-        draft = _locked(draft_id)
+        draft = guards.locked(draft_id)
         campaign = draft.campaign
         if draft.status not in (S.DRAFT, S.SUBMITTED):
             raise InvalidTransition(status_message(draft, "rebase"))
@@ -274,7 +275,7 @@ def mark_stale(draft_id, *, reason: str) -> bool:
     """For the activation worker: an approved or activating draft whose campaign changed in CXone can no
     longer be pushed. True if this call made it stale, False if it was not (or no longer) in those states."""
     with transaction.atomic():
-        draft = _locked(draft_id)
+        draft = guards.locked(draft_id)
         if draft.status not in (S.APPROVED, S.ACTIVATING):
             return False
         try:
@@ -304,7 +305,7 @@ def mark_failed(draft_id, *, reason: str) -> bool:
 def reopen_for_retry(draft_id, actor, *, message: str) -> ScheduleDraft:
     """For the activation service's Retry: a failed draft is activating again, to be pushed once more. Refused
     when the campaign meanwhile got another open draft (a revision, say): only one may be in flight."""
-    _require(actor, roles.REVIEW_DRAFTS, "retry activations")
+    guards.require(actor, roles.REVIEW_DRAFTS, "retry activations")
     try:
         with transaction.atomic():
             return _transition(
@@ -312,13 +313,13 @@ def reopen_for_retry(draft_id, actor, *, message: str) -> ScheduleDraft:
             )
     except IntegrityError:
         draft = ScheduleDraft.objects.select_related("campaign").get(pk=draft_id)
-        _refuse_if_open_draft(draft.campaign)
+        guards.refuse_if_open_draft(draft.campaign)
         raise
 
 
 def _worker_transition(draft_id, to, action, from_statuses, reason) -> bool:
     with transaction.atomic():
-        draft = _locked(draft_id)
+        draft = guards.locked(draft_id)
         if draft.status not in from_statuses:
             return False
         updates = {"status_reason": reason} if reason else {}
@@ -345,17 +346,17 @@ def _transition(draft, actor, to, action, guard, *, lock_version=None, updates=N
     verb = VERBS[action]
 
     def full_guard(d):
-        _may_leave(d, to, verb)
+        guards.may_leave(d, to, verb)
         if guard:
             guard(d)
 
     with transaction.atomic():
-        d = draft if isinstance(draft, ScheduleDraft) else _locked(draft)
+        d = draft if isinstance(draft, ScheduleDraft) else guards.locked(draft)
         full_guard(d)
         updates = {**(updates or {}), "status": to}
         if checked:
             report = draft_checks.evaluate_draft(d)
-            _no_blocking(report.blocking, checked)
+            guards.no_blocking(report.blocking, checked)
             updates["findings"] = report.as_json()
         kw = {"lock_version": lock_version, "bump": bump, "message": message}
         d = _write(d, actor, f"campaigns.draft.{action}", updates, full_guard, **kw)
@@ -377,7 +378,7 @@ def _write(d, actor, action, updates, guard, *, lock_version=None, bump=False, m
         # Someone changed the row between our read and our UPDATE (where row locks are not honoured): the
         # guards, run on the row as it is now, say what happened.
         if guard:
-            guard(_locked(d.pk))
+            guard(guards.locked(d.pk))
         raise InvalidTransition(f"Draft #{d.pk} changed while you were working on it; reload it, try again.")
     d.refresh_from_db()
     changes = {f: [_json(before[f]), _json(getattr(d, f))] for f in audited if before[f] != getattr(d, f)}
@@ -395,106 +396,3 @@ def _after_approval(draft) -> None:
         activation.queue(draft.pk)
     except Exception:  # the approval stands; the sweeper queues approved drafts that have no activation
         log.exception("draft %s: queuing its activation failed; the sweeper will", draft.pk)
-
-
-# ---- guards ------------------------------------------------------------------------------------------------
-
-
-def _locked(draft_id) -> ScheduleDraft:
-    # FOR UPDATE on PostgreSQL; SQLite has no row locks, but its IMMEDIATE transactions serialise writers. No
-    # select_related: a FOR UPDATE that waited for another transaction re-reads only the locked row, so joined
-    # rows (the approver!) would be stale. Relations load afterwards, in statements that see the commit.
-    return ScheduleDraft.objects.select_for_update().get(pk=draft_id)
-
-
-def _may_leave(d, to, verb) -> None:
-    if to not in DRAFT_TRANSITIONS[d.status]:
-        raise InvalidTransition(status_message(d, verb))
-
-
-def _require(user, perm, doing) -> None:
-    if not user.has_perm(perm):
-        raise NotAllowed(f"Your role does not allow you to {doing}; ask an administrator if you need to.")
-
-
-def _author_only(d, actor, verb) -> None:
-    if d.author_id != actor.pk:
-        raise NotAllowed(f"Only the author of draft #{d.pk} ({user_name(d.author)}) can {verb} it.")
-
-
-def _four_eyes(d, actor, verb, *, edited: bool | None = None) -> None:
-    mine = "wrote" if d.author_id == actor.pk else None
-    if edited is None and not mine:
-        edited = _entries(d, EDITED).filter(actor=actor).exists()
-    if mine or edited:
-        who = "another supervisor must review it"
-        raise NotAllowed(f"You {mine or 'edited'} draft #{d.pk}, so you cannot {verb} it: {who}.")
-
-
-def _unchanged_since(d, me, seen, doing) -> None:
-    if d.lock_version != seen:
-        raise DraftChanged(
-            f"{_last_editor(d, me)} changed draft #{d.pk} after you opened it. Look at the current version, "
-            f"then {doing} again.",
-            current_lock_version=d.lock_version,
-        )
-
-
-def _campaign_exists(campaign, doing) -> None:
-    if campaign.is_missing:
-        raise InvalidTransition(
-            f"{campaign.name} is no longer in CXone (missing since {when(campaign.missing_since)}), so you "
-            f"cannot {doing}."
-        )
-
-
-def _up_to_date(d, verb) -> None:
-    _campaign_exists(d.campaign, f"{verb} its drafts")
-    if d.is_behind_remote:
-        raise StaleDraft(
-            f"{d.campaign.name} changed in CXone (now version {d.campaign.remote_version}) after this draft "
-            f"was based on version {d.base_version}. Rebase the draft to see what changed, then {verb} it.",
-            base_version=d.base_version,
-            remote_version=d.campaign.remote_version,
-        )
-
-
-def _changes_something(d) -> None:
-    current = campaign_schedule(d.campaign)
-    if current and all(getattr(d, f) == v for f, v in current.items()):
-        raise NothingChanged(
-            f"Draft #{d.pk} is the same as {d.campaign.name}'s current schedule in CXone: change something "
-            "before submitting, or leave the draft."
-        )
-
-
-def _no_blocking(blocking, doing) -> None:
-    problems = [str(p) for p in blocking]
-    if problems:
-        count = "this problem" if len(problems) == 1 else f"these {len(problems)} problems"
-        raise BlockingFindings(f"Fix {count} before {doing}: " + "; ".join(problems), problems=problems)
-
-
-def _refuse_if_open_draft(campaign) -> None:
-    open_draft = campaign.drafts.filter(status__in=OPEN_DRAFT_STATUSES).order_by("pk").first()
-    if open_draft:
-        raise OpenDraftExists(
-            f"{campaign.name} already has an open draft (#{open_draft.pk}, "
-            f"{open_draft.get_status_display().lower()}); continue that one instead of starting another.",
-            draft_id=open_draft.pk,
-        )
-
-
-# ---- small helpers -----------------------------------------------------------------------------------------
-
-
-def _last_editor(d, me) -> str:
-    """Who made the draft's latest edit or rebase, to start a sentence with."""
-    entry = _entries(d, EDITED, REBASED).select_related("actor").first()
-    if entry is None or entry.actor is None:
-        return "Someone else"
-    return "You (in another tab or window)" if entry.actor_id == me.pk else user_name(entry.actor)
-
-
-def _entries(d, *actions):
-    return AuditEntry.objects.filter(object_type="scheduledraft", object_id=str(d.pk), action__in=actions)

@@ -1,0 +1,126 @@
+"""The guards of the draft workflow (services/workflow.py): each refuses one thing, with a sentence that says
+why and what to do instead. Checks on a draft the caller has locked (`locked` takes the row lock); nothing here
+writes."""
+
+from __future__ import annotations
+
+from campaigns.cxone.backend import weekly_schedules_only
+from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, ScheduleDraft
+from campaigns.services.errors import (
+    BlockingFindings,
+    DraftChanged,
+    InvalidTransition,
+    NotAllowed,
+    NothingChanged,
+    OpenDraftExists,
+    StaleDraft,
+    status_message,
+    user_name,
+    when,
+)
+from campaigns.services.schedule_values import campaign_schedule
+
+EDITED, REBASED = "campaigns.draft.edited", "campaigns.draft.rebased"
+
+
+def locked(draft_id) -> ScheduleDraft:
+    # FOR UPDATE on PostgreSQL; SQLite has no row locks, but its IMMEDIATE transactions serialise writers. No
+    # select_related: a FOR UPDATE that waited for another transaction re-reads only the locked row, so joined
+    # rows (the approver!) would be stale. Relations load afterwards, in statements that see the commit.
+    return ScheduleDraft.objects.select_for_update().get(pk=draft_id)
+
+
+def may_leave(d, to, verb) -> None:
+    if to not in DRAFT_TRANSITIONS[d.status]:
+        raise InvalidTransition(status_message(d, verb))
+
+
+def require(user, perm, doing) -> None:
+    if not user.has_perm(perm):
+        raise NotAllowed(f"Your role does not allow you to {doing}; ask an administrator if you need to.")
+
+
+def author_only(d, actor, verb) -> None:
+    if d.author_id != actor.pk:
+        raise NotAllowed(f"Only the author of draft #{d.pk} ({user_name(d.author)}) can {verb} it.")
+
+
+def four_eyes(d, actor, verb, *, edited: bool | None = None) -> None:
+    mine = "wrote" if d.author_id == actor.pk else None
+    if edited is None and not mine:
+        edited = entries(d, EDITED).filter(actor=actor).exists()
+    if mine or edited:
+        who = "another supervisor must review it"
+        raise NotAllowed(f"You {mine or 'edited'} draft #{d.pk}, so you cannot {verb} it: {who}.")
+
+
+def unchanged_since(d, me, seen, doing) -> None:
+    if d.lock_version != seen:
+        raise DraftChanged(
+            f"{last_editor(d, me)} changed draft #{d.pk} after you opened it. Look at the current version, "
+            f"then {doing} again.",
+            current_lock_version=d.lock_version,
+        )
+
+
+def campaign_exists(campaign, doing) -> None:
+    if campaign.is_missing:
+        raise InvalidTransition(
+            f"{campaign.name} is no longer in CXone (missing since {when(campaign.missing_since)}), so you "
+            f"cannot {doing}."
+        )
+
+
+def up_to_date(d, verb) -> None:
+    campaign_exists(d.campaign, f"{verb} its drafts")
+    if d.is_behind_remote:
+        # The Admin API's versions are fingerprints of a skill's week: numbers that would tell people nothing.
+        versions = "" if weekly_schedules_only() else f" (now version {d.campaign.remote_version})"
+        based_on = "started" if weekly_schedules_only() else f"based on version {d.base_version}"
+        raise StaleDraft(
+            f"{d.campaign.name} changed in CXone{versions} after this draft was {based_on}. Rebase the draft to "
+            f"see what changed, then {verb} it.",
+            base_version=d.base_version,
+            remote_version=d.campaign.remote_version,
+        )
+
+
+def changes_something(d) -> None:
+    current = campaign_schedule(d.campaign)
+    if current and all(getattr(d, f) == v for f, v in current.items()):
+        raise NothingChanged(
+            f"Draft #{d.pk} is the same as {d.campaign.name}'s current schedule in CXone: change something "
+            "before submitting, or leave the draft."
+        )
+
+
+def no_blocking(blocking, doing) -> None:
+    problems = [str(p) for p in blocking]
+    if problems:
+        count = "this problem" if len(problems) == 1 else f"these {len(problems)} problems"
+        raise BlockingFindings(f"Fix {count} before {doing}: " + "; ".join(problems), problems=problems)
+
+
+def refuse_if_open_draft(campaign) -> None:
+    open_draft = campaign.drafts.filter(status__in=OPEN_DRAFT_STATUSES).order_by("pk").first()
+    if open_draft:
+        raise OpenDraftExists(
+            f"{campaign.name} already has an open draft (#{open_draft.pk}, "
+            f"{open_draft.get_status_display().lower()}); continue that one instead of starting another.",
+            draft_id=open_draft.pk,
+        )
+
+
+# ---- small helpers -----------------------------------------------------------------------------------------
+
+
+def last_editor(d, me) -> str:
+    """Who made the draft's latest edit or rebase, to start a sentence with."""
+    entry = entries(d, EDITED, REBASED).select_related("actor").first()
+    if entry is None or entry.actor is None:
+        return "Someone else"
+    return "You (in another tab or window)" if entry.actor_id == me.pk else user_name(entry.actor)
+
+
+def entries(d, *actions):
+    return AuditEntry.objects.filter(object_type="scheduledraft", object_id=str(d.pk), action__in=actions)
