@@ -1,0 +1,29 @@
+"""The domain model: the CXone mirror, the drafts planners edit, activations, the webhook outbox and the audit trail.
+
+Rules that must hold whatever code path writes a row (one open draft per campaign, a draft's approver is never
+its author, a window lasts 1..1440 minutes, ...) are database constraints, not only form validation.
+"""
+
+from campaigns.models.activation import Activation, WorkerLease
+from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
+from campaigns.models.mirror import Campaign, CapacityPool
+from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
+from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "DRAFT_TRANSITIONS",
+    "OPEN_DRAFT_STATUSES",
+    "Activation",
+    "AuditEntry",
+    "CXoneRateBucket",
+    "Campaign",
+    "CapacityPool",
+    "DraftStatus",
+    "MetricCounter",
+    "NoticeDismissal",
+    "ScheduleDraft",
+    "SyncStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WorkerLease",
+]
