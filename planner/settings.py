@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "campaigns.context_processors.cxone",
                 "campaigns.context_processors.navigation",
                 "campaigns.context_processors.sync_banner",
             ],

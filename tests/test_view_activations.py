@@ -171,3 +171,19 @@ def test_a_refused_retry_says_why(client, other_supervisor, failed):
     response = client.post(reverse("activation-retry", args=[failed.pk]), follow=True)
     assert "CXone changed Renewals East since activation" in response.content.decode()
     assert not Activation.objects.filter(retry_of=failed).exists()
+
+
+def test_under_the_admin_api_the_pages_leave_out_fingerprint_versions(client, planner, in_flight, settings):
+    # A skill's "version" is a fingerprint of its week: a nine-digit number that tells a planner nothing.
+    settings.CXONE_API = "admin"
+    Activation.objects.filter(pk=in_flight.pk).update(pushed_version=420477187)
+    client.force_login(planner)
+    pages = {
+        "step": client.get(reverse("activation-step", args=[in_flight.pk]), **HTMX).content.decode(),
+        "list": client.get(reverse("activation-list")).content.decode(),
+        "draft": client.get(reverse("draft-editor", args=[in_flight.draft_id])).content.decode(),
+        "campaign": client.get(reverse("campaign-detail", args=[in_flight.campaign_id])).content.decode(),
+    }
+    assert "CXone accepted the schedule; waiting for it to become ACTIVE" in pages["step"]
+    for name, body in pages.items():
+        assert "420477187" not in body and "CXone version" not in body, name

@@ -244,7 +244,10 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
         if done != 1:
             return "lease lost after the PUT"
         how = "An earlier PUT whose answer was lost had landed" if resolved else "CXone accepted the PUT"
-        said = f"{how}: version {remote.version}; waiting for CXone to activate it."
+        if get_client().versions_ordered:
+            said = f"{how}: version {remote.version}; waiting for CXone to activate it."
+        else:  # the Admin API's version is a fingerprint of the week: no use to people
+            said = f"{how}; waiting for the skill to run with it."
         _audit(a, "pushed", f"{said} {note}" if note else said)
         transaction.on_commit(start_poller)
     return "pushed"
