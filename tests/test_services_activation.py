@@ -201,6 +201,27 @@ def test_an_activation_not_active_by_the_deadline_fails_as_timed_out(
     assert "still reports DRAFT" in a.error and "10 min after approval" in a.error
 
 
+def test_past_the_deadline_an_activation_cxone_cannot_be_read_for_fails_saying_what_is_unknown(
+    sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks, settings
+):
+    settings.ACTIVATION_DEADLINE = 600
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    activation.push(a.pk)
+    sandbox.state.config.update({"failing_paths": ["/api/v2/outbound/campaigns"]})  # every read answers 500
+
+    due_now()
+    activation_polling.poll_round("test")
+    a.refresh_from_db()
+    assert a.step == Step.POLLING and "ServerError" in a.error  # within the deadline: read again later
+
+    Activation.objects.filter(pk=a.pk).update(approved_at=timezone.now() - dt.timedelta(minutes=11))
+    due_now()
+    assert activation_polling.poll_round("test")["finished"] == 1
+    a.refresh_from_db()
+    assert (a.step, a.outcome, a.draft.status) == (Step.FAILED, "timed out", DraftStatus.FAILED)
+    assert "could not be read" in a.error and "Whether it went live is unknown" in a.error
+
+
 def test_a_push_past_the_deadline_is_not_sent(
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):

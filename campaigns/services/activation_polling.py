@@ -87,8 +87,17 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
         remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids, urgent=True))}
     except cx.CXoneError as exc:
         log.warning("poller: reading %d campaigns failed (%s); trying again shortly", len(ids), exc)
-        _release(rows, owner, now, error=activation._why(exc))
-        return {"read": 0, "requests": -(-len(ids) // 100), "finished": 0}
+        why = activation._why(exc)
+        overdue = [a for a in rows if timezone.now() >= activation.deadline(a)]
+        for a in overdue:  # the deadline holds even while CXone cannot be read: say what is unknown
+            error = (
+                f"CXone could not be read ({why}) and the activation is "
+                f"{activation._minutes(settings.ACTIVATION_DEADLINE)} past approval. Whether it went live is "
+                "unknown: the next sync shows CXone's schedule."
+            )
+            activation._finish(a, Step.FAILED, outcome="timed out", error=error, owner=owner)
+        _release([a for a in rows if a not in overdue], owner, now, error=why)
+        return {"read": 0, "requests": -(-len(ids) // 100), "finished": len(overdue)}
     observed_at = timezone.now()
     waiting, finished = [], 0
     # One commit for the round: each outcome is still written whole by activation._finish (a savepoint here).
