@@ -159,17 +159,21 @@ def setup_django(tmpdir: str, *, throwaway_database: bool = True) -> str | None:
     return connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
 
 
-def prepare(sandbox: Sandbox, approvals: int) -> list:
+def prepare(sandbox: Sandbox, approvals: int, *, deployment: bool = False) -> list:
     """Mirror the tenant, then one submitted draft per campaign that can take the proposed schedule."""
     from django.contrib.auth.models import Group, User
 
     from campaigns import roles
     from campaigns.cxone.client import CXoneClient, set_client_factory
+    from campaigns.cxone.ratelimit import rate_limit_from_settings
     from campaigns.models import Campaign
     from campaigns.services import draft_checks, workflow
     from campaigns.services.sync import sync_campaigns
 
-    set_client_factory(lambda: CXoneClient(sandbox.url, "demo", "demo-secret"))
+    # A deployment's sandbox limits the tenant, whose rate its workers share: take turns with them as the
+    # product's own processes do. (Our own sandbox is unlimited until the run starts.)
+    shared = rate_limit_from_settings(sandbox.url, "demo") if deployment else None
+    set_client_factory(lambda: CXoneClient(sandbox.url, "demo", "demo-secret", rate_limit=shared))
     result = sync_campaigns()
     say(f"mirrored: {result.summary()}")
     planner, _ = User.objects.get_or_create(username="bench_planner")  # a deployment may have them already
@@ -225,7 +229,7 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
     from campaigns.services import workflow
     from tests.qcluster_support import QCluster
 
-    supervisor, drafts = prepare(sandbox, args.approvals)
+    supervisor, drafts = prepare(sandbox, args.approvals, deployment=args.deployment)
     if not args.deployment:  # a deployment has its schedules (setup_schedules)
         sweeper_schedule()
     low, high = (float(x) for x in args.delay.split("-")) if "-" in args.delay else (float(args.delay),) * 2
