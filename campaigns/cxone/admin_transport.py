@@ -96,29 +96,16 @@ class AdminTransport(CXoneClient):
                     self._api_base = f"{endpoint.rstrip('/')}/inContactAPI/services/{self.api_version}"
         return self._api_base + path
 
-    async def _access_token(self, *, deadline: float, rejected: str | None = None) -> str:
-        if self._token_is_fresh() and self._token != rejected:
-            return self._token
-        async with self._token_lock:
-            if self._token_is_fresh() and self._token != rejected:
-                return self._token
-            self._token = None
-            refresh, self._refresh_token = self._refresh_token, None
-            token = None
-            if refresh and rejected is None:  # a token that merely aged is renewed with its refresh token
-                try:
-                    token = await self._token_grant({"grant_type": "refresh_token", "refresh_token": refresh},
-                                                    deadline)  # fmt: skip
-                except InvalidCredentials:
-                    token = None
-            if token is None:
-                form = {
-                    "grant_type": "password",
-                    "username": self.access_key_id,
-                    "password": self._access_key_secret,
-                }
-                token = await self._token_grant(form, deadline)
-            return token
+    async def _fetch_token(self, *, deadline: float, rejected: str | None) -> str:
+        """The access key's token (the single flight around it is CXoneClient._access_token's)."""
+        refresh, self._refresh_token = self._refresh_token, None
+        if refresh and rejected is None:  # a token that merely aged is renewed with its refresh token
+            try:
+                return await self._token_grant({"grant_type": "refresh_token", "refresh_token": refresh}, deadline)
+            except InvalidCredentials:
+                pass
+        form = {"grant_type": "password", "username": self.access_key_id, "password": self._access_key_secret}
+        return await self._token_grant(form, deadline)
 
     async def _token_grant(self, form: dict, deadline: float) -> str:
         self.token_requests += 1
@@ -131,17 +118,11 @@ class AdminTransport(CXoneClient):
                 status_code=response.status_code,
             )
         token = self._parse(Token, self._check(response, resent=False))
-        self._token_lifetime = max(0.0, token.expires_in)
-        self._token_expires_at = started + self._token_lifetime
-        self._token = token.access_token
         extra = token.model_extra or {}
         self._refresh_token = extra.get("refresh_token") or None
         if not self.tenant_id:
             self.tenant_id = _tenant_of(extra.get("id_token"))
-        self._tokens_seen[self._token] = False
-        while len(self._tokens_seen) > 8:
-            self._tokens_seen.pop(next(iter(self._tokens_seen)))
-        return self._token
+        return self._keep_token(token, started)
 
     def _check(self, response: httpx.Response, *, resent: bool) -> Any:
         status = response.status_code

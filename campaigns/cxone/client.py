@@ -237,23 +237,30 @@ class CXoneClient:
             if self._token_is_fresh() and self._token != rejected:
                 return self._token
             self._token = None
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": self.client_id,
-                "client_secret": self._client_secret,
-                "scope": " ".join(self.scopes),
-            }
-            self.token_requests += 1
-            started = self._clock()
-            response = await self._send("POST", TOKEN_PATH, deadline=deadline, data=form)
-            token = self._parse(Token, self._check(response, resent=False))
-            self._token_lifetime = max(0.0, token.expires_in)
-            self._token_expires_at = started + self._token_lifetime
-            self._token = token.access_token
-            self._tokens_seen[self._token] = False
-            while len(self._tokens_seen) > 8:
-                self._tokens_seen.pop(next(iter(self._tokens_seen)))
-            return self._token
+            return await self._fetch_token(deadline=deadline, rejected=rejected)
+
+    async def _fetch_token(self, *, deadline: float, rejected: str | None) -> str:
+        """Get a new token from CXone (client credentials). Only `_access_token` calls it, one fetch at a time."""
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "scope": " ".join(self.scopes),
+        }
+        self.token_requests += 1
+        started = self._clock()
+        response = await self._send("POST", TOKEN_PATH, deadline=deadline, data=form)
+        return self._keep_token(self._parse(Token, self._check(response, resent=False)), started)
+
+    def _keep_token(self, token: Token, requested_at: float) -> str:
+        """Use `token` from now on (it expires `expires_in` after it was requested); remember it was issued."""
+        self._token_lifetime = max(0.0, token.expires_in)
+        self._token_expires_at = requested_at + self._token_lifetime
+        self._token = token.access_token
+        self._tokens_seen[self._token] = False
+        while len(self._tokens_seen) > 8:
+            self._tokens_seen.pop(next(iter(self._tokens_seen)))
+        return self._token
 
     def _token_refused(self, token: str) -> None:
         """CXone answered 401 to `token`. A token that has worked before was revoked or expired: fetch another,
