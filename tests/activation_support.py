@@ -3,6 +3,7 @@ from it, drafts approved through the real workflow, and the doorbells (enqueued 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -29,14 +30,28 @@ def client_for(url: str, **options) -> CXoneClient:
     return CXoneClient(url, "demo", "demo-secret", **options)
 
 
-@pytest.fixture
-def sandbox():
-    with SandboxServer(fast_config(campaigns=12)) as server:
+@contextlib.contextmanager
+def product_cxone(config):
+    """The sandbox on a real socket, serving `config`, as the product's CXone while the block runs."""
+    with SandboxServer(config) as server:
         set_client_factory(lambda: client_for(server.url))
         try:
             yield server
         finally:
             set_client_factory(None)
+
+
+@pytest.fixture
+def sandbox():
+    with product_cxone(fast_config(campaigns=12)) as server:
+        yield server
+
+
+@pytest.fixture
+def target(sandbox, db):
+    """A mirrored campaign that can take PROPOSED."""
+    mirror()
+    return pushable()[0]
 
 
 @pytest.fixture
@@ -69,6 +84,13 @@ def approve(campaign, planner, supervisor, **fields) -> ScheduleDraft:
     draft = workflow.start_draft(campaign, planner, **{**PROPOSED, **fields})
     draft = workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     return workflow.approve(draft.pk, supervisor, seen_lock_version=draft.lock_version)
+
+
+def approved_and_queued(campaign, planner, supervisor, capture) -> Activation:
+    """approve(), with the commit callbacks run: the Activation it queued (its push rung, not run)."""
+    with capture(execute=True):
+        draft = approve(campaign, planner, supervisor)
+    return Activation.objects.get(draft=draft)
 
 
 def due_now(**filters) -> None:

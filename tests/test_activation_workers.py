@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 
 from campaigns import periodic
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, AuditEntry, DraftStatus
 from campaigns.services import activation
-from tests.activation_support import CAMPAIGN, PUT, approve, mirror, pushable, requests
+from tests.activation_support import CAMPAIGN, PUT, approve, mirror, product_cxone, pushable, requests
 from tests.cxone_support import fast_config
 from tests.qcluster_support import QCluster, wait_for
 
@@ -37,15 +36,8 @@ def clusters(transactional_db, tmp_path):
 
 @pytest.fixture
 def sandbox_over_socket(transactional_db):
-    from campaigns.cxone.client import set_client_factory
-    from tests.activation_support import client_for
-
-    with SandboxServer(fast_config(campaigns=24)) as server:
-        set_client_factory(lambda: client_for(server.url))
-        try:
-            yield server
-        finally:
-            set_client_factory(None)
+    with product_cxone(fast_config(campaigns=24)) as server:
+        yield server
 
 
 def finished(drafts) -> bool:

@@ -6,11 +6,9 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.cxone.client import set_client_factory
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, DraftStatus
 from campaigns.services import workflow
-from tests.activation_support import PROPOSED, client_for, mirror, pushable
+from tests.activation_support import PROPOSED, mirror, product_cxone, pushable
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.cxone_support import fast_config
 from tests.qcluster_support import QCluster
@@ -21,12 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def cxone():
     # CXone takes 2 s to activate: long enough to see the steps go by.
-    with SandboxServer(fast_config(campaigns=12, activation_delay=2)) as server:
-        set_client_factory(lambda: client_for(server.url))
-        try:
-            yield server
-        finally:
-            set_client_factory(None)
+    with product_cxone(fast_config(campaigns=12, activation_delay=2)) as server:
+        yield server
 
 
 @pytest.fixture

@@ -12,10 +12,7 @@ from campaigns.services import activation, activation_polling, workflow
 from tests import activation_support
 from tests.activation_support import (
     PUT,
-    approve,
     due_now,
-    mirror,
-    pushable,
     puts,
     requests,
 )
@@ -24,19 +21,8 @@ pytestmark = pytest.mark.django_db
 Step = Activation.Step
 
 
-sandbox, doorbells = activation_support.sandbox, activation_support.doorbells  # fixtures
-
-
-@pytest.fixture
-def target(sandbox):
-    mirror()
-    return pushable()[0]
-
-
-def approved_and_queued(campaign, planner, supervisor, capture) -> Activation:
-    with capture(execute=True):
-        draft = approve(campaign, planner, supervisor)
-    return Activation.objects.get(draft=draft)
+sandbox, doorbells, target = activation_support.sandbox, activation_support.doorbells, activation_support.target
+approved_and_queued = activation_support.approved_and_queued
 
 
 def steps(a) -> list[str]:

@@ -32,7 +32,8 @@ from tests.conftest import make_campaign, make_draft
 Step = Activation.Step
 
 
-sandbox, doorbells = activation_support.sandbox, activation_support.doorbells  # fixtures
+sandbox, doorbells, target = activation_support.sandbox, activation_support.doorbells, activation_support.target
+approved_and_queued = activation_support.approved_and_queued
 
 
 class LosesAnswers(httpx.AsyncBaseTransport):
@@ -57,16 +58,6 @@ class LosesAnswers(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-@pytest.fixture
-def target(sandbox, db):
-    mirror()
-    return pushable()[0]
-
-
-def queued(campaign, planner, supervisor, capture) -> Activation:
-    with capture(execute=True):
-        draft = approve(campaign, planner, supervisor)
-    return Activation.objects.get(draft=draft)
 
 
 @pytest.mark.django_db
@@ -76,7 +67,7 @@ def test_a_put_whose_answer_was_lost_is_resolved_by_reading_never_by_a_blind_sec
 ):
     transport = LosesAnswers(landed=landed)
     set_client_factory(lambda: client_for(sandbox.url, transport=transport))
-    a = queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
 
     outcome = activation.push(a.pk)
 
@@ -105,7 +96,7 @@ def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_
     from campaigns import periodic
     from campaigns.services.activation_payload import schedule_of
 
-    a = queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     # The killed worker's traces: it claimed the row, recorded its PUT, sent it, and died before the answer.
     remote = run_sync(activation.get_client().get_campaign(target.cxone_id))
     run_sync(activation.get_client().put_campaign_once(remote.with_schedule(schedule_of(a.draft)),
@@ -136,7 +127,7 @@ def test_a_lost_doorbell_is_rung_again_after_the_grace_period_and_orphans_are_qu
 ):
     from campaigns import periodic
 
-    a = queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     doorbells.clear()
     assert periodic.ring_due_doorbells() == 0  # rung just now: the task may still be in the queue
     Activation.objects.filter(pk=a.pk).update(doorbell_at=timezone.now() - periodic.DOORBELL_GRACE)
@@ -192,7 +183,7 @@ def test_two_workers_racing_for_one_row_push_it_once(
     sandbox, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
     mirror()
-    a = queued(pushable()[0], planner, supervisor, django_capture_on_commit_callbacks)
+    a = approved_and_queued(pushable()[0], planner, supervisor, django_capture_on_commit_callbacks)
     start = threading.Barrier(2)
     outcomes = []
 
@@ -221,7 +212,7 @@ def test_the_poller_task_runs_until_nothing_is_in_flight_and_only_one_runs_at_a_
     from campaigns.services import leases
 
     settings.ACTIVATION_POLL_MS = 100
-    a = queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     activation.push(a.pk)
     sandbox.state.clock.advance(2)  # CXone activates it before the first read
 
