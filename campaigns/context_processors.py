@@ -1,12 +1,11 @@
 from campaigns import roles
-from campaigns.cxone.backend import weekly_schedules_only
+from campaigns.cxone.backend import versions_shown
 from campaigns.models import DraftStatus, ScheduleDraft
 
 
 def cxone(request):
-    """`cxone_versions`: whether CXone's version numbers mean anything to people. Under the Admin API a
-    "version" is a fingerprint of a skill's week (cxone/admin_mapping.py): pages then leave the number out."""
-    return {"cxone_versions": not weekly_schedules_only()}
+    """`cxone_versions`: whether pages show CXone's version numbers (backend.versions_shown)."""
+    return {"cxone_versions": versions_shown()}
 
 
 def navigation(request):

@@ -23,6 +23,7 @@ __all__ = [
     "API_OUTBOUND_V2",
     "CXoneBackend",
     "configured_api",
+    "versions_shown",
     "weekly_schedules_only",
 ]
 
@@ -83,6 +84,13 @@ def configured_api() -> str:
     from django.conf import settings
 
     return getattr(settings, "CXONE_API", API_OUTBOUND_V2)
+
+
+def versions_shown() -> bool:
+    """Whether CXone's version numbers mean anything to people, so that pages and messages may show them: under
+    v2 they count changes (7 → 8); the Admin API's are fingerprints of a skill's week (admin_mapping), nine
+    digits that say nothing. The one place every page and message asks."""
+    return configured_api() != API_ADMIN
 
 
 def weekly_schedules_only() -> bool:

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from campaigns.cxone import errors as cx
 from campaigns.cxone import schemas
-from campaigns.cxone.backend import weekly_schedules_only
+from campaigns.cxone.backend import versions_shown
 from campaigns.cxone.client import get_client, run_sync
 from campaigns.models import Activation, DraftStatus, ScheduleDraft
 from campaigns.services import activation_payload, draft_checks, leases, workflow
@@ -71,8 +71,7 @@ def queue(draft_id, *, retry_of: Activation | None = None, actor=None) -> Activa
         except IntegrityError:  # another queue() of the same draft won
             return draft.activations.filter(step__in=Activation.UNFINISHED_STEPS).first()
         verb = f"Retry of activation #{retry_of.pk}" if retry_of else "Approved"
-        # The Admin API's versions are fingerprints: a number would tell people nothing there.
-        what = "the approved schedule" if weekly_schedules_only() else f"version {base + 1}"
+        what = f"version {base + 1}" if versions_shown() else "the approved schedule"
         _audit(activation, "queued", f"{verb}: queued to push {what} to CXone.", actor=actor)
         transaction.on_commit(lambda: ring(activation.pk))
     return activation
@@ -185,7 +184,7 @@ def _push_claimed(a: Activation, owner: str) -> str:
         return verdict
     except cx.CXoneError as exc:  # locked, rate limited, credentials: CXone did not apply it
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc), clear_intent=True)
-    return _pushed(a, owner, remote, note=client.concurrency_note)
+    return _pushed(a, owner, remote)
 
 
 def _refused(a: Activation, owner: str, exc: cx.ValidationFailed) -> str:
@@ -202,7 +201,7 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=_wait_seconds(a, exc))
     if remote.version == a.pushed_version and activation_payload.same_schedule(remote.schedule, draft):
-        return _pushed(a, owner, remote, resolved=True, note=get_client().concurrency_note)
+        return _pushed(a, owner, remote, resolved=True)
     if remote.version != a.base_version:
         return _stale(a, owner, remote.version)
     cleared = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=owner).update(
@@ -225,7 +224,7 @@ def _record_intent(a: Activation, owner: str, version: int) -> bool:
     )
 
 
-def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bool = False, note: str = "") -> str:
+def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bool = False) -> str:
     now = timezone.now()
     from campaigns.services.activation_polling import first_poll_at
 
@@ -244,10 +243,11 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
         if done != 1:
             return "lease lost after the PUT"
         how = "An earlier PUT whose answer was lost had landed" if resolved else "CXone accepted the PUT"
-        if get_client().versions_ordered:
+        if versions_shown():
             said = f"{how}: version {remote.version}; waiting for CXone to activate it."
-        else:  # the Admin API's version is a fingerprint of the week: no use to people
+        else:
             said = f"{how}; waiting for the skill to run with it."
+        note = get_client().concurrency_note  # what this backend's write cannot promise, if anything
         _audit(a, "pushed", f"{said} {note}" if note else said)
         transaction.on_commit(start_poller)
     return "pushed"
@@ -287,10 +287,10 @@ def _fail(a, owner, outcome, error, *, remote_errors=None, remote=None) -> str:
 
 
 def _stale(a, owner, version) -> str:
-    if get_client().versions_ordered:
+    if versions_shown():
         now_at = f"version {version}" if version is not None else "another version"
         differs = f"is at {now_at}, not version {a.base_version} that this push builds on"
-    else:  # the Admin API's versions are fingerprints: a number would tell people nothing
+    else:
         differs = "has another schedule than the one this draft was based on"
     error = (
         f"CXone's campaign {differs}: someone changed it meanwhile. Revise the draft to start from CXone's "

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from campaigns import periodic
 from campaigns.cxone import errors as cx
+from campaigns.cxone.backend import versions_shown
 from campaigns.cxone.client import get_client, run_sync
 from campaigns.models import Activation
 from campaigns.services import activation, leases
@@ -88,7 +89,8 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
     except cx.CXoneError as exc:
         log.warning("poller: reading %d campaigns failed (%s); trying again shortly", len(ids), exc)
         why = activation._why(exc)
-        overdue = [a for a in rows if timezone.now() >= activation.deadline(a)]
+        failed_at = timezone.now()
+        overdue = [a for a in rows if failed_at >= activation.deadline(a)]
         for a in overdue:  # the deadline holds even while CXone cannot be read: say what is unknown
             error = (
                 f"CXone could not be read ({why}) and the activation is "
@@ -141,7 +143,7 @@ def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
         # Neither ours nor the one we built on (v2: a later version; Admin API: another schedule's fingerprint).
         moved = (
             f"moved on to version {remote.version} before version {a.pushed_version} (ours) was seen active"
-            if get_client().versions_ordered
+            if versions_shown()
             else "has a schedule other than ours before ours was seen running"
         )
         error = (
