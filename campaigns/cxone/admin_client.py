@@ -10,7 +10,6 @@ usually has no Retry-After: the client backs off on its own and holds the shared
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterable
 
 from campaigns.cxone import admin_mapping as mapping
@@ -78,9 +77,7 @@ class AdminClient(AdminTransport):
                 except NotFound:
                     return None
 
-        with (
-            ratelimit.urgent() if urgent else contextlib.nullcontext()
-        ):  # the gathered tasks copy the context
+        with ratelimit.urgent(urgent):  # the gathered tasks copy the context
             found = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
         return [c for c in found if c is not None]
 

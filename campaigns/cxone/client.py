@@ -16,7 +16,6 @@ or a token.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -171,7 +170,7 @@ class CXoneClient:
         `urgent` reads overtake queued requests in the shared rate limit (the activation poller's)."""
         wanted = list(dict.fromkeys(ids))
         found: list[Campaign] = []
-        with ratelimit.urgent() if urgent else contextlib.nullcontext():
+        with ratelimit.urgent(urgent):
             for start in range(0, len(wanted), MAX_PAGE_SIZE):
                 chunk = wanted[start : start + MAX_PAGE_SIZE]
                 found.extend((await self.list_campaigns(skip=0, top=MAX_PAGE_SIZE, ids=chunk)).campaigns)

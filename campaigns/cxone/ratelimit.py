@@ -58,9 +58,10 @@ _urgent: ContextVar[bool] = ContextVar("cxone_rate_limit_urgent", default=False)
 
 
 @contextlib.contextmanager
-def urgent():
-    """Requests made inside (in this task, and tasks it starts) may use the urgent reserve of the burst."""
-    token = _urgent.set(True)
+def urgent(on: bool = True):
+    """Requests made inside (in this task, and tasks it starts) may use the urgent reserve of the burst (with
+    `on` false, nothing changes: callers pass their own `urgent` flag)."""
+    token = _urgent.set(on or _urgent.get())
     try:
         yield
     finally:
