@@ -85,7 +85,8 @@ def serve_sandbox(campaigns: int, ports, stop) -> None:
 
 class Sandbox:
     def __init__(self, campaigns: int, url: str | None = None):
-        self.url = url  # a running sandbox's (--deployment): nothing to start or stop
+        self.url = url
+        self.process = None  # a running sandbox's url (--deployment): nothing to start or stop
         if url:
             return
         context = multiprocessing.get_context("spawn")
@@ -97,7 +98,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         import httpx
 
-        if self.url is None:
+        if self.process is not None:
             self.process.start()
             self.url = f"http://127.0.0.1:{self.ports.get(timeout=60)}"
         self.http = httpx.Client(base_url=self.url, timeout=30)
@@ -114,7 +115,7 @@ class Sandbox:
         return self.http.get("/_sandbox/stats").json()
 
     def stop(self) -> None:
-        if not hasattr(self, "process"):
+        if self.process is None:
             return
         self.stop_event.set()
         self.process.join(15)
