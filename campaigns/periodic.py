@@ -35,15 +35,13 @@ ORPHAN_AGE = dt.timedelta(seconds=30)
 
 def sweep() -> dict:
     """The minute's sweep: {"reclaimed", "rung", "orphans_queued", "in_flight"}."""
-    from campaigns.services import activation
+    from campaigns.services import activation, activation_polling
 
     reclaimed = reclaim_expired_leases()
     orphans = queue_orphans()
     rung = ring_due_doorbells()
     in_flight = Activation.objects.filter(step__in=Activation.UNFINISHED_STEPS).count()
-    if Activation.objects.filter(
-        Q(step=Step.POLLING) | Q(step=Step.QUEUED, next_poll_at__isnull=False)
-    ).exists():
+    if activation_polling.next_due() is not None:  # anything waiting for the poller (a read, or a backoff)
         activation.start_poller()
     result = {"reclaimed": reclaimed, "rung": rung, "orphans_queued": orphans, "in_flight": in_flight}
     if reclaimed or rung or orphans:
