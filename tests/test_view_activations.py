@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Activation, DraftStatus
+from campaigns.templatetags.planner import utc_seconds
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,17 @@ def test_under_the_admin_api_the_pages_leave_out_fingerprint_versions(client, pl
     assert "CXone accepted the schedule; waiting for it to become ACTIVE" in pages["step"]
     for name, body in pages.items():
         assert "420477187" not in body and "CXone version" not in body, name
+
+
+def test_without_cxones_activation_time_the_pages_say_when_it_was_seen_running(client, planner, in_flight):
+    # The Admin API has no activatedAt: a skill is simply running when a poll sees it.
+    seen = timezone.now()
+    Activation.objects.filter(pk=in_flight.pk).update(
+        step=Step.ACTIVE, remote_activated_at=None, observed_active_at=seen, latency_ms=3200
+    )
+    client.force_login(planner)
+    step = client.get(reverse("activation-step", args=[in_flight.pk]), **HTMX).content.decode()
+    listed = client.get(reverse("activation-list")).content.decode()
+    shown = utc_seconds(seen)
+    assert f"since {shown}, 3.2 s after approval" in step and "since —" not in step
+    assert f"seen {shown}" in listed
