@@ -1,0 +1,44 @@
+"""What a CXone backend can do, as one value the client carries (`client.capabilities`), so that nothing above
+campaigns/cxone/ asks which API the tenant speaks: pages, messages and services ask this value instead.
+
+- versions_ordered: a larger version is a later one (v2 counts changes); else versions are only equal or not
+  (the Admin API's fingerprints of a skill's week), and a read can never be "older" than the mirror.
+- versions_shown: version numbers mean something to people, so pages and messages may show them.
+- weekly_schedules_only: the tenant holds one window per weekday at most (Personal Connection skills): the editor
+  reports the schedules it cannot hold.
+- concurrency_note: what a write cannot promise, for the draft's history ("" when CXone refuses a stale write
+  itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from campaigns.cxone.admin_mapping import CONCURRENCY_NOTE
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    api: str
+    versions_ordered: bool
+    versions_shown: bool
+    weekly_schedules_only: bool
+    concurrency_note: str = ""
+
+    def version_words(self, version: int | None, *, unknown: str = "another version") -> str:
+        """A version as people read it: "version 8" where versions count changes, else what it stands for."""
+        if not self.versions_shown:
+            return "the schedule then in CXone"
+        return f"version {version}" if version is not None else unknown
+
+
+OUTBOUND_V2 = Capabilities(
+    api="outbound-v2", versions_ordered=True, versions_shown=True, weekly_schedules_only=False
+)
+ADMIN = Capabilities(
+    api="admin",
+    versions_ordered=False,
+    versions_shown=False,
+    weekly_schedules_only=True,
+    concurrency_note=CONCURRENCY_NOTE,
+)
