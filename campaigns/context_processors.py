@@ -1,11 +1,11 @@
 from campaigns import roles
-from campaigns.cxone.backend import versions_shown
+from campaigns.cxone.factory import capabilities
 from campaigns.models import DraftStatus, ScheduleDraft
 
 
 def cxone(request):
     """`cxone_versions`: whether pages show CXone's version numbers (backend.versions_shown)."""
-    return {"cxone_versions": versions_shown()}
+    return {"cxone_versions": capabilities().versions_shown}
 
 
 def navigation(request):

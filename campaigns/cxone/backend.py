@@ -22,6 +22,7 @@ __all__ = [
     "API_CHOICES",
     "API_OUTBOUND_V2",
     "CXoneBackend",
+    "MAX_PAGE_SIZE",
     "configured_api",
     "versions_shown",
     "weekly_schedules_only",
@@ -30,6 +31,8 @@ __all__ = [
 API_OUTBOUND_V2 = "outbound-v2"
 API_ADMIN = "admin"
 API_CHOICES = (API_OUTBOUND_V2, API_ADMIN)
+# The most items one list request may ask for, under both APIs (`top` ≤ 100).
+MAX_PAGE_SIZE = 100
 
 
 @runtime_checkable

@@ -26,7 +26,7 @@ import httpx
 from pydantic import ValidationError
 
 from campaigns.cxone import ratelimit
-from campaigns.cxone.backend import API_OUTBOUND_V2
+from campaigns.cxone.backend import API_OUTBOUND_V2, MAX_PAGE_SIZE
 from campaigns.cxone.errors import (
     CXoneError,
     InvalidCredentials,
@@ -62,7 +62,6 @@ DEFAULT_SCOPES = (
 )
 TOKEN_PATH = "/oauth2/token"
 CAMPAIGNS_PATH = "/api/v2/outbound/campaigns"
-MAX_PAGE_SIZE = 100
 # A revoked token is replaced however often it happens, but one attempt stops refreshing after this many.
 MAX_REFRESHES_PER_ATTEMPT = 4
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.conf import settings
 
 from campaigns.cxone import capabilities as caps
-from campaigns.cxone.runtime import run_sync
+from campaigns.cxone.runtime import bridge_loop, run_sync
 from campaigns.cxone.shared import get_client, set_client_factory
 
-__all__ = ["capabilities", "get_client", "run_sync", "set_client_factory"]
+__all__ = ["bridge_loop", "capabilities", "get_client", "run_sync", "set_client_factory"]
 
 
 def capabilities() -> caps.Capabilities:

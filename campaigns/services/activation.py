@@ -30,8 +30,7 @@ from django.utils import timezone
 
 from campaigns.cxone import errors as cx
 from campaigns.cxone import schemas
-from campaigns.cxone.backend import versions_shown
-from campaigns.cxone.client import get_client, run_sync
+from campaigns.cxone.factory import capabilities, get_client, run_sync
 from campaigns.models import Activation, DraftStatus, ScheduleDraft
 from campaigns.services import activation_payload, draft_checks, leases, workflow
 from campaigns.services.activation_outcomes import finish as _finish
@@ -71,7 +70,7 @@ def queue(draft_id, *, retry_of: Activation | None = None, actor=None) -> Activa
         except IntegrityError:  # another queue() of the same draft won
             return draft.activations.filter(step__in=Activation.UNFINISHED_STEPS).first()
         verb = f"Retry of activation #{retry_of.pk}" if retry_of else "Approved"
-        what = f"version {base + 1}" if versions_shown() else "the approved schedule"
+        what = f"version {base + 1}" if capabilities().versions_shown else "the approved schedule"
         _audit(activation, "queued", f"{verb}: queued to push {what} to CXone.", actor=actor)
         transaction.on_commit(lambda: ring(activation.pk))
     return activation
@@ -243,7 +242,7 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
         if done != 1:
             return "lease lost after the PUT"
         how = "An earlier PUT whose answer was lost had landed" if resolved else "CXone accepted the PUT"
-        if versions_shown():
+        if capabilities().versions_shown:
             said = f"{how}: version {remote.version}; waiting for CXone to activate it."
         else:
             said = f"{how}; waiting for the skill to run with it."
@@ -287,7 +286,7 @@ def _fail(a, owner, outcome, error, *, remote_errors=None, remote=None) -> str:
 
 
 def _stale(a, owner, version) -> str:
-    if versions_shown():
+    if capabilities().versions_shown:
         now_at = f"version {version}" if version is not None else "another version"
         differs = f"is at {now_at}, not version {a.base_version} that this push builds on"
     else:

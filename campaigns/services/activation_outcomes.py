@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.cxone import schemas
-from campaigns.cxone.client import get_client
+from campaigns.cxone.factory import get_client
 from campaigns.models import Activation, Campaign
 from campaigns.services import audit, webhooks, workflow
 

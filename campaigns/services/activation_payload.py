@@ -4,7 +4,7 @@ version with the draft's schedule."""
 from __future__ import annotations
 
 from campaigns.cxone import schemas
-from campaigns.cxone.client import get_client, run_sync
+from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import Activation, ScheduleDraft
 
 

@@ -24,8 +24,7 @@ from django.utils import timezone
 
 from campaigns import periodic
 from campaigns.cxone import errors as cx
-from campaigns.cxone.backend import versions_shown
-from campaigns.cxone.client import get_client, run_sync
+from campaigns.cxone.factory import capabilities, get_client, run_sync
 from campaigns.models import Activation
 from campaigns.services import activation, leases
 
@@ -143,7 +142,7 @@ def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
         # Neither ours nor the one we built on (v2: a later version; Admin API: another schedule's fingerprint).
         moved = (
             f"moved on to version {remote.version} before version {a.pushed_version} (ours) was seen active"
-            if versions_shown()
+            if capabilities().versions_shown
             else "has a schedule other than ours before ours was seen running"
         )
         error = (

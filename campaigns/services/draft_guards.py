@@ -4,7 +4,7 @@ writes."""
 
 from __future__ import annotations
 
-from campaigns.cxone.backend import versions_shown
+from campaigns.cxone.factory import capabilities
 from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, ScheduleDraft
 from campaigns.services.errors import (
     BlockingFindings,
@@ -74,8 +74,8 @@ def campaign_exists(campaign, doing) -> None:
 def up_to_date(d, verb) -> None:
     campaign_exists(d.campaign, f"{verb} its drafts")
     if d.is_behind_remote:
-        versions = f" (now version {d.campaign.remote_version})" if versions_shown() else ""
-        based_on = f"based on version {d.base_version}" if versions_shown() else "started"
+        versions = f" (now version {d.campaign.remote_version})" if capabilities().versions_shown else ""
+        based_on = f"based on version {d.base_version}" if capabilities().versions_shown else "started"
         raise StaleDraft(
             f"{d.campaign.name} changed in CXone{versions} after this draft was {based_on}. Rebase the draft to "
             f"see what changed, then {verb} it.",

@@ -7,14 +7,14 @@ another zone than the skill's times cannot be written either. The engine's other
 
 from __future__ import annotations
 
-from campaigns.cxone.backend import weekly_schedules_only
+from campaigns.cxone.factory import capabilities
 from campaigns.scheduling.weekly import fit_weekly
 
 RULE = "cxone.personal_connection"
 
 
 def admin_backend() -> bool:
-    return weekly_schedules_only()
+    return capabilities().weekly_schedules_only
 
 
 def skill_findings(values: dict, *, skill_zone: str | None) -> list[dict]:

@@ -27,9 +27,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.cxone import schemas
-from campaigns.cxone.backend import CXoneBackend
-from campaigns.cxone.client import MAX_PAGE_SIZE, get_client
-from campaigns.cxone.runtime import bridge_loop
+from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
+from campaigns.cxone.factory import bridge_loop, get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services import campaign_findings, sync_status
 from campaigns.services.audit import entry as audit_entry

@@ -20,8 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from campaigns.cxone import schemas
-from campaigns.cxone.backend import CXoneBackend
-from campaigns.cxone.client import MAX_PAGE_SIZE
+from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
 from campaigns.cxone.errors import CXoneError, NotFound
 
 # Enough calls in flight to keep the shared bucket busy while some of them back off after a 5xx; the bucket,
