@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from campaigns.cxone import capabilities as caps
 from campaigns.cxone.backend import API_ADMIN
 from campaigns.cxone.client import CXoneClient, _json_or_none
 from campaigns.cxone.errors import (
@@ -41,6 +42,7 @@ class AdminTransport(CXoneClient):
     """How to reach a real tenant's Admin API and read its answers; the operations are AdminClient's."""
 
     api = API_ADMIN
+    capabilities = caps.ADMIN
 
     def __init__(
         self,

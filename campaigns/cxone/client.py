@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import ValidationError
 
+from campaigns.cxone import capabilities as caps
 from campaigns.cxone import ratelimit
 from campaigns.cxone.backend import API_OUTBOUND_V2, MAX_PAGE_SIZE
 from campaigns.cxone.errors import (
@@ -71,6 +72,7 @@ class CXoneClient:
     any number of concurrent calls on its event loop."""
 
     api = API_OUTBOUND_V2
+    capabilities = caps.OUTBOUND_V2
     versions_ordered = True
     concurrency_note = ""  # CXone refuses a stale version itself (409)
 

@@ -246,7 +246,7 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
             said = f"{how}: version {remote.version}; waiting for CXone to activate it."
         else:
             said = f"{how}; waiting for the skill to run with it."
-        note = get_client().concurrency_note  # what this backend's write cannot promise, if anything
+        note = get_client().capabilities.concurrency_note  # what this backend's write cannot promise, if anything
         _audit(a, "pushed", f"{said} {note}" if note else said)
         transaction.on_commit(start_poller)
     return "pushed"

@@ -83,7 +83,8 @@ def _mirror(a: Activation, remote: schemas.Campaign) -> None:
     if remote.state == "ACTIVE" and remote.version == a.pushed_version:
         values["agents_required"] = a.draft.agents_required
     mirror = Campaign.objects.filter(pk=a.campaign_id)
-    if get_client().versions_ordered:  # a read older than the mirror (a sync got there first) changes nothing
+    # A read older than the mirror (a sync got there first) changes nothing.
+    if get_client().capabilities.versions_ordered:
         mirror = mirror.filter(remote_version__lte=remote.version)
     mirror.update(**values)
 

@@ -21,7 +21,7 @@ def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
     The Admin API has no 409 of its own (and the mirror holds a skill, not a campaign): read it now."""
     campaign = draft.campaign
     client = get_client()
-    if client.versions_ordered and campaign.remote_version == a.base_version and campaign.raw_payload:
+    if client.capabilities.versions_ordered and campaign.remote_version == a.base_version and campaign.raw_payload:
         base = schemas.Campaign.model_validate(campaign.raw_payload)
     else:
         base = run_sync(client.get_campaign(campaign.cxone_id))
