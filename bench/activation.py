@@ -168,8 +168,9 @@ def prepare(sandbox: Sandbox, approvals: int, *, deployment: bool = False) -> li
     from campaigns.cxone.client import CXoneClient, set_client_factory
     from campaigns.cxone.ratelimit import rate_limit_from_settings
     from campaigns.models import Campaign
-    from campaigns.services import draft_checks, workflow
-    from campaigns.services.sync import sync_campaigns
+    from campaigns.services.drafts import workflow
+    from campaigns.services.findings import draft_checks
+    from campaigns.services.sync.mirror import sync_campaigns
 
     # A deployment's sandbox limits the tenant, whose rate its workers share: take turns with them as the
     # product's own processes do. (Our own sandbox is unlimited until the run starts.)
@@ -215,7 +216,7 @@ def sweeper_schedule() -> None:
     """Only the activation sweeper (a sync every 5 minutes would add its own requests to the run)."""
     from django_q.models import Schedule
 
-    from campaigns.schedules import SWEEP_SCHEDULE_NAME, WANTED
+    from campaigns.periodic_tasks import SWEEP_SCHEDULE_NAME, WANTED
 
     wanted = next(w for w in WANTED if w.name == SWEEP_SCHEDULE_NAME)
     Schedule.objects.create(
@@ -227,7 +228,7 @@ def run_ours(args, sandbox: Sandbox, tmpdir: str) -> dict:
     from django.db.models import Max
 
     from campaigns.models import Activation
-    from campaigns.services import workflow
+    from campaigns.services.drafts import workflow
     from tests.qcluster_support import QCluster
 
     supervisor, drafts = prepare(sandbox, args.approvals, deployment=args.deployment)

@@ -95,7 +95,7 @@ def lost_campaigns(campaigns: int) -> int:
 
 
 def run(admin: httpx.Client, campaigns: int, rate: float, faults: bool) -> dict:
-    from campaigns.services.sync import sync_campaigns
+    from campaigns.services.sync.mirror import sync_campaigns
 
     empty_the_mirror()
     admin.patch("/_sandbox/config", json=FAULTS if faults else NO_FAULTS).raise_for_status()

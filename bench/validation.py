@@ -88,8 +88,8 @@ def seed_demo_data() -> list:
     from campaigns.cxone.runtime import run_sync
     from campaigns.cxone.sandbox import SandboxConfig, create_app
     from campaigns.models import Campaign, CapacityPool
-    from campaigns.services import workflow
-    from campaigns.services.sync import sync_campaigns
+    from campaigns.services.drafts import workflow
+    from campaigns.services.sync.mirror import sync_campaigns
 
     app = create_app(SandboxConfig(campaigns=CAMPAIGNS, rate_limit=1e9, burst=10**9))
     cxone = CXoneClient("http://cxone.bench", "demo", "demo-secret", transport=httpx.ASGITransport(app=app))
@@ -131,7 +131,7 @@ def run(requests: int, warmup: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from campaigns.services import conflict_index
+    from campaigns.services.findings import conflict_index
 
     planner, drafts = seed_demo_data()
     client = Client()
@@ -178,7 +178,7 @@ def time_list(planner, count: int) -> float:
     from django.urls import reverse
 
     from campaigns.models import Campaign
-    from campaigns.services import campaign_findings
+    from campaigns.services.findings import campaign_findings
 
     originals = list(Campaign.objects.order_by("cxone_id"))
     copies = []

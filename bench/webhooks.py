@@ -133,7 +133,7 @@ class Workers:
     def sweep(self) -> None:
         from django.db import connection
 
-        from campaigns.services.webhooks import sweep_due_deliveries
+        from campaigns.services.webhooks.outbox import sweep_due_deliveries
 
         while not self.stop.wait(SWEEP_EVERY):
             sweep_due_deliveries(enqueue=self.ids.put)
@@ -153,7 +153,7 @@ class Workers:
 def record_all(activations, doorbell) -> list[int]:
     from django.db import transaction
 
-    from campaigns.services import webhooks
+    from campaigns.services.webhooks import outbox as webhooks
 
     webhooks.enqueue_delivery = doorbell  # the broker: the in-process queue
     ids = []

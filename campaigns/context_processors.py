@@ -38,6 +38,6 @@ def sync_banner(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from campaigns.services.sync_status import banner
+    from campaigns.services.sync.status import banner
 
     return {"sync_banner": banner}

@@ -13,8 +13,10 @@ from campaigns.cxone.client import CXoneClient, set_client_factory
 from campaigns.cxone.resilience import CircuitBreaker
 from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, Campaign, ScheduleDraft
-from campaigns.services import activation, draft_checks, workflow
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.activation import doorbell
+from campaigns.services.drafts import workflow
+from campaigns.services.findings import draft_checks
+from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import FAST_RETRY, fast_config
 
 # A schedule a planner might propose: windows 12:00-15:00 in the campaign's zone, weekdays.
@@ -58,7 +60,7 @@ def target(sandbox, db):
 def doorbells(monkeypatch):
     """The tasks the code under test enqueued, as (func, args), instead of enqueuing them."""
     rung: list[tuple] = []
-    monkeypatch.setattr(activation, "_enqueue", lambda func, *args: rung.append((func, args)))
+    monkeypatch.setattr(doorbell, "async_task", lambda func, *args: rung.append((func, args)))
     return rung
 
 
@@ -95,7 +97,7 @@ def approved_and_queued(campaign, planner, supervisor, capture) -> Activation:
 
 def due_now(**filters) -> None:
     """Every waiting row is due now (instead of sleeping through its interval)."""
-    Activation.objects.filter(**filters).update(next_poll_at=timezone.now() - dt.timedelta(milliseconds=1))
+    Activation.objects.filter(**filters).update(due_at=timezone.now() - dt.timedelta(milliseconds=1))
 
 
 def puts(server, campaign) -> int:

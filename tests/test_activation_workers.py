@@ -8,9 +8,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from campaigns import periodic
 from campaigns.models import Activation, AuditEntry, DraftStatus
-from campaigns.services import activation
+from campaigns.services.activation import doorbell
+from campaigns.services.activation import sweeper as periodic
 from tests.activation_support import CAMPAIGN, PUT, approve, mirror, product_cxone, pushable, requests
 from tests.cxone_support import fast_config
 from tests.qcluster_support import QCluster, wait_for
@@ -56,7 +56,7 @@ def test_two_qclusters_race_for_every_approval_and_push_each_exactly_once(
 
     drafts = [approve(campaign, planner, supervisor) for campaign in targets]  # each rings its push on commit
     for a in Activation.objects.filter(draft__in=drafts):
-        activation.ring(a.pk)  # and a second doorbell for every row: both clusters get one for each
+        doorbell.ring(a.pk)  # and a second doorbell for every row: both clusters get one for each
 
     wait_for(lambda: finished(drafts), 25, "every activation to finish", running)
     activations = list(Activation.objects.filter(draft__in=drafts).select_related("draft"))

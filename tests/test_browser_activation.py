@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Activation, DraftStatus
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.activation_support import PROPOSED, mirror, product_cxone, pushable
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.cxone_support import fast_config

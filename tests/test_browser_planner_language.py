@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import CapacityPool, DraftStatus, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
 

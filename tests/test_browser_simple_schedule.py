@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.browser import browser_type_launch_args, log_in  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
 

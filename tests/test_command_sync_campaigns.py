@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from campaigns.cxone.client import set_client_factory
 from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
-from campaigns.schedules import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
+from campaigns.periodic_tasks import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
 from tests.cxone_support import asgi_client, fast_config
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.services import conflict_index
+from campaigns.services.findings import conflict_index
 from tests.conftest import make_campaign
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -45,7 +45,7 @@ def test_the_approval_queue_asks_for_the_index_once_whatever_its_length(client, 
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from campaigns.services import workflow
+    from campaigns.services.drafts import workflow
     from tests.conftest import make_draft
 
     def queue_queries(n):

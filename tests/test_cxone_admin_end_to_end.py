@@ -11,9 +11,13 @@ from campaigns.cxone.client import get_client, set_client_factory
 from campaigns.cxone.sandbox.server import SandboxServer
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
 from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
-from campaigns.services import activation, activation_payload, activation_polling, draft_checks, workflow
+from campaigns.services import activation
+from campaigns.services.activation import payload as activation_payload
+from campaigns.services.activation import polling as activation_polling
+from campaigns.services.drafts import workflow
 from campaigns.services.errors import BlockingFindings
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.findings import draft_checks
+from campaigns.services.sync.mirror import sync_campaigns
 from tests.activation_support import due_now
 from tests.cxone_support import admin_client_for, admin_config
 

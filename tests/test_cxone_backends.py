@@ -14,8 +14,8 @@ from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import CampaignLocked, VersionConflict
 from campaigns.cxone.sandbox.server import SandboxServer
 from campaigns.models import Campaign
-from campaigns.services import workflow
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.drafts import workflow
+from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import FAST_RETRY, admin_client_for, admin_config, fast_config
 
 PAUSED = {"outbound-v2": "C-1005", "admin": "1005"}  # seeded not running in both personalities

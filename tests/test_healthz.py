@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.cxone.errors import ServerError
-from campaigns.services import sync_status
+from campaigns.services.sync import status as sync_status
 
 
 @pytest.mark.django_db

@@ -128,7 +128,7 @@ def test_only_the_allowed_actor_changes_the_draft_and_the_audit_says_who(
     login_as, request, campaign, other_planner, action, actor
 ):
     from campaigns.models import AuditEntry, ScheduleDraft
-    from campaigns.services import workflow
+    from campaigns.services.drafts import workflow
     from tests.draft_view_support import form_data
 
     before, allowed = EFFECTS[action]

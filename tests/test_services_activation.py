@@ -8,7 +8,10 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus, WebhookDelivery
-from campaigns.services import activation, activation_polling, workflow
+from campaigns.services import activation, leases
+from campaigns.services.activation import doorbell
+from campaigns.services.activation import polling as activation_polling
+from campaigns.services.drafts import workflow
 from tests import activation_support
 from tests.activation_support import (
     PUT,
@@ -33,17 +36,27 @@ def steps(a) -> list[str]:
     )
 
 
-def test_an_approval_queues_one_activation_and_rings_its_push_after_commit(
+def test_an_approval_queues_one_activation_and_rings_its_push_then_the_poller_after_commit(
     target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
     a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
 
     assert a.step == Step.QUEUED and a.base_version == target.remote_version
     assert a.approved_at == a.draft.reviewed_at
-    assert doorbells == [("campaigns.tasks.push_activation", (a.pk,))]
+    assert doorbells == [("campaigns.tasks.push_activation", (a.pk,)), ("campaigns.tasks.poll_activations", ())]
     assert activation.queue(a.draft_id) == a  # queued once, however often asked
     assert Activation.objects.count() == 1
     assert a.draft.status == DraftStatus.APPROVED  # the worker moves it to activating
+
+
+def test_an_approval_does_not_ring_the_poller_while_one_holds_its_lease(
+    target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
+):
+    assert leases.acquire(doorbell.POLLER_LEASE, "a-running-poller", 30)
+
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+
+    assert doorbells == [("campaigns.tasks.push_activation", (a.pk,))]
 
 
 def test_a_push_then_polls_take_the_draft_to_active_and_update_the_mirror(
@@ -64,7 +77,7 @@ def test_a_push_then_polls_take_the_draft_to_active_and_update_the_mirror(
     due_now()
     assert activation_polling.poll_round("test")["finished"] == 0
     a.refresh_from_db()
-    assert (a.step, a.poll_count) == (Step.POLLING, 1) and a.next_poll_at > timezone.now()
+    assert (a.step, a.poll_count) == (Step.POLLING, 1) and a.due_at > timezone.now()
 
     sandbox.state.clock.advance(2)
     due_now()
@@ -148,7 +161,7 @@ def test_a_locked_campaign_waits_and_is_pushed_once_cxone_unlocks_it(
 
     assert activation.push(a.pk).startswith("waiting")
     a.refresh_from_db()
-    assert a.step == Step.QUEUED and a.next_poll_at > timezone.now() and "locked" in a.error
+    assert a.step == Step.QUEUED and a.due_at > timezone.now() and "locked" in a.error
     assert a.pushed_version is None and requests(sandbox, PUT, 403) == 1
     assert activation.push(a.pk).startswith("not claimed")  # not before its backoff ends
 

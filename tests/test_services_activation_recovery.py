@@ -11,9 +11,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.cxone.client import run_sync, set_client_factory
+from campaigns.cxone.client import get_client, run_sync, set_client_factory
 from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import activation, activation_polling
+from campaigns.services import activation
+from campaigns.services.activation import doorbell
+from campaigns.services.activation import polling as activation_polling
 from tests import activation_support
 from tests.activation_support import (
     CAMPAIGN,
@@ -93,13 +95,13 @@ def test_a_put_whose_answer_was_lost_is_resolved_by_reading_never_by_a_blind_sec
 def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_reads_first(
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
-    from campaigns import periodic
-    from campaigns.services.activation_payload import schedule_of
+    from campaigns.services.activation import sweeper as periodic
+    from campaigns.services.activation.payload import schedule_of
 
     a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     # The killed worker's traces: it claimed the row, recorded its PUT, sent it, and died before the answer.
-    remote = run_sync(activation.get_client().get_campaign(target.cxone_id))
-    run_sync(activation.get_client().put_campaign_once(remote.with_schedule(schedule_of(a.draft)),
+    remote = run_sync(get_client().get_campaign(target.cxone_id))
+    run_sync(get_client().put_campaign_once(remote.with_schedule(schedule_of(a.draft)),
                                                        base_version=a.base_version))  # fmt: skip
     Activation.objects.filter(pk=a.pk).update(
         step=Step.PUSHING,
@@ -125,7 +127,7 @@ def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_
 def test_a_lost_doorbell_is_rung_again_after_the_grace_period_and_orphans_are_queued(
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
-    from campaigns import periodic
+    from campaigns.services.activation import sweeper as periodic
 
     a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     doorbells.clear()
@@ -164,7 +166,7 @@ def test_the_poller_reads_up_to_100_campaigns_a_request(sandbox, planner, doorbe
                 pushed_at=timezone.now() - dt.timedelta(seconds=4),
                 base_version=remote["version"] - 1,
                 pushed_version=remote["version"],
-                next_poll_at=timezone.now(),
+                due_at=timezone.now(),
             )
         )
     Activation.objects.bulk_create(rows)
@@ -216,9 +218,9 @@ def test_the_poller_task_runs_until_nothing_is_in_flight_and_only_one_runs_at_a_
     activation.push(a.pk)
     sandbox.state.clock.advance(2)  # CXone activates it before the first read
 
-    assert leases.acquire(activation_polling.POLLER_LEASE, "someone-else", 30)
+    assert leases.acquire(doorbell.POLLER_LEASE, "someone-else", 30)
     assert activation_polling.run(seconds=5) == "another poller is running"
-    leases.release(activation_polling.POLLER_LEASE, "someone-else")
+    leases.release(doorbell.POLLER_LEASE, "someone-else")
 
     assert activation_polling.run(seconds=5).endswith(" rounds, 1 reads")
     assert Activation.objects.get(pk=a.pk).step == Step.ACTIVE
@@ -229,7 +231,7 @@ def test_the_poller_task_runs_until_nothing_is_in_flight_and_only_one_runs_at_a_
 def test_the_sweeper_is_scheduled_every_minute_and_the_task_settings_never_hand_out_a_running_task(settings):
     from django_q.models import Schedule
 
-    from campaigns.schedules import SWEEP_SCHEDULE_NAME, ensure_schedules
+    from campaigns.periodic_tasks import SWEEP_SCHEDULE_NAME, ensure_schedules
 
     assert ensure_schedules()[SWEEP_SCHEDULE_NAME] == "created"
     sweeper = Schedule.objects.get(name=SWEEP_SCHEDULE_NAME)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
-from campaigns.services import activation, activation_polling, activation_retry, workflow
+from campaigns.services import activation
+from campaigns.services.activation import polling as activation_polling
+from campaigns.services.activation import retrying as activation_retry
+from campaigns.services.drafts import workflow
 from campaigns.services.errors import InvalidTransition, NotAllowed
 from tests import activation_support
 from tests.activation_support import (

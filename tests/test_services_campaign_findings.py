@@ -12,8 +12,8 @@ from django.utils import timezone
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
-from campaigns.services import campaign_findings, draft_checks
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.findings import campaign_findings, draft_checks
+from campaigns.services.sync.mirror import sync_campaigns
 from tests.conftest import make_campaign
 from tests.cxone_support import asgi_client, fast_config
 

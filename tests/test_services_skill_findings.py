@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.services import draft_checks, schedule_values
+from campaigns.services import schedule_values
+from campaigns.services.findings import draft_checks
 from tests.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db

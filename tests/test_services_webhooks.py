@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Activation, AuditEntry, WebhookDelivery, WebhookEndpoint
-from campaigns.services import webhooks
 from campaigns.services.errors import NotAllowed
+from campaigns.services.webhooks import outbox as webhooks
 from tests.wfm_support import make_activation, outbox_settings, refused_url, stand_in
 
 Status = WebhookDelivery.Status

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from campaigns.models import AuditEntry, ScheduleDraft
-from campaigns.services import draft_guards, workflow
+from campaigns.services.drafts import guards as draft_guards
+from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.workflow_support import S, entries, set_status, submitted
 

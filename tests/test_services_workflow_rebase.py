@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from campaigns.models import ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import transitions, workflow
 from tests.conftest import make_draft
 from tests.workflow_support import S, entries, set_status, submitted
 
@@ -24,7 +24,7 @@ def test_rebasing_moves_a_draft_to_the_current_remote_version_and_shows_what_dif
     draft = make_draft(
         campaign, planner, cron_expression="0 9 * * 1-5", duration_minutes=480, agents_required=1
     )
-    ScheduleDraft.objects.filter(pk=draft.pk).update(stale_since=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    ScheduleDraft.objects.filter(pk=draft.pk).update(behind_remote_since=dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
     change_remotely(campaign, cron_expression="0 8 * * 1-5")
 
     result = workflow.rebase(draft.pk, planner)
@@ -35,7 +35,7 @@ def test_rebasing_moves_a_draft_to_the_current_remote_version_and_shows_what_dif
         "remote_changes": {"cron_expression": ["0 9 * * 1-5", "0 8 * * 1-5"]},
     }
     draft.refresh_from_db()
-    assert (draft.base_version, draft.stale_since, draft.lock_version, draft.status) == (8, None, 2, S.DRAFT)
+    assert (draft.base_version, draft.behind_remote_since, draft.lock_version, draft.status) == (8, None, 2, S.DRAFT)
     assert draft.cron_expression == "0 9 * * 1-5"  # the planner's values are never replaced by a rebase
     [entry] = entries(draft, "campaigns.draft.rebased")
     assert (entry.actor, entry.changes) == (planner, {"base_version": [7, 8]})
@@ -102,8 +102,8 @@ def test_a_manager_cannot_rebase_a_draft(campaign, planner, manager):
 def test_an_approved_draft_is_marked_stale_once(campaign, planner, supervisor):
     draft = submitted(campaign, planner)
     workflow.approve(draft.pk, supervisor, seen_lock_version=1)
-    assert workflow.mark_stale(draft.pk, reason="CXone is at version 8, the draft was based on 7") is True
-    assert workflow.mark_stale(draft.pk, reason="again") is False
+    assert transitions.mark_stale(draft.pk, reason="CXone is at version 8, the draft was based on 7") is True
+    assert transitions.mark_stale(draft.pk, reason="again") is False
     draft.refresh_from_db()
     assert (draft.status, draft.status_reason) == (S.STALE, "CXone is at version 8, the draft was based on 7")
     [entry] = entries(draft, "campaigns.draft.marked_stale")
@@ -116,7 +116,7 @@ def test_an_approved_draft_is_marked_stale_once(campaign, planner, supervisor):
 
 def test_an_activating_draft_can_be_marked_stale(campaign, planner):
     draft = set_status(make_draft(campaign, planner), S.ACTIVATING)
-    assert workflow.mark_stale(draft.pk, reason="remote changed") is True
+    assert transitions.mark_stale(draft.pk, reason="remote changed") is True
     draft.refresh_from_db()
     assert draft.status == S.STALE
 
@@ -124,7 +124,7 @@ def test_an_activating_draft_can_be_marked_stale(campaign, planner):
 @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.REJECTED, S.ACTIVE, S.FAILED])
 def test_only_approved_or_activating_drafts_are_marked_stale(campaign, planner, status):
     draft = set_status(make_draft(campaign, planner), status)
-    assert workflow.mark_stale(draft.pk, reason="remote changed") is False
+    assert transitions.mark_stale(draft.pk, reason="remote changed") is False
     draft.refresh_from_db()
     assert draft.status == status and entries(draft) == []
 

@@ -10,7 +10,8 @@ import pytest
 from django.db import OperationalError, connection
 
 from campaigns.models import AuditEntry, ScheduleDraft
-from campaigns.services import draft_guards, workflow
+from campaigns.services.drafts import guards as draft_guards
+from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft, make_user
 from tests.workflow_support import S, entries, submitted
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from campaigns.models import ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_draft
 from tests.workflow_support import S, entries, set_status, submitted
 

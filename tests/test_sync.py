@@ -13,8 +13,8 @@ from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
 from campaigns.cxone.sandbox import create_app
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
-from campaigns.schedules import SYNC_SCHEDULE_NAME, ensure_schedules
-from campaigns.services.sync import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
+from campaigns.periodic_tasks import SYNC_SCHEDULE_NAME, ensure_schedules
+from campaigns.services.sync.mirror import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
 from campaigns.tasks import sync_campaigns_task
 from tests.conftest import make_campaign, make_draft
 from tests.cxone_support import asgi_client, fast_config
@@ -133,12 +133,12 @@ def test_open_drafts_behind_the_new_remote_version_are_marked_stale_once(tenant,
     result = sync_campaigns(cxone)
     sync_campaigns(cxone)
 
-    assert result.drafts_marked_stale == 1
+    assert result.drafts_flagged_behind == 1
     behind.refresh_from_db()
     untouched_campaign.refresh_from_db()
     rejected.refresh_from_db()
-    assert behind.stale_since is not None and behind.status == DraftStatus.SUBMITTED
-    assert untouched_campaign.stale_since is None and rejected.stale_since is None
+    assert behind.behind_remote_since is not None and behind.status == DraftStatus.SUBMITTED
+    assert untouched_campaign.behind_remote_since is None and rejected.behind_remote_since is None
     stale_audits = AuditEntry.objects.filter(action=BEHIND_REMOTE_ACTION)
     assert BEHIND_REMOTE_ACTION == "campaigns.draft.behind_remote"
     assert [(a.object_id, a.campaign_id) for a in stale_audits] == [(str(behind.pk), behind.campaign_id)]
@@ -154,7 +154,7 @@ def test_an_activating_draft_is_not_marked_stale_by_its_own_push(tenant, cxone, 
     tenant.state.touch("C-1001", {})
     sync_campaigns(cxone)
     draft.refresh_from_db()
-    assert draft.stale_since is None
+    assert draft.behind_remote_since is None
 
 
 def test_sync_reads_every_page(tenant):
@@ -279,7 +279,7 @@ def queries_of_each_kind_of_sync(size: int, planner) -> dict[str, int]:
             result.updated,
             result.unchanged,
             result.missing,
-            result.drafts_marked_stale,
+            result.drafts_flagged_behind,
         )
         assert outcome == expected, (size, kind)
         queries[kind] = len(captured.captured_queries)
@@ -391,7 +391,7 @@ def test_a_sync_records_its_outcome_and_the_campaigns_it_changed(tenant, cxone):
         "unchanged": 39,
         "missing": 0,
         "reappeared": 0,
-        "drafts_marked_stale": 0,
+        "drafts_flagged_behind": 0,
         "failed": 0,
     }
 

@@ -15,7 +15,7 @@ from campaigns.cxone.ratelimit import MemoryStore, SharedRateLimit
 from campaigns.cxone.resilience import RetrySettings
 from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import AuditEntry, Campaign, SyncStatus
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.sync.mirror import sync_campaigns
 from campaigns.tasks import sync_campaigns_task
 from tests.cxone_support import FAST_RETRY, fast_config
 

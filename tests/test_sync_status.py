@@ -12,8 +12,8 @@ from django.utils import timezone
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
 from campaigns.cxone.sandbox import create_app
-from campaigns.services import sync_status
-from campaigns.services.sync import sync_campaigns
+from campaigns.services.sync import status as sync_status
+from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import asgi_client, fast_config
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign, make_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]

@@ -9,7 +9,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]

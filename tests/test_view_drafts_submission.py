@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import AuditEntry, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import FLORIDA, XSS, S, form_data, messages_of, text
 

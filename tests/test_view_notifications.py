@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import NoticeDismissal
-from campaigns.services import notifications, workflow
+from campaigns.services.drafts import workflow
+from campaigns.services.reports import notices as notifications
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import text
 

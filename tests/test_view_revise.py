@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_draft
 from tests.draft_view_support import S, messages_of, text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import text, validate
 

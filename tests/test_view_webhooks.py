@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import WebhookDelivery, WebhookEndpoint
-from campaigns.services import webhooks
+from campaigns.services.webhooks import outbox as webhooks
 from tests.conftest import make_user
 from tests.wfm_support import make_activation, outbox_settings
 

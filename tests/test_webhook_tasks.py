@@ -9,8 +9,8 @@ from django_q.models import Schedule
 from django_q.signing import SignedPackage
 
 from campaigns.models import WebhookDelivery
-from campaigns.schedules import WEBHOOK_SWEEP_SCHEDULE_NAME, ensure_schedules
-from campaigns.services import webhooks
+from campaigns.periodic_tasks import WEBHOOK_SWEEP_SCHEDULE_NAME, ensure_schedules
+from campaigns.services.webhooks import outbox as webhooks
 from campaigns.tasks import deliver_webhook, sweep_webhooks_task
 from tests.wfm_support import make_activation, outbox_settings, stand_in
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import WebhookDelivery
-from campaigns.services import webhooks
+from campaigns.services.webhooks import outbox as webhooks
 from tests.conftest import make_campaign, make_user
 from tests.wfm_support import SECRET, make_activation, outbox_settings, stand_in
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = """
 import django
 django.setup()
-from campaigns.services.webhooks import deliver
+from campaigns.services.webhooks.outbox import deliver
 deliver({delivery_id})
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Activation
-from campaigns.services import webhooks
-from campaigns.services.wfm_payload import MAX_BYTES, body_bytes
+from campaigns.services.webhooks import outbox as webhooks
+from campaigns.services.webhooks.payload import MAX_BYTES, body_bytes
 from tests.wfm_support import make_activation
 
 

@@ -1,7 +1,7 @@
 """Shared helpers of the workflow service tests."""
 
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 from tests.conftest import make_draft
 
 S = DraftStatus

@@ -4,7 +4,7 @@ Rules that must hold whatever code path writes a row (one open draft per campaig
 its author, a window lasts 1..1440 minutes, ...) are database constraints, not only form validation.
 """
 
-from campaigns.models.activation import Activation, WorkerLease
+from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
 from campaigns.models.mirror import Campaign, CapacityPool
 from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
@@ -13,6 +13,7 @@ from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
 __all__ = [
     "DRAFT_TRANSITIONS",
     "OPEN_DRAFT_STATUSES",
+    "STEP_TRANSITIONS",
     "Activation",
     "AuditEntry",
     "CXoneRateBucket",
@@ -26,4 +27,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WorkerLease",
+    "steps_leading_to",
 ]

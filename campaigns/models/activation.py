@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from campaigns.models.drafts import ScheduleDraft
 from campaigns.models.mirror import Campaign
+
+
+class ActivationQuerySet(models.QuerySet):
+    """The questions the push, the poller and the sweeper ask of activations, answered in one place."""
+
+    def in_flight(self):
+        return self.filter(step__in=Activation.UNFINISHED_STEPS)
+
+    def claimable(self, now: dt.datetime):
+        """Rows a push may claim: queued and due, or pushing under a lease that expired (a killed worker)."""
+        due = Q(step=Activation.Step.QUEUED) & (Q(due_at__isnull=True) | Q(due_at__lte=now))
+        return self.filter(due | Q(step=Activation.Step.PUSHING, lease_expires_at__lt=now))
+
+    def due_for_poll(self, soon: dt.datetime, now: dt.datetime):
+        """Pushed rows whose next read is due by `soon` and that no poll round holds."""
+        free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+        return self.filter(free, step=Activation.Step.POLLING, due_at__lte=soon)
+
+    def lease_expired(self, now: dt.datetime, step: str):
+        """Rows of `step` whose holder stopped renewing its lease."""
+        return self.filter(step=step, lease_expires_at__lt=now)
+
+    def doorbell_due(self, now: dt.datetime, grace: dt.timedelta):
+        """Queued rows that are due and whose push task was not enqueued within `grace` (a broker may lose it)."""
+        return self.filter(
+            Q(step=Activation.Step.QUEUED)
+            & (Q(due_at__isnull=True) | Q(due_at__lte=now))
+            & (Q(doorbell_at__isnull=True) | Q(doorbell_at__lt=now - grace))
+        )
+
+    def next_poller_due(self) -> dt.datetime | None:
+        """When the poller has something to do next: a read, or a push whose backoff ends (None: nothing)."""
+        waiting = Q(step=Activation.Step.POLLING) | Q(step=Activation.Step.QUEUED, due_at__isnull=False)
+        return self.filter(waiting).aggregate(due=Min("due_at"))["due"]
 
 
 class Activation(models.Model):
@@ -31,9 +67,9 @@ class Activation(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     poll_count = models.PositiveIntegerField(default=0)
-    # When the row is next due: a queued row's next push (after CXone said "locked" or "slow down"; empty =
-    # now), a polling row's next read.
-    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the row is next due: a queued row's next push attempt (after CXone said "locked" or "slow down";
+    # empty = now), a polling row's next read.
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # When push_activation(id) was last enqueued for a queued row: the sweeper rings again only after a grace
     # period, so a task lost by the broker delays the push but never loses it.
     doorbell_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +98,8 @@ class Activation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActivationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -88,6 +126,25 @@ class Activation(models.Model):
     def version_at_end(self) -> int | None:
         """The version CXone had when this activation ended, as far as we know: ours if the PUT landed."""
         return self.pushed_version if self.landed else self.base_version
+
+
+_S = Activation.Step
+# The activation's steps, beside the draft's state machine (models/drafts.py, DRAFT_TRANSITIONS): the steps each
+# step may move to. A push claims a queued row (or one whose worker died); it goes back to queued to wait out a
+# lock or a rate limit, on to polling once CXone took the PUT, or ends; a poll round ends a polling row.
+STEP_TRANSITIONS: dict[str, set[str]] = {
+    _S.QUEUED: {_S.PUSHING},
+    _S.PUSHING: {_S.QUEUED, _S.POLLING, _S.FAILED, _S.STALE},
+    _S.POLLING: {_S.ACTIVE, _S.FAILED, _S.STALE},
+    _S.ACTIVE: set(),
+    _S.FAILED: set(),
+    _S.STALE: set(),
+}
+
+
+def steps_leading_to(step: str) -> list[str]:
+    """The steps from which an activation may move to `step` (for the conditional UPDATE that moves it)."""
+    return [s for s, following in STEP_TRANSITIONS.items() if step in following]
 
 
 class WorkerLease(models.Model):

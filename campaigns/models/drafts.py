@@ -24,6 +24,8 @@ class DraftStatus(models.TextChoices):
 OPEN_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED, DraftStatus.ACTIVATING)
 
 # The edges of ARCHITECTURE.md's state machine; services/workflow.py guards every change with it.
+# The draft's state machine (ARCHITECTURE.md): the statuses each status may move to. The activation's steps
+# have their table beside it (models/activation.py, STEP_TRANSITIONS).
 DRAFT_TRANSITIONS: dict[str, set[str]] = {
     DraftStatus.DRAFT: {DraftStatus.SUBMITTED, DraftStatus.STALE},
     DraftStatus.SUBMITTED: {DraftStatus.APPROVED, DraftStatus.REJECTED, DraftStatus.DRAFT, DraftStatus.STALE},
@@ -78,7 +80,7 @@ class ScheduleDraft(models.Model):
     status_reason = models.TextField(blank=True, help_text="Why it failed or went stale.")
     # Set by sync when CXone's campaign moved past base_version; cleared by a rebase. Guards do not trust it
     # alone: they compare base_version with the campaign's remote_version, which is right even before a sync.
-    stale_since = models.DateTimeField(null=True, blank=True)
+    behind_remote_since = models.DateTimeField(null=True, blank=True)
     findings = models.JSONField(
         default=dict, blank=True, help_text="Validation, compliance and conflict results."
     )

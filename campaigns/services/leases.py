@@ -11,7 +11,7 @@ import os
 import socket
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,3 +46,16 @@ def renew(name: str, owner: str, seconds: float) -> bool:
 
 def release(name: str, owner: str) -> None:
     WorkerLease.objects.filter(name=name, owner=owner).update(owner="", expires_at=None)
+
+
+def is_held(name: str) -> bool:
+    """Whether someone holds the lease `name` now (a hint only: it may expire the next instant)."""
+    return WorkerLease.objects.filter(name=name, expires_at__gt=timezone.now()).exclude(owner="").exists()
+
+
+def skip_locked(queryset):
+    """FOR UPDATE SKIP LOCKED where the database has it (PostgreSQL), so that claimers pass each other's rows;
+    SQLite's IMMEDIATE transactions serialise the claim instead."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset

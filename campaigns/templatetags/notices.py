@@ -2,7 +2,7 @@
 
 from django import template
 
-from campaigns.services import notifications
+from campaigns.services.reports import notices as notifications
 
 register = template.Library()
 

@@ -130,6 +130,6 @@ def field_label(name: str, form) -> str:
 @register.simple_tag
 def horizon_days() -> int:
     """How many days ahead the previews and conflict checks look."""
-    from campaigns.services.conflict_index import HORIZON
+    from campaigns.services.findings.conflict_index import HORIZON
 
     return HORIZON.days

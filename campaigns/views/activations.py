@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import roles
 from campaigns.models import Activation, Campaign
-from campaigns.services import activation_retry
+from campaigns.services.activation import retrying as activation_retry
 from campaigns.services.errors import WorkflowError
 
 VIEW_ACTIVATIONS = "campaigns.view_activation"

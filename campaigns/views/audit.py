@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import AuditEntry, Campaign
-from campaigns.services import audit_words
+from campaigns.services.reports import audit_words
 from campaigns.viewer import viewer_zone
 from campaigns.views.common import id_from
 

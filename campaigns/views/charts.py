@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import CapacityPool
-from campaigns.services import dashboards
+from campaigns.services.reports import dashboards
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
 
 

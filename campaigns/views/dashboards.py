@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from campaigns.services import dashboards
+from campaigns.services.reports import dashboards
 from campaigns.views.chart_support import csv_response, may_view_dashboards
 
 RANGES = [(7, "Last 7 days"), (28, "Last 28 days"), (90, "Last 90 days")]

@@ -30,7 +30,7 @@ def database_is_up() -> bool:
 
 
 def mirror_sync() -> dict | None:
-    from campaigns.services.sync_status import mirror_health
+    from campaigns.services.sync.status import mirror_health
 
     try:
         return mirror_health().as_json()

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from campaigns.models import AuditEntry
-from campaigns.services import notifications
+from campaigns.services.reports import notices as notifications
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from campaigns.models import ScheduleDraft
-from campaigns.services import workflow
+from campaigns.services.drafts import workflow
 
 
 @require_POST

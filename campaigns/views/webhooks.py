@@ -16,8 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
-from campaigns.services import webhooks
 from campaigns.services.errors import WorkflowError
+from campaigns.services.webhooks import outbox as webhooks
 from campaigns.templatetags.webhooks import delivery_state
 
 PAGE_SIZE = 50

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from campaigns.schedules import ensure_schedules
+from campaigns.periodic_tasks import ensure_schedules
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.cxone.errors import CXoneError, TransportError
-from campaigns.schedules import enqueue_sync
-from campaigns.services.sync import sync_campaigns
+from campaigns.periodic_tasks import enqueue_sync
+from campaigns.services.sync.mirror import sync_campaigns
 
 
 class Command(BaseCommand):

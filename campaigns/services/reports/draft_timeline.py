@@ -17,7 +17,8 @@ from campaigns.charts.common import Chart
 from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
 from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
-from campaigns.services import conflict_index, draft_checks, workflow
+from campaigns.services.drafts import workflow
+from campaigns.services.findings import conflict_index, draft_checks
 
 DAYS = 7
 

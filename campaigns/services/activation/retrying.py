@@ -6,8 +6,8 @@ from django.db import transaction
 
 from campaigns import roles
 from campaigns.models import Activation
-from campaigns.services import workflow
-from campaigns.services.activation import queue
+from campaigns.services.activation.queueing import queue
+from campaigns.services.drafts import transitions
 from campaigns.services.errors import InvalidTransition, NotAllowed, OpenDraftExists, when
 
 Step = Activation.Step
@@ -40,7 +40,7 @@ def retry(activation_id: int, actor) -> Activation:
                 "so that it starts from CXone's current schedule."
             )
         try:
-            workflow.reopen_for_retry(failed.draft_id, actor, message=f"Retry of activation #{failed.pk}.")
+            transitions.reopen_for_retry(failed.draft_id, actor, message=f"Retry of activation #{failed.pk}.")
         except OpenDraftExists as exc:
             raise InvalidTransition(f"Not retried: {exc.message}") from exc
         activation = queue(failed.draft_id, retry_of=failed, actor=actor)

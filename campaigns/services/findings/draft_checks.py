@@ -21,7 +21,8 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
-from campaigns.services import conflict_index, schedule_values, skill_findings
+from campaigns.services import schedule_values
+from campaigns.services.findings import conflict_index, skill_findings
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from campaigns.models import SyncStatus
-from campaigns.schedules import SYNC_EVERY_MINUTES
+from campaigns.periodic_tasks import SYNC_EVERY_MINUTES
 
 STATUS_PK = 1
 # A sync renews its claim while it runs; a sync killed mid-way holds the next one back at most this long.

@@ -1,4 +1,4 @@
-"""The activation sweeper, run every minute by django-q2's scheduler (campaigns.schedules): it makes sure that a
+"""The activation sweeper, run every minute by django-q2's scheduler (campaigns.periodic_tasks): it makes sure that a
 worker killed mid-push, a task the Redis broker lost, or a process that died between an approval and its
 Activation row delays an activation but never loses it. Each part is also safe to run at any time, by any
 number of processes: every change is a conditional UPDATE.
@@ -18,10 +18,13 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from campaigns.models import Activation, DraftStatus, ScheduleDraft
+from campaigns.services.activation import doorbell
+from campaigns.services.activation.outcomes import record
+from campaigns.services.activation.queueing import queue
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -35,14 +38,12 @@ ORPHAN_AGE = dt.timedelta(seconds=30)
 
 def sweep() -> dict:
     """The minute's sweep: {"reclaimed", "rung", "orphans_queued", "in_flight"}."""
-    from campaigns.services import activation, activation_polling
-
     reclaimed = reclaim_expired_leases()
     orphans = queue_orphans()
     rung = ring_due_doorbells()
-    in_flight = Activation.objects.filter(step__in=Activation.UNFINISHED_STEPS).count()
-    if activation_polling.next_due() is not None:  # anything waiting for the poller (a read, or a backoff)
-        activation.start_poller()
+    in_flight = Activation.objects.in_flight().count()
+    if in_flight:  # the poller watches while anything is in flight
+        doorbell.start_poller(unless_running=True)
     result = {"reclaimed": reclaimed, "rung": rung, "orphans_queued": orphans, "in_flight": in_flight}
     if reclaimed or rung or orphans:
         log.info("activation sweep: %s", result)
@@ -51,10 +52,8 @@ def sweep() -> dict:
 
 def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
     """Pushes whose lease expired → queued, due now; poll rounds that died → rows freed. How many pushes."""
-    from campaigns.services import activation
-
     now = now or timezone.now()
-    expired = Activation.objects.filter(step=Step.PUSHING, lease_expires_at__lt=now)
+    expired = Activation.objects.lease_expired(now, Step.PUSHING)
     reclaimed = 0
     for a in expired.select_related("campaign"):
         with transaction.atomic():
@@ -64,7 +63,7 @@ def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
                 step=Step.QUEUED,
                 lease_owner="",
                 lease_expires_at=None,
-                next_poll_at=None,
+                due_at=None,
                 doorbell_at=None,
                 updated_at=now,
             )
@@ -75,12 +74,12 @@ def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
                     if (a.pushed_version is not None and a.pushed_at is None)
                     else ""
                 )
-                activation._audit(
+                record(
                     a,
                     "lease_reclaimed",
                     f"The worker pushing it ({a.lease_owner}) stopped answering.{unknown}",
                 )
-    Activation.objects.filter(step=Step.POLLING, lease_expires_at__lt=now).update(
+    Activation.objects.lease_expired(now, Step.POLLING).update(
         lease_owner="", lease_expires_at=None
     )
     return reclaimed
@@ -88,35 +87,27 @@ def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
 
 def ring_due_doorbells(now: dt.datetime | None = None) -> int:
     """Enqueue push_activation for queued rows that are due and not rung within DOORBELL_GRACE."""
-    from campaigns.services import activation
-
     now = now or timezone.now()
-    due = (
-        Q(step=Step.QUEUED)
-        & (Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        & (Q(doorbell_at__isnull=True) | Q(doorbell_at__lt=now - DOORBELL_GRACE))
-    )
-    ids = list(Activation.objects.filter(due).values_list("pk", flat=True)[:500])
+    due = Activation.objects.doorbell_due(now, DOORBELL_GRACE)
+    ids = list(due.values_list("pk", flat=True)[:500])
     rung = []
     for pk in ids:
-        if Activation.objects.filter(due, pk=pk).update(doorbell_at=now, next_poll_at=None) == 1:
+        if due.filter(pk=pk).update(doorbell_at=now, due_at=None) == 1:
             rung.append(pk)
     for pk in rung:
-        activation.ring(pk)
+        doorbell.ring(pk)
     return len(rung)
 
 
 def queue_orphans(now: dt.datetime | None = None) -> int:
     """Approved drafts with no unfinished activation (the process died right after the approval) get one."""
-    from campaigns.services import activation
-
     now = now or timezone.now()
-    unfinished = Activation.objects.filter(draft=OuterRef("pk"), step__in=Activation.UNFINISHED_STEPS)
+    unfinished = Activation.objects.in_flight().filter(draft=OuterRef("pk"))
     orphans = ScheduleDraft.objects.filter(
         ~Exists(unfinished), status=DraftStatus.APPROVED, updated_at__lt=now - ORPHAN_AGE
     ).values_list("pk", flat=True)
     queued = 0
     for pk in list(orphans[:500]):
-        if activation.queue(pk) is not None:
+        if queue(pk) is not None:
             queued += 1
     return queued

@@ -30,9 +30,10 @@ from campaigns.cxone import schemas
 from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
 from campaigns.cxone.factory import bridge_loop, get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
-from campaigns.services import campaign_findings, sync_status
 from campaigns.services.audit import entry as audit_entry
-from campaigns.services.sync_fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
+from campaigns.services.findings import campaign_findings
+from campaigns.services.sync import status as sync_status
+from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
 
 __all__ = ["FETCH_CONCURRENCY", "RemoteSnapshot", "SyncResult", "apply_snapshot", "sync_campaigns"]
 
@@ -42,11 +43,11 @@ log = logging.getLogger(__name__)
 # extension when present) and a planner adjusts it in the admin. Sync never overwrites an existing pool's
 # agents.
 DEFAULT_POOL_AGENTS = 10
-STALE_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
+BEHIND_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
 AUDIT_BATCH_SIZE = 500
 
 SYNCED_ACTION = "campaigns.campaign.synced"
-# Sync only flags the draft (stale_since); its status is untouched. The STALE status transition is
+# Sync only flags the draft (behind_remote_since); its status is untouched. The STALE status transition is
 # workflow.mark_stale's, audited as "campaigns.draft.marked_stale".
 BEHIND_REMOTE_ACTION = "campaigns.draft.behind_remote"
 
@@ -87,9 +88,9 @@ class SyncResult:
     reappeared: int = 0  # were missing, listed again (also counted in updated)
     pools_created: int = 0
     pools_updated: int = 0
-    # Open drafts newly flagged behind CXone (stale_since set, status unchanged). The name is kept for the
+    # Open drafts newly flagged behind CXone (behind_remote_since set, status unchanged). The name is kept for the
     # sync task's result dict; this is not workflow.mark_stale's STALE status.
-    drafts_marked_stale: int = 0
+    drafts_flagged_behind: int = 0
     lists_not_found: list[str] = field(default_factory=list)
     # Campaigns that could not be read whole: not written (they keep their previous mirror), read next sync.
     failed: dict[str, str] = field(default_factory=dict)
@@ -104,12 +105,12 @@ class SyncResult:
         text = (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
-            f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_marked_stale})"
+            f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_flagged_behind})"
         )
         return text + (f"; failed {len(self.failed)}" if self.failed else "")
 
     def counts(self) -> dict[str, int]:
-        names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_marked_stale")
+        names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_flagged_behind")
         return {name: getattr(self, name) for name in names} | {"failed": len(self.failed)}
 
 
@@ -175,7 +176,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
         pools = _upsert_pools(snapshot.campaigns, result)
         audit = _upsert_campaigns(snapshot, pools, now, result)
         audit += _mark_missing(snapshot.gone, now, result)
-        audit += _mark_stale_drafts(now, result)
+        audit += _flag_drafts_behind_remote(now, result)
         if audit:
             AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
     campaign_findings.refresh_outdated(now=now)  # the stored findings the campaign list reads
@@ -365,26 +366,26 @@ def _mark_missing(confirmed_gone: set[str], now: dt.datetime, result: SyncResult
     return audit
 
 
-def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
-    """Flag (stale_since) the open drafts based on a version CXone has moved past. Their status stays: a
+def _flag_drafts_behind_remote(now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
+    """Flag (behind_remote_since) the open drafts based on a version CXone has moved past. Their status stays: a
     planner rebases a draft or submitted one; the activation worker's workflow.mark_stale is what moves an
     approved one to STALE."""
     drafts = list(
         ScheduleDraft.objects.filter(
             # "differs", not "is older": the Admin API's versions are fingerprints of the schedule.
             ~Q(base_version=F("campaign__remote_version")),
-            status__in=STALE_CANDIDATES,
-            stale_since__isnull=True,
+            status__in=BEHIND_CANDIDATES,
+            behind_remote_since__isnull=True,
         ).select_related("campaign")
     )
     if not drafts:
         return []
-    ScheduleDraft.objects.filter(pk__in=[d.pk for d in drafts], stale_since__isnull=True).update(
-        stale_since=now
+    ScheduleDraft.objects.filter(pk__in=[d.pk for d in drafts], behind_remote_since__isnull=True).update(
+        behind_remote_since=now
     )
     audit = []
     for draft in drafts:
-        draft.stale_since = now
+        draft.behind_remote_since = now
         audit.append(
             _audit_row(
                 BEHIND_REMOTE_ACTION,
@@ -394,5 +395,5 @@ def _mark_stale_drafts(now: dt.datetime, result: SyncResult) -> list[AuditEntry]
                 f"this draft was based on version {draft.base_version}.",
             )
         )
-    result.drafts_marked_stale = len(drafts)
+    result.drafts_flagged_behind = len(drafts)
     return audit

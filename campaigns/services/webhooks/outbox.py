@@ -36,7 +36,7 @@ from campaigns import roles
 from campaigns.models import Activation, WebhookDelivery, WebhookEndpoint
 from campaigns.services import audit
 from campaigns.services.errors import NotAllowed, WorkflowError
-from campaigns.services.wfm_payload import EVENTS, body_bytes, build_payload
+from campaigns.services.webhooks.payload import EVENTS, body_bytes, build_payload
 from campaigns.wfm.sender import Answer, Outcome, WfmSender, shared_sender
 from campaigns.wfm.signing import InvalidSecret, parse_secrets
 

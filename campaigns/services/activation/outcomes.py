@@ -1,6 +1,6 @@
 """Where every terminal outcome of an activation (active, failed, stale) is written, once: the row, the draft's
-status, the campaign mirror, the audit entry and the WFM event, in one transaction. The push (activation.py) and
-the poller (activation_polling.py) both end here."""
+status, the campaign mirror, the audit entry and the WFM event, in one transaction. The push (pushing.py) and
+the poller (polling.py) both end here."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import get_client
-from campaigns.models import Activation, Campaign
-from campaigns.services import audit, webhooks, workflow
+from campaigns.models import Activation, Campaign, steps_leading_to
+from campaigns.services import audit
+from campaigns.services.drafts import transitions
+from campaigns.services.webhooks import outbox
 
 Step = Activation.Step
 
@@ -28,7 +30,7 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
         "remote_errors": remote_errors or [],
         "lease_owner": "",
         "lease_expires_at": None,
-        "next_poll_at": None,
+        "due_at": None,
         "doorbell_at": None,
         "updated_at": now,
     }
@@ -37,7 +39,7 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
         values["remote_activated_at"] = remote.activated_at if remote else None
         values["latency_ms"] = max(0, round((now - a.approved_at).total_seconds() * 1000))
     with transaction.atomic():
-        rows = Activation.objects.filter(pk=a.pk, step__in=Activation.UNFINISHED_STEPS)
+        rows = Activation.objects.filter(pk=a.pk, step__in=steps_leading_to(step))
         if owner is not None:
             rows = rows.filter(lease_owner=owner)
         if rows.update(**values) != 1:
@@ -45,19 +47,18 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
         a.refresh_from_db()
         reason = f"{outcome}: {error}" if error else outcome
         if step == Step.ACTIVE:
-            workflow.mark_active(a.draft_id)
+            transitions.mark_active(a.draft_id)
         elif step == Step.FAILED:
-            workflow.mark_failed(a.draft_id, reason=sentence(reason, a.remote_errors))
+            transitions.mark_failed(a.draft_id, reason=sentence(reason, a.remote_errors))
         else:
-            workflow.mark_stale(a.draft_id, reason=reason)
+            transitions.mark_stale(a.draft_id, reason=reason)
         if remote is not None:
             _mirror(a, remote)
         record(a, step, sentence(reason, a.remote_errors))
         if step in (Step.ACTIVE, Step.FAILED):
             # The outbox row commits with the outcome: no outcome without its WFM event, no event without it.
-            webhooks.record_activation_event(a)
+            outbox.record_activation_event(a)
     return True
-
 
 
 def _mirror(a: Activation, remote: schemas.Campaign) -> None:
@@ -96,7 +97,6 @@ def sentence(reason: str, remote_errors) -> str:
         if isinstance(e, dict)
     )
     return f"{reason} CXone said: {said}" if said else reason
-
 
 
 def record(a: Activation, what: str, message: str, *, actor=None) -> None:

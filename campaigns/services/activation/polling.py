@@ -1,13 +1,14 @@
 """The activation poller: one worker at a time reads every due activation's campaign, ≤ 100 a request.
 
-A round claims the due rows (polling, next_poll_at reached, lease free) with a conditional UPDATE, reads their
-campaigns in batches (`GET …/campaigns?id=…`), and for each: ACTIVE → active, ERROR/FAILED → failed with CXone's
-errors[], still DRAFT → read again after a jittered interval, past the deadline → failed, timed out. So the
-request count grows with rounds, not with campaigns.
+A round claims the due rows (polling, due, lease free) with a conditional UPDATE, reads their campaigns in
+batches (`GET …/campaigns?id=…`), and for each: ACTIVE → active, ERROR/FAILED → failed with CXone's errors[],
+still DRAFT → read again after a jittered interval (timing.next_read_at), past the deadline → failed, timed out.
+So the request count grows with rounds, not with campaigns.
 
-`run()` is the poll_activations task: it holds the "activation-poller" lease and loops, a round whenever rows are
-due, ringing the doorbells of pushes that waited out a backoff and reclaiming expired leases as it goes, until
-nothing is in flight or its time is up (then it hands over to a fresh task).
+`run()` is the poll_activations task: it holds the poller lease and loops, a round whenever rows are due, ringing
+the doorbells of pushes that waited out a backoff and reclaiming expired leases as it goes, for as long as
+anything is in flight (a burst's pushes land one after another) or until its time is up (then it hands over to
+a fresh task).
 """
 
 from __future__ import annotations
@@ -19,60 +20,22 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Min, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from campaigns import periodic
 from campaigns.cxone import errors as cx
 from campaigns.cxone.factory import capabilities, get_client, run_sync
 from campaigns.models import Activation
-from campaigns.services import activation, leases
+from campaigns.services import leases
+from campaigns.services.activation import doorbell, sweeper, timing
+from campaigns.services.activation.outcomes import finish
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
 
-POLLER_LEASE = "activation-poller"
 POLLER_LEASE_SECONDS = 10  # renewed every round (≤ 1 s apart); a poller that died frees it this soon
 ROW_LEASE_SECONDS = 30  # a round that died mid-way frees its rows this soon
-FAST_SECONDS = 20  # read at the smallest interval for this long after the PUT, then back off
-GROWTH = 1.5
-
-
-def smallest_interval() -> float:
-    """Seconds between poll rounds at the fastest: ACTIVATION_POLL_MS, but rounds (one request each, as long as
-    fewer than 100 campaigns are in flight) never take more than ACTIVATION_POLL_SHARE of CXone's rate, which
-    the pushes need more: a round every 0.8 s at 5 req/s costs 0.4 s of detection lag on average."""
-    smallest = settings.ACTIVATION_POLL_MS / 1000
-    rate = float(settings.CXONE_RATE_LIMIT)
-    share = min(1.0, float(settings.ACTIVATION_POLL_SHARE))
-    if rate > 0 and share > 0:
-        smallest = max(smallest, 1 / (share * rate))
-    return smallest
-
-
-def poll_interval(seconds_since_push: float) -> float:
-    """Seconds until the next read of a campaign whose PUT was `seconds_since_push` ago, before jitter.
-
-    CXone usually activates within seconds: read at the smallest interval (one request reads 100 campaigns,
-    so this costs rounds, not requests per campaign), then back off geometrically for slow activations."""
-    smallest = smallest_interval()
-    largest = max(smallest, settings.ACTIVATION_POLL_MAX_MS / 1000)
-    if seconds_since_push < FAST_SECONDS:
-        return smallest
-    steps = (seconds_since_push - FAST_SECONDS) / max(smallest, 1.0)
-    return min(largest, smallest * GROWTH ** min(steps, 60))
-
-
-def next_poll_at(pushed_at: dt.datetime, now: dt.datetime) -> dt.datetime:
-    interval = poll_interval((now - pushed_at).total_seconds()) * random.uniform(0.85, 1.15)
-    return now + dt.timedelta(seconds=interval)
-
-
-def first_poll_at(now: dt.datetime) -> dt.datetime:
-    return next_poll_at(now, now)
-
-
-# ---- one round --------------------------------------------------------------------------------------------
+IDLE_LOOK_SECONDS = 1.0  # with nothing due, look this often for pushes that landed meanwhile
 
 
 def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
@@ -87,21 +50,21 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
         remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids, urgent=True))}
     except cx.CXoneError as exc:
         log.warning("poller: reading %d campaigns failed (%s); trying again shortly", len(ids), exc)
-        why = activation._why(exc)
+        why = timing.reason(exc)
         failed_at = timezone.now()
-        overdue = [a for a in rows if failed_at >= activation.deadline(a)]
+        overdue = [a for a in rows if failed_at >= timing.deadline(a)]
         for a in overdue:  # the deadline holds even while CXone cannot be read: say what is unknown
             error = (
                 f"CXone could not be read ({why}) and the activation is "
-                f"{activation._minutes(settings.ACTIVATION_DEADLINE)} past approval. Whether it went live is "
+                f"{timing.deadline_words()} past approval. Whether it went live is "
                 "unknown: the next sync shows CXone's schedule."
             )
-            activation._finish(a, Step.FAILED, outcome="timed out", error=error, owner=owner)
+            finish(a, Step.FAILED, outcome="timed out", error=error, owner=owner)
         _release([a for a in rows if a not in overdue], owner, now, error=why)
         return {"read": 0, "requests": -(-len(ids) // 100), "finished": len(overdue)}
     observed_at = timezone.now()
     waiting, finished = [], 0
-    # One commit for the round: each outcome is still written whole by activation._finish (a savepoint here).
+    # One commit for the round: each outcome is still written whole by outcomes.finish (a savepoint here).
     with transaction.atomic():
         for a in rows:
             if _observe(a, remotes.get(a.campaign.cxone_id), owner, observed_at):
@@ -114,15 +77,13 @@ def poll_round(owner: str, now: dt.datetime | None = None) -> dict:
 
 def _claim_due(owner: str, now: dt.datetime) -> list[Activation]:
     # Rows due within half an interval join this round: fewer rounds, hence fewer requests, for the same lag.
-    soon = now + dt.timedelta(seconds=smallest_interval() / 2)
-    due = Q(step=Step.POLLING, next_poll_at__lte=soon) & (
-        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
-    )
+    soon = now + dt.timedelta(seconds=timing.smallest_interval() / 2)
+    due = Activation.objects.due_for_poll(soon, now)
     with transaction.atomic():
-        ids = list(activation.skip_locked(Activation.objects.filter(due)).values_list("pk", flat=True))
+        ids = list(leases.skip_locked(due).values_list("pk", flat=True))
         if not ids:
             return []
-        Activation.objects.filter(due, pk__in=ids).update(
+        due.filter(pk__in=ids).update(
             lease_owner=owner, lease_expires_at=now + dt.timedelta(seconds=ROW_LEASE_SECONDS)
         )
     return list(
@@ -134,7 +95,6 @@ def _claim_due(owner: str, now: dt.datetime) -> list[Activation]:
 
 def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
     """Record what CXone says of one campaign; True if that finished the activation."""
-    finish = activation._finish
     if remote is None:
         return finish(a, Step.FAILED, outcome="campaign gone", error="CXone no longer lists this campaign.",
                       owner=owner)  # fmt: skip
@@ -158,10 +118,10 @@ def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
             outcome = "CXone failed to activate it" if remote.state == "FAILED" else "CXone rejected it"
             return finish(a, Step.FAILED, outcome=outcome, error=f"CXone reports {remote.state}.",
                           remote_errors=errors, remote=remote, owner=owner)  # fmt: skip
-    if now >= activation.deadline(a):
+    if now >= timing.deadline(a):
         error = (
             f"CXone still reports {remote.state} (version {remote.version}) "
-            f"{activation._minutes(settings.ACTIVATION_DEADLINE)} after approval."
+            f"{timing.deadline_words()} after approval."
         )
         return finish(a, Step.FAILED, outcome="timed out", error=error, remote=remote, owner=owner)
     return False
@@ -171,9 +131,9 @@ def _reschedule(rows: list[Activation], owner: str, now: dt.datetime) -> None:
     """Still waiting: one UPDATE gives each row its next read and frees it."""
     if not rows:
         return
-    when = [When(pk=a.pk, then=Value(next_poll_at(a.pushed_at or now, now))) for a in rows]
+    when = [When(pk=a.pk, then=Value(timing.next_read_at(a.pushed_at or now, now))) for a in rows]
     Activation.objects.filter(pk__in=[a.pk for a in rows], lease_owner=owner, step=Step.POLLING).update(
-        next_poll_at=Case(*when),
+        due_at=Case(*when),
         poll_count=F("poll_count") + 1,
         lease_owner="",
         lease_expires_at=None,
@@ -182,9 +142,9 @@ def _reschedule(rows: list[Activation], owner: str, now: dt.datetime) -> None:
 
 
 def _release(rows: list[Activation], owner: str, now: dt.datetime, *, error: str) -> None:
-    retry_at = now + dt.timedelta(seconds=smallest_interval() * random.uniform(0.5, 1.0))
+    retry_at = now + dt.timedelta(seconds=timing.smallest_interval() * random.uniform(0.5, 1.0))
     Activation.objects.filter(pk__in=[a.pk for a in rows], lease_owner=owner, step=Step.POLLING).update(
-        next_poll_at=retry_at, lease_owner="", lease_expires_at=None, error=error, updated_at=now
+        due_at=retry_at, lease_owner="", lease_expires_at=None, error=error, updated_at=now
     )
 
 
@@ -192,43 +152,39 @@ def _release(rows: list[Activation], owner: str, now: dt.datetime, *, error: str
 
 
 def run(seconds: float | None = None) -> str:
-    """Poll until nothing is in flight or `seconds` (ACTIVATION_POLLER_SECONDS) pass; one poller at a time."""
+    """Poll while anything is in flight, for `seconds` (ACTIVATION_POLLER_SECONDS) at most; one poller at a time."""
     owner = leases.worker_id()
-    if not leases.acquire(POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
+    if not leases.acquire(doorbell.POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
         return "another poller is running"
     budget_ends = time.monotonic() + (settings.ACTIVATION_POLLER_SECONDS if seconds is None else seconds)
-    gap = smallest_interval()
+    gap = timing.smallest_interval()
     rounds = read = 0
     handover = False
     try:
         while True:
             started = time.monotonic()
-            if not leases.renew(POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
+            if not leases.renew(doorbell.POLLER_LEASE, owner, POLLER_LEASE_SECONDS):
                 return "lost the poller lease"
-            periodic.reclaim_expired_leases()
-            periodic.ring_due_doorbells()
+            sweeper.reclaim_expired_leases()
+            sweeper.ring_due_doorbells()
             result = poll_round(owner)
             rounds += 1
             read += result["read"]
-            due = next_due()
-            if due is None:
+            due = Activation.objects.next_poller_due()
+            if due is None and not Activation.objects.in_flight().exists():
                 break
             if time.monotonic() >= budget_ends:
                 handover = True
                 break
             # Sleep until the next row is due, but start rounds no closer together than the smallest interval
-            # (rows due within half of it join a round early) and look at least once a second for new ones.
-            wait = (due - timezone.now()).total_seconds() - gap / 2
-            wait = min(1.0, max(wait, gap - (time.monotonic() - started), 0.05))
+            # (rows due within half of it join a round early) and look at least once a second for new ones
+            # (pushes in flight land meanwhile).
+            wait = IDLE_LOOK_SECONDS if due is None else (due - timezone.now()).total_seconds() - gap / 2
+            wait = min(IDLE_LOOK_SECONDS, max(wait, gap - (time.monotonic() - started), 0.05))
             time.sleep(wait)
     finally:
-        leases.release(POLLER_LEASE, owner)
-    if handover or next_due() is not None:
-        activation.start_poller()
+        leases.release(doorbell.POLLER_LEASE, owner)
+    # Looked at after the lease is free: a push that landed meanwhile and saw the lease held is seen here.
+    if handover or Activation.objects.in_flight().exists():
+        doorbell.start_poller()
     return f"{rounds} rounds, {read} reads" + (", handed over" if handover else "")
-
-
-def next_due() -> dt.datetime | None:
-    """When the poller has something to do next: a read, or a push whose backoff ends (None: nothing)."""
-    waiting = Q(step=Step.POLLING) | Q(step=Step.QUEUED, next_poll_at__isnull=False)
-    return Activation.objects.filter(waiting).aggregate(due=Min("next_poll_at"))["due"]

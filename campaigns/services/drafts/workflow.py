@@ -2,7 +2,7 @@
 
 Each change: permission → transaction.atomic → lock the row → guards → conditional UPDATE, row count checked →
 audit "campaigns.draft.<what>" with changes {"field": [before, after]} → side effects on commit. Every status
-change passes through `_transition`, so the state-machine guard and the audit are written once.
+change passes through `transitions.transition`, so the state-machine guard and the audit are written once.
 
 Who: start, edit and rebase — anyone with the add/change permission (a draft is shared work; `lock_version`
 refuses the second of two concurrent saves with both versions). Submit and withdraw — the author only. Approve
@@ -19,13 +19,15 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from campaigns import roles
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services import audit, draft_checks
-from campaigns.services import draft_guards as guards
+from campaigns.services import audit
+from campaigns.services.activation.queueing import queue as queue_activation
+from campaigns.services.drafts import guards
+from campaigns.services.drafts.revision import revise_draft
+from campaigns.services.drafts.transitions import transition, write
 from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch workflow.<Error>)
     BlockingFindings,
     DraftChanged,
@@ -43,26 +45,19 @@ from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch 
     user_name,
     when,
 )
+from campaigns.services.findings import draft_checks
 from campaigns.services.schedule_values import (  # noqa: F401 (re-exported for callers of workflow)
     EDITABLE_FIELDS,
     RETRY_KEYS,
+    as_json,
     campaign_schedule,
     schedule_snapshot,
 )
-from campaigns.services.schedule_values import as_json as _json
 
 log = logging.getLogger(__name__)
 S = DraftStatus
 
 EDITED, REBASED = guards.EDITED, guards.REBASED
-# Audit action suffix → the verb in messages.
-VERBS = {
-    "submitted": "submit", "withdrawn": "withdraw", "approved": "approve", "rejected": "reject",
-    "rebased": "rebase", "marked_stale": "mark stale", "activating": "push", "activated": "activate",
-    "activation_failed": "fail", "retried": "retry",
-}  # fmt: skip
-# Fields whose before/after a status change records (besides the editable ones).
-AUDITED = {"status", "base_version", "rejection_reason", "status_reason"}
 
 
 def start_draft(campaign, author, **fields) -> ScheduleDraft:
@@ -82,7 +77,7 @@ def start_draft(campaign, author, **fields) -> ScheduleDraft:
                 base_snapshot=schedule_snapshot(campaign),
                 **values,
             )
-            changes = {"status": [None, S.DRAFT.value], **{f: [None, _json(v)] for f, v in values.items()}}
+            changes = {"status": [None, S.DRAFT.value], **{f: [None, as_json(v)] for f, v in values.items()}}
             audit.record("campaigns.draft.created", draft, actor=author, campaign=campaign, changes=changes)
     except IntegrityError:
         guards.refuse_if_open_draft(campaign)  # lost the race against another start_draft of the same campaign
@@ -116,7 +111,7 @@ def save_draft(draft_id, editor, *, lock_version: int, fields: dict):
         if not changed:
             return draft
         check_values({**{f: getattr(draft, f) for f in EDITABLE_FIELDS}, **changed})
-        return _write(draft, editor, EDITED, changed, guard, lock_version=lock_version, bump=True)
+        return write(draft, editor, EDITED, changed, guard, lock_version=lock_version, bump=True)
 
 
 def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
@@ -131,7 +126,7 @@ def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
         guards.changes_something(d)
 
     updates = {"submitted_at": timezone.now()}
-    return _transition(
+    return transition(
         draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates,
         checked="submitting",
     )  # fmt: skip
@@ -153,7 +148,7 @@ def withdraw(draft_id, actor) -> ScheduleDraft:
     """Take the author's submitted draft back out of review, to edit it again."""
     guards.require(actor, "campaigns.submit_scheduledraft", "withdraw drafts")
     guard = lambda d: guards.author_only(d, actor, "withdraw")  # noqa: E731
-    return _transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
+    return transition(draft_id, actor, S.DRAFT, "withdrawn", guard, updates={"submitted_at": None})
 
 
 def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
@@ -168,7 +163,7 @@ def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
         guards.unchanged_since(d, actor, seen_lock_version, "approve it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now()}
-    return _transition(
+    return transition(
         draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
         after_commit=_after_approval, checked="approving",
     )  # fmt: skip
@@ -229,7 +224,7 @@ def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleD
         guards.unchanged_since(d, actor, seen_lock_version, "reject it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now(), "rejection_reason": reason}
-    return _transition(
+    return transition(
         draft_id, actor, S.REJECTED, "rejected", guard, lock_version=seen_lock_version, updates=updates,
         message=reason,
     )  # fmt: skip
@@ -262,137 +257,25 @@ def rebase(draft_id, actor) -> dict:
             "to_version": campaign.remote_version,
             "remote_changes": changes,
         }
-        updates = {"base_version": campaign.remote_version, "base_snapshot": remote, "stale_since": None}
+        updates = {"base_version": campaign.remote_version, "base_snapshot": remote, "behind_remote_since": None}
         if draft.status == S.SUBMITTED:
             updates["submitted_at"] = None
-            _transition(draft, actor, S.DRAFT, "rebased", None, updates=updates, bump=True)
+            transition(draft, actor, S.DRAFT, "rebased", None, updates=updates, bump=True)
         else:
-            _write(draft, actor, REBASED, updates, None, bump=True)
+            write(draft, actor, REBASED, updates, None, bump=True)
     return result
 
 
-def mark_stale(draft_id, *, reason: str) -> bool:
-    """For the activation worker: an approved or activating draft whose campaign changed in CXone can no
-    longer be pushed. True if this call made it stale, False if it was not (or no longer) in those states."""
-    with transaction.atomic():
-        draft = guards.locked(draft_id)
-        if draft.status not in (S.APPROVED, S.ACTIVATING):
-            return False
-        try:
-            _transition(
-                draft, None, S.STALE, "marked_stale", None, updates={"status_reason": reason}, message=reason
-            )
-        except InvalidTransition:
-            return False
-    return True
-
-
-def mark_activating(draft_id) -> bool:
-    """For the activation worker: an approved draft is being pushed. False if it was not approved."""
-    return _worker_transition(draft_id, S.ACTIVATING, "activating", (S.APPROVED,), "")
-
-
-def mark_active(draft_id) -> bool:
-    """For the activation worker: CXone activated the draft's schedule."""
-    return _worker_transition(draft_id, S.ACTIVE, "activated", (S.ACTIVATING,), "")
-
-
-def mark_failed(draft_id, *, reason: str) -> bool:
-    """For the activation worker: the push or CXone's activation failed; `reason` says why, for the planner."""
-    return _worker_transition(draft_id, S.FAILED, "activation_failed", (S.APPROVED, S.ACTIVATING), reason)
-
-
-def reopen_for_retry(draft_id, actor, *, message: str) -> ScheduleDraft:
-    """For the activation service's Retry: a failed draft is activating again, to be pushed once more. Refused
-    when the campaign meanwhile got another open draft (a revision, say): only one may be in flight."""
-    guards.require(actor, roles.REVIEW_DRAFTS, "retry activations")
-    try:
-        with transaction.atomic():
-            return _transition(
-                draft_id, actor, S.ACTIVATING, "retried", None, updates={"status_reason": ""}, message=message
-            )
-    except IntegrityError:
-        draft = ScheduleDraft.objects.select_related("campaign").get(pk=draft_id)
-        guards.refuse_if_open_draft(draft.campaign)
-        raise
-
-
-def _worker_transition(draft_id, to, action, from_statuses, reason) -> bool:
-    with transaction.atomic():
-        draft = guards.locked(draft_id)
-        if draft.status not in from_statuses:
-            return False
-        updates = {"status_reason": reason} if reason else {}
-        _transition(draft, None, to, action, None, updates=updates, message=reason)
-    return True
-
-
 def revise(draft_id, actor) -> ScheduleDraft:
-    """A new draft from a rejected, failed or stale draft's values (services/revision.py says how)."""
-    from campaigns.services.revision import revise_draft
-
+    """A new draft from a rejected, failed or stale draft's values (drafts/revision.py says how)."""
     return revise_draft(draft_id, actor)
-
-
-# ---- the one way a draft changes status --------------------------------------------------------------------
-
-
-def _transition(draft, actor, to, action, guard, *, lock_version=None, updates=None, bump=False,
-                after_commit=None, message="", checked="") -> ScheduleDraft:  # fmt: skip
-    """Move `draft` (an id, or a row the caller locked) to status `to`, audited as "campaigns.draft.<action>":
-    state-machine guard, the caller's `guard`, then (when `checked` names what is being done) the draft's
-    findings computed now, refusing while any is blocking and stored otherwise; conditional UPDATE, audit, then
-    `after_commit(draft)`."""
-    verb = VERBS[action]
-
-    def full_guard(d):
-        guards.may_leave(d, to, verb)
-        if guard:
-            guard(d)
-
-    with transaction.atomic():
-        d = draft if isinstance(draft, ScheduleDraft) else guards.locked(draft)
-        full_guard(d)
-        updates = {**(updates or {}), "status": to}
-        if checked:
-            report = draft_checks.evaluate_draft(d)
-            guards.no_blocking(report.blocking, checked)
-            updates["findings"] = report.as_json()
-        kw = {"lock_version": lock_version, "bump": bump, "message": message}
-        d = _write(d, actor, f"campaigns.draft.{action}", updates, full_guard, **kw)
-        if after_commit:
-            transaction.on_commit(lambda: after_commit(d))
-    return d
-
-
-def _write(d, actor, action, updates, guard, *, lock_version=None, bump=False, message="") -> ScheduleDraft:
-    """UPDATE the row only while it still has the status and lock version the guards saw; audit the change."""
-    lock_version = d.lock_version if lock_version is None else lock_version
-    expected = {"pk": d.pk, "status": d.status, "lock_version": lock_version}
-    audited = [f for f in updates if f in AUDITED or f in EDITABLE_FIELDS]
-    before = {f: getattr(d, f) for f in audited}
-    values = {**updates, "updated_at": timezone.now()}
-    if bump:
-        values["lock_version"] = F("lock_version") + 1
-    if ScheduleDraft.objects.filter(**expected).update(**values) != 1:
-        # Someone changed the row between our read and our UPDATE (where row locks are not honoured): the
-        # guards, run on the row as it is now, say what happened.
-        if guard:
-            guard(guards.locked(d.pk))
-        raise InvalidTransition(f"Draft #{d.pk} changed while you were working on it; reload it, try again.")
-    d.refresh_from_db()
-    changes = {f: [_json(before[f]), _json(getattr(d, f))] for f in audited if before[f] != getattr(d, f)}
-    audit.record(action, d, actor=actor, campaign=d.campaign, message=message, changes=changes)
-    return d
 
 
 def _after_approval(draft) -> None:
     """Runs once an approval is committed: the activation pipeline takes over (an Activation row, then its push
     enqueued by id after that commits). Should this process die first, the sweeper queues it."""
-    from campaigns.services import activation  # activation builds on this module
-
     log.info("draft %s of campaign %s approved by user %s", draft.pk, draft.campaign_id, draft.approver_id)
     try:
-        activation.queue(draft.pk)
+        queue_activation(draft.pk)
     except Exception:  # the approval stands; the sweeper queues approved drafts that have no activation
         log.exception("draft %s: queuing its activation failed; the sweeper will", draft.pk)

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services import audit
-from campaigns.services import draft_guards as guards
-from campaigns.services.errors import InvalidTransition
+from campaigns.services.drafts import guards
+from campaigns.services.errors import InvalidTransition, check_values
+from campaigns.services.schedule_values import EDITABLE_FIELDS, as_json, schedule_snapshot
 
 REVISABLE = (DraftStatus.REJECTED, DraftStatus.FAILED, DraftStatus.STALE)
 REVISED = "campaigns.draft.revised"
@@ -21,8 +22,6 @@ def revise_draft(draft_id, user) -> ScheduleDraft:
     """A new draft of the same campaign, by `user`, with the closed draft's schedule values, based on the
     campaign's current CXone version. Refused unless the draft is rejected, failed or stale, the campaign is
     still in CXone, and no other draft of it is open."""
-    from campaigns.services import workflow as w  # workflow re-exports this function: import it late
-
     guards.require(user, "campaigns.add_scheduledraft", "revise drafts")
     try:
         with transaction.atomic():
@@ -40,19 +39,19 @@ def revise_draft(draft_id, user) -> ScheduleDraft:
                 )
             guards.campaign_exists(campaign, "revise its drafts")
             guards.refuse_if_open_draft(campaign)
-            values = {f: getattr(old, f) for f in w.EDITABLE_FIELDS}
-            w.check_values(values)
+            values = {f: getattr(old, f) for f in EDITABLE_FIELDS}
+            check_values(values)
             draft = ScheduleDraft.objects.create(
                 campaign=campaign,
                 author=user,
                 base_version=campaign.remote_version,
-                base_snapshot=w.schedule_snapshot(campaign),
+                base_snapshot=schedule_snapshot(campaign),
                 **values,
             )
             changes = {
                 "status": [None, DraftStatus.DRAFT.value],
                 "revised_from": [None, old.pk],
-                **{f: [None, w._json(v)] for f, v in values.items()},
+                **{f: [None, as_json(v)] for f, v in values.items()},
             }
             why = f": “{old.rejection_reason}”" if old.rejection_reason else ""
             message = f"Revised from draft #{old.pk} ({old.get_status_display().lower()}{why})."
