@@ -12,6 +12,7 @@ from campaigns.cxone.sandbox.server import SandboxServer
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
 from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
 from campaigns.services import activation
+from campaigns.services.activation import doorbell
 from campaigns.services.activation import payload as activation_payload
 from campaigns.services.activation import polling as activation_polling
 from campaigns.services.drafts import workflow
@@ -30,7 +31,7 @@ Step = Activation.Step
 @pytest.fixture
 def admin_tenant(settings, monkeypatch):
     settings.CXONE_API = "admin"
-    monkeypatch.setattr(activation, "_enqueue", lambda func, *args: None)  # the test drives each step itself
+    monkeypatch.setattr(doorbell, "async_task", lambda func, *args: None)  # the test drives each step itself
     with SandboxServer(admin_config(campaigns=12)) as server:
         set_client_factory(lambda: admin_client_for(server.url))
         try:

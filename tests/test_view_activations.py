@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Activation, DraftStatus
+from campaigns.services.activation import doorbell
 from campaigns.templatetags.planner import utc_seconds
 from tests.conftest import make_campaign, make_draft
 
@@ -75,9 +76,7 @@ def test_everyone_with_a_role_sees_the_activations_and_their_live_steps(
 
 @pytest.mark.parametrize("role,status", [("planner", 403), ("manager", 403), ("supervisor", 302)])
 def test_only_supervisors_may_retry(client, request, failed, role, status, monkeypatch):
-    from campaigns.services import activation
-
-    monkeypatch.setattr(activation, "_enqueue", lambda *args: None)
+    monkeypatch.setattr(doorbell, "async_task", lambda *args: None)
     client.force_login(request.getfixturevalue(role))
     response = client.post(reverse("activation-retry", args=[failed.pk]))
     assert response.status_code == status
