@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from campaigns.cxone.client import CXoneClient, set_client_factory
 from campaigns.cxone.resilience import CircuitBreaker
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, Campaign, ScheduleDraft
+from campaigns.sandbox import SandboxServer
 from campaigns.services import activation, draft_checks, workflow
 from campaigns.services.sync import sync_campaigns
 from tests.cxone_support import FAST_RETRY, fast_config

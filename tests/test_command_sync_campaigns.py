@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from campaigns.cxone.client import set_client_factory
-from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
+from campaigns.sandbox import create_app
 from campaigns.schedules import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
 from tests.cxone_support import asgi_client, fast_config
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
-from campaigns.cxone.sandbox import create_app
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
+from campaigns.sandbox import create_app
 from campaigns.schedules import SYNC_SCHEDULE_NAME, ensure_schedules
 from campaigns.services.sync import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
 from campaigns.tasks import sync_campaigns_task

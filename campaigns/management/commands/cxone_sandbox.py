@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.cxone.sandbox.app import create_app
-from campaigns.cxone.sandbox.config import SandboxConfig, parse_range
-from campaigns.cxone.sandbox.server import serve
+from campaigns.sandbox.app import create_app
+from campaigns.sandbox.config import SandboxConfig, parse_range
+from campaigns.sandbox.server import serve
 
 
 def _range(value: str) -> tuple[float, float]:

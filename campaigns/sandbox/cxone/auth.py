@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, unquote
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from campaigns.cxone.sandbox.config import ALL_SCOPES
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, ApiError
-from campaigns.cxone.sandbox.state import IssuedToken, SandboxState
+from campaigns.sandbox.config import ALL_SCOPES
+from campaigns.sandbox.responses import MAX_BODY_BYTES, ApiError
+from campaigns.sandbox.state import IssuedToken, SandboxState
 
 
 def sandbox(request: Request) -> SandboxState:

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import authorize, sandbox
-from campaigns.cxone.sandbox.responses import ApiError, int_param, read_json, unprocessable
-from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES, is_int, validate_put
+from campaigns.sandbox.cxone.auth import authorize, sandbox
+from campaigns.sandbox.cxone.validation import CAMPAIGN_STATES, is_int, validate_put
+from campaigns.sandbox.responses import ApiError, int_param, read_json, unprocessable
 
 CAMPAIGNS = "/api/v2/outbound/campaigns"
 MAX_TOP = 100

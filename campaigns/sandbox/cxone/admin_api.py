@@ -23,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import _basic_credentials, sandbox
-from campaigns.cxone.sandbox.pc_tenant import settle_starts, skill_copy
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, ApiError, read_json
-from campaigns.cxone.sandbox.state import SandboxState
+from campaigns.sandbox.cxone.auth import _basic_credentials, sandbox
+from campaigns.sandbox.cxone.pc_tenant import settle_starts, skill_copy
+from campaigns.sandbox.responses import MAX_BODY_BYTES, ApiError, read_json
+from campaigns.sandbox.state import SandboxState
 from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
 from campaigns.scheduling.weekly import DAY_FIELDS
 

@@ -14,10 +14,10 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from campaigns.cxone.sandbox.config import Clock, SandboxConfig
-from campaigns.cxone.sandbox.pc_tenant import build_pc_tenant
-from campaigns.cxone.sandbox.seed import build, default_epoch, iso
-from campaigns.cxone.sandbox.stats import Stats
+from campaigns.sandbox.config import Clock, SandboxConfig
+from campaigns.sandbox.cxone.pc_tenant import build_pc_tenant
+from campaigns.sandbox.cxone.seed import build, default_epoch, iso
+from campaigns.sandbox.stats import Stats
 
 
 @dataclass

@@ -6,8 +6,8 @@ From the shell:  python manage.py cxone_sandbox --port 8700 ...
 `app.state` is the SandboxState: the tenant, the knobs (`.config`), the stats, the clock.
 """
 
-from campaigns.cxone.sandbox.app import SandboxApp, create_app
-from campaigns.cxone.sandbox.config import Clock, SandboxConfig
-from campaigns.cxone.sandbox.server import SandboxServer
+from campaigns.sandbox.app import SandboxApp, create_app
+from campaigns.sandbox.config import Clock, SandboxConfig
+from campaigns.sandbox.server import SandboxServer
 
 __all__ = ["Clock", "SandboxApp", "SandboxConfig", "SandboxServer", "create_app"]

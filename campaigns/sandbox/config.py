@@ -138,7 +138,7 @@ class SandboxConfig:
             if not isinstance(raw, str) or not raw:
                 raise ValueError("expected a non-empty string")
             if name == "wfm_secret":
-                from campaigns.cxone.sandbox.wfm import receiver_keys
+                from campaigns.sandbox.wfm import receiver_keys
 
                 receiver_keys(raw)
             return raw

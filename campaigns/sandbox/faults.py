@@ -12,7 +12,7 @@ import logging
 import httpx
 from starlette.routing import Match
 
-from campaigns.cxone.sandbox.state import SandboxState
+from campaigns.sandbox.state import SandboxState
 
 
 class SimulatedDrop(httpx.RemoteProtocolError):

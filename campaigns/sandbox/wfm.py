@@ -31,9 +31,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import sandbox
-from campaigns.cxone.sandbox.faults import _drop
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, read_json, unprocessable
+from campaigns.sandbox.cxone.auth import sandbox
+from campaigns.sandbox.faults import _drop
+from campaigns.sandbox.responses import MAX_BODY_BYTES, read_json, unprocessable
 
 REQUIRED_FIELDS = ("eventType", "campaignId", "activationLatencyMs", "timestamp", "conflictsDetected")
 TOLERANCE_SECONDS = 5 * 60

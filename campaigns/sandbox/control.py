@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import sandbox
-from campaigns.cxone.sandbox.responses import ApiError, read_json, unprocessable
-from campaigns.cxone.sandbox.routes import not_found
-from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES
+from campaigns.sandbox.cxone.auth import sandbox
+from campaigns.sandbox.cxone.outbound_v2 import not_found
+from campaigns.sandbox.cxone.validation import CAMPAIGN_STATES
+from campaigns.sandbox.responses import ApiError, read_json, unprocessable
 
 TOUCHABLE = {"name": str, "state": str}
 
