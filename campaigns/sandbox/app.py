@@ -36,7 +36,7 @@ class SandboxApp(FaultsAndStats):
 
 def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None) -> SandboxApp:
     state = SandboxState(config, clock)
-    if state.config.api == "admin":  # the second personality: a real tenant's Admin API (admin_api.py)
+    if state.config.api == "admin":  # the second personality: a real tenant's Admin API (cxone/admin_api.py)
         all_routes = admin_api.routes + control.routes + wfm.routes
     else:
         all_routes = [Route("/oauth2/token", auth.token_endpoint, methods=["POST"])]
