@@ -75,7 +75,7 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def serve_sandbox(campaigns: int, ports, stop) -> None:
-    from campaigns.cxone.sandbox import SandboxConfig, SandboxServer
+    from campaigns.sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(campaigns=campaigns, rate_limit=1e6, burst=10**6)
     with SandboxServer(config) as server:

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from campaigns.cxone.client import CXoneClient  # noqa: E402
-from campaigns.cxone.sandbox import SandboxConfig, SandboxServer  # noqa: E402
+from campaigns.sandbox import SandboxConfig, SandboxServer  # noqa: E402
 
 CAMPAIGNS = 40
 

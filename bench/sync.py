@@ -36,7 +36,7 @@ NO_FAULTS = {"server_error_rate": 0.0, "drop_rate": 0.0}
 
 
 def serve_sandbox(campaigns: int, rate: float, burst: int, ports, stop) -> None:
-    from campaigns.cxone.sandbox import SandboxConfig, SandboxServer
+    from campaigns.sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(campaigns=campaigns, seed=1, rate_limit=rate, burst=burst)
     with SandboxServer(config) as server:
@@ -76,8 +76,8 @@ def empty_the_mirror() -> None:
 def lost_campaigns(campaigns: int) -> int:
     """The tenant's campaigns (rebuilt from the sandbox's seed) not mirrored at their version with their
     contact list, plus campaigns wrongly marked missing."""
-    from campaigns.cxone.sandbox.seed import build, default_epoch
     from campaigns.models import Campaign
+    from campaigns.sandbox.cxone.seed import build, default_epoch
 
     tenant = build(1, campaigns, default_epoch(time.time()))
     mirrored = {

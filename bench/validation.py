@@ -86,8 +86,8 @@ def seed_demo_data() -> list:
     from campaigns import roles
     from campaigns.cxone.client import CXoneClient
     from campaigns.cxone.runtime import run_sync
-    from campaigns.cxone.sandbox import SandboxConfig, create_app
     from campaigns.models import Campaign, CapacityPool
+    from campaigns.sandbox import SandboxConfig, create_app
     from campaigns.services.drafts import workflow
     from campaigns.services.sync.mirror import sync_campaigns
 

@@ -28,8 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from campaigns.cxone.sandbox import SandboxConfig, SandboxServer  # noqa: E402
-from campaigns.cxone.sandbox.wfm import DEMO_SECRET  # noqa: E402
+from campaigns.sandbox import DEMO_SECRET, SandboxConfig, SandboxServer  # noqa: E402
 
 # Waits before each attempt, in seconds: 20 attempts over 92 s, none further apart than 5 s (the real schedule
 # is 0, 5 s, 5 min, ... 24 h over about three days).

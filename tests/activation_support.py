@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from campaigns.cxone.client import CXoneClient, set_client_factory
 from campaigns.cxone.resilience import CircuitBreaker
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, Campaign, ScheduleDraft
+from campaigns.sandbox import SandboxServer
 from campaigns.services.activation import doorbell
 from campaigns.services.drafts import workflow
 from campaigns.services.findings import draft_checks

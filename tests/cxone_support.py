@@ -7,7 +7,7 @@ import httpx
 
 from campaigns.cxone.client import CXoneClient
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings
-from campaigns.cxone.sandbox import SandboxConfig
+from campaigns.sandbox import SandboxConfig
 
 BASE_URL = "http://cxone.test"
 # Small waits; the attempt limit, not the time budget, ends a call that keeps failing with 5xx or no answer

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from campaigns.cxone.client import set_client_factory
-from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
 from campaigns.periodic_tasks import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
+from campaigns.sandbox import create_app
 from tests.cxone_support import asgi_client, fast_config
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from campaigns.cxone.admin_mapping import schedule_version
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import BatchItemsFailed, InvalidCredentials, NotFound, SkillBusy, ValidationFailed
 from campaigns.cxone.resilience import RetrySettings
-from campaigns.cxone.sandbox import create_app
+from campaigns.sandbox import create_app
 from campaigns.scheduling.weekly import WeeklySchedule
 from tests.cxone_support import BASE_URL, FAST_RETRY, FakeClock, admin_asgi_client, admin_config
 

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from campaigns.cxone.errors import CampaignLocked, InvalidCredentials, MissingScope
-from campaigns.cxone.sandbox import create_app
+from campaigns.sandbox import create_app
 from tests.cxone_support import asgi_client, fast_config, token_requests
 
 

@@ -12,8 +12,8 @@ import pytest
 from campaigns.cxone.backend import CXoneBackend
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import CampaignLocked, VersionConflict
-from campaigns.cxone.sandbox.server import SandboxServer
 from campaigns.models import Campaign
+from campaigns.sandbox.server import SandboxServer
 from campaigns.services.drafts import workflow
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import FAST_RETRY, admin_client_for, admin_config, fast_config

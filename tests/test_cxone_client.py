@@ -17,8 +17,8 @@ from campaigns.cxone.errors import (
     VersionConflict,
 )
 from campaigns.cxone.ratelimit import DatabaseStore, RedisStore
-from campaigns.cxone.sandbox import SandboxServer, create_app
 from campaigns.cxone.schemas import Campaign, Schedule
+from campaigns.sandbox import SandboxServer, create_app
 from tests.cxone_support import FAST_RETRY, asgi_client, fast_config
 
 

@@ -23,7 +23,7 @@ from campaigns.cxone.ratelimit import (
     close_database_connection,
     urgent,
 )
-from campaigns.cxone.sandbox import SandboxServer
+from campaigns.sandbox import SandboxServer
 from tests.cxone_support import FakeClock, fast_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from campaigns.cxone.errors import (
     VersionConflict,
 )
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
-from campaigns.cxone.sandbox import SandboxServer, create_app
+from campaigns.sandbox import SandboxServer, create_app
 from tests.cxone_support import FAST_RETRY, FakeClock, RecordingSleep, asgi_client, fast_config
 
 CAMPAIGN_ROUTE = "GET /api/v2/outbound/campaigns/{campaign_id}"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaigns.cxone.sandbox import create_app
-from campaigns.cxone.sandbox.seed import ZONES
+from campaigns.sandbox import create_app
+from campaigns.sandbox.cxone.seed import ZONES
 from tests.cxone_support import fast_config
 
 CAMPAIGNS = "/api/v2/outbound/campaigns"

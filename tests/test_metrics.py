@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from campaigns.cxone.sandbox import create_app
 from campaigns.metrics import counters
 from campaigns.models import Activation, WebhookDelivery
+from campaigns.sandbox import create_app
 from campaigns.services.sync import status as sync_status
 from tests.conftest import make_campaign
 from tests.cxone_support import asgi_client, fast_config

@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from campaigns.cxone.sandbox import create_app
+from campaigns.sandbox import create_app
 from campaigns.wfm.signing import parse_secrets, signed_headers
 from tests.cxone_support import fast_config
 from tests.wfm_support import OLD_SECRET, SECRET

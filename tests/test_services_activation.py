@@ -151,7 +151,7 @@ def test_a_campaign_changed_in_cxone_since_approval_makes_the_activation_stale_w
 def test_a_locked_campaign_waits_and_is_pushed_once_cxone_unlocks_it(
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
-    from campaigns.cxone.sandbox.state import PendingActivation
+    from campaigns.sandbox.state import PendingActivation
 
     now = sandbox.state.clock.now()
     sandbox.state.pending[target.cxone_id] = PendingActivation(

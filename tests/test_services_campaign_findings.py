@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.cxone.client import run_sync
-from campaigns.cxone.sandbox import create_app
 from campaigns.models import Campaign
+from campaigns.sandbox import create_app
 from campaigns.services.findings import campaign_findings, draft_checks
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.conftest import make_campaign

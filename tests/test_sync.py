@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
-from campaigns.cxone.sandbox import create_app
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
 from campaigns.periodic_tasks import SYNC_SCHEDULE_NAME, ensure_schedules
+from campaigns.sandbox import create_app
 from campaigns.services.sync.mirror import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
 from campaigns.tasks import sync_campaigns_task
 from tests.conftest import make_campaign, make_draft

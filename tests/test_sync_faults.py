@@ -13,8 +13,8 @@ from campaigns.cxone.client import CXoneClient, run_sync, set_client_factory
 from campaigns.cxone.errors import ServerError
 from campaigns.cxone.ratelimit import MemoryStore, SharedRateLimit
 from campaigns.cxone.resilience import RetrySettings
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import AuditEntry, Campaign, SyncStatus
+from campaigns.sandbox import SandboxServer
 from campaigns.services.sync.mirror import sync_campaigns
 from campaigns.tasks import sync_campaigns_task
 from tests.cxone_support import FAST_RETRY, fast_config

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
-from campaigns.cxone.sandbox import create_app
+from campaigns.sandbox import create_app
 from campaigns.services.sync import status as sync_status
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import asgi_client, fast_config

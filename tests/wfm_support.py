@@ -9,8 +9,8 @@ import socket
 
 from django.test import override_settings
 
-from campaigns.cxone.sandbox import SandboxServer
 from campaigns.models import Activation, DraftStatus
+from campaigns.sandbox import SandboxServer
 from tests.conftest import make_campaign, make_draft
 from tests.cxone_support import fast_config
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.cxone.sandbox.app import create_app
-from campaigns.cxone.sandbox.config import SandboxConfig, parse_range
-from campaigns.cxone.sandbox.server import serve
+from campaigns.sandbox import SandboxConfig, create_app, parse_range, serve
 
 
 def _range(value: str) -> tuple[float, float]:

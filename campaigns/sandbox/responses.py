@@ -24,6 +24,10 @@ class ApiError(Exception):
         return JSONResponse(self.body, status_code=self.status, headers=self.headers)
 
 
+def not_found(kind: str) -> ApiError:
+    return ApiError(404, {"code": f"{kind}.not_found", "message": f"No such {kind.replace('_', ' ')}"})
+
+
 def unprocessable(field: str, message: str) -> ApiError:
     return ApiError(422, {"code": "validation.failed", "details": [{"field": field, "message": message}]})
 

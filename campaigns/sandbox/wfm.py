@@ -1,5 +1,6 @@
 """A stand-in for a WFM system's webhook endpoint, verifying what we send as any Standard Webhooks receiver
-would (https://www.standardwebhooks.com/): its own verification code, not the planner's signing code.
+would (https://www.standardwebhooks.com/), with its own verification code (wfm_signatures.py), not the
+planner's signing code.
 
 POST /wfm/webhook with headers webhook-id, webhook-timestamp (integer seconds) and webhook-signature
 ("v1,<base64 HMAC-SHA256 of '{id}.{timestamp}.{raw body}'>", several space-separated while a secret rotates),
@@ -19,58 +20,20 @@ bad_signatures, stale_timestamps, malformed, forced answers and dropped connecti
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hashlib
-import hmac
 import json
 import math
-import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import sandbox
-from campaigns.cxone.sandbox.faults import _drop
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, read_json, unprocessable
+from campaigns.sandbox.faults import drop_connection
+from campaigns.sandbox.responses import MAX_BODY_BYTES, read_json, unprocessable
+from campaigns.sandbox.state import state_of
+from campaigns.sandbox.wfm_signatures import receiver_keys, signature_matches
 
 REQUIRED_FIELDS = ("eventType", "campaignId", "activationLatencyMs", "timestamp", "conflictsDetected")
 TOLERANCE_SECONDS = 5 * 60
-DEMO_SECRET = "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
-
-
-def receiver_keys(secret_text: str) -> list[bytes]:
-    """The key bytes of each "whsec_<base64>" secret in the knob; ValueError when one is not."""
-    keys = []
-    for part in (p for p in re.split(r"[\s,]+", secret_text) if p):
-        if not part.startswith("whsec_"):
-            raise ValueError("expected whsec_ secrets (Standard Webhooks)")
-        try:
-            keys.append(base64.b64decode(part[6:], validate=True))
-        except (binascii.Error, ValueError):
-            raise ValueError("the part after whsec_ is not base64") from None
-    if not keys:
-        raise ValueError("expected at least one whsec_ secret")
-    return keys
-
-
-def expected_signature(key: bytes, webhook_id: str, timestamp: str, body: bytes) -> bytes:
-    return hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-
-
-def signature_matches(keys: list[bytes], webhook_id: str, timestamp: str, body: bytes, header: str) -> bool:
-    for part in header.split():
-        version, _, encoded = part.partition(",")
-        if version != "v1" or not encoded:
-            continue
-        try:
-            given = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            continue
-        if any(hmac.compare_digest(expected_signature(k, webhook_id, timestamp, body), given) for k in keys):
-            return True
-    return False
 
 
 class BrokenOff(Response):
@@ -81,11 +44,11 @@ class BrokenOff(Response):
         super().__init__()
 
     async def __call__(self, scope, receive, send) -> None:
-        await _drop(send)
+        await drop_connection(send)
 
 
 async def receive_webhook(request: Request) -> Response:
-    state = sandbox(request)
+    state = state_of(request)
     config, stats = state.config, state.stats.wfm
     with state.lock:
         down = state.clock.now() < state.wfm_down_until
@@ -150,7 +113,7 @@ async def receive_webhook(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     with state.lock:
         events = list(state.wfm_deliveries.values())
         counts = state.stats.wfm_counts()
@@ -162,7 +125,7 @@ async def go_down(request: Request) -> JSONResponse:
     seconds = body.get("seconds") if isinstance(body, dict) else None
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
         raise unprocessable("seconds", "must be a number >= 0")
-    state = sandbox(request)
+    state = state_of(request)
     with state.lock:
         state.wfm_down_until = state.clock.now() + seconds if seconds else 0.0
     return JSONResponse({"downForSeconds": seconds})

@@ -9,22 +9,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import authorize, sandbox
-from campaigns.cxone.sandbox.responses import ApiError, int_param, read_json, unprocessable
-from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES, is_int, validate_put
+from campaigns.sandbox.cxone.auth import authorize
+from campaigns.sandbox.cxone.validation import CAMPAIGN_STATES, is_int, validate_put
+from campaigns.sandbox.responses import ApiError, int_param, not_found, read_json, unprocessable
+from campaigns.sandbox.state import state_of
 
 CAMPAIGNS = "/api/v2/outbound/campaigns"
 MAX_TOP = 100
 MAX_IDS = 500
 
 
-def not_found(kind: str) -> ApiError:
-    return ApiError(404, {"code": f"{kind}.not_found", "message": f"No such {kind.replace('_', ' ')}"})
-
-
 async def list_campaigns(request: Request) -> JSONResponse:
     authorize(request, "outbound:campaign:read")
-    state = sandbox(request)
+    state = state_of(request)
     skip = int_param(request, "skip", 0, 0, 10**9)
     top = int_param(request, "top", 50, 1, MAX_TOP)
     wanted_state = request.query_params.get("state")
@@ -62,7 +59,7 @@ def _link(skip: int, top: int, state: str | None, ids: list[str]) -> str:
 
 async def get_campaign(request: Request) -> JSONResponse:
     authorize(request, "outbound:campaign:read")
-    campaign = sandbox(request).campaign(request.path_params["campaign_id"])
+    campaign = state_of(request).campaign(request.path_params["campaign_id"])
     if campaign is None:
         raise not_found("campaign")
     return JSONResponse(campaign)
@@ -70,7 +67,7 @@ async def get_campaign(request: Request) -> JSONResponse:
 
 async def put_campaign(request: Request) -> JSONResponse:
     authorize(request, "outbound:campaign:write")
-    state = sandbox(request)
+    state = state_of(request)
     campaign_id = request.path_params["campaign_id"]
     body = await read_json(request)
     with state.lock:
@@ -105,7 +102,7 @@ async def put_campaign(request: Request) -> JSONResponse:
 
 async def get_dnc_list(request: Request) -> JSONResponse:
     authorize(request, "outbound:dnc:read")
-    found = sandbox(request).dnc_lists.get(request.path_params["dnc_id"])
+    found = state_of(request).dnc_lists.get(request.path_params["dnc_id"])
     if found is None:
         raise not_found("dnc_list")
     return JSONResponse(found)
@@ -113,7 +110,7 @@ async def get_dnc_list(request: Request) -> JSONResponse:
 
 async def get_contact_list(request: Request) -> JSONResponse:
     authorize(request, "outbound:contactlist:read")
-    found = sandbox(request).contact_lists.get(request.path_params["list_id"])
+    found = state_of(request).contact_lists.get(request.path_params["list_id"])
     if found is None:
         raise not_found("contact_list")
     return JSONResponse(found)

@@ -9,11 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox import admin, admin_api, auth, routes, wfm
-from campaigns.cxone.sandbox.config import Clock, SandboxConfig
-from campaigns.cxone.sandbox.faults import FaultsAndStats
-from campaigns.cxone.sandbox.responses import ApiError
-from campaigns.cxone.sandbox.state import SandboxState
+from campaigns.sandbox import control, wfm
+from campaigns.sandbox.config import Clock, SandboxConfig
+from campaigns.sandbox.cxone import admin_api, auth, outbound_v2
+from campaigns.sandbox.faults import FaultsAndStats
+from campaigns.sandbox.responses import ApiError
+from campaigns.sandbox.state import SandboxState
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -35,11 +36,11 @@ class SandboxApp(FaultsAndStats):
 
 def create_app(config: SandboxConfig | None = None, *, clock: Clock | None = None) -> SandboxApp:
     state = SandboxState(config, clock)
-    if state.config.api == "admin":  # the second personality: a real tenant's Admin API (admin_api.py)
-        all_routes = admin_api.routes + admin.routes + wfm.routes
+    if state.config.api == "admin":  # the second personality: a real tenant's Admin API (cxone/admin_api.py)
+        all_routes = admin_api.routes + control.routes + wfm.routes
     else:
         all_routes = [Route("/oauth2/token", auth.token_endpoint, methods=["POST"])]
-        all_routes += routes.routes + admin.routes + wfm.routes
+        all_routes += outbound_v2.routes + control.routes + wfm.routes
     starlette = Starlette(
         routes=all_routes, exception_handlers={ApiError: _api_error, HTTPException: _http_error}
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import hmac
 import json
 from urllib.parse import parse_qs
@@ -23,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import _basic_credentials, sandbox
-from campaigns.cxone.sandbox.pc_tenant import settle_starts, skill_copy
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, ApiError, read_json
-from campaigns.cxone.sandbox.state import SandboxState
+from campaigns.sandbox.cxone.auth import basic_credentials
+from campaigns.sandbox.cxone.pc_tenant import settle_starts, skill_copy
+from campaigns.sandbox.responses import MAX_BODY_BYTES, ApiError, read_json
+from campaigns.sandbox.state import SandboxState, state_of
 from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
 from campaigns.scheduling.weekly import DAY_FIELDS
 
@@ -44,7 +45,7 @@ def _rate_limit(state: SandboxState, client_id: str) -> None:
 
 
 def _authorize(request: Request) -> SandboxState:
-    state = sandbox(request)
+    state = state_of(request)
     kind, _, token = request.headers.get("authorization", "").partition(" ")
     info = state.token_info(token.strip()) if kind.lower() == "bearer" and token.strip() else None
     if info is None:
@@ -63,7 +64,7 @@ def _id_token(tenant_id: str) -> str:
 
 
 async def discovery(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     if request.query_params.get("tenantId") != state.config.tenant_id:
         raise admin_error(404, "NotFound", "Unknown tenantId")
     base = str(request.base_url).rstrip("/")
@@ -71,12 +72,12 @@ async def discovery(request: Request) -> JSONResponse:
 
 
 async def token(request: Request) -> JSONResponse:
-    state, config = sandbox(request), sandbox(request).config
+    state, config = state_of(request), state_of(request).config
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         raise admin_error(400, "invalid_request", "body too large")
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-    client = _basic_credentials(request.headers.get("authorization"))
+    client = basic_credentials(request.headers.get("authorization"))
     if client is None or not (
         hmac.compare_digest(client[0].encode(), config.client_id.encode())
         and hmac.compare_digest(client[1].encode(), config.client_secret.encode())
@@ -181,8 +182,6 @@ async def parameters(request: Request) -> JSONResponse:
 
 
 def _is_time(value: object, time_format: str) -> bool:
-    import datetime as dt
-
     try:
         dt.datetime.strptime(str(value), time_format)
     except ValueError:
@@ -270,7 +269,7 @@ async def business_unit(request: Request) -> JSONResponse:
 
 async def touch_skill(request: Request) -> JSONResponse:
     """Someone edits the skill's schedule in CXone: every active day starts an hour later (for stale tests)."""
-    state = sandbox(request)
+    state = state_of(request)
     skill_id = _skill_id(request, state)
     with state.lock:
         settings = state.pc.schedules[skill_id]

@@ -10,9 +10,9 @@ import time
 
 import uvicorn
 
-from campaigns.cxone.sandbox.app import SandboxApp, create_app
-from campaigns.cxone.sandbox.config import SandboxConfig
-from campaigns.cxone.sandbox.faults import IgnoreSimulatedDrops
+from campaigns.sandbox.app import SandboxApp, create_app
+from campaigns.sandbox.config import SandboxConfig
+from campaigns.sandbox.faults import IgnoreSimulatedDrops
 
 
 def _quiet_simulated_drops() -> None:

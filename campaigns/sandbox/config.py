@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaigns.sandbox.wfm_signatures import DEMO_SECRET, receiver_keys
+
 ALL_SCOPES = (
     "outbound:campaign:read",
     "outbound:campaign:write",
@@ -72,8 +74,8 @@ class SandboxConfig:
     server_error_rate: float = 0.0
     latency_ms: tuple[float, float] = (0.0, 0.0)
     drop_rate: float = 0.0
-    # WFM webhook stand-in (sandbox/wfm.py): the receiver's Standard Webhooks secret(s) and how it misbehaves.
-    wfm_secret: str = "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk="  # what `make run` gives the planner
+    # WFM webhook stand-in (wfm.py): the receiver's Standard Webhooks secret(s) and how it misbehaves.
+    wfm_secret: str = DEMO_SECRET  # what `make run` gives the planner
     wfm_failure_rate: float = 0.0  # share of webhooks answered 500
     wfm_status: int = 0  # answer every webhook with this status (500, 410, 429, ...); 0 = answer normally
     wfm_retry_after: int = 0  # seconds of Retry-After sent with wfm_status; 0 = no header
@@ -138,8 +140,6 @@ class SandboxConfig:
             if not isinstance(raw, str) or not raw:
                 raise ValueError("expected a non-empty string")
             if name == "wfm_secret":
-                from campaigns.cxone.sandbox.wfm import receiver_keys
-
                 receiver_keys(raw)
             return raw
         if name in self.SECONDS:

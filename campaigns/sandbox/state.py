@@ -14,10 +14,17 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from campaigns.cxone.sandbox.config import Clock, SandboxConfig
-from campaigns.cxone.sandbox.pc_tenant import build_pc_tenant
-from campaigns.cxone.sandbox.seed import build, default_epoch, iso
-from campaigns.cxone.sandbox.stats import Stats
+from starlette.requests import Request
+
+from campaigns.sandbox.config import Clock, SandboxConfig
+from campaigns.sandbox.cxone.pc_tenant import build_pc_tenant
+from campaigns.sandbox.cxone.seed import build, default_epoch, iso
+from campaigns.sandbox.stats import Stats
+
+
+def state_of(request: Request) -> SandboxState:
+    """The SandboxState of the app serving `request` (every route of every personality finds it here)."""
+    return request.app.state.sandbox
 
 
 @dataclass

@@ -12,13 +12,9 @@ from urllib.parse import parse_qs, unquote
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from campaigns.cxone.sandbox.config import ALL_SCOPES
-from campaigns.cxone.sandbox.responses import MAX_BODY_BYTES, ApiError
-from campaigns.cxone.sandbox.state import IssuedToken, SandboxState
-
-
-def sandbox(request: Request) -> SandboxState:
-    return request.app.state.sandbox
+from campaigns.sandbox.config import ALL_SCOPES
+from campaigns.sandbox.responses import MAX_BODY_BYTES, ApiError
+from campaigns.sandbox.state import IssuedToken, SandboxState, state_of
 
 
 def rate_limit(state: SandboxState, client_id: str) -> None:
@@ -29,7 +25,7 @@ def rate_limit(state: SandboxState, client_id: str) -> None:
 
 
 async def token_endpoint(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if content_type != "application/x-www-form-urlencoded" or len(body) > MAX_BODY_BYTES:
@@ -41,7 +37,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
     except (UnicodeDecodeError, ValueError):
         return _oauth_error(400, "invalid_request", "malformed form body")
     client_id, client_secret = form.get("client_id"), form.get("client_secret")
-    basic = _basic_credentials(request.headers.get("authorization"))
+    basic = basic_credentials(request.headers.get("authorization"))
     if basic:
         client_id, client_secret = basic
     if form.get("grant_type") != "client_credentials":
@@ -73,7 +69,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
 
 def authorize(request: Request, scope: str) -> IssuedToken:
     """The caller's token for an /api/v2 call needing `scope`; raises 401, 429 or 403 as the contract says."""
-    state = sandbox(request)
+    state = state_of(request)
     header = request.headers.get("authorization", "")
     kind, _, token = header.partition(" ")
     if kind.lower() != "bearer" or not token.strip():
@@ -91,7 +87,8 @@ def _challenge() -> dict[str, str]:
     return {"WWW-Authenticate": 'Bearer realm="cxone-sandbox"'}
 
 
-def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """(client id, secret) from an HTTP Basic Authorization header; None when there is none or it is malformed."""
     if not header or not header.lower().startswith("basic "):
         return None
     try:

@@ -12,7 +12,7 @@ import logging
 import httpx
 from starlette.routing import Match
 
-from campaigns.cxone.sandbox.state import SandboxState
+from campaigns.sandbox.state import SandboxState
 
 
 class SimulatedDrop(httpx.RemoteProtocolError):
@@ -64,7 +64,7 @@ class FaultsAndStats:
                 fail = fail or path in config.failing_paths
             if drop:
                 state.stats.record_request(route, "dropped")
-                await _drop(send)
+                await drop_connection(send)
             if fail:
                 state.stats.record_request(route, 503)
                 await _server_error(send)
@@ -75,7 +75,8 @@ class FaultsAndStats:
             state.stats.record_request(route, statuses[0] if statuses else "no-response")
 
 
-async def _drop(send) -> None:
+async def drop_connection(send) -> None:
+    """Start a 200 answer, then break it off mid-body (SimulatedDrop): the client sees a dropped connection."""
     await send(
         {
             "type": "http.response.start",

@@ -1,4 +1,5 @@
-"""The sandbox's own admin API (no auth: the sandbox serves loopback only).
+"""The sandbox's own control API under /_sandbox/ (no auth: the sandbox serves loopback only). Not to be
+confused with CXone's Admin API, the second personality (cxone/admin_api.py).
 
 GET   /_sandbox/config                  the knobs (secret masked)
 PATCH /_sandbox/config                  {"server_error_rate": 0.2, "latency_ms": "50-200", ...} → 200 or 422
@@ -20,20 +21,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from campaigns.cxone.sandbox.auth import sandbox
-from campaigns.cxone.sandbox.responses import ApiError, read_json, unprocessable
-from campaigns.cxone.sandbox.routes import not_found
-from campaigns.cxone.sandbox.validation import CAMPAIGN_STATES
+from campaigns.sandbox.cxone.validation import CAMPAIGN_STATES
+from campaigns.sandbox.responses import ApiError, not_found, read_json, unprocessable
+from campaigns.sandbox.state import state_of
 
 TOUCHABLE = {"name": str, "state": str}
 
 
 async def get_config(request: Request) -> JSONResponse:
-    return JSONResponse(sandbox(request).config.as_dict())
+    return JSONResponse(state_of(request).config.as_dict())
 
 
 async def patch_config(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     changes = await read_json(request)
     with state.lock:
         problems = state.config.update(changes)
@@ -43,25 +43,25 @@ async def patch_config(request: Request) -> JSONResponse:
 
 
 async def get_stats(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     with state.lock:
         state.settle()
         return JSONResponse(state.stats.as_dict())
 
 
 async def reset_stats(request: Request) -> JSONResponse:
-    sandbox(request).reset_stats()
+    state_of(request).reset_stats()
     return JSONResponse({"reset": True})
 
 
 async def reset_tenant(request: Request) -> JSONResponse:
-    state = sandbox(request)
+    state = state_of(request)
     state.reset()
     return JSONResponse({"reset": True, "campaigns": len(state.campaigns)})
 
 
 async def revoke_tokens(request: Request) -> JSONResponse:
-    return JSONResponse({"revoked": sandbox(request).revoke_tokens()})
+    return JSONResponse({"revoked": state_of(request).revoke_tokens()})
 
 
 async def advance_clock(request: Request) -> JSONResponse:
@@ -69,7 +69,7 @@ async def advance_clock(request: Request) -> JSONResponse:
     seconds = body.get("seconds") if isinstance(body, dict) else None
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
         raise unprocessable("seconds", "must be a number >= 0")
-    state = sandbox(request)
+    state = state_of(request)
     with state.lock:
         state.clock.advance(seconds)
         state.settle()
@@ -86,14 +86,14 @@ async def touch_campaign(request: Request) -> JSONResponse:
             raise unprocessable(str(field), f"only {', '.join(TOUCHABLE)} can be changed here")
     if "state" in changes and changes["state"] not in CAMPAIGN_STATES:
         raise unprocessable("state", f"must be one of {', '.join(CAMPAIGN_STATES)}")
-    campaign = sandbox(request).touch(request.path_params["campaign_id"], changes)
+    campaign = state_of(request).touch(request.path_params["campaign_id"], changes)
     if campaign is None:
         raise not_found("campaign")
     return JSONResponse(campaign)
 
 
 async def delete_campaign(request: Request) -> JSONResponse:
-    if not sandbox(request).remove(request.path_params["campaign_id"]):
+    if not state_of(request).remove(request.path_params["campaign_id"]):
         raise not_found("campaign")
     return JSONResponse({"deleted": True})
 
