@@ -169,7 +169,7 @@ def prepare(sandbox: Sandbox, approvals: int, *, deployment: bool = False) -> li
     from campaigns.cxone.ratelimit import rate_limit_from_settings
     from campaigns.models import Campaign
     from campaigns.services.drafts import workflow
-    from campaigns.services.findings import draft_checks
+    from campaigns.services.drafts.checks import draft_checks
     from campaigns.services.sync.mirror import sync_campaigns
 
     # A deployment's sandbox limits the tenant, whose rate its workers share: take turns with them as the

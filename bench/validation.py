@@ -131,7 +131,7 @@ def run(requests: int, warmup: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from campaigns.services.findings import conflict_index
+    from campaigns.services.drafts.checks import conflict_index
 
     planner, drafts = seed_demo_data()
     client = Client()
@@ -178,7 +178,7 @@ def time_list(planner, count: int) -> float:
     from django.urls import reverse
 
     from campaigns.models import Campaign
-    from campaigns.services.findings import campaign_findings
+    from campaigns.services.drafts.checks import campaign_findings
 
     originals = list(Campaign.objects.order_by("cxone_id"))
     copies = []

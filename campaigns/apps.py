@@ -1,9 +1,8 @@
 from django.apps import AppConfig
 
+from campaigns import checks  # noqa: F401  (defining the module registers the system checks)
+
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaign schedules"
-
-    def ready(self) -> None:
-        from campaigns import checks  # noqa: F401  (registers the system checks)

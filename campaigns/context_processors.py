@@ -1,6 +1,7 @@
 from campaigns import roles
 from campaigns.cxone.factory import capabilities
 from campaigns.models import DraftStatus, ScheduleDraft
+from campaigns.services.sync.status import banner
 
 
 def cxone(request):
@@ -38,6 +39,4 @@ def sync_banner(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from campaigns.services.sync.status import banner
-
     return {"sync_banner": banner}

@@ -15,7 +15,7 @@ from campaigns.models import Activation, Campaign, ScheduleDraft
 from campaigns.sandbox import SandboxServer
 from campaigns.services.activation import doorbell
 from campaigns.services.drafts import workflow
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import FAST_RETRY, fast_config
 

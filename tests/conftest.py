@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group, Permission, User
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
+from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.drafts.workflow import schedule_snapshot
-from campaigns.services.findings import conflict_index
 
 PASSWORD = "correct-horse-battery"
 # A Monday just before the factories' effective period (1 Dec 2026 → 1 Mar 2027): with the clock here, the

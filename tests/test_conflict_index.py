@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from campaigns.services.findings import conflict_index
+from campaigns.services.drafts.checks import conflict_index
 from tests.conftest import make_campaign
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]

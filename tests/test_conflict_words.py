@@ -2,7 +2,7 @@
 
 import pytest
 
-from campaigns.services.findings.conflict_words import NameBook, hours_text, lines
+from campaigns.services.drafts.checks.conflict_words import NameBook, hours_text, lines
 from tests.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db

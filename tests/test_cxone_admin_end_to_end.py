@@ -16,8 +16,8 @@ from campaigns.services.activation import doorbell
 from campaigns.services.activation import payload as activation_payload
 from campaigns.services.activation import polling as activation_polling
 from campaigns.services.drafts import workflow
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.errors import BlockingFindings
-from campaigns.services.findings import draft_checks
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.activation_support import due_now
 from tests.cxone_support import admin_client_for, admin_config

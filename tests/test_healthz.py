@@ -53,7 +53,7 @@ def test_healthz_answers_503_when_the_database_is_down(client):
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_broker_is_down(client):
-    with mock.patch("django_q.brokers.get_broker", side_effect=ConnectionError("no broker")):
+    with mock.patch("campaigns.metrics.broker.get_broker", side_effect=ConnectionError("no broker")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "down"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.cxone.client import run_sync
 from campaigns.models import Campaign
 from campaigns.sandbox import create_app
-from campaigns.services.findings import campaign_findings, draft_checks
+from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.conftest import make_campaign
 from tests.cxone_support import asgi_client, fast_config

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from campaigns.services import schedule_values
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db

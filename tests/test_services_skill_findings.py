@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.services import schedule_values
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from tests.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db

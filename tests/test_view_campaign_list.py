@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import CapacityPool
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db

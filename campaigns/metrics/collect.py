@@ -9,7 +9,9 @@ from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from campaigns.metrics import counters
+from campaigns.metrics.broker import queue_depth
 from campaigns.metrics.cluster import cluster_status
+from campaigns.models import Activation, SyncStatus, WebhookDelivery
 
 # Seconds from approval to observed ACTIVE: the sandbox takes 1-5 s, a busy CXone tens of seconds.
 LATENCY_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
@@ -28,8 +30,6 @@ class PlannerCollector:
 
 
 def activation_metrics():
-    from campaigns.models import Activation
-
     measured = Activation.objects.filter(latency_ms__isnull=False).aggregate(
         total=Count("pk"),
         sum_ms=Sum("latency_ms"),
@@ -59,8 +59,6 @@ def activation_metrics():
 
 
 def webhook_metrics():
-    from campaigns.models import WebhookDelivery
-
     by_status = dict(WebhookDelivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
     family = GaugeMetricFamily(
         "planner_webhook_deliveries", "WFM webhook deliveries by status.", labels=["status"]
@@ -88,8 +86,6 @@ def cxone_metrics():
 
 
 def sync_metrics():
-    from campaigns.models import SyncStatus
-
     status = SyncStatus.objects.filter(pk=1).first()
     last = status.last_success_at if status else None
     age = GaugeMetricFamily(
@@ -106,8 +102,6 @@ def sync_metrics():
 
 
 def queue_metrics():
-    from campaigns.views.health import queue_depth
-
     depth = queue_depth()
     family = GaugeMetricFamily("planner_queue_depth", "Tasks waiting in the broker for a worker.")
     if depth is not None:

@@ -16,6 +16,11 @@ import os
 import threading
 from collections import Counter
 
+import redis
+from django.db import connection, transaction
+
+from campaigns.models import MetricCounter
+
 log = logging.getLogger(__name__)
 
 REDIS_KEY = "planner:metrics:counters"
@@ -78,21 +83,15 @@ class DatabaseStore:
     )
 
     def add(self, counts: dict[str, int]) -> None:
-        from django.db import connection, transaction
-
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(self.SQL, sorted(counts.items()))
 
     def read(self) -> dict[str, int]:
-        from campaigns.models import MetricCounter
-
         return dict(MetricCounter.objects.values_list("name", "value"))
 
 
 class RedisStore:
     def __init__(self, url: str) -> None:
-        import redis
-
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
     def add(self, counts: dict[str, int]) -> None:

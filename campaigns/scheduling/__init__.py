@@ -6,7 +6,7 @@ All arithmetic happens on UTC instants; local wall-clock values are only for inp
 """
 
 from .compliance import ComplianceFinding, ComplianceReport, check_compliance
-from .conflicts import CampaignLoad, Conflict, UnknownPool, find_conflicts
+from .conflicts import CampaignLoad, Conflict, UnknownPool
 from .cron import cron_errors
 from .dnc import DncFinding, dnc_readiness, fcc_bounds
 from .dst import DstFinding, dst_findings
@@ -21,7 +21,7 @@ from .spec import (
     validate_retry_policy,
     validate_spec,
 )
-from .whatif import ConflictIndex, WhatIf
+from .whatif import ConflictIndex, WhatIf, find_conflicts
 from .windows import Window, clear_expansion_caches, expand_windows, isoformat_utc
 from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 

@@ -25,7 +25,6 @@ __all__ = [
     "Conflict",
     "ExpansionCache",
     "UnknownPool",
-    "find_conflicts",
     "sweep",
 ]
 
@@ -225,7 +224,7 @@ def sweep(
     return sweep_events(events, coder, signed, limit)
 
 
-def _to_conflicts(
+def to_conflicts(
     kind: str,
     key: str,
     intervals: Iterable[tuple[int, int, tuple[str, ...], int]],
@@ -259,8 +258,8 @@ def group_conflicts(
     """The conflicts of one pool (kind "capacity") or one contact list (kind "contact_list")."""
     if kind == CAPACITY:
         capacity = pools[key]
-        return _to_conflicts(kind, key, sweep(members, agents, capacity, premerged=premerged), capacity)
-    return _to_conflicts(kind, key, sweep(members, premerged=premerged), None)
+        return to_conflicts(kind, key, sweep(members, agents, capacity, premerged=premerged), capacity)
+    return to_conflicts(kind, key, sweep(members, premerged=premerged), None)
 
 
 class UnknownPool(ValueError):
@@ -274,15 +273,3 @@ def check_pools(pools: Mapping[str, int], campaigns: Iterable[CampaignLoad]) -> 
     for campaign in campaigns:
         if campaign.pool and campaign.pool not in pools:
             raise UnknownPool(campaign.id, campaign.pool)
-
-
-def find_conflicts(
-    pools: Mapping[str, int], campaigns: Sequence[CampaignLoad], start_utc: datetime, end_utc: datetime
-) -> list[Conflict]:
-    """Every capacity and contact-list conflict of windows starting in [start_utc, end_utc), sorted by start.
-
-    Raises InvalidSchedule or UnknownPool naming the first campaign that cannot be expanded.
-    """
-    from .whatif import ConflictIndex  # the index holds the grouping; one code path for both
-
-    return ConflictIndex(pools, campaigns, start_utc, end_utc, strict=True).conflicts

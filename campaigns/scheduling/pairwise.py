@@ -13,8 +13,8 @@ from .conflicts import (
     CampaignLoad,
     Conflict,
     Instants,
-    _to_conflicts,
     conflict_sort_key,
+    to_conflicts,
 )
 
 __all__ = ["pairwise_conflicts", "pairwise_group"]
@@ -68,7 +68,7 @@ def pairwise_conflicts(
     conflicts: list[Conflict] = []
     for (kind, key), members in groups.items():
         if kind == CAPACITY:
-            conflicts += _to_conflicts(kind, key, pairwise_group(members, agents, pools[key]), pools[key])
+            conflicts += to_conflicts(kind, key, pairwise_group(members, agents, pools[key]), pools[key])
         else:
-            conflicts += _to_conflicts(kind, key, pairwise_group(members), None)
+            conflicts += to_conflicts(kind, key, pairwise_group(members), None)
     return sorted(conflicts, key=conflict_sort_key)

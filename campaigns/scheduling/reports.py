@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .compliance import check_compliance
-from .conflicts import CampaignLoad, find_conflicts
+from .conflicts import CampaignLoad
 from .cron import cron_errors
 from .dst import dst_findings
 from .rules import parse_jurisdiction
@@ -29,6 +29,7 @@ from .spec import (
     parse_whole_number,
     validate_spec,
 )
+from .whatif import find_conflicts
 from .windows import expand_windows
 from .zones import get_zone, localize, zone_error
 

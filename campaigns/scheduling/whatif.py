@@ -19,12 +19,12 @@ from .conflicts import (
     Conflict,
     EventCoder,
     ExpansionCache,
-    _to_conflicts,
     check_pools,
     conflict_sort_key,
     group_conflicts,
     merged,
     sweep_events,
+    to_conflicts,
 )
 
 __all__ = ["ConflictIndex", "WhatIf"]
@@ -114,10 +114,10 @@ class ConflictIndex:
             if kind == CAPACITY:
                 capacity = self.pools[group]
                 intervals = sweep_events(events, coder, by_agents, capacity)
-                conflicts[key] = _to_conflicts(kind, group, intervals, capacity, instants)
+                conflicts[key] = to_conflicts(kind, group, intervals, capacity, instants)
             else:
                 intervals = sweep_events(events, coder, by_count, 1)
-                conflicts[key] = _to_conflicts(kind, group, intervals, None, instants)
+                conflicts[key] = to_conflicts(kind, group, intervals, None, instants)
         return conflicts
 
     @property
@@ -175,3 +175,14 @@ class ConflictIndex:
             self._members[key].add(campaign.id)
         for key in keys:
             self._conflicts[key] = self._group_after(key, None, [])
+
+
+def find_conflicts(
+    pools: Mapping[str, int], campaigns: Sequence[CampaignLoad], start_utc: datetime, end_utc: datetime
+) -> list[Conflict]:
+    """Every capacity and contact-list conflict of windows starting in [start_utc, end_utc), sorted by start.
+
+    Raises InvalidSchedule or UnknownPool naming the first campaign that cannot be expanded.
+    """
+    # The index holds the grouping: one code path for the whole tenant and for a draft's what-if.
+    return ConflictIndex(pools, campaigns, start_utc, end_utc, strict=True).conflicts

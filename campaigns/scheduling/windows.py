@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from . import cron, fires
 from .fires import fire_instants, transitions, wall_clock_fires
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .zones import canonical_zone, get_zone, localize
@@ -144,17 +145,7 @@ def expand_windows(
 
 def clear_expansion_caches() -> None:
     """Forget every cached expansion (benchmarks measure a cold engine with this)."""
-    from .cron import _cron_errors
-    from .fires import _daily_clock, _segments, fire_instants, local_days, transitions
-
-    for cached in (
-        window_instants,
-        period_instants,
-        fire_instants,
-        transitions,
-        local_days,
-        _segments,
-        _daily_clock,
-        _cron_errors,
-    ):
-        cached.cache_clear()
+    window_instants.cache_clear()
+    period_instants.cache_clear()
+    fires.clear_caches()
+    cron.clear_caches()

@@ -3,6 +3,9 @@
 from django import template
 from django.utils.html import format_html
 
+from campaigns.scheduling import zone_or_utc
+from campaigns.services.drafts.checks.conflict_index import HORIZON
+
 register = template.Library()
 
 BADGE_KIND = {
@@ -98,8 +101,6 @@ def in_zone(value, zone_name: str):
     """An instant shown in a named zone (the campaign's), falling back to UTC for an unknown name."""
     if not value:
         return value
-    from campaigns.scheduling import zone_or_utc
-
     return value.astimezone(zone_or_utc(zone_name))
 
 
@@ -130,6 +131,4 @@ def field_label(name: str, form) -> str:
 @register.simple_tag
 def horizon_days() -> int:
     """How many days ahead the previews and conflict checks look."""
-    from campaigns.services.findings.conflict_index import HORIZON
-
     return HORIZON.days

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from campaigns.models import WebhookDelivery
+from campaigns.roles import can_view_webhooks
 from campaigns.wfm.sender import THROTTLE_STATUSES
 
 register = template.Library()
@@ -53,8 +54,6 @@ def webhook_status(context, activation):
     badge = format_html('<span class="badge badge-{}">WFM: {}</span>', kind, label)
     request = context.get("request")
     user = getattr(request, "user", None)
-    from campaigns.roles import can_view_webhooks
-
     if user is not None and user.is_authenticated and can_view_webhooks(user):
         url = f"{reverse('webhooks')}#delivery-{delivery.pk}"
         return format_html('<a href="{}" title="{} attempts">{}</a>', url, delivery.attempts, badge)

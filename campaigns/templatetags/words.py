@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from campaigns.scheduling.describe import describe_schedule
+from campaigns.services.drafts.checks import conflict_words
 from campaigns.services.reports import audit_words
 from campaigns.templatetags.planner import minutes
 from campaigns.viewer import viewer_zone
@@ -93,8 +94,6 @@ def editor_words(form, draft) -> str:
 def conflict_lines(context, conflicts, severity="", own=None):
     """The conflicts of a report in words (services/conflict_words.py); `severity` "info" marks relieved ones.
     The names are read once per request, however many reports the page shows."""
-    from campaigns.services.findings import conflict_words
-
     if not conflicts:
         return []
     request = context.get("request")

@@ -12,7 +12,7 @@ from campaigns import roles
 from campaigns.forms import RejectForm
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
-from campaigns.services.findings import conflict_index, draft_checks
+from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.views.activations import recent_for_approver
 from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, schedule_rows

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
-from campaigns.services.findings import campaign_findings, draft_checks
+from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.views.activations import recent_for_author
 from campaigns.views.common import id_from
 

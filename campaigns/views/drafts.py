@@ -16,7 +16,7 @@ from campaigns import roles
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.reports.draft_timeline import draft_timeline
 from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, readable_changes

@@ -14,7 +14,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from campaigns.metrics.broker import broker_is_up, queue_depth
 from campaigns.metrics.cluster import cluster_status
+from campaigns.services.sync.status import mirror_health
 
 logger = logging.getLogger(__name__)
 
@@ -30,42 +32,11 @@ def database_is_up() -> bool:
 
 
 def mirror_sync() -> dict | None:
-    from campaigns.services.sync.status import mirror_health
-
     try:
         return mirror_health().as_json()
     except Exception:
         logger.exception("healthz: sync status unreadable")
         return None
-
-
-def queue_depth() -> int | None:
-    """Tasks waiting for a worker (not counting those being worked on)."""
-    try:
-        from django_q.brokers import get_broker
-
-        return int(get_broker().queue_size())
-    except Exception:
-        logger.exception("healthz: queue depth unreadable")
-        return None
-
-
-def broker_is_up() -> bool:
-    """Redis broker: a PING. ORM broker: its queue table answers a query (the ORM broker's own ping is a no-op)."""
-    try:
-        from django_q.brokers import get_broker
-        from django_q.conf import Conf
-
-        broker = get_broker()
-        if Conf.ORM:
-            from django_q.models import OrmQ
-
-            OrmQ.objects.using(Conf.ORM).exists()
-            return True
-        return bool(broker.ping())
-    except Exception:
-        logger.exception("healthz: broker check failed")
-        return False
 
 
 @login_not_required

@@ -6,7 +6,7 @@ first visitor of the campaign list does not wait for them.
 
 from django.core.management.base import BaseCommand
 
-from campaigns.services.findings import campaign_findings
+from campaigns.services.drafts.checks import campaign_findings
 
 
 class Command(BaseCommand):

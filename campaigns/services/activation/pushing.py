@@ -27,7 +27,7 @@ from campaigns.services import leases
 from campaigns.services.activation import doorbell, payload, timing
 from campaigns.services.activation.outcomes import finish, record
 from campaigns.services.drafts import transitions
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.schedule_values import EDITABLE_FIELDS
 
 log = logging.getLogger(__name__)

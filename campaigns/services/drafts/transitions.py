@@ -17,8 +17,8 @@ from campaigns import roles
 from campaigns.models import DraftStatus, ScheduleDraft
 from campaigns.services import audit
 from campaigns.services.drafts import guards
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.errors import InvalidTransition
-from campaigns.services.findings import draft_checks
 from campaigns.services.schedule_values import EDITABLE_FIELDS, as_json
 
 S = DraftStatus

@@ -26,6 +26,7 @@ from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import audit
 from campaigns.services.activation.queueing import queue as queue_activation
 from campaigns.services.drafts import guards
+from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.drafts.revision import revise_draft
 from campaigns.services.drafts.transitions import transition, write
 from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch workflow.<Error>)
@@ -45,7 +46,6 @@ from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch 
     user_name,
     when,
 )
-from campaigns.services.findings import draft_checks
 from campaigns.services.schedule_values import (  # noqa: F401 (re-exported for callers of workflow)
     EDITABLE_FIELDS,
     RETRY_KEYS,

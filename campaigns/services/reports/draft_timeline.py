@@ -18,7 +18,7 @@ from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
 from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
 from campaigns.services.drafts import workflow
-from campaigns.services.findings import conflict_index, draft_checks
+from campaigns.services.drafts.checks import conflict_index, draft_checks
 
 DAYS = 7
 

@@ -31,7 +31,7 @@ from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
 from campaigns.cxone.factory import bridge_loop, get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services.audit import entry as audit_entry
-from campaigns.services.findings import campaign_findings
+from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.sync import status as sync_status
 from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.scheduling.rules import rules_digest
 from campaigns.services import schedule_values
-from campaigns.services.findings import draft_checks
+from campaigns.services.drafts.checks import draft_checks
 
 log = logging.getLogger(__name__)
 

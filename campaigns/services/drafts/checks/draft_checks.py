@@ -22,7 +22,7 @@ from campaigns import scheduling
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
-from campaigns.services.findings import conflict_index, skill_findings
+from campaigns.services.drafts.checks import conflict_index, skill_findings
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
