@@ -123,7 +123,8 @@ def read(path: Path, known: set[str]) -> Imports:
             elif isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name):
                 target = aliases.get(child.value.id)
                 named = (child.lineno, f"{target}.{child.attr}")
-                if target and child.attr.startswith("_") and not child.attr.startswith("__") and named not in found.private:
+                private = child.attr.startswith("_") and not child.attr.startswith("__")
+                if target and private and named not in found.private:
                     found.private.append(named)
             visit(child, inner)
 

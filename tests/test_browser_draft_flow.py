@@ -1,4 +1,4 @@
-"""The draft flow in a real browser, as a new planner and supervisor would do it (issue 5's "Tests").
+"""The draft flow in a real browser, as a new planner and supervisor would do it.
 
 A planner opens a campaign, types an invalid cron and sees the error beside the field without a reload, fixes it,
 sees the windows and a calling-hours finding for the Florida contacts, cannot submit it while it is blocked, makes

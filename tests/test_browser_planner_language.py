@@ -1,4 +1,4 @@
-"""Issue 13 in a real browser at 1280×800, in Chicago: the pages speak the planners' language.
+"""In a real browser at 1280×800, in Chicago: the pages speak the planners' language.
 
 A planner lands on the list and reads what happened to their drafts (an approval; a rejection with its reason),
 dismisses one without a reload, revises the rejected draft, and edits it: the schedule in words follows what they

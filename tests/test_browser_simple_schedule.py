@@ -1,4 +1,4 @@
-"""The editor's simple controls write the cron for a planner who does not speak cron (issue 13)."""
+"""The editor's simple controls write the cron for a planner who does not speak cron."""
 
 import pytest
 from playwright.sync_api import expect

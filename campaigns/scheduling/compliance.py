@@ -298,7 +298,7 @@ def check_compliance(
                 f"{entry['message']}; no window can be shown to be legal for them",
                 confidence="high",
                 severity="error",
-                source="contact time zones (phonenumbers / contact-list breakdown)",
+                source="contact time zones (the contact list's breakdown by state and zone)",
                 contacts_affected=entry["count"],
                 contact_zone=entry["zones"][0],
                 windows_affected=len(windows),

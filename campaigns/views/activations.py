@@ -12,10 +12,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from campaigns import roles
 from campaigns.models import Activation, Campaign
@@ -24,7 +27,6 @@ from campaigns.services.errors import WorkflowError
 
 VIEW_ACTIVATIONS = "campaigns.view_activation"
 PAGE_SIZE = 50
-STOP_POLLING = 286  # htmx cancels a polling trigger on this status
 
 
 def with_relations(queryset):
@@ -59,16 +61,20 @@ def activation_list(request):
     }
     if request.htmx and request.htmx.target == "activation-rows":
         # The rows refresh themselves while any is unfinished; the last refresh tells htmx to stop.
-        status = 200 if live else STOP_POLLING
-        return render(request, "campaigns/activations.html#rows", context, status=status)
+        return _polled(request, "campaigns/activations.html#rows", context, more=live)
     return render(request, "campaigns/activations.html", context)
 
 
 @permission_required(VIEW_ACTIVATIONS, raise_exception=True)
 def activation_step(request, pk):
     a = get_object_or_404(with_relations(Activation.objects.all()), pk=pk)
-    status = STOP_POLLING if a.is_finished else 200
-    return render(request, "campaigns/_activation_step.html", {"a": a}, status=status)
+    return _polled(request, "campaigns/_activation_step.html", {"a": a}, more=not a.is_finished)
+
+
+def _polled(request, template: str, context: dict, *, more: bool) -> HttpResponse:
+    """A partial that htmx polls: the last one (nothing more to watch) tells htmx to stop polling."""
+    html = render_to_string(template, context, request=request)
+    return HttpResponse(html) if more else HttpResponseStopPolling(html)
 
 
 @require_POST

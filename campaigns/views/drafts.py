@@ -217,7 +217,7 @@ def editor_context(
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
         "behind_remote": draft.is_behind_remote
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
-        "draft_timeline": draft_timeline(draft, form, report),  # issue 12: the editor's small timeline
+        "draft_timeline": draft_timeline(draft, form, report),  # the editor's small timeline
         "history": draft.campaign.audit_entries.filter(object_type="scheduledraft", object_id=str(draft.pk))
         .select_related("actor")
         .order_by("-created_at", "-pk")[:20],

@@ -1,4 +1,4 @@
-// The draft editor's safety nets (issue 13): warn before leaving with unsaved changes, and let a superseded live
+// The draft editor's safety nets: warn before leaving with unsaved changes, and let a superseded live
 // check go without a console error.
 (function () {
   var form = document.querySelector("form[data-editor-form]");

@@ -1,4 +1,4 @@
-// Simple schedule controls (issue 13): days, opening and closing time write the cron expression and the duration,
+// Simple schedule controls: days, opening and closing time write the cron expression and the duration,
 // so a planner need not speak cron; the cron field stays for experts. Only plain schedules ("M H * * days") are
 // read back into the controls; anything else is left to the cron field, and the controls say so.
 (function () {
