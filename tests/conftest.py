@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
@@ -23,10 +26,9 @@ def make_user(username: str, role: str | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.test")
     if role:
         if not Group.objects.filter(name=role).exists():
-            # A transactional test before this one flushed the rows the roles migration made.
-            from django.apps import apps
-            from django.contrib.auth.management import create_permissions
-
+            # A transactional test before this one flushed the rows the roles migration made (and the content
+            # types the cache still remembers).
+            ContentType.objects.clear_cache()
             create_permissions(apps.get_app_config("campaigns"), verbosity=0)
             roles.install_roles(Group, Permission)
         user.groups.add(Group.objects.get(name=role))

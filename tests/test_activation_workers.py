@@ -3,8 +3,6 @@ ORM broker on SQLite, Redis when REDIS_URL is set) and the CXone sandbox on a re
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -88,14 +86,15 @@ def test_a_qcluster_killed_mid_push_delays_the_activation_but_never_loses_or_rep
         lambda: (
             Activation.objects.filter(pk=a.pk, step=Step.PUSHING, pushed_version__isnull=False).exists()
             and sandbox.state.stats.tokens_issued > tokens
+            and sandbox.state.stats.received[PUT] == 1
         ),
         20,
         "the worker to record and send its PUT",
         [first],
     )
-    time.sleep(0.3)  # the PUT is on the wire
-    first.kill()
-    time.sleep(1.0)  # whatever CXone makes of a PUT whose sender vanished, it has made it by now
+    first.kill()  # the PUT is on the wire, its answer 800 ms away
+    # Whatever CXone makes of a PUT whose sender vanished, it makes before the next worker starts.
+    wait_for(lambda: requests(sandbox, PUT) == 1, 10, "CXone to finish the orphaned PUT")
     second = clusters(sandbox.url, **lease)
 
     # The one-minute sweeper's work, done now rather than waiting for the next minute.

@@ -15,9 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
-from campaigns.services.drafts import workflow
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
+from tests.workflow_support import submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,10 +29,6 @@ def effective_period() -> dict:
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     return {"effective_start": today - dt.timedelta(days=2), "effective_end": today + dt.timedelta(days=90)}
 
-
-def submitted_by_services(campaign, author) -> ScheduleDraft:
-    draft = workflow.start_draft(campaign, author, agents_required=campaign.agents_required + 1)
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
@@ -54,7 +50,7 @@ def test_planner_drafts_and_submits_a_supervisor_approves_it_once(
     other = make_campaign(
         "C-2002", pool=pool, name="Texas Winbacks", contact_list_id="L-TX", **effective_period()
     )
-    own = submitted_by_services(other, supervisor)
+    own = submitted(other, supervisor, agents_required=other.agents_required + 1)
 
     # 1. The planner logs in through the real form, opens the campaign from the list, starts a draft.
     log_in(page, base, planner.username)

@@ -21,6 +21,7 @@ from campaigns.models import CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign
+from tests.workflow_support import submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,10 +34,6 @@ def around_today() -> dict:
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     return {"effective_start": today - dt.timedelta(days=2), "effective_end": today + dt.timedelta(days=90)}
 
-
-def submitted(campaign, author, **fields) -> ScheduleDraft:
-    draft = workflow.start_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 @pytest.fixture

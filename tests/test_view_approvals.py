@@ -14,6 +14,7 @@ from django.urls import reverse
 from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
 from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign, make_draft
+from tests.workflow_support import submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -26,10 +27,6 @@ def as_supervisor(client, supervisor):
     client.force_login(supervisor)
     return client
 
-
-def submitted(campaign, author, **fields) -> ScheduleDraft:
-    draft = make_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 
 
 def approve(client, draft, seen=None):

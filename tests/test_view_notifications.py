@@ -11,15 +11,12 @@ from django.urls import reverse
 from campaigns.models import NoticeDismissal
 from campaigns.services.drafts import workflow
 from campaigns.services.reports import notices as notifications
-from tests.conftest import make_campaign, make_draft
+from tests.conftest import make_campaign
 from tests.draft_view_support import text
+from tests.workflow_support import submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-
-def submitted(campaign, author, **fields):
-    draft = make_draft(campaign, author, **fields)
-    return workflow.submit(draft.pk, author, lock_version=1)
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def test_a_worker_killed_mid_send_loses_no_event(monkeypatch):
         worker = start_worker(delivery.pk, wfm.url + "/wfm/webhook")
         try:
             wait_for(lambda: WebhookDelivery.objects.get(pk=delivery.pk).lease_owner != "")
-            time.sleep(0.3)  # the POST is out, WFM has not answered
+            # The POST is out; WFM hangs 3 s before answering it.
+            wait_for(lambda: wfm.state.stats.received["POST /wfm/webhook"] == 1)
             os.kill(worker.pid, signal.SIGKILL)
         finally:
             worker.wait(10)

@@ -13,6 +13,7 @@ def entries(draft, action=None):
 
 
 def submitted(campaign, author, **fields) -> ScheduleDraft:
+    """A draft of `campaign` by `author` (make_draft's values, `fields` over them), submitted for review."""
     draft = make_draft(campaign, author, **fields)
     return workflow.submit(draft.pk, author, lock_version=draft.lock_version)
 

@@ -45,6 +45,7 @@ class FaultsAndStats:
             return
         path, state, config = scope["path"], self.state, self.state.config
         route = self.route_name(scope)
+        state.stats.received[route] += 1
         statuses: list[int] = []
 
         async def send_and_note(message):

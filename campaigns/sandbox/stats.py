@@ -12,6 +12,9 @@ class Stats:
     def reset(self) -> None:
         # "GET /api/v2/outbound/campaigns/{id}" → {"200": 12, "429": 3, "dropped": 1}
         self.requests: defaultdict[str, Counter] = defaultdict(Counter)
+        # Requests that reached the sandbox, by route, counted on arrival (before any added latency): a test can
+        # wait for "the request is on the wire" and then for its answer (requests) instead of sleeping.
+        self.received: Counter = Counter()
         self.puts: Counter = Counter()  # PUTs accepted (200) per campaign
         self.activations: defaultdict[str, list[dict]] = defaultdict(list)
         self.tokens_issued = 0
