@@ -165,8 +165,9 @@ def prepare(sandbox: Sandbox, approvals: int, *, deployment: bool = False) -> li
     from django.contrib.auth.models import Group, User
 
     from campaigns import roles
-    from campaigns.cxone.client import CXoneClient, set_client_factory
+    from campaigns.cxone.factory import set_client_factory
     from campaigns.cxone.ratelimit import rate_limit_from_settings
+    from campaigns.cxone.v2 import CXoneClient
     from campaigns.models import Campaign
     from campaigns.services.drafts import workflow
     from campaigns.services.drafts.checks import draft_checks
@@ -325,8 +326,8 @@ def bound(args) -> float:
 async def seed_way(url: str, targets: list[tuple[str, object]]) -> tuple[float, list[float]]:
     """Per campaign: PUT, then GET until ACTIVE with 2·2^i·U(0.5, 1.5) s between reads (≤ 30 s), each call on
     a new client. Returns (seconds until the last one ended, lags observed − activatedAt)."""
-    from campaigns.cxone.client import CXoneClient
     from campaigns.cxone.errors import CXoneError
+    from campaigns.cxone.v2 import CXoneClient
 
     started = time.time()
     lags: list[float] = []
@@ -338,7 +339,7 @@ async def seed_way(url: str, targets: list[tuple[str, object]]) -> tuple[float, 
     async def one(payload):
         for _ in range(5):
             try:
-                await call("put_campaign", payload)
+                await call("put_campaign_once", payload, base_version=payload.version)
                 break
             except CXoneError:
                 await asyncio.sleep(2)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from campaigns.cxone.client import CXoneClient  # noqa: E402
+from campaigns.cxone.v2 import CXoneClient  # noqa: E402
 from campaigns.sandbox import SandboxConfig, SandboxServer  # noqa: E402
 
 CAMPAIGNS = 40
@@ -40,7 +40,7 @@ async def shared_client(url: str, count: int, seconds: float) -> tuple[int, floa
         while done < count and time.perf_counter() - started < seconds:
             await cxone.get_campaign(f"C-{1001 + done % CAMPAIGNS}")
             done += 1
-        return done, time.perf_counter() - started, cxone.token_requests
+        return done, time.perf_counter() - started, cxone.transport.token_requests
 
 
 async def new_client_per_request(url: str, count: int, seconds: float) -> tuple[int, float, int]:
@@ -49,7 +49,7 @@ async def new_client_per_request(url: str, count: int, seconds: float) -> tuple[
     while done < count and time.perf_counter() - started < seconds:
         async with CXoneClient(url, "demo", "demo-secret") as cxone:
             await cxone.get_campaign(f"C-{1001 + done % CAMPAIGNS}")
-            tokens += cxone.token_requests
+            tokens += cxone.transport.token_requests
         done += 1
     return done, time.perf_counter() - started, tokens
 

@@ -84,8 +84,8 @@ def seed_demo_data() -> list:
     from django.utils import timezone
 
     from campaigns import roles
-    from campaigns.cxone.client import CXoneClient
     from campaigns.cxone.runtime import run_sync
+    from campaigns.cxone.v2 import CXoneClient
     from campaigns.models import Campaign, CapacityPool
     from campaigns.sandbox import SandboxConfig, create_app
     from campaigns.services.drafts import workflow

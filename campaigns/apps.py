@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 
-from campaigns import checks  # noqa: F401  (defining the module registers the system checks)
-
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaign schedules"
+
+    def ready(self) -> None:
+        # Django's place to register system checks: the checks reach models, which exist only from here on.
+        from campaigns import checks  # noqa: F401

@@ -102,6 +102,8 @@ def read(path: Path, known: set[str]) -> Imports:
     def visit(node: ast.AST, nested: bool) -> None:
         for child in ast.iter_child_nodes(node):
             inner = nested or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            if isinstance(child, ast.FunctionDef) and child.name == "ready" and path.name == "apps.py":
+                inner = False  # AppConfig.ready: Django's documented place for imports that need the models
             if isinstance(child, ast.Import):
                 for name in child.names:
                     note(name.name, child.lineno, nested)

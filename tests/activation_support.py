@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from campaigns.cxone.client import CXoneClient, set_client_factory
+from campaigns.cxone.factory import set_client_factory
 from campaigns.cxone.resilience import CircuitBreaker
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.models import Activation, Campaign, ScheduleDraft
 from campaigns.sandbox import SandboxServer
 from campaigns.services.activation import doorbell

@@ -23,15 +23,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from campaigns.cxone import ratelimit
-    from campaigns.cxone.client import client_from_settings, get_client, run_sync, set_client_factory
+    from campaigns.cxone import configured, ratelimit
+    from campaigns.cxone.factory import get_client, run_sync, set_client_factory
 
     if args.own_bucket:  # what each process did before the bucket was shared: assume CXone's whole limit
 
         def own_bucket_client():
-            client = client_from_settings()
-            shared = client.rate_limit
-            client.rate_limit = ratelimit.SharedRateLimit(
+            client = configured.build_client()
+            shared = client.transport.rate_limit
+            client.transport.rate_limit = ratelimit.SharedRateLimit(
                 ratelimit.MemoryStore(), shared.name, shared.rate, shared.burst
             )
             return client
@@ -49,9 +49,9 @@ def main() -> None:
 
 
 async def _fallbacks() -> int:
-    from campaigns.cxone.client import get_client
+    from campaigns.cxone.factory import get_client
 
-    return get_client().rate_limit.fallbacks
+    return get_client().transport.rate_limit.fallbacks
 
 
 if __name__ == "__main__":

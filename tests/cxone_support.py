@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import httpx
 
-from campaigns.cxone.client import CXoneClient
+from campaigns.cxone.admin_client import AdminClient
+from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings
+from campaigns.cxone.schemas import Campaign
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.sandbox import SandboxConfig
 
 BASE_URL = "http://cxone.test"
@@ -68,14 +71,24 @@ def admin_config(**knobs) -> SandboxConfig:
     return fast_config(api="admin", **knobs)
 
 
-def admin_client_for(base_url: str, *, transport=None, **options):
+def admin_client_for(base_url: str, *, transport=None, **options) -> AdminClient:
     """An AdminClient of the sandbox's default application and access key, with small retry waits."""
-    from campaigns.cxone.admin_client import AdminClient
-
     options.setdefault("retry", FAST_RETRY)
     options.setdefault("circuit", CircuitBreaker(threshold=50, cooldown=1.0))
-    return AdminClient(base_url, "demo", "demo-secret", "demo-key", "demo-key-secret", transport=transport, **options)
+    return AdminClient(
+        base_url, "demo", "demo-secret", "demo-key", "demo-key-secret", transport=transport, **options
+    )
 
 
-def admin_asgi_client(app, **options):
+def admin_asgi_client(app, **options) -> AdminClient:
     return admin_client_for(BASE_URL, transport=httpx.ASGITransport(app=app), **options)
+
+
+async def every_campaign(client: CXoneBackend, *, page_size: int = MAX_PAGE_SIZE) -> list[Campaign]:
+    """Every campaign of the tenant, page after page until CXone has no next page."""
+    found: list[Campaign] = []
+    while True:
+        page = await client.list_campaigns(skip=len(found), top=page_size)
+        found.extend(page.campaigns)
+        if not page.campaigns or "next" not in page.links or len(found) >= page.total_records:
+            return found

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from campaigns.cxone.client import set_client_factory
+from campaigns.cxone.factory import set_client_factory
 from campaigns.models import Campaign
 from campaigns.periodic_tasks import SYNC_EVERY_MINUTES, SYNC_SCHEDULE_NAME, SYNC_TASK_TIMEOUT_SECONDS
 from campaigns.sandbox import create_app

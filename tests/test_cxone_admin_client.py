@@ -8,8 +8,8 @@ import pytest
 
 from campaigns.cxone.admin_client import AdminClient
 from campaigns.cxone.admin_mapping import schedule_version
-from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import BatchItemsFailed, InvalidCredentials, NotFound, SkillBusy, ValidationFailed
+from campaigns.cxone.factory import run_sync
 from campaigns.cxone.resilience import RetrySettings
 from campaigns.sandbox import create_app
 from campaigns.scheduling.weekly import WeeklySchedule
@@ -50,10 +50,10 @@ def test_an_aged_token_is_renewed_with_its_refresh_token(tenant):
     clock = FakeClock()
     client = admin_asgi_client(tenant, clock=clock, sleep=clock.sleep)
     run_sync(client.get_campaign("1001"))
-    first_refresh = client._refresh_token
+    (first_refresh,) = tenant.state.refresh_tokens
     clock.now += 3600  # the token's hour has passed
     run_sync(client.get_campaign("1001"))
-    assert client.token_requests == 2
+    assert client.transport.token_requests == 2
     assert first_refresh not in tenant.state.refresh_tokens  # spent: the refresh grant was used
     run_sync(client.aclose())
 
@@ -90,12 +90,12 @@ def test_a_schedule_a_skill_cannot_hold_is_refused_before_anything_is_written(te
         update={"cron_expression": "0 9,14 * * 1-5", "duration_minutes": 180}
     )
     with pytest.raises(ValidationFailed, match="Weekdays 09:00–17:00"):
-        run_sync(admin.put_campaign(current.with_schedule(two_windows), base_version=current.version))
+        run_sync(admin.put_campaign_once(current.with_schedule(two_windows), base_version=current.version))
     other_zone = current.schedule.model_copy(
         update={"cron_expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
     )
     with pytest.raises(ValidationFailed, match="America/New_York"):
-        run_sync(admin.put_campaign(current.with_schedule(other_zone), base_version=current.version))
+        run_sync(admin.put_campaign_once(current.with_schedule(other_zone), base_version=current.version))
     assert tenant.state.stats.puts["1005"] == 0
 
 
@@ -104,9 +104,9 @@ def test_a_time_format_the_tenant_refuses_comes_back_as_validation_failed(tenant
     current = run_sync(admin.get_campaign("1005"))
     schedule = current.schedule.model_copy(update={"cron_expression": "0 9 * * 1-5"})
     with pytest.raises(ValidationFailed):
-        run_sync(admin.put_campaign(current.with_schedule(schedule), base_version=current.version))
+        run_sync(admin.put_campaign_once(current.with_schedule(schedule), base_version=current.version))
     seconds = admin_asgi_client(tenant, time_format="%H:%M:%S")
-    run_sync(seconds.put_campaign(current.with_schedule(schedule), base_version=current.version))
+    run_sync(seconds.put_campaign_once(current.with_schedule(schedule), base_version=current.version))
     assert tenant.state.pc.schedules["1005"]["mondayStartTime"] == "09:00:00"
     run_sync(seconds.aclose())
 

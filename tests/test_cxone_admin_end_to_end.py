@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.cxone.admin_mapping import CONCURRENCY_NOTE
-from campaigns.cxone.client import get_client, set_client_factory
+from campaigns.cxone.factory import get_client, set_client_factory
 from campaigns.models import Activation, AuditEntry, Campaign, DraftStatus
 from campaigns.sandbox.server import SandboxServer
 from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly

@@ -36,7 +36,7 @@ async def test_fifty_concurrent_calls_on_a_cold_client_make_one_token_request(sa
     async with asgi_client(sandbox_app) as cxone:
         results = await asyncio.gather(*(cxone.get_campaign(f"C-{1001 + n % 40}") for n in range(50)))
     assert len(results) == 50
-    assert token_requests(sandbox_app) == 1 and cxone.token_requests == 1
+    assert token_requests(sandbox_app) == 1 and cxone.transport.token_requests == 1
 
 
 async def test_it_refreshes_the_token_sixty_seconds_before_it_expires(sandbox_app):
@@ -112,6 +112,6 @@ async def test_a_token_without_the_operations_scope_raises_missing_scope_not_loc
     async with asgi_client(sandbox_app, scopes=["outbound:campaign:read"]) as cxone:
         campaign = await cxone.get_campaign("C-1001")
         with pytest.raises(MissingScope) as caught:
-            await cxone.put_campaign(campaign)
+            await cxone.put_campaign_once(campaign, base_version=campaign.version)
     assert caught.value.code == "scope.missing"
     assert not isinstance(caught.value, CampaignLocked)

@@ -10,8 +10,10 @@ import httpx
 import pytest
 
 from campaigns.cxone.backend import CXoneBackend
-from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import CampaignLocked, VersionConflict
+from campaigns.cxone.factory import run_sync
+from campaigns.cxone.resilience import CircuitBreaker
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.models import Campaign
 from campaigns.sandbox.server import SandboxServer
 from campaigns.services.drafts import workflow
@@ -33,9 +35,6 @@ class Tenant:
     def new_client(self, **options):
         if self.api == "admin":
             return admin_client_for(self.server.url, **options)
-        from campaigns.cxone.client import CXoneClient
-        from campaigns.cxone.resilience import CircuitBreaker
-
         options.setdefault("retry", FAST_RETRY)
         options.setdefault("circuit", CircuitBreaker(threshold=50, cooldown=1.0))
         return CXoneClient(self.server.url, "demo", "demo-secret", **options)
@@ -83,7 +82,7 @@ def weekday_schedule(campaign):
 
 def test_each_backend_is_the_interface_and_says_which_api_it_speaks(tenant):
     assert isinstance(tenant.client, CXoneBackend)
-    assert tenant.client.api == tenant.api
+    assert tenant.client.capabilities.api == tenant.api
 
 
 @pytest.mark.django_db
@@ -106,8 +105,8 @@ def test_a_push_is_written_then_polled_until_it_runs(tenant):
     current = run_sync(tenant.client.get_campaign(campaign_id))
     assert current.state == "PAUSED"
 
-    written = run_sync(tenant.client.put_campaign(current.with_schedule(weekday_schedule(current)),
-                                                  base_version=current.version))  # fmt: skip
+    written = run_sync(tenant.client.put_campaign_once(current.with_schedule(weekday_schedule(current)),
+                                                       base_version=current.version))  # fmt: skip
     assert written.state == "DRAFT"
     expected = tenant.client.next_version(weekday_schedule(current), base_version=current.version)
     assert [c.state for c in run_sync(tenant.client.get_campaigns([campaign_id]))] != ["ACTIVE"]
@@ -124,20 +123,20 @@ def test_a_push_over_a_campaign_someone_changed_is_refused_as_stale(tenant):
     tenant.someone_edits(campaign_id)
 
     with pytest.raises(VersionConflict):
-        run_sync(tenant.client.put_campaign(current.with_schedule(weekday_schedule(current)),
-                                            base_version=current.version))  # fmt: skip
+        run_sync(tenant.client.put_campaign_once(current.with_schedule(weekday_schedule(current)),
+                                                 base_version=current.version))  # fmt: skip
     assert tenant.state.stats.puts[campaign_id] == 0
 
 
 def test_a_push_while_the_previous_activation_is_pending_is_refused_as_locked(tenant):
     campaign_id = PAUSED[tenant.api]
     current = run_sync(tenant.client.get_campaign(campaign_id))
-    written = run_sync(tenant.client.put_campaign(current.with_schedule(weekday_schedule(current)),
-                                                  base_version=current.version))  # fmt: skip
+    written = run_sync(tenant.client.put_campaign_once(current.with_schedule(weekday_schedule(current)),
+                                                       base_version=current.version))  # fmt: skip
 
     again = written.with_schedule(weekday_schedule(current).model_copy(update={"duration_minutes": 240}))
     with pytest.raises(CampaignLocked):
-        run_sync(tenant.client.put_campaign(again, base_version=written.version))
+        run_sync(tenant.client.put_campaign_once(again, base_version=written.version))
 
 
 def test_429s_are_waited_out_and_the_calls_get_through(tenant):

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from campaigns.cxone import client as client_module
-from campaigns.cxone.client import CXoneClient, get_client, run_sync, set_client_factory
+from campaigns.cxone import configured
+from campaigns.cxone.admin_client import AdminClient
 from campaigns.cxone.errors import (
     CampaignLocked,
     CXoneNotConfigured,
@@ -16,10 +16,12 @@ from campaigns.cxone.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from campaigns.cxone.factory import get_client, run_sync, set_client_factory
 from campaigns.cxone.ratelimit import DatabaseStore, RedisStore
 from campaigns.cxone.schemas import Campaign, Schedule
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.sandbox import SandboxServer, create_app
-from tests.cxone_support import FAST_RETRY, asgi_client, fast_config
+from tests.cxone_support import FAST_RETRY, asgi_client, every_campaign, fast_config
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ async def test_it_lists_campaigns_page_by_page_with_a_next_link(sandbox_app):
 
 async def test_it_reads_every_campaign_across_pages(sandbox_app):
     async with asgi_client(sandbox_app) as cxone:
-        campaigns = await cxone.all_campaigns(page_size=7)
+        campaigns = await every_campaign(cxone, page_size=7)
     assert len({c.id for c in campaigns}) == 40
     assert sandbox_app.state.stats.count("GET /api/v2/outbound/campaigns", 200) == 6
 
@@ -55,13 +57,6 @@ async def test_it_reads_many_campaigns_in_one_request_by_id(sandbox_app):
         found = await cxone.get_campaigns(["C-1003", "C-1010", "C-9999", "C-1003"])
     assert sorted(c.id for c in found) == ["C-1003", "C-1010"]
     assert sandbox_app.state.stats.count("GET /api/v2/outbound/campaigns") == 1
-
-
-async def test_it_filters_the_list_by_state(sandbox_app):
-    async with asgi_client(sandbox_app) as cxone:
-        paused = await cxone.list_campaigns(state="PAUSED", top=100)
-    assert paused.campaigns and all(c.state == "PAUSED" for c in paused.campaigns)
-    assert paused.total_records == len(paused.campaigns)
 
 
 async def test_it_reads_a_campaign_with_its_schedule_and_both_dnc_rule_shapes(sandbox_app):
@@ -106,7 +101,9 @@ async def test_a_put_proposes_the_next_version_and_activates_after_the_delay(san
     async with asgi_client(sandbox_app) as cxone:
         remote = await cxone.get_campaign("C-1001")
         new_schedule = remote.schedule.model_copy(update={"cron_expression": "15 10 * * 1-5"})
-        stored = await cxone.put_campaign(remote.with_schedule(new_schedule))
+        stored = await cxone.put_campaign_once(
+            remote.with_schedule(new_schedule), base_version=remote.version
+        )
         assert (stored.state, stored.version) == ("DRAFT", remote.version + 1)
         sandbox_app.state.clock.advance(1.5)
         active = await cxone.get_campaign("C-1001")
@@ -118,9 +115,9 @@ async def test_a_put_proposes_the_next_version_and_activates_after_the_delay(san
 async def test_a_put_during_a_pending_activation_raises_campaign_locked(sandbox_app):
     async with asgi_client(sandbox_app) as cxone:
         remote = await cxone.get_campaign("C-1001")
-        stored = await cxone.put_campaign(remote)
+        stored = await cxone.put_campaign_once(remote, base_version=remote.version)
         with pytest.raises(CampaignLocked) as caught:
-            await cxone.put_campaign(stored)
+            await cxone.put_campaign_once(stored, base_version=stored.version)
     assert caught.value.status_code == 403 and caught.value.retryable
 
 
@@ -129,7 +126,7 @@ async def test_a_put_from_a_stale_version_raises_version_conflict_with_the_curre
         remote = await cxone.get_campaign("C-1004")
         sandbox_app.state.touch("C-1004", {"name": "Renamed in CXone"})
         with pytest.raises(VersionConflict) as caught:
-            await cxone.put_campaign(remote)
+            await cxone.put_campaign_once(remote, base_version=remote.version)
     assert caught.value.current_version == remote.version + 1
     assert not caught.value.after_retry and not caught.value.retryable
 
@@ -139,7 +136,7 @@ async def test_a_put_cxone_refuses_raises_validation_failed_with_the_field_detai
         remote = await cxone.get_campaign("C-1001")
         bad = Schedule(timezone="Mars/Olympus", cron_expression="0 9 * *", duration_minutes=2000)
         with pytest.raises(ValidationFailed) as caught:
-            await cxone.put_campaign(remote.with_schedule(bad))
+            await cxone.put_campaign_once(remote.with_schedule(bad), base_version=remote.version)
     fields = {detail["field"] for detail in caught.value.details}
     assert {"schedule.timezone", "schedule.cronExpression", "schedule.durationMinutes"} <= fields
 
@@ -147,7 +144,9 @@ async def test_a_put_cxone_refuses_raises_validation_failed_with_the_field_detai
 async def test_an_activation_of_a_campaign_with_an_inactive_dnc_list_ends_in_error(sandbox_app):
     async with asgi_client(sandbox_app) as cxone:
         remote = await cxone.get_campaign("C-1001")
-        await cxone.put_campaign(remote.model_copy(update={"dnc_list_id": "D-5"}))
+        await cxone.put_campaign_once(
+            remote.model_copy(update={"dnc_list_id": "D-5"}), base_version=remote.version
+        )
         sandbox_app.state.clock.advance(2)
         ended = await cxone.get_campaign("C-1001")
     assert ended.state == "ERROR" and ended.errors[0]["code"] == "dnc.list_inactive"
@@ -157,7 +156,7 @@ async def test_requests_are_logged_without_the_secret_or_the_token(sandbox_app, 
     caplog.set_level(logging.DEBUG)
     async with asgi_client(sandbox_app) as cxone:
         await cxone.get_campaign("C-1001")
-        token = cxone._token
+    (token,) = sandbox_app.state.tokens
     text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "GET /api/v2/outbound/campaigns/C-1001 -> 200" in text
     assert "POST /oauth2/token -> 200" in text
@@ -205,22 +204,37 @@ async def test_run_sync_refuses_to_block_an_event_loop():
 def test_a_client_from_settings_needs_the_cxone_settings(settings):
     settings.CXONE_BASE_URL = None
     with pytest.raises(CXoneNotConfigured, match="CXONE_BASE_URL"):
-        client_module.client_from_settings()
+        configured.build_client()
 
 
 def test_a_client_from_settings_uses_the_configured_tenant_and_timeout(settings):
     settings.CXONE_BASE_URL, settings.CXONE_CLIENT_ID = "https://eu1.api.example.test", "planner"
     settings.CXONE_CLIENT_SECRET, settings.CXONE_TIMEOUT_SECONDS = "s3cret", 7
     settings.CXONE_RATE_LIMIT, settings.CXONE_BURST, settings.CXONE_RETRY_BUDGET_SECONDS = 2.5, 8, 45
-    built = client_module.client_from_settings()
-    assert built.base_url == "https://eu1.api.example.test" and built.client_id == "planner"
-    assert built._http.timeout.read == 7
+    built = configured.build_client()
+    assert isinstance(built, CXoneClient) and built.capabilities.api == "outbound-v2"
+    transport = built.transport
+    assert transport.base_url == "https://eu1.api.example.test" and built.client_id == "planner"
+    assert transport.timeout == 7
     # Every call of the product's clients takes its turn from the deployment's shared bucket.
-    assert (built.rate_limit.rate, built.rate_limit.burst) == (2.5, 8)
-    assert built.rate_limit.name == "https://eu1.api.example.test|planner"
+    assert (transport.rate_limit.rate, transport.rate_limit.burst) == (2.5, 8)
+    assert transport.rate_limit.name == "https://eu1.api.example.test|planner"
     expected_store = RedisStore if settings.REDIS_URL else DatabaseStore
-    assert isinstance(built.rate_limit.store, expected_store)
-    assert built.retry.total_seconds == 45
+    assert isinstance(transport.rate_limit.store, expected_store)
+    assert transport.retry.total_seconds == 45
+
+
+def test_the_admin_api_from_settings_needs_an_access_key_and_then_is_the_admin_client(settings):
+    settings.CXONE_API = "admin"
+    settings.CXONE_BASE_URL = "https://x.test"
+    settings.CXONE_CLIENT_ID, settings.CXONE_CLIENT_SECRET = "app", "s"
+    settings.CXONE_ACCESS_KEY_ID, settings.CXONE_ACCESS_KEY_SECRET = "key", None
+    with pytest.raises(CXoneNotConfigured, match="CXONE_ACCESS_KEY_SECRET"):
+        configured.build_client()
+    settings.CXONE_ACCESS_KEY_SECRET, settings.CXONE_TENANT_ID = "key-secret", "tenant-1"
+    built = configured.build_client()
+    assert isinstance(built, AdminClient) and built.capabilities.api == "admin"
+    assert built.tenant_id == "tenant-1" and built.transport.rate_limit.name == "https://x.test|app"
 
 
 async def test_the_client_works_over_a_real_socket(socket_sandbox):

@@ -8,7 +8,6 @@ import email.utils
 
 import pytest
 
-from campaigns.cxone.client import CXoneClient
 from campaigns.cxone.errors import (
     CircuitOpen,
     RateLimited,
@@ -18,6 +17,7 @@ from campaigns.cxone.errors import (
     VersionConflict,
 )
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.sandbox import SandboxServer, create_app
 from tests.cxone_support import FAST_RETRY, FakeClock, RecordingSleep, asgi_client, fast_config
 
@@ -117,7 +117,7 @@ async def test_5xx_on_every_attempt_raises_server_error_after_the_attempt_limit(
     assert app.state.stats.count(CAMPAIGN_ROUTE, 503) == FAST_RETRY.attempts
 
 
-async def test_a_put_resent_after_a_5xx_flags_its_version_conflict_as_after_retry():
+async def test_a_request_resent_after_a_5xx_flags_its_version_conflict_as_after_retry():
     app = create_app(fast_config())
     async with asgi_client(app) as cxone:
         remote = await cxone.get_campaign("C-1001")
@@ -125,8 +125,9 @@ async def test_a_put_resent_after_a_5xx_flags_its_version_conflict_as_after_retr
         app.state.config.server_error_rate = 0.5
         rolls = iter([True, False])
         app.state.roll = lambda rate: rate == 0.5 and next(rolls, False)
-        with pytest.raises(VersionConflict) as caught:
-            await cxone.put_campaign(remote)
+        payload = remote.to_put_payload(remote.version + 1)
+        with pytest.raises(VersionConflict) as caught:  # request() resends where put_campaign_once never does
+            await cxone.transport.request("PUT", "/api/v2/outbound/campaigns/C-1001", json=payload)
     assert caught.value.after_retry and caught.value.current_version == remote.version + 1
 
 
@@ -143,7 +144,7 @@ async def test_a_slow_cxone_raises_a_timeout_over_a_real_socket():
     # The latency holds up the token request too. Each attempt gave up on it at the 0.1 s timeout (a timeout
     # was raised, not the answer CXone would have sent 1 s later); 2 attempts, 1 wait of 0.01 s between: the
     # call took its 2 × 0.1 s of timeouts plus 0.01 s, not the sandbox's latency.
-    assert cxone.token_requests == retry.attempts and clock.waits == [0.01]
+    assert cxone.transport.token_requests == retry.attempts and clock.waits == [0.01]
 
 
 async def test_a_dropped_connection_over_a_real_socket_is_retried():

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.cxone.client import get_client, run_sync, set_client_factory
+from campaigns.cxone.factory import get_client, run_sync, set_client_factory
 from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import activation
 from campaigns.services.activation import doorbell

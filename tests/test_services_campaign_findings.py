@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.cxone.client import run_sync
+from campaigns.cxone.factory import run_sync
 from campaigns.models import Campaign
 from campaigns.sandbox import create_app
 from campaigns.services.drafts.checks import campaign_findings, draft_checks

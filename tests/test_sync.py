@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
+from campaigns.cxone.factory import run_sync
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
 from campaigns.periodic_tasks import SYNC_SCHEDULE_NAME, ensure_schedules
 from campaigns.sandbox import create_app
@@ -346,7 +346,7 @@ def test_a_dnc_list_cxone_no_longer_has_leaves_the_campaign_synced_without_it(te
 
 
 def test_the_sync_task_runs_the_sync_with_the_shared_client(tenant, settings):
-    from campaigns.cxone.client import set_client_factory
+    from campaigns.cxone.factory import set_client_factory
 
     set_client_factory(lambda: asgi_client(tenant))
     try:

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from campaigns.cxone.client import CXoneClient, run_sync, set_client_factory
 from campaigns.cxone.errors import ServerError
+from campaigns.cxone.factory import run_sync, set_client_factory
 from campaigns.cxone.ratelimit import MemoryStore, SharedRateLimit
 from campaigns.cxone.resilience import RetrySettings
+from campaigns.cxone.v2 import CXoneClient
 from campaigns.models import AuditEntry, Campaign, SyncStatus
 from campaigns.sandbox import SandboxServer
 from campaigns.services.sync.mirror import sync_campaigns

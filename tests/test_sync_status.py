@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.cxone.client import run_sync
 from campaigns.cxone.errors import ServerError
+from campaigns.cxone.factory import run_sync
 from campaigns.sandbox import create_app
 from campaigns.services.sync import status as sync_status
 from campaigns.services.sync.mirror import sync_campaigns

@@ -1,9 +1,10 @@
 """The `admin` backend: a real tenant's ACD Admin API (shared/design/cxone-admin-api.md), answering our schemas.
 
-Discovery, tokens and the error shapes are admin_transport.py's; this module is the API's operations. A 429
-usually has no Retry-After: the client backs off on its own and holds the shared bucket, exactly as for v2.
+Its token, discovery and error shapes are admin_auth.py's; connection, token keeping, pacing and retries are the
+shared Transport's (transport.py), as for v2. A 429 usually has no Retry-After: the transport backs off on its own
+and holds the shared bucket. This module is the API's operations.
 
-- No versions: admin_mapping.schedule_version fingerprints the skill's schedule; put_campaign reads it just
+- No versions: admin_mapping.schedule_version fingerprints the skill's schedule; put_campaign_once reads it just
   before writing and refuses (VersionConflict) when it differs from the draft's base.
 """
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import Any
 
 from campaigns.cxone import admin_mapping as mapping
+from campaigns.cxone import capabilities as caps
 from campaigns.cxone import ratelimit
-from campaigns.cxone.admin_transport import AdminTransport
-from campaigns.cxone.client import _segment
+from campaigns.cxone.admin_auth import AccessKeyGrant, Discovery, raise_batch_failures, read_answer
 from campaigns.cxone.errors import (
     NotFound,
     SkillBusy,
@@ -24,8 +26,9 @@ from campaigns.cxone.errors import (
     VersionConflict,
 )
 from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
+from campaigns.cxone.transport import Transport, TransportBackend, path_segment
 from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
-from campaigns.scheduling.weekly import fit_weekly
+from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
 
 __all__ = ["AdminClient"]
 
@@ -35,16 +38,54 @@ SHARED_READS_SECONDS = 30.0
 CONCURRENT_SKILL_READS = 8
 
 
-class AdminClient(AdminTransport):
-    """Async client of a real tenant's Admin API; the `admin` implementation of backend.CXoneBackend."""
+class AdminClient(TransportBackend):
+    """Async client of a real tenant's Admin API; the `admin` implementation of backend.CXoneBackend.
 
-    versions_ordered = False  # a version is a fingerprint of the skill's schedule
-    concurrency_note = mapping.CONCURRENCY_NOTE
+    `options` are the Transport's: timeout, retry, circuit, rate_limit, refresh_margin, transport (httpx's),
+    max_connections, sleep, clock."""
+
+    capabilities = caps.ADMIN
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        access_key_id: str,
+        access_key_secret: str,
+        *,
+        tenant_id: str | None = None,
+        api_version: str = "v31.0",
+        time_format: str = "%H:%M",
+        schedule_zone: str = "",
+        schedule_read: str = "schedule-settings",
+        **options: Any,
+    ):
+        self._grant = AccessKeyGrant(
+            client_id, client_secret, access_key_id, access_key_secret, tenant_id=tenant_id
+        )
+        self._discovery = Discovery(self._grant, api_version)
+        super().__init__(Transport(base_url, grant=self._grant, read_answer=read_answer, **options))
+        self.time_format = time_format
+        self.schedule_zone = schedule_zone
+        # Where a skill's schedule is read: its own endpoint, or the combined parameters read (CXONE_ADMIN_
+        # SCHEDULE_READ); either way an endpoint the tenant does not have (404) sends it to the other.
+        self.schedule_read = schedule_read
+        self._shared: dict[str, tuple[float, Any]] = {}
+
+    def __repr__(self) -> str:
+        base, api = self.transport.base_url, self._discovery.api_base
+        return f"<AdminClient {base} tenant={self.tenant_id!r} api={api!r}>"
+
+    @property
+    def tenant_id(self) -> str | None:
+        """The tenant's id: from the settings, else from the first token's id_token."""
+        return self._grant.tenant_id
 
     # --- The interface ---------------------------------------------------------------------------------------
 
     async def list_campaigns(
-        self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
+        self, *, skip: int = 0, top: int = 50, ids: Iterable[str] | None = None
     ) -> CampaignPage:
         """The Personal Connection skills as campaigns. The skill list is read whole (100 a page) and the
         other strategies left out, so that skip/top count campaigns, not skills."""
@@ -56,8 +97,6 @@ class AdminClient(AdminTransport):
             self._shared.pop("skills", None)
         every = await self._shared_read("skills", self._all_skills)
         skills = [s for s in every if mapping.is_personal_connection(s)]
-        if state:
-            skills = [s for s in skills if mapping.skill_state(s) == state]
         # Only the page's skills have their parameters read: a sync pages through, reading each skill once.
         page = await self._campaigns_of(skills[skip : skip + top])
         links = {"self": f"skills?skip={skip}&top={top}"}
@@ -87,10 +126,12 @@ class AdminClient(AdminTransport):
             raise NotFound(f"skill {campaign_id} is not a Personal Connection skill")
         return (await self._campaigns_of([skill]))[0]
 
-    async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
+    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
         """Write the campaign's schedule to its skill and start it. Refused before anything is written when the
         schedule does not fit a skill, is in another zone than the skill's times, or the skill's schedule read
-        just now is not the one the draft was based on (VersionConflict)."""
+        just now is not the one the draft was based on (VersionConflict). Its writes are safe to repeat
+        (schedule-settings is a full replace of the same values, a start of a running skill changes nothing),
+        so the activation worker's "never apply one approval twice" holds."""
         schedule = campaign.schedule
         if schedule is None:
             raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
@@ -104,9 +145,8 @@ class AdminClient(AdminTransport):
             message = f"a skill's times are in {zone}, not {schedule.timezone}"
             raise ValidationFailed(message, details=[{"field": "schedule.timezone", "message": message}])
         skill_id = campaign.id
-        expected = campaign.version if base_version is None else base_version
         current = mapping.schedule_version(await self._read_week(skill_id))
-        if current != expected:
+        if current != base_version:
             raise VersionConflict(
                 f"skill {skill_id}: its schedule changed in CXone since the draft was made",
                 current_version=current,
@@ -129,13 +169,8 @@ class AdminClient(AdminTransport):
             )
         return mapping.schedule_version(fit.schedule)
 
-    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
-        """put_campaign: its writes are safe to repeat (schedule-settings is a full replace of the same values, a
-        start of a running skill changes nothing), so the activation worker's "never PUT twice" holds."""
-        return await self.put_campaign(campaign, base_version=base_version)
-
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
-        body = await self._api("GET", f"/dnc-groups/{_segment(dnc_list_id)}")
+        body = await self._api("GET", f"/dnc-groups/{path_segment(dnc_list_id)}")
         groups = body.get("dncGroups") if isinstance(body, dict) else None
         group = groups[0] if isinstance(groups, list) and groups else body
         return mapping.dnc_group_to_list(group)
@@ -158,14 +193,14 @@ class AdminClient(AdminTransport):
     # --- The Admin API's own operations ---------------------------------------------------------------------
 
     async def get_skill(self, skill_id: str) -> dict:
-        body = await self._api("GET", f"/skills/{_segment(skill_id)}")
+        body = await self._api("GET", f"/skills/{path_segment(skill_id)}")
         skills = body.get("skills") if isinstance(body, dict) else None
         return skills[0] if isinstance(skills, list) and skills else body
 
     async def get_schedule_settings(self, skill_id: str) -> dict:
         """The skill's schedule-settings, read from the endpoint CXONE_ADMIN_SCHEDULE_READ names, or from the
         other one when the tenant answers 404 for that route (the skill itself exists: it was just listed)."""
-        base = f"/skills/{_segment(skill_id)}/parameters"
+        base = f"/skills/{path_segment(skill_id)}/parameters"
         paths = [base + "/schedule-settings", base]
         if self.schedule_read == "parameters":
             paths.reverse()
@@ -175,28 +210,28 @@ class AdminClient(AdminTransport):
             return mapping.schedule_settings_of(await self._api("GET", paths[1]))
 
     async def put_schedule_settings(self, skill_id: str, settings: dict) -> None:
-        path = f"/skills/{_segment(skill_id)}/parameters/schedule-settings"
-        self._raise_batch_failures(await self._api("PUT", path, json={"scheduleSettings": settings}), path)
+        path = f"/skills/{path_segment(skill_id)}/parameters/schedule-settings"
+        raise_batch_failures(await self._api("PUT", path, json={"scheduleSettings": settings}), path)
 
     async def get_time_zones(self, skill_id: str) -> dict:
-        return await self._api("GET", f"/skills/{_segment(skill_id)}/parameters/time-zones")
+        return await self._api("GET", f"/skills/{path_segment(skill_id)}/parameters/time-zones")
 
     async def put_time_zones(self, skill_id: str, zones: list[dict]) -> None:
         """A full replace: a zone left out is switched off. Refused items raise BatchItemsFailed."""
-        path = f"/skills/{_segment(skill_id)}/parameters/time-zones"
-        self._raise_batch_failures(await self._api("PUT", path, json={"timeZoneSettings": zones}), path)
+        path = f"/skills/{path_segment(skill_id)}/parameters/time-zones"
+        raise_batch_failures(await self._api("PUT", path, json={"timeZoneSettings": zones}), path)
 
     async def start_skill(self, skill_id: str) -> None:
         """Start the skill; one already running (409 "Invalid state" while it runs) is left as it is."""
         try:
-            await self._api("POST", f"/skills/{_segment(skill_id)}/start")
+            await self._api("POST", f"/skills/{path_segment(skill_id)}/start")
         except SkillBusy:
             if not (await self.get_skill(skill_id)).get("isRunning"):
                 raise
 
     async def stop_skill(self, skill_id: str, *, force: bool = False) -> None:
         params = {"force": "true"} if force else None
-        await self._api("POST", f"/skills/{_segment(skill_id)}/stop", params=params)
+        await self._api("POST", f"/skills/{path_segment(skill_id)}/stop", params=params)
 
     async def dnc_groups(self) -> list[dict]:
         body = await self._api("GET", "/dnc-groups")
@@ -250,7 +285,8 @@ class AdminClient(AdminTransport):
             async with gate:
                 settings = await self.get_schedule_settings(skill_id)
                 zone_rows = await self.get_time_zones(skill_id)
-            self._shared[f"zones:{skill_id}"] = (self._clock(), zone_rows)  # get_contact_list reads it next
+            # get_contact_list reads it next
+            self._shared[f"zones:{skill_id}"] = (self.transport.clock(), zone_rows)
             return mapping.skill_to_campaign(
                 skill,
                 settings,
@@ -262,9 +298,7 @@ class AdminClient(AdminTransport):
 
         return list(await asyncio.gather(*(one(s) for s in skills)))
 
-    async def _read_week(self, skill_id: str):
-        from campaigns.scheduling.weekly import WeeklySchedule
-
+    async def _read_week(self, skill_id: str) -> WeeklySchedule | None:
         try:
             return WeeklySchedule.from_settings(await self.get_schedule_settings(skill_id))
         except ValueError as exc:
@@ -277,7 +311,7 @@ class AdminClient(AdminTransport):
             found: dict[str, str] = {}
             for group in sorted(await self.dnc_groups(), key=lambda g: str(g.get("dncGroupId"))):
                 group_id = str(group.get("dncGroupId", group.get("id", "")))
-                body = await self._api("GET", f"/dnc-groups/{_segment(group_id)}/scrubbed-skills")
+                body = await self._api("GET", f"/dnc-groups/{path_segment(group_id)}/scrubbed-skills")
                 rows = body.get("skills", []) if isinstance(body, dict) else body or []
                 for row in rows:
                     skill_id = str(row.get("skillId")) if isinstance(row, dict) else str(row)
@@ -286,10 +320,13 @@ class AdminClient(AdminTransport):
 
         return await self._shared_read("dnc-by-skill", read)
 
+    async def _api(self, method: str, path: str, **kwargs) -> Any:
+        return await self.transport.request(method, await self._discovery.url(self.transport, path), **kwargs)
+
     async def _shared_read(self, key: str, read):
         cached = self._shared.get(key)
-        if cached is not None and self._clock() - cached[0] < SHARED_READS_SECONDS:
+        if cached is not None and self.transport.clock() - cached[0] < SHARED_READS_SECONDS:
             return cached[1]
         value = await read()
-        self._shared[key] = (self._clock(), value)
+        self._shared[key] = (self.transport.clock(), value)
         return value

@@ -1,13 +1,14 @@
 """The one interface everything above campaigns/cxone/ speaks to CXone through, whichever API the tenant has.
 
-Two implementations, chosen by CXONE_API:
-- `outbound-v2` (client.CXoneClient): the contract of shared/design/cxone-api.md, which the embedded sandbox
+Two implementations, siblings over one shared transport (transport.py), chosen by CXONE_API (configured.py):
+- `outbound-v2` (v2.CXoneClient): the contract of shared/design/cxone-api.md, which the embedded sandbox
   serves by default: campaigns with cron schedules, versions, DRAFT → ACTIVE.
 - `admin` (admin_client.AdminClient): a real tenant's ACD Admin API (shared/design/cxone-admin-api.md), where
   Personal Connection skills dial. Each such skill is answered as a Campaign in our schemas, so that sync,
   activation, DNC readiness and contact zones do not know which API is in use.
 
-Both take every request from the shared rate limit and raise the typed errors of errors.py.
+Both take every request from the shared rate limit and raise the typed errors of errors.py. What differs
+between them that the layers above must know is one value, `capabilities`.
 """
 
 from __future__ import annotations
@@ -15,22 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+from campaigns.cxone.capabilities import Capabilities
 from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
 
-__all__ = [
-    "API_ADMIN",
-    "API_CHOICES",
-    "API_OUTBOUND_V2",
-    "CXoneBackend",
-    "MAX_PAGE_SIZE",
-    "configured_api",
-    "versions_shown",
-    "weekly_schedules_only",
-]
+__all__ = ["CXoneBackend", "MAX_PAGE_SIZE"]
 
-API_OUTBOUND_V2 = "outbound-v2"
-API_ADMIN = "admin"
-API_CHOICES = (API_OUTBOUND_V2, API_ADMIN)
 # The most items one list request may ask for, under both APIs (`top` ≤ 100).
 MAX_PAGE_SIZE = 100
 
@@ -38,17 +28,14 @@ MAX_PAGE_SIZE = 100
 @runtime_checkable
 class CXoneBackend(Protocol):
     """What sync (list, confirm by id, DNC and contact lists), activation (read, write, poll) and the checks
-    (DNC readiness, the zones contacts are in) need from CXone."""
+    (DNC readiness, the zones contacts are in) need from CXone, and what factory.get_client needs to keep one
+    client per event loop (is_closed, aclose)."""
 
-    api: str  # API_OUTBOUND_V2 or API_ADMIN
+    capabilities: Capabilities
     is_closed: bool
-    # Whether a larger version is a later one (v2) or versions are only equal or not (the Admin API's fingerprints).
-    versions_ordered: bool
-    # What a write cannot promise, for the draft's history ("" when optimistic concurrency is CXone's own).
-    concurrency_note: str
 
     async def list_campaigns(
-        self, *, skip: int = 0, top: int = 50, state: str | None = None, ids: Iterable[str] | None = None
+        self, *, skip: int = 0, top: int = 50, ids: Iterable[str] | None = None
     ) -> CampaignPage:
         """One page of campaigns; `ids` filters to those campaigns (absent ids are simply not returned)."""
 
@@ -59,14 +46,12 @@ class CXoneBackend(Protocol):
     async def get_campaign(self, campaign_id: str) -> Campaign:
         """One campaign, read now (NotFound when CXone has none)."""
 
-    async def put_campaign(self, campaign: Campaign, *, base_version: int | None = None) -> Campaign:
-        """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
-        activation going; poll get_campaign()/get_campaigns() until ACTIVE, ERROR or FAILED."""
-
     async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
-        """put_campaign for the activation worker, which must never apply one approval twice: repeated only where
-        the repeat is harmless. A TransportError, ServerError or UnexpectedResponse means the outcome is unknown:
-        read the campaign (its version against next_version) before writing again."""
+        """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
+        activation going; poll get_campaigns() until ACTIVE, ERROR or FAILED. For the activation worker, which
+        must never apply one approval twice: repeated only where the repeat is harmless. A TransportError,
+        ServerError or UnexpectedResponse means the outcome is unknown: read the campaign (its version against
+        next_version) before writing again."""
 
     def next_version(self, schedule: Schedule, *, base_version: int) -> int:
         """The version CXone will report once `schedule` is written over `base_version`: base + 1 under v2, the
@@ -80,23 +65,3 @@ class CXoneBackend(Protocol):
         """Where a campaign's contacts are (zones), for the calling-hours checks."""
 
     async def aclose(self) -> None: ...
-
-
-def configured_api() -> str:
-    """The API CXONE_API names (what get_client() builds)."""
-    from django.conf import settings
-
-    return getattr(settings, "CXONE_API", API_OUTBOUND_V2)
-
-
-def versions_shown() -> bool:
-    """Whether CXone's version numbers mean anything to people, so that pages and messages may show them: under
-    v2 they count changes (7 → 8); the Admin API's are fingerprints of a skill's week (admin_mapping), nine
-    digits that say nothing. The one place every page and message asks."""
-    return configured_api() != API_ADMIN
-
-
-def weekly_schedules_only() -> bool:
-    """True when the configured backend can hold only one window per weekday (the Admin API's Personal
-    Connection skills): the editor then reports the schedules it cannot hold (services/skill_findings.py)."""
-    return configured_api() == API_ADMIN

@@ -22,7 +22,8 @@ class CXoneError(Exception):
 
 
 class CXoneNotConfigured(CXoneError):
-    """CXONE_BASE_URL, CXONE_CLIENT_ID or CXONE_CLIENT_SECRET is not set."""
+    """A setting the configured backend needs is not set (CXONE_BASE_URL, CXONE_CLIENT_ID, CXONE_CLIENT_SECRET;
+    the access key under the Admin API): the message names which."""
 
 
 class InvalidCredentials(CXoneError):
@@ -47,8 +48,9 @@ class NotFound(CXoneError):
 class VersionConflict(CXoneError):
     """409 version.mismatch: the campaign changed in CXone since it was read.
 
-    `after_retry` is true when the PUT had been sent more than once (after a transport error or a 5xx): then
-    the conflict may be our own earlier attempt having landed, and `current_version` tells which version won.
+    `after_retry` is true when the request had been sent more than once (Transport.request, after a transport
+    error or a 5xx): then the conflict may be our own earlier attempt having landed, and `current_version` tells
+    which version won. Activation's writes (put_campaign_once) are never resent, so theirs is always false.
     """
 
     def __init__(self, message: str, *, current_version: int | None, after_retry: bool = False, **kwargs):
