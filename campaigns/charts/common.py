@@ -1,4 +1,5 @@
-"""What every chart carries besides its figure, and the few helpers all builders share.
+"""What every chart carries besides its figure, and the few helpers all builders share (the bottom of
+campaigns/charts: it imports none of the other chart modules, they all import it).
 
 Plotly's date axes know no time zones: an aware datetime is serialised as a naive local string, which would
 draw a fall-back day's windows on top of each other. So builders compute every axis value themselves, as epoch
@@ -100,11 +101,28 @@ def iso_local(ts: int, zone: ZoneInfo | None) -> str:
     return datetime.fromtimestamp(ts, zone or UTC).isoformat()
 
 
+@lru_cache(maxsize=65536)
+def wall(ts: int, zone_name: str, fmt: str) -> str:
+    # Many campaigns share the same instants (same cron, same zone): format each once.
+    return local_text(ts, zone_of(zone_name), fmt)
+
+
+@lru_cache(maxsize=65536)
+def span_text(start: int, end: int, zone_name: str) -> str:
+    """ "Tue 01 Dec 09:00 CST → 17:00 CST" (the end's day only when it differs)."""
+    same_day = wall(start, zone_name, "%Y%m%d") == wall(end, zone_name, "%Y%m%d")
+    return f"{wall(start, zone_name, '%a %d %b %H:%M %Z')} → " + wall(
+        end, zone_name, "%H:%M %Z" if same_day else "%a %d %b %H:%M %Z"
+    )
+
+
+def utc_span(start: int, end: int) -> str:
+    return span_text(start, end, "UTC")
+
+
 def clear_caches() -> None:
     """Forget every formatted instant (benchmarks measure a cold build with this)."""
-    from . import bars
-
-    for cached in (axis_ms, iso_utc, iso_local, bars.wall, bars.span_text):
+    for cached in (axis_ms, iso_utc, iso_local, wall, span_text):
         cached.cache_clear()
 
 

@@ -9,8 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .bars import Band, Bars, overload_marker, span_text, utc_span
-from .common import ACCENT, ACCENT_LIGHT, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
+from .bars import Band, Bars, overload_marker
+from .common import (
+    ACCENT,
+    ACCENT_LIGHT,
+    Chart,
+    axis_ms,
+    base_layout,
+    figure,
+    iso_utc,
+    plural,
+    span_text,
+    utc_span,
+    zone_of,
+)
 
 DRAFT_ROW = "This draft"
 CURRENT_ROW = "Current (in CXone)"

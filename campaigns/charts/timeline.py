@@ -15,17 +15,7 @@ from dataclasses import dataclass
 from campaigns.scheduling.conflicts import CONTACT_LIST, Conflict
 from campaigns.scheduling.intervals import demand_steps
 
-from .bars import (
-    Bars,
-    ClashFinder,
-    clash_marker,
-    overload_bands,
-    overload_marker,
-    span_text,
-    utc_span,
-    wall,
-    window_marker,
-)
+from .bars import Bars, ClashFinder, clash_marker, overload_bands, overload_marker, window_marker
 from .common import (
     Chart,
     axis_ms,
@@ -34,6 +24,9 @@ from .common import (
     iso_local,
     iso_utc,
     plural,
+    span_text,
+    utc_span,
+    wall,
     zone_of,
     zone_title,
 )
