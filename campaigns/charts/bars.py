@@ -1,5 +1,6 @@
 """Pieces of the Gantt charts (the timeline and the editor's small one): bars in a date axis's terms, the
-overload bands and contact-list clashes drawn on them, and the markers that never rely on colour.
+overload bands and contact-list clashes drawn on them, the invisible trace that orders their rows, and the
+markers that never rely on colour.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ class Bars:
         self.links.append(link)
 
     def trace(self, multicategory: bool) -> dict:
+        """A horizontal bar trace, as go.Bar's properties: common.figure validates them once (see there)."""
         return {
             "type": "bar",
             "orientation": "h",
@@ -133,6 +135,22 @@ class Bars:
             "marker": self.marker,
             "width": 0.7,
         }
+
+
+def row_order(rows: list[str], groups: list[str] | None = None) -> dict:
+    """An invisible first trace holding every row once, in order: a category axis lists rows in the order it
+    first meets them, and the bars come in several traces. With `groups`, rows sit on a two-level axis."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": "rows",
+        "base": [0] * len(rows),
+        "x": [0] * len(rows),
+        "y": rows if groups is None else [groups, rows],
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "marker": {"color": "rgba(0,0,0,0)"},
+    }
 
 
 def window_marker() -> dict:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from campaigns.scheduling.conflicts import CONTACT_LIST, Conflict
 from campaigns.scheduling.intervals import demand_steps
 
-from .bars import Bars, ClashFinder, clash_marker, overload_bands, overload_marker, window_marker
+from .bars import Bars, ClashFinder, clash_marker, overload_bands, overload_marker, row_order, window_marker
 from .common import (
     Chart,
     axis_ms,
@@ -265,24 +265,9 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
                     detail,
                 ]
             )
-    traces = [_row_order(order)] + [t.trace(True) for t in (overloads, plain, clashed) if t.base]
+    rows = row_order([r for _, r in order], groups=[g for g, _ in order])
+    traces = [rows] + [t.trace(True) for t in (overloads, plain, clashed) if t.base]
     return traces, table, row_count
-
-
-def _row_order(order: list[tuple[str, str]]) -> dict:
-    """An invisible first trace holding every row once, in order: a category axis lists rows in the order it
-    first meets them, and the bars come in three traces."""
-    return {
-        "type": "bar",
-        "orientation": "h",
-        "name": "rows",
-        "base": [0] * len(order),
-        "x": [0] * len(order),
-        "y": [[g for g, _ in order], [r for _, r in order]],
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "marker": {"color": "rgba(0,0,0,0)"},
-    }
 
 
 def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
@@ -332,9 +317,7 @@ def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         order.append(label(pool_key))
         if pool_key in overloaded:
             order.append(f"{label(pool_key)} {OVERLOAD_ROW}")
-    rows_trace = _row_order([("", row) for row in order])
-    rows_trace["y"] = order
-    traces = [rows_trace] + [t.trace(False) for t in (busy, overloads) if t.base]
+    traces = [row_order(order)] + [t.trace(False) for t in (busy, overloads) if t.base]
     return traces, table, len(order)
 
 
