@@ -227,41 +227,53 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
     overloaded = {b.pool_key for b in bands}
     row_count = len(overloaded)
     order: list[tuple[str, str]] = []  # (group, row) top to bottom: a pool's overloads above its campaigns
+    with_overload_row: set[str] = set()
+    clashing = clashes.campaigns
+    clash_texts: dict[tuple, str] = {}  # a campaign's windows mostly share one set of clashes: say it once
+    # Up to thousands of windows: what stays the same for a campaign is looked up once, not once per window.
     for campaign in ordered:
+        cid, name, zone_name = campaign.id, campaign.name, campaign.zone
+        agents, url = campaign.agents, campaign.url
         group = group_label(campaign.pool_key)
-        if campaign.pool_key in overloaded and (group, OVERLOAD_ROW) not in order:
+        if campaign.pool_key in overloaded and group not in with_overload_row:
+            with_overload_row.add(group)
             order.append((group, OVERLOAD_ROW))
-        label = campaign.name
+        label = name
         if seen.setdefault((group, label), 0):
-            label = f"{campaign.name} ({campaign.id})"
-        seen[(group, campaign.name)] += 1
+            label = f"{name} ({cid})"
+        seen[(group, name)] += 1
         row_count += 1
         order.append((group, label))
         pool_name = pools[campaign.pool_key].name if campaign.pool_key in pools else NO_POOL
-        head = f"<b>{campaign.name}</b> ({campaign.id}) · {pool_name} · {campaign.agents} agents"
+        head = f"<b>{name}</b> ({cid}) · {pool_name} · {agents} agents"
+        local_zone = zone_of(zone_name)
+        in_clashes = cid in clashing
         for start, end in campaign.windows:
-            clash = clashes.during(campaign.id, start, end)
-            hover = f"{head}<br>{span_text(start, end, campaign.zone)}<br>{utc_span(start, end)}"
+            clash = clashes.during(cid, start, end) if in_clashes else None
+            hover = f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
             detail = ""
             if clash:
-                detail = "; ".join(
-                    f"contact list {key} also dialled by {', '.join(names.get(m, m) for m in members)}"
-                    for key, members in clash
-                )
+                found = tuple(clash)
+                detail = clash_texts.get(found, "")
+                if not detail:
+                    detail = clash_texts[found] = "; ".join(
+                        f"contact list {key} also dialled by {', '.join(names.get(m, m) for m in members)}"
+                        for key, members in clash
+                    )
                 hover += f"<br>⚠ Clash: {detail}"
-            (clashed if clash else plain).add(start, end, group, label, hover, campaign.url)
+            (clashed if clash else plain).add(start, end, group, label, hover, url)
             table.append(
                 [
                     "window",
                     pool_name,
-                    campaign.name,
-                    campaign.id,
+                    name,
+                    cid,
                     iso_utc(start),
                     iso_utc(end),
-                    iso_local(start, zone_of(campaign.zone)),
-                    iso_local(end, zone_of(campaign.zone)),
-                    campaign.zone,
-                    campaign.agents,
+                    iso_local(start, local_zone),
+                    iso_local(end, local_zone),
+                    zone_name,
+                    agents,
                     detail,
                 ]
             )
