@@ -91,6 +91,24 @@ def test_a_window_across_the_viewers_dst_change_ends_where_the_wall_clock_says()
     assert bars["x"][sunday[0]] == 5 * 3600 * 1000
 
 
+def test_on_the_fall_back_night_01_00_cdt_and_01_00_cst_stay_an_hour_apart_in_utc():
+    # Sunday 1 November 2026: Chicago's 01:00 comes twice. Aware datetimes would reach the page as the same naive
+    # "01:00" and draw a fake overlap; the page gets epoch milliseconds instead.
+    first = int(datetime(2026, 11, 1, 6, tzinfo=UTC).timestamp())  # 01:00 CDT
+    second = first + 3600  # 01:00 CST
+    campaigns = [
+        TimelineCampaign("C-1", "Early", "S-2", "America/Chicago", 1, "/1/", ((first, first + 1800),)),
+        TimelineCampaign("C-2", "Late", "S-2", "America/Chicago", 1, "/2/", ((second, second + 1800),)),
+    ]
+    pools = {"S-2": TimelinePool("S-2", "Pool S-2", 10)}
+    chart = timeline_chart(campaigns, [], pools, start_ts=first - 6 * 3600, end_ts=first + 18 * 3600)
+
+    bars = traces(chart)["Calling window"]
+    assert bars["base"] == [first * 1000, second * 1000]  # numbers, an hour apart: no overlap
+    assert "Sun 01 Nov 01:00 CDT → 01:30 CDT" in bars["hovertext"][0]
+    assert "Sun 01 Nov 01:00 CST → 01:30 CST" in bars["hovertext"][1]
+
+
 def test_overloads_are_a_hatched_row_on_top_of_their_pool_with_the_engines_demand():
     chart, index, _ = build([CHICAGO, NEW_YORK, BERLIN])
 
