@@ -121,33 +121,36 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
             over_x.append(x[index])
             over_y.append(pool.label)
             over_text.append(f"{pool.peaks[index]} of {pool.agents}")
-    heat = go.Heatmap(
-        name="Utilisation",
-        x=x,
-        y=labels,
-        z=z,
-        customdata=[list(p.peaks) for p in pools],
-        zmin=0,
-        zmax=Z_MAX,
-        colorscale=COLOURSCALE,
-        colorbar={"title": {"text": "% of agents"}, "ticksuffix": " %", "len": 0.9},
-        xgap=0,
-        ygap=2,
-        hovertemplate="%{y}<br>%{x|%a %d %b %H:%M} "
+    # A value per pool and interval, tens of thousands over two weeks: dicts, validated once (common.figure).
+    heat = {
+        "type": "heatmap",
+        "name": "Utilisation",
+        "x": x,
+        "y": labels,
+        "z": z,
+        "customdata": [list(p.peaks) for p in pools],
+        "zmin": 0,
+        "zmax": Z_MAX,
+        "colorscale": COLOURSCALE,
+        "colorbar": {"title": {"text": "% of agents"}, "ticksuffix": " %", "len": 0.9},
+        "xgap": 0,
+        "ygap": 2,
+        "hovertemplate": "%{y}<br>%{x|%a %d %b %H:%M} "
         + zone_title(display_zone)
         + "<br>%{customdata} agents required · %{z:.0f} %<extra></extra>",
-    )
-    marks = go.Scatter(
-        mode="markers",
-        name="Overloaded interval (required > available)",
-        x=over_x,
-        y=over_y,
-        text=over_text,
-        marker={"symbol": "x-thin", "size": 5, "color": INK, "line": {"width": 1, "color": INK}},
-        hovertemplate="⚠ %{y} over capacity<br>%{x|%a %d %b %H:%M} "
+    }
+    marks = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "Overloaded interval (required > available)",
+        "x": over_x,
+        "y": over_y,
+        "text": over_text,
+        "marker": {"symbol": "x-thin", "size": 5, "color": INK, "line": {"width": 1, "color": INK}},
+        "hovertemplate": "⚠ %{y} over capacity<br>%{x|%a %d %b %H:%M} "
         + zone_title(display_zone)
         + "<br>%{text} agents<extra></extra>",
-    )
+    }
     overloaded_pools = [p for p in pools if p.overloaded()]
     intervals = sum(len(p.overloaded()) for p in pools)
     busiest = max(pools, key=lambda p: max(p.peaks, default=0) / max(p.agents, 1))
