@@ -27,7 +27,7 @@ def test_the_heatmap_has_a_row_per_pool_and_marks_the_overloaded_cells_with_a_sy
     pools = [PoolDemand("S-1", "Renewals", 10, (5, 12, 10, 0)), PoolDemand("S-2", "Surveys", 4, (0, 0, 1, 0))]
     chart = heatmap_chart(pools, start_ts=T0)
 
-    heat, marks = chart.figure["data"]
+    heat, marks = chart.page_figure["data"]
     assert heat["type"] == "heatmap"
     assert heat["y"] == ["Renewals (10 agents)", "Surveys (4 agents)"]
     assert heat["z"] == [[50.0, 120.0, 100.0, 0.0], [0.0, 0.0, 25.0, 0.0]]
@@ -43,10 +43,10 @@ def test_the_curve_shows_demand_capacity_and_the_excess_as_hatched_bars():
         PoolDemand("S-1", "Renewals", 10, (5, 12, 10, 14)), start_ts=T0, display_zone="America/Chicago"
     )
 
-    required, available, excess = chart.figure["data"]
+    required, available, excess = chart.page_figure["data"]
     assert required["y"] == [5, 12, 10, 14] and required["line"]["shape"] == "hv"
     assert available["y"] == [10, 10]
     assert excess["y"] == [2, 4] and excess["base"] == [10, 10]
     assert excess["marker"]["pattern"]["shape"] == "/"
-    assert chart.figure["layout"]["xaxis"]["title"]["text"] == "Time (America/Chicago)"
+    assert chart.page_figure["layout"]["xaxis"]["title"]["text"] == "Time (America/Chicago)"
     assert "2 intervals over capacity (0.50 h)" in chart.summary

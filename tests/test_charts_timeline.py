@@ -38,7 +38,7 @@ def build(loads, display_zone="UTC", **options):
 
 
 def traces(chart):
-    return {t["name"]: t for t in chart.figure["data"] if t["name"] != "rows"}
+    return {t["name"]: t for t in chart.page_figure["data"] if t["name"] != "rows"}
 
 
 CHICAGO = CampaignLoad("C-1", "0 9 * * *", "America/Chicago", 480, "S-1", 12, "L-1")
@@ -55,8 +55,8 @@ def test_each_bar_is_one_engine_window_with_its_utc_start_and_length():
     assert bars["x"] == [(end - start) * 1000 for start, end in windows]
     assert bars["y"] == [["Pool S-2 (10 agents)"] * len(windows), ["Campaign C-3"] * len(windows)]
     assert bars["customdata"] == ["/campaigns/0/"] * len(windows)
-    assert chart.figure["layout"]["xaxis"]["type"] == "date"
-    assert chart.figure["layout"]["xaxis"]["title"]["text"] == "Time (UTC)"
+    assert chart.page_figure["layout"]["xaxis"]["type"] == "date"
+    assert chart.page_figure["layout"]["xaxis"]["title"]["text"] == "Time (UTC)"
 
 
 def test_a_dst_day_shifts_the_window_an_hour_in_utc_but_not_on_the_local_wall_clock():
@@ -91,6 +91,24 @@ def test_a_window_across_the_viewers_dst_change_ends_where_the_wall_clock_says()
     assert bars["x"][sunday[0]] == 5 * 3600 * 1000
 
 
+def test_on_the_fall_back_night_01_00_cdt_and_01_00_cst_stay_an_hour_apart_in_utc():
+    # Sunday 1 November 2026: Chicago's 01:00 comes twice. Aware datetimes would reach the page as the same naive
+    # "01:00" and draw a fake overlap; the page gets epoch milliseconds instead.
+    first = int(datetime(2026, 11, 1, 6, tzinfo=UTC).timestamp())  # 01:00 CDT
+    second = first + 3600  # 01:00 CST
+    campaigns = [
+        TimelineCampaign("C-1", "Early", "S-2", "America/Chicago", 1, "/1/", ((first, first + 1800),)),
+        TimelineCampaign("C-2", "Late", "S-2", "America/Chicago", 1, "/2/", ((second, second + 1800),)),
+    ]
+    pools = {"S-2": TimelinePool("S-2", "Pool S-2", 10)}
+    chart = timeline_chart(campaigns, [], pools, start_ts=first - 6 * 3600, end_ts=first + 18 * 3600)
+
+    bars = traces(chart)["Calling window"]
+    assert bars["base"] == [first * 1000, second * 1000]  # numbers, an hour apart: no overlap
+    assert "Sun 01 Nov 01:00 CDT → 01:30 CDT" in bars["hovertext"][0]
+    assert "Sun 01 Nov 01:00 CST → 01:30 CST" in bars["hovertext"][1]
+
+
 def test_overloads_are_a_hatched_row_on_top_of_their_pool_with_the_engines_demand():
     chart, index, _ = build([CHICAGO, NEW_YORK, BERLIN])
 
@@ -103,7 +121,7 @@ def test_overloads_are_a_hatched_row_on_top_of_their_pool_with_the_engines_deman
     assert set(overloads["y"][1]) == {OVERLOAD_ROW}
     assert overloads["marker"]["pattern"]["shape"] == "/"  # not colour alone
     assert "up to 24 agents needed, 20 available" in overloads["hovertext"][0]
-    order = chart.figure["data"][0]["y"]
+    order = chart.page_figure["data"][0]["y"]
     assert order[1][:3] == [OVERLOAD_ROW, "Campaign C-1", "Campaign C-2"]
 
 
@@ -140,12 +158,12 @@ def test_past_the_bar_limit_each_pool_becomes_one_row_of_busy_hours_linking_to_i
     assert set(busy["y"]) == {"Pool S-1 (20 agents)", "Pool S-2 (10 agents)"}
     assert set(busy["customdata"]) == {"?pool=S-1", "?pool=S-2"}
     assert "choose a pool to see its campaigns" in chart.summary
-    assert chart.figure["data"][0]["y"] == [  # each pool's overloads right under its busy hours
+    assert chart.page_figure["data"][0]["y"] == [  # each pool's overloads right under its busy hours
         "Pool S-1 (20 agents)",
         f"Pool S-1 (20 agents) {OVERLOAD_ROW}",
         "Pool S-2 (10 agents)",
     ]
-    assert chart.figure["layout"]["yaxis"]["type"] == "category"
+    assert chart.page_figure["layout"]["yaxis"]["type"] == "category"
 
 
 def test_an_empty_range_says_so_instead_of_drawing():

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import RequestFactory, override_settings
+from plotly.offline import get_plotlyjs_version
 
 BUNDLE = "vendor/plotly/plotly-cartesian-4.1.1.min.js"
 PRODUCTION_STORAGES = {
@@ -19,6 +20,11 @@ def test_the_vendored_bundle_is_the_cartesian_build_that_plotly_7_1_ships():
 
     head = (Path(settings.BASE_DIR) / "static" / BUNDLE).read_text(encoding="utf-8")[:200]
     assert "plotly.js (cartesian - minified) v4.1.1" in head
+
+
+def test_the_figures_are_validated_against_the_plotly_js_we_serve():
+    # plotly.py checks each figure against the schema of the plotly.js it ships; the page draws with ours.
+    assert f"-{get_plotlyjs_version()}.min.js" in BUNDLE
 
 
 def test_in_production_the_bundle_is_hashed_gzipped_and_cached_forever(tmp_path):

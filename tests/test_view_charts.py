@@ -1,12 +1,14 @@
 """The Timeline and Capacity pages through the test client: filters, the zone toggle, bad input, CSV."""
 
 import csv
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.urls import reverse
 
+from campaigns.charts.common import CONFIG
 from campaigns.models import CapacityPool
 from tests.conftest import make_campaign
 
@@ -57,6 +59,19 @@ def test_the_timeline_draws_every_window_of_the_next_seven_days_in_the_viewers_z
     assert 'role="img"' in page and 'aria-label="Gantt chart of calling windows' in page
     assert "plotly-cartesian-4.1.1.min.js" in page and "js/charts.js" in page
     assert "capacity overload" in page  # the one-line summary
+
+
+def test_the_page_embeds_plotlys_json_of_the_figure_with_its_config_and_height(as_manager, schedules):
+    response = as_manager.get(reverse("timeline"), {"start": "2026-12-01", "days": 3, "times": "utc"})
+
+    chart = response.context["chart"]
+    figure = figure_of(response, "timeline")
+    assert figure == json.loads(json.dumps({**chart.figure.to_plotly_json(), "config": CONFIG}))
+    assert figure["config"]["displaylogo"] is False
+    assert "toImage" in figure["config"]["modeBarButtonsToRemove"]
+    assert f'data-height="{figure["layout"]["height"]}"' in response.content.decode()
+    # Epoch milliseconds, never date strings: plotly would write an aware datetime as naive local time.
+    assert all(type(ms) is int for trace in figure["data"] for ms in trace["base"])
 
 
 def test_the_zone_toggle_draws_the_same_windows_in_utc(as_manager, schedules):
@@ -124,6 +139,10 @@ def test_the_capacity_page_draws_the_heatmap_and_the_busiest_pools_curve(as_mana
     assert heatmap["data"][0]["type"] == "heatmap"
     assert heatmap["data"][0]["y"] == ["Renewals (20 agents)", "Surveys (4 agents)"]
     assert len(heatmap["data"][0]["x"]) == 2 * 96
+    heat, marks = heatmap["data"]
+    at_1600 = heat["x"].index(int(dt.datetime(2026, 12, 1, 16, tzinfo=dt.UTC).timestamp()) * 1000)
+    assert heat["z"][0][at_1600] == 120.0  # both Renewals campaigns: 24 of 20 agents
+    assert heat["x"][at_1600] in marks["x"] and marks["marker"]["symbol"] == "x-thin"  # not colour alone
     curve = figure_of(response, "curve")
     assert curve["data"][0]["name"].startswith("Agents required")
     assert max(curve["data"][0]["y"]) == 24  # both Renewals campaigns at once: 12 + 12 of 20

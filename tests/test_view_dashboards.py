@@ -4,6 +4,7 @@ rows created directly (the pipelines that fill them are built elsewhere), and CS
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,16 @@ def activation(campaign, author, *, step, minutes_ago, latency_s=None, outcome="
         observed_active_at=None if latency_s is None else approved + dt.timedelta(seconds=latency_s),
         outcome=outcome,
     )
+
+
+def figure_of(page: str, key: str) -> dict:
+    """The figure JSON the page hands to plotly.js (its json_script element)."""
+    start = page.index(f'id="{key}-figure"')
+    return json.loads(page[page.index(">", start) + 1 : page.index("</script>", start)])
+
+
+def trace(figure: dict, name: str) -> dict:
+    return next(t for t in figure["data"] if t["name"] == name)
 
 
 def csv_rows(client, chart, days=28):
@@ -66,6 +77,14 @@ def test_latency_panels_count_the_slo_from_the_rows(client, manager, campaign, p
 
     page = client.get(reverse("dashboard")).content.decode()
     assert "33.3 % of 3 activations were ACTIVE within 5 minutes (misses the 95 % SLO)" in page
+    per_day_figure = figure_of(page, "latency")
+    assert trace(per_day_figure, "p50 (median)")["y"] == [1.5] and trace(per_day_figure, "p95")["y"] == [7.0]
+    histogram_figure = figure_of(page, "histogram")
+    assert trace(histogram_figure, "Within the SLO (< 5 min)")["y"] == [0, 1, 0, 0, 0]  # 90 s
+    beyond = trace(histogram_figure, "Beyond the SLO (≥ 5 min)")
+    assert dict(zip(beyond["x"], beyond["y"], strict=True))["7–8"] == 1  # 420 s
+    failures = figure_of(page, "failures")["data"][0]
+    assert failures["y"] == ["CXone 422: invalid window"] and failures["x"] == [1]
     assert '<a href="#histogram-chart">⚠ 33.3 % ACTIVE within 5 min (SLO 95 %)</a>' in page  # the top line
     per_day = csv_rows(client, "latency")
     assert per_day == [
@@ -93,10 +112,16 @@ def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, camp
 
     rows = csv_rows(client, "webhooks")
     assert rows == [{"day_utc": "2026-11-30", "delivered": "2", "retrying": "1", "waiting": "1", "dead": "1"}]
-    assert (
-        "5 deliveries: 2 delivered, 1 retrying, 1 waiting, 1 dead"
-        in client.get(reverse("dashboard")).content.decode()
-    )
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "5 deliveries: 2 delivered, 1 retrying, 1 waiting, 1 dead" in page
+    figure = figure_of(page, "webhooks")
+    assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
+        ("Delivered", ["2026-11-30"], [2]),
+        ("Retrying", ["2026-11-30"], [1]),
+        ("Waiting", ["2026-11-30"], [1]),
+        ("Dead", ["2026-11-30"], [1]),
+    ]
+    assert figure["layout"]["barmode"] == "stack"
 
 
 def test_conflicts_per_week_start_this_week(client, manager, pool):
@@ -115,6 +140,10 @@ def test_conflicts_per_week_start_this_week(client, manager, pool):
             "clashes": "0",
         }
     ]
+    figure = figure_of(client.get(reverse("dashboard"), {"days": 7}).content.decode(), "conflicts")
+    overload = trace(figure, "Capacity overload (hours)")
+    assert overload["y"] == [32.0] and overload["text"] == ["32.0 h (4)"]  # the chart draws what the CSV says
+    assert trace(figure, "Contact-list clash (hours)")["y"] == [0.0]
 
 
 def test_a_bad_range_is_named_and_an_unknown_chart_is_not_found(client, manager):

@@ -39,6 +39,9 @@ def test_the_editor_shows_the_draft_against_the_current_schedule_and_the_pools_o
     overload = rows(figure, "Overload with the draft")
     assert len(overload["base"]) == 4 and "up to 23 agents needed, 20 available" in overload["hovertext"][0]
     assert figure["layout"]["xaxis"]["title"]["text"] == "Time (America/Chicago)"
+    rows_top_down = ["⚠ Pool over capacity", "This draft", "Current (in CXone)", "Renewals West"]
+    assert figure["data"][0]["name"] == "rows" and figure["data"][0]["y"] == rows_top_down
+    assert figure["layout"]["yaxis"]["autorange"] == "reversed"  # the first row on top
 
 
 def test_a_live_validation_redraws_it_from_the_typed_values(as_planner, campaign, planner):

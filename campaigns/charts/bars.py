@@ -1,5 +1,6 @@
-"""Pieces of the Gantt charts (the timeline and the editor's small one): bars in a date axis's terms, their
-hover text, the overload bands and contact-list clashes drawn on them, and the markers that never rely on colour.
+"""Pieces of the Gantt charts (the timeline and the editor's small one): bars in a date axis's terms, the
+overload bands and contact-list clashes drawn on them, the invisible trace that orders their rows, and the
+markers that never rely on colour.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, Conflict
 
-from .common import ACCENT, ACCENT_LIGHT, BAD, INK, axis_ms, local_text, zone_of
+from .common import ACCENT, ACCENT_LIGHT, BAD, INK, axis_ms
 
 
 @dataclass(frozen=True)
@@ -97,25 +97,6 @@ class ClashFinder:
         return [(key, tuple(sorted(m for m in members if m != campaign))) for key, members in found.items()]
 
 
-@lru_cache(maxsize=65536)
-def wall(ts: int, zone_name: str, fmt: str) -> str:
-    # Many campaigns share the same instants (same cron, same zone): format each once.
-    return local_text(ts, zone_of(zone_name), fmt)
-
-
-@lru_cache(maxsize=65536)
-def span_text(start: int, end: int, zone_name: str) -> str:
-    """ "Tue 01 Dec 09:00 CST → 17:00 CST" (the end's day only when it differs)."""
-    same_day = wall(start, zone_name, "%Y%m%d") == wall(end, zone_name, "%Y%m%d")
-    return f"{wall(start, zone_name, '%a %d %b %H:%M %Z')} → " + wall(
-        end, zone_name, "%H:%M %Z" if same_day else "%a %d %b %H:%M %Z"
-    )
-
-
-def utc_span(start: int, end: int) -> str:
-    return span_text(start, end, "UTC")
-
-
 class Bars:
     """One bar trace being filled: base, length and row of each bar, its hover text and its link."""
 
@@ -140,6 +121,7 @@ class Bars:
         self.links.append(link)
 
     def trace(self, multicategory: bool) -> dict:
+        """A horizontal bar trace, as go.Bar's properties: common.figure validates them once (see there)."""
         return {
             "type": "bar",
             "orientation": "h",
@@ -153,6 +135,22 @@ class Bars:
             "marker": self.marker,
             "width": 0.7,
         }
+
+
+def row_order(rows: list[str], groups: list[str] | None = None) -> dict:
+    """An invisible first trace holding every row once, in order: a category axis lists rows in the order it
+    first meets them, and the bars come in several traces. With `groups`, rows sit on a two-level axis."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": "rows",
+        "base": [0] * len(rows),
+        "x": [0] * len(rows),
+        "y": rows if groups is None else [groups, rows],
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "marker": {"color": "rgba(0,0,0,0)"},
+    }
 
 
 def window_marker() -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
+
 from campaigns.scheduling.intervals import INTERVAL_SECONDS
 
 from .common import (
@@ -119,6 +121,7 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
             over_x.append(x[index])
             over_y.append(pool.label)
             over_text.append(f"{pool.peaks[index]} of {pool.agents}")
+    # A value per pool and interval, tens of thousands over two weeks: dicts, validated once (common.figure).
     heat = {
         "type": "heatmap",
         "name": "Utilisation",
@@ -187,45 +190,41 @@ def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "
     count = len(pool.peaks)
     x = _axis(start_ts, count, zone)
     over = pool.overloaded()
-    required = {
-        "type": "scatter",
-        "mode": "lines",
-        "name": "Agents required (peak in the interval)",
-        "x": x,
-        "y": list(pool.peaks),
-        "line": {"shape": "hv", "color": ACCENT, "width": 2},
-        "fill": "tozeroy",
-        "fillcolor": "rgba(31,95,191,0.12)",
-        "hovertemplate": "%{x|%a %d %b %H:%M} "
+    required = go.Scatter(
+        mode="lines",
+        name="Agents required (peak in the interval)",
+        x=x,
+        y=list(pool.peaks),
+        line={"shape": "hv", "color": ACCENT, "width": 2},
+        fill="tozeroy",
+        fillcolor="rgba(31,95,191,0.12)",
+        hovertemplate="%{x|%a %d %b %H:%M} "
         + zone_title(display_zone)
         + "<br>%{y} agents required<extra></extra>",
-    }
-    available = {
-        "type": "scatter",
-        "mode": "lines",
-        "name": f"Agents available ({pool.agents})",
-        "x": [x[0], axis_ms(start_ts + count * INTERVAL_SECONDS, zone)] if x else [],
-        "y": [pool.agents, pool.agents],
-        "line": {"color": MUTED, "dash": "dash", "width": 2},
-        "hoverinfo": "skip",
-    }
+    )
+    available = go.Scatter(
+        mode="lines",
+        name=f"Agents available ({pool.agents})",
+        x=[x[0], axis_ms(start_ts + count * INTERVAL_SECONDS, zone)] if x else [],
+        y=[pool.agents, pool.agents],
+        line={"color": MUTED, "dash": "dash", "width": 2},
+        hoverinfo="skip",
+    )
     # The part of each overloaded interval above capacity, as a red hatched bar on top of the capacity line.
-    marks = {
-        "type": "bar",
-        "name": "Over capacity (required − available)",
-        "x": [x[i] + INTERVAL_SECONDS * 500 for i in over],  # centred on the interval
-        "base": [pool.agents] * len(over),
-        "y": [pool.peaks[i] - pool.agents for i in over],
-        "width": [INTERVAL_SECONDS * 1000] * len(over),
-        "customdata": [pool.peaks[i] for i in over],
-        "marker": {
+    marks = go.Bar(
+        name="Over capacity (required − available)",
+        x=[x[i] + INTERVAL_SECONDS * 500 for i in over],  # centred on the interval
+        base=[pool.agents] * len(over),
+        y=[pool.peaks[i] - pool.agents for i in over],
+        width=[INTERVAL_SECONDS * 1000] * len(over),
+        customdata=[pool.peaks[i] for i in over],
+        marker={
             "color": BAD,
             "line": {"width": 0},
             "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "size": 5, "solidity": 0.3},
         },
-        "hovertemplate": "⚠ over capacity by %{y}: %{customdata} of "
-        + f"{pool.agents} agents<extra></extra>",
-    }
+        hovertemplate="⚠ over capacity by %{y}: %{customdata} of " + f"{pool.agents} agents<extra></extra>",
+    )
     peak = max(pool.peaks, default=0)
     first = f"; the first at {local_text(start_ts + over[0] * INTERVAL_SECONDS, zone)}" if over else ""
     summary = f"{pool.name} has {pool.agents} agents; its campaigns need up to {peak} at once. " + (

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import plotly.graph_objects as go
+
 from .common import ACCENT_LIGHT, BAD, INK, MUTED, OK, WARN, Chart, base_layout, figure, iso_day, plural
 
 
@@ -38,32 +40,30 @@ def conflicts_per_week_chart(weeks: Sequence[WeekConflicts]) -> Chart:
             empty="No weeks in this range.",
         )
     x = [f"{w.week_start:%d %b}" for w in weeks]
-    overload = {
-        "type": "bar",
-        "name": "Capacity overload (hours)",
-        "x": x,
-        "y": [round(w.overload_hours, 2) for w in weeks],
-        "text": [f"{w.overload_hours:.1f} h ({w.overloads})" for w in weeks],
-        "textposition": "outside",
-        "marker": {
+    overload = go.Bar(
+        name="Capacity overload (hours)",
+        x=x,
+        y=[round(w.overload_hours, 2) for w in weeks],
+        text=[f"{w.overload_hours:.1f} h ({w.overloads})" for w in weeks],
+        textposition="outside",
+        marker={
             "color": BAD,
             "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "solidity": 0.3},
         },
-        "hovertemplate": "Week of %{x}<br>%{y:.1f} h over capacity<extra></extra>",
-    }
-    clash = {
-        "type": "bar",
-        "name": "Contact-list clash (hours)",
-        "x": x,
-        "y": [round(w.clash_hours, 2) for w in weeks],
-        "text": [f"{w.clash_hours:.1f} h ({w.clashes})" for w in weeks],
-        "textposition": "outside",
-        "marker": {
+        hovertemplate="Week of %{x}<br>%{y:.1f} h over capacity<extra></extra>",
+    )
+    clash = go.Bar(
+        name="Contact-list clash (hours)",
+        x=x,
+        y=[round(w.clash_hours, 2) for w in weeks],
+        text=[f"{w.clash_hours:.1f} h ({w.clashes})" for w in weeks],
+        textposition="outside",
+        marker={
             "color": ACCENT_LIGHT,
             "pattern": {"shape": "x", "fgcolor": INK, "bgcolor": ACCENT_LIGHT, "solidity": 0.2},
         },
-        "hovertemplate": "Week of %{x}<br>%{y:.1f} h of clashes<extra></extra>",
-    }
+        hovertemplate="Week of %{x}<br>%{y:.1f} h of clashes<extra></extra>",
+    )
     first = weeks[0]
     total_overload = sum(w.overload_hours for w in weeks)
     total_clash = sum(w.clash_hours for w in weeks)
@@ -122,14 +122,13 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         marker = {"color": colour}
         if shape:
             marker["pattern"] = {"shape": shape, "fgcolor": "#ffffff", "bgcolor": colour, "solidity": 0.35}
-        return {
-            "type": "bar",
-            "name": name,
-            "x": x,
-            "y": values,
-            "marker": marker,
-            "hovertemplate": "%{x}<br>%{y} " + name.lower() + "<extra></extra>",
-        }
+        return go.Bar(
+            name=name,
+            x=x,
+            y=values,
+            marker=marker,
+            hovertemplate="%{x}<br>%{y} " + name.lower() + "<extra></extra>",
+        )
 
     data = [
         series("Delivered", [d.delivered for d in days], OK, ""),

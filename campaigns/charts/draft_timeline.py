@@ -9,8 +9,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .bars import Band, Bars, overload_marker, span_text, utc_span
-from .common import ACCENT, ACCENT_LIGHT, Chart, axis_ms, base_layout, figure, iso_utc, plural, zone_of
+from .bars import Band, Bars, overload_marker, row_order
+from .common import (
+    ACCENT,
+    ACCENT_LIGHT,
+    Chart,
+    axis_ms,
+    base_layout,
+    figure,
+    iso_utc,
+    plural,
+    span_text,
+    utc_span,
+    zone_of,
+)
 
 DRAFT_ROW = "This draft"
 CURRENT_ROW = "Current (in CXone)"
@@ -119,18 +131,9 @@ def draft_timeline_chart(
             band.peak,
             "Campaigns: " + ", ".join(band.campaigns),
         )
-    order = {
-        "type": "bar",
-        "orientation": "h",
-        "name": "rows",
-        "base": [0] * len(rows),
-        "x": [0] * len(rows),
-        "y": rows,
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "marker": {"color": "rgba(0,0,0,0)"},
-    }
-    traces = [order] + [b.trace(False) for b in (overloads, draft_bars, current_bars, other_bars) if b.base]
+    traces = [row_order(rows)] + [
+        b.trace(False) for b in (overloads, draft_bars, current_bars, other_bars) if b.base
+    ]
     hours = sum(b.end - b.start for b in bands) / 3600
     summary = (
         f"Over the next {days} days the draft opens {plural(len(draft), 'window')} "

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import plotly.graph_objects as go
+
 from .common import ACCENT, BAD, OK, WARN, Chart, base_layout, figure, iso_day, plural
 
 SLO_SECONDS = 5 * 60
@@ -49,27 +51,25 @@ def latency_per_day_chart(days: Sequence[DayLatency]) -> Chart:
             empty=NO_ACTIVATIONS,
         )
     x = [iso_day(d.day) for d in days]
-    p50 = {
-        "type": "scatter",
-        "mode": "lines+markers",
-        "name": "p50 (median)",
-        "x": x,
-        "y": [round(d.p50_seconds / 60, 2) for d in days],
-        "line": {"color": ACCENT, "width": 2},
-        "marker": {"symbol": "circle", "size": 7},
-        "customdata": [d.count for d in days],
-        "hovertemplate": "%{x}<br>p50 %{y:.1f} min (%{customdata} activations)<extra></extra>",
-    }
-    p95 = {
-        "type": "scatter",
-        "mode": "lines+markers",
-        "name": "p95",
-        "x": x,
-        "y": [round(d.p95_seconds / 60, 2) for d in days],
-        "line": {"color": WARN, "width": 2, "dash": "dot"},
-        "marker": {"symbol": "diamond", "size": 8},
-        "hovertemplate": "%{x}<br>p95 %{y:.1f} min<extra></extra>",
-    }
+    p50 = go.Scatter(
+        mode="lines+markers",
+        name="p50 (median)",
+        x=x,
+        y=[round(d.p50_seconds / 60, 2) for d in days],
+        line={"color": ACCENT, "width": 2},
+        marker={"symbol": "circle", "size": 7},
+        customdata=[d.count for d in days],
+        hovertemplate="%{x}<br>p50 %{y:.1f} min (%{customdata} activations)<extra></extra>",
+    )
+    p95 = go.Scatter(
+        mode="lines+markers",
+        name="p95",
+        x=x,
+        y=[round(d.p95_seconds / 60, 2) for d in days],
+        line={"color": WARN, "width": 2, "dash": "dot"},
+        marker={"symbol": "diamond", "size": 8},
+        hovertemplate="%{x}<br>p95 %{y:.1f} min<extra></extra>",
+    )
     worst = max(days, key=lambda d: d.p95_seconds)
     summary = (
         f"{plural(sum(d.count for d in days), 'activation')} over {plural(len(days), 'day')}; "
@@ -149,29 +149,27 @@ def latency_histogram_chart(latencies_seconds: Sequence[float], slo: SloShare) -
         [m, m + 1 if m < HISTOGRAM_MINUTES else "", counts[m], "yes" if m < 5 else "no"]
         for m in range(HISTOGRAM_MINUTES + 1)
     ]
-    within = {
-        "type": "bar",
-        "name": "Within the SLO (< 5 min)",
-        "x": labels[:5],
-        "y": counts[:5],
-        "marker": {"color": OK},
-        "text": [c or "" for c in counts[:5]],
-        "textposition": "outside",
-        "hovertemplate": "%{x} min: %{y} activations<extra></extra>",
-    }
-    beyond = {
-        "type": "bar",
-        "name": "Beyond the SLO (≥ 5 min)",
-        "x": labels[5:],
-        "y": counts[5:],
-        "marker": {
+    within = go.Bar(
+        name="Within the SLO (< 5 min)",
+        x=labels[:5],
+        y=counts[:5],
+        marker={"color": OK},
+        text=[c or "" for c in counts[:5]],
+        textposition="outside",
+        hovertemplate="%{x} min: %{y} activations<extra></extra>",
+    )
+    beyond = go.Bar(
+        name="Beyond the SLO (≥ 5 min)",
+        x=labels[5:],
+        y=counts[5:],
+        marker={
             "color": WARN,
             "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": WARN, "solidity": 0.3},
         },
-        "text": [c or "" for c in counts[5:]],
-        "textposition": "outside",
-        "hovertemplate": "%{x} min: %{y} activations<extra></extra>",
-    }
+        text=[c or "" for c in counts[5:]],
+        textposition="outside",
+        hovertemplate="%{x} min: %{y} activations<extra></extra>",
+    )
     share = slo.share
     verdict = "meets" if share is not None and share >= SLO_SHARE else "misses"
     summary = (
@@ -222,17 +220,16 @@ def failures_chart(reasons: Sequence[tuple[str, int]]) -> Chart:
             empty="No failed activations in this range.",
         )
     ordered = sorted(reasons, key=lambda r: (-r[1], r[0]))
-    bars = {
-        "type": "bar",
-        "orientation": "h",
-        "name": "Failed activations",
-        "y": [r for r, _ in ordered],
-        "x": [c for _, c in ordered],
-        "text": [str(c) for _, c in ordered],
-        "textposition": "outside",
-        "marker": {"color": BAD},
-        "hovertemplate": "%{y}<br>%{x} failed<extra></extra>",
-    }
+    bars = go.Bar(
+        orientation="h",
+        name="Failed activations",
+        y=[r for r, _ in ordered],
+        x=[c for _, c in ordered],
+        text=[str(c) for _, c in ordered],
+        textposition="outside",
+        marker={"color": BAD},
+        hovertemplate="%{y}<br>%{x} failed<extra></extra>",
+    )
     top = ordered[0]
     headline = plural(sum(c for _, c in ordered), "failed activation")
     summary = (

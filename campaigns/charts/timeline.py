@@ -15,17 +15,7 @@ from dataclasses import dataclass
 from campaigns.scheduling.conflicts import CONTACT_LIST, Conflict
 from campaigns.scheduling.intervals import demand_steps
 
-from .bars import (
-    Bars,
-    ClashFinder,
-    clash_marker,
-    overload_bands,
-    overload_marker,
-    span_text,
-    utc_span,
-    wall,
-    window_marker,
-)
+from .bars import Bars, ClashFinder, clash_marker, overload_bands, overload_marker, row_order, window_marker
 from .common import (
     Chart,
     axis_ms,
@@ -34,6 +24,9 @@ from .common import (
     iso_local,
     iso_utc,
     plural,
+    span_text,
+    utc_span,
+    wall,
     zone_of,
     zone_title,
 )
@@ -234,62 +227,59 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
     overloaded = {b.pool_key for b in bands}
     row_count = len(overloaded)
     order: list[tuple[str, str]] = []  # (group, row) top to bottom: a pool's overloads above its campaigns
+    with_overload_row: set[str] = set()
+    clashing = clashes.campaigns
+    clash_texts: dict[tuple, str] = {}  # a campaign's windows mostly share one set of clashes: say it once
+    # Up to thousands of windows: what stays the same for a campaign is looked up once, not once per window.
     for campaign in ordered:
+        cid, name, zone_name = campaign.id, campaign.name, campaign.zone
+        agents, url = campaign.agents, campaign.url
         group = group_label(campaign.pool_key)
-        if campaign.pool_key in overloaded and (group, OVERLOAD_ROW) not in order:
+        if campaign.pool_key in overloaded and group not in with_overload_row:
+            with_overload_row.add(group)
             order.append((group, OVERLOAD_ROW))
-        label = campaign.name
+        label = name
         if seen.setdefault((group, label), 0):
-            label = f"{campaign.name} ({campaign.id})"
-        seen[(group, campaign.name)] += 1
+            label = f"{name} ({cid})"
+        seen[(group, name)] += 1
         row_count += 1
         order.append((group, label))
         pool_name = pools[campaign.pool_key].name if campaign.pool_key in pools else NO_POOL
-        head = f"<b>{campaign.name}</b> ({campaign.id}) · {pool_name} · {campaign.agents} agents"
+        head = f"<b>{name}</b> ({cid}) · {pool_name} · {agents} agents"
+        local_zone = zone_of(zone_name)
+        in_clashes = cid in clashing
         for start, end in campaign.windows:
-            clash = clashes.during(campaign.id, start, end)
-            hover = f"{head}<br>{span_text(start, end, campaign.zone)}<br>{utc_span(start, end)}"
+            clash = clashes.during(cid, start, end) if in_clashes else None
+            hover = f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
             detail = ""
             if clash:
-                detail = "; ".join(
-                    f"contact list {key} also dialled by {', '.join(names.get(m, m) for m in members)}"
-                    for key, members in clash
-                )
+                found = tuple(clash)
+                detail = clash_texts.get(found, "")
+                if not detail:
+                    detail = clash_texts[found] = "; ".join(
+                        f"contact list {key} also dialled by {', '.join(names.get(m, m) for m in members)}"
+                        for key, members in clash
+                    )
                 hover += f"<br>⚠ Clash: {detail}"
-            (clashed if clash else plain).add(start, end, group, label, hover, campaign.url)
+            (clashed if clash else plain).add(start, end, group, label, hover, url)
             table.append(
                 [
                     "window",
                     pool_name,
-                    campaign.name,
-                    campaign.id,
+                    name,
+                    cid,
                     iso_utc(start),
                     iso_utc(end),
-                    iso_local(start, zone_of(campaign.zone)),
-                    iso_local(end, zone_of(campaign.zone)),
-                    campaign.zone,
-                    campaign.agents,
+                    iso_local(start, local_zone),
+                    iso_local(end, local_zone),
+                    zone_name,
+                    agents,
                     detail,
                 ]
             )
-    traces = [_row_order(order)] + [t.trace(True) for t in (overloads, plain, clashed) if t.base]
+    rows = row_order([r for _, r in order], groups=[g for g, _ in order])
+    traces = [rows] + [t.trace(True) for t in (overloads, plain, clashed) if t.base]
     return traces, table, row_count
-
-
-def _row_order(order: list[tuple[str, str]]) -> dict:
-    """An invisible first trace holding every row once, in order: a category axis lists rows in the order it
-    first meets them, and the bars come in three traces."""
-    return {
-        "type": "bar",
-        "orientation": "h",
-        "name": "rows",
-        "base": [0] * len(order),
-        "x": [0] * len(order),
-        "y": [[g for g, _ in order], [r for _, r in order]],
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "marker": {"color": "rgba(0,0,0,0)"},
-    }
 
 
 def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
@@ -339,9 +329,7 @@ def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         order.append(label(pool_key))
         if pool_key in overloaded:
             order.append(f"{label(pool_key)} {OVERLOAD_ROW}")
-    rows_trace = _row_order([("", row) for row in order])
-    rows_trace["y"] = order
-    traces = [rows_trace] + [t.trace(False) for t in (busy, overloads) if t.base]
+    traces = [row_order(order)] + [t.trace(False) for t in (busy, overloads) if t.base]
     return traces, table, len(order)
 
 

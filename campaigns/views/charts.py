@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
+from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
 from campaigns.models import CapacityPool
 from campaigns.services.reports import dashboards
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
@@ -86,8 +87,6 @@ class CapacityForm(RangeForm):
 @vary_on_headers("HX-Request")  # the whole page or (to htmx) its part: caches keep them apart
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def capacity(request):
-    from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
-
     form = bound_form(CapacityForm, request)
     context = {"nav": "capacity", "form": form, "charts": []}
     status = 200
