@@ -14,7 +14,8 @@ from campaigns.cxone.factory import run_sync
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft, SyncStatus
 from campaigns.periodic_tasks import SYNC_SCHEDULE_NAME, ensure_schedules
 from campaigns.sandbox import create_app
-from campaigns.services.sync.mirror import BEHIND_REMOTE_ACTION, DEFAULT_POOL_AGENTS, sync_campaigns
+from campaigns.services.sync.behind import BEHIND_REMOTE_ACTION
+from campaigns.services.sync.mirror import DEFAULT_POOL_AGENTS, sync_campaigns
 from campaigns.tasks import sync_campaigns_task
 from tests.conftest import make_campaign, make_draft
 from tests.cxone_support import asgi_client, fast_config

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import roles
+from campaigns.cxone.factory import capabilities
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
@@ -184,8 +185,12 @@ def rebase_draft(request, pk):
     report = report_of(draft, form)
     messages.success(
         request,
-        f"Rebased from version {result['from_version']} to {result['to_version']}. "
-        "Check what changed in CXone below, then save and submit again.",
+        (
+            f"Rebased from version {result['from_version']} to {result['to_version']}. "
+            if capabilities().versions_shown
+            else "Rebased on CXone's current schedule. "
+        )
+        + "Check what changed in CXone below, then save and submit again.",
     )
     context = editor_context(request, draft, form, report, editable=True, rebase=result)
     return render(request, EDITOR, context)

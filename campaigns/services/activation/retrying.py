@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from campaigns import roles
+from campaigns.cxone.factory import capabilities
 from campaigns.models import Activation
 from campaigns.services.activation.queueing import queue
 from campaigns.services.drafts import transitions
@@ -34,10 +35,14 @@ def retry(activation_id: int, actor) -> Activation:
                 f"{campaign.name} is gone from CXone since {when(campaign.missing_since)}."
             )
         if campaign.remote_version != failed.version_at_end:
+            versions = (
+                f" (version {failed.version_at_end} then, {campaign.remote_version} now)"
+                if capabilities().versions_shown
+                else ""
+            )
             raise InvalidTransition(
-                f"CXone changed {campaign.name} since activation #{failed.pk} failed (version "
-                f"{failed.version_at_end} then, {campaign.remote_version} now): revise the draft instead, "
-                "so that it starts from CXone's current schedule."
+                f"CXone changed {campaign.name} since activation #{failed.pk} failed{versions}: revise the draft "
+                "instead, so that it starts from CXone's current schedule."
             )
         try:
             transitions.reopen_for_retry(failed.draft_id, actor, message=f"Retry of activation #{failed.pk}.")

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import roles
+from campaigns.cxone.factory import capabilities
 from campaigns.models import AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import audit
 from campaigns.services.activation.queueing import queue as queue_activation
@@ -241,9 +242,10 @@ def rebase(draft_id, actor) -> dict:
         if draft.status not in (S.DRAFT, S.SUBMITTED):
             raise InvalidTransition(status_message(draft, "rebase"))
         if not draft.is_behind_remote:
+            current = f" ({campaign.remote_version})" if capabilities().versions_shown else ""
             raise InvalidTransition(
-                f"Draft #{draft.pk} is already based on {campaign.name}'s current CXone version "
-                f"({campaign.remote_version}); there is nothing to rebase."
+                f"Draft #{draft.pk} is already based on {campaign.name}'s current CXone version{current}; there "
+                "is nothing to rebase."
             )
         remote = schedule_snapshot(campaign)
         base = draft.base_snapshot

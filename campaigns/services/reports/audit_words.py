@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 
+from campaigns.cxone.factory import capabilities
 from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
 from campaigns.scheduling import zone_or_utc
 from campaigns.scheduling.describe import describe_schedule, describe_starts
@@ -81,6 +82,9 @@ class AuditLine:
     changes: list[ChangeRow]
 
 
+VERSION_FIELDS = {"remote_version", "base_version", "pushed_version"}
+
+
 def lines(entries, viewer_zone) -> list[AuditLine]:
     """The rows of one page (or one chunk of the export): one query for the zones of the drafts named."""
     entries = list(entries)
@@ -93,6 +97,8 @@ def lines(entries, viewer_zone) -> list[AuditLine]:
 
 def line(entry: AuditEntry, viewer_zone, *, draft_zones: dict | None = None) -> AuditLine:
     campaign = entry.campaign
+    # The Admin API's "versions" are fingerprints of a skill's week: nine digits that say nothing to people.
+    versions_shown = capabilities().versions_shown
     name, url = object_name(entry)
     zone_name = _schedule_zone(entry, draft_zones or {})
     schedule_zone = zone_or_utc(zone_name)
@@ -116,7 +122,7 @@ def line(entry: AuditEntry, viewer_zone, *, draft_zones: dict | None = None) -> 
                 cron_words(entry, pair[1], zone_name) if field == "cron_expression" else "",
             )
             for field, pair in (entry.changes or {}).items()
-            if isinstance(pair, list | tuple) and len(pair) == 2
+            if isinstance(pair, list | tuple) and len(pair) == 2 and (versions_shown or field not in VERSION_FIELDS)
         ],
     )
 

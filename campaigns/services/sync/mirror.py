@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns.cxone import schemas
 from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
 from campaigns.cxone.factory import bridge_loop, get_client
-from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
+from campaigns.models import AuditEntry, Campaign, CapacityPool
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
+from campaigns.services.sync import behind
 from campaigns.services.sync import status as sync_status
 from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
 
@@ -43,13 +43,9 @@ log = logging.getLogger(__name__)
 # extension when present) and a planner adjusts it in the admin. Sync never overwrites an existing pool's
 # agents.
 DEFAULT_POOL_AGENTS = 10
-BEHIND_CANDIDATES = (DraftStatus.DRAFT, DraftStatus.SUBMITTED, DraftStatus.APPROVED)
 AUDIT_BATCH_SIZE = 500
 
 SYNCED_ACTION = "campaigns.campaign.synced"
-# Sync only flags the draft (behind_remote_since); its status is untouched. The STALE status transition is
-# workflow.mark_stale's, audited as "campaigns.draft.marked_stale".
-BEHIND_REMOTE_ACTION = "campaigns.draft.behind_remote"
 
 # The mirror's fields that sync owns (everything else on Campaign belongs to the planner's side).
 SYNCED_FIELDS = (
@@ -176,7 +172,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
         pools = _upsert_pools(snapshot.campaigns, result)
         audit = _upsert_campaigns(snapshot, pools, now, result)
         audit += _mark_missing(snapshot.gone, now, result)
-        audit += _flag_drafts_behind_remote(now, result)
+        audit += behind.flag_open_drafts(now, result)
         if audit:
             AuditEntry.objects.bulk_create(audit, batch_size=AUDIT_BATCH_SIZE)
     campaign_findings.refresh_outdated(now=now)  # the stored findings the campaign list reads
@@ -314,7 +310,7 @@ def _upsert_campaigns(
                 SYNCED_ACTION,
                 campaign,
                 campaign,
-                f"Mirrored from CXone at version {campaign.remote_version}.",
+                f"Mirrored from CXone{behind.at_version(campaign.remote_version)}.",
                 {"state": [None, campaign.state], "remote_version": [None, campaign.remote_version]},
             )
             for campaign in to_create
@@ -363,37 +359,4 @@ def _mark_missing(confirmed_gone: set[str], now: dt.datetime, result: SyncResult
         )
     result.missing = len(gone)
     result.changed_campaign_pks += [campaign.pk for campaign in gone]
-    return audit
-
-
-def _flag_drafts_behind_remote(now: dt.datetime, result: SyncResult) -> list[AuditEntry]:
-    """Flag (behind_remote_since) the open drafts based on a version CXone has moved past. Their status stays: a
-    planner rebases a draft or submitted one; the activation worker's workflow.mark_stale is what moves an
-    approved one to STALE."""
-    drafts = list(
-        ScheduleDraft.objects.filter(
-            # "differs", not "is older": the Admin API's versions are fingerprints of the schedule.
-            ~Q(base_version=F("campaign__remote_version")),
-            status__in=BEHIND_CANDIDATES,
-            behind_remote_since__isnull=True,
-        ).select_related("campaign")
-    )
-    if not drafts:
-        return []
-    ScheduleDraft.objects.filter(pk__in=[d.pk for d in drafts], behind_remote_since__isnull=True).update(
-        behind_remote_since=now
-    )
-    audit = []
-    for draft in drafts:
-        draft.behind_remote_since = now
-        audit.append(
-            _audit_row(
-                BEHIND_REMOTE_ACTION,
-                draft,
-                draft.campaign,
-                f"CXone moved {draft.campaign.cxone_id} to version {draft.campaign.remote_version}; "
-                f"this draft was based on version {draft.base_version}.",
-            )
-        )
-    result.drafts_flagged_behind = len(drafts)
     return audit
