@@ -96,7 +96,7 @@ def test_the_badge_the_editor_the_cli_and_approval_agree(schedule, pool, planner
     assert badge["level"] == ("blocking" if report.blocking else "warning" if report.findings else "clear")
     assert stored["level"] == badge["level"]
     assert set(badge["reasons"]) == {
-        f"{'Error' if f.blocking else 'Warning'} · {f.title}: {f.message}" for f in report.findings
+        f"{'Error' if f.blocking else 'Warning'} — {f.title}: {f.message}" for f in report.findings
     }
 
     # schedule_check with the same schedule, contacts, policy and purpose.

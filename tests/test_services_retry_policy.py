@@ -68,7 +68,7 @@ def test_the_campaign_list_counts_the_frequency_finding_as_blocking_and_says_why
     assert campaign.findings_level == "blocking"
     assert (badge["level"], badge["label"], badge["count"]) == ("blocking", "✖ 1 blocking", 1)
     [reason] = badge["reasons"]
-    assert reason.startswith("Error · Retry policy: Florida: at most 3 calls per 24 hours")
+    assert reason.startswith("Error — Retry policy: Florida: at most 3 calls per 24 hours")
 
 
 def test_a_warning_is_counted_as_a_warning_and_never_as_an_error(pool):
@@ -80,7 +80,7 @@ def test_a_warning_is_counted_as_a_warning_and_never_as_an_error(pool):
 
     badge = campaign_findings.badge(campaign.current_findings)
     assert (badge["level"], badge["label"]) == ("warning", "⚠ 1")
-    assert badge["reasons"][0].startswith("Warning · Calling hours: US-TX")
+    assert badge["reasons"][0].startswith("Warning — Calling hours: US-TX")
 
 
 # ---- the purpose ------------------------------------------------------------------------------------------

@@ -165,8 +165,8 @@ def badge(findings: dict | None) -> dict:
     messages = {finding.message for finding in stored if finding.blocking}
     # Input that is no schedule, or a schedule that could not be checked, blocks without being a finding.
     unchecked = [str(m) for m in findings.get("blocking") or [] if str(m) not in messages]
-    blocking = unchecked + [f"Error · {f.title}: {f.message}" for f in stored if f.blocking]
-    warnings = [f"Warning · {f.title}: {f.message}" for f in stored if not f.blocking]
+    blocking = unchecked + [f"Error — {f.title}: {f.message}" for f in stored if f.blocking]
+    warnings = [f"Warning — {f.title}: {f.message}" for f in stored if not f.blocking]
     if blocking:
         return {"level": BLOCKING, "label": f"✖ {len(blocking)} blocking", "reasons": blocking + warnings,
                 "count": len(blocking)}  # fmt: skip
