@@ -245,3 +245,25 @@ def test_a_regulation_f_breach_proposes_a_policy_that_clears_it(api):
     assert finding.proposal.label == "Retry every 24 h: at most 7 attempts in 7 days"
     fixed = RetryPolicy(**{**vars(RetryPolicy(10, MINUTE)), **finding.proposal.values})
     assert debt(fixed, api) == []
+
+
+def test_given_the_schedules_windows_a_finding_names_the_first_one_the_limit_applies_to():
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from campaigns.scheduling import Window
+
+    zone = ZoneInfo("America/New_York")
+    windows = []
+    for day in range(10):  # every day from 27 December 2023, 10:00 for 4 hours
+        local = datetime(2023, 12, 27, 10, tzinfo=zone) + timedelta(days=day)
+        windows.append(Window(local.astimezone(UTC), (local + timedelta(hours=4)).astimezone(UTC), local,
+                              local + timedelta(hours=4)))  # fmt: skip
+    [finding] = retry_policy_findings(
+        RetryPolicy(5, MINUTE), jurisdictions=["US-MD"], as_of=date(2023, 12, 27), until=date(2024, 1, 5),
+        windows=windows,
+    )  # fmt: skip
+    # Maryland's limit starts on 1 January 2024: the first window it applies to is that day's.
+    assert finding.window.campaign_local_start == datetime(2024, 1, 1, 10, tzinfo=zone)
+    assert finding.window.start == windows[5].start
+    assert finding.windows_affected == 5

@@ -231,26 +231,30 @@ def check_compliance(
                 tally = tallies[rule.id]
                 tally.contacts = (tally.contacts or 0) + group.count
 
-    first_day = min((w.start for w in windows), default=None)
-    findings = [
-        _finding(tally, campaign_tz, len(windows), first_day.astimezone(campaign_tz).date() if first_day else None)
-        for tally in tallies.values()
-    ]
+    first = min(windows, key=lambda window: window.start) if windows else None
+    first_day = first.start.astimezone(campaign_tz).date() if first else None
+    findings = [_finding(tally, campaign_tz, len(windows), first_day) for tally in tallies.values()]
     for code, entry in unknown.items():
-        first = min(windows, key=lambda window: window.start) if windows else None
         findings.append(
             Finding(
                 kind=CALLING_HOURS,
                 rule=UNKNOWN_ZONE_RULE,
                 jurisdiction=code,
-                window=FirstWindow(first.start, first.end) if first else None,
+                window=FirstWindow(
+                    first.start,
+                    first.end,
+                    contact_zone=entry["zones"][0],
+                    campaign_local_start=first.start.astimezone(campaign_tz),
+                    campaign_local_end=first.end.astimezone(campaign_tz),
+                )
+                if first
+                else None,
                 message=f"contacts in {code} have an unusable time zone ({', '.join(entry['zones'])}): "
                 f"{entry['message']}; no window can be shown to be legal for them",
                 confidence="high",
                 source="contact time zones (the contact list's breakdown by state and zone)",
                 contacts_affected=entry["count"],
                 windows_affected=len(windows),
-                facts={"contact_zone": entry["zones"][0]},
             )
         )
     return FindingsReport.of(findings)

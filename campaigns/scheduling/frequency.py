@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .findings import FREQUENCY, Finding, Proposal
+from .findings import FREQUENCY, Finding, FirstWindow, Proposal
 from .retry import MINUTE_MS, OUTBOUND_V2, RetryPolicy, nearest_compliant
 from .rules import (
     FrequencyLimit,
@@ -24,6 +24,7 @@ from .rules import (
     load_rules,
     parse_jurisdiction,
 )
+from .windows import Window
 
 __all__ = ["PURPOSES", "TELEMARKETING", "parse_purpose", "retry_policy_findings"]
 
@@ -87,13 +88,16 @@ def retry_policy_findings(
     breakdown: Sequence[dict[str, Any]] | None = None,
     as_of: date | None = None,
     until: date | None = None,
+    windows: Sequence[Window] = (),
     rules: RuleSet | None = None,
 ) -> list[Finding]:
     """A finding for each frequency limit the policy, as `api` dials it, can exceed.
 
     A limit counts when it is in effect on any date from `as_of` (today) to `until` (the end of the schedule's
-    effective period; `as_of` alone when not given); one that starts later says from when. Every finding
-    proposes the same nearest policy: the one that keeps all the limits that apply at once."""
+    effective period; `as_of` alone when not given); one that starts later says from when. Given the schedule's
+    `windows`, a finding names the first one the retries can breach the limit in (the first on or after the
+    limit's start). Every finding proposes the same nearest policy: the one that keeps all the limits that apply
+    at once."""
     rules = rules or load_rules()
     as_of = as_of or datetime.now(UTC).date()
     until = max(as_of, until or as_of)
@@ -129,6 +133,7 @@ def retry_policy_findings(
         )
         if proposal is not None:
             message += f". The nearest policy that keeps it: {proposal.label[0].lower()}{proposal.label[1:]}"
+        first = next((w for w in windows if w.local_start.date() >= starts), None)
         findings.append(
             Finding(
                 kind=FREQUENCY,
@@ -138,6 +143,17 @@ def retry_policy_findings(
                 source=limit.source,
                 jurisdiction=limit.jurisdiction,
                 contacts_affected=contacts,
+                window=FirstWindow(
+                    first.start,
+                    first.end,
+                    campaign_local_start=first.local_start,
+                    campaign_local_end=first.local_end,
+                )
+                if first
+                else None,
+                windows_affected=sum(1 for w in windows if w.local_start.date() >= starts)
+                if windows
+                else None,
                 proposal=proposal,
                 facts={
                     "calls": calls,

@@ -204,6 +204,7 @@ def schedule_check_report(
             jurisdictions=list(jurisdictions) or None,
             as_of=first_day,
             until=first_day + timedelta(days=day_count - 1),
+            windows=windows,
         )
     report = FindingsReport.of(findings)
     return {

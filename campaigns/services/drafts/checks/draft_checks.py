@@ -125,6 +125,7 @@ def evaluate_values(
         breakdown=breakdown,
         as_of=start.date(),
         until=report.checked_until.date(),
+        windows=windows,
     )
     findings += [note.as_finding() for note in dst]
     if skill_findings.admin_backend():
