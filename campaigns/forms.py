@@ -10,9 +10,13 @@ import datetime as dt
 
 from django import forms
 
+from campaigns.cxone.factory import capabilities
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import (
+    ADMIN,
     DATE_RANGE,
+    PURPOSES,
+    Proposal,
     ScheduleSpec,
     UnknownZone,
     canonical_zone,
@@ -26,16 +30,40 @@ SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_sta
 
 
 class WholeNumberField(forms.IntegerField):
-    """A whole number typed in digits 0-9: Python's int() would also take "٤٨٠", "1_000" and "480.0"."""
+    """A whole number typed in digits 0-9: Python's int() would also take "٤٨٠", "1_000" and "480.0". A text
+    field, not a number field: a browser's number field sends nothing for "abc", which would read "required"
+    instead of what is wrong. Every message names the value and the unit."""
 
-    default_error_messages = {"invalid": "Enter a whole number in digits 0-9."}
+    widget = forms.TextInput
+
+    def __init__(self, *, unit: str, example: str, **kwargs):
+        self.unit = unit
+        messages = {
+            "invalid": f"“%(value)s” is not a whole number of {unit}: type digits 0-9, such as {example}.",
+            "max_value": f"%(value)s is more than %(limit_value)s {unit}, the most allowed.",
+            "min_value": f"%(value)s is less than %(limit_value)s {unit}, the least allowed.",
+            "required": f"Enter the number of {unit}, such as {example}.",
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(error_messages=messages, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
 
     def to_python(self, value):
-        if value not in self.empty_values:
-            text = str(value).strip()
-            if not (text.isascii() and text.isdigit()) or len(text) > 12:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        if not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": shown})
+        if len(text) > 12 and self.max_value is not None:  # past any limit: say so, not "not a number"
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"value": shown, "limit_value": self.max_value},
+            )
+        return int(text)
 
 
 class DraftForm(forms.Form):
@@ -50,7 +78,12 @@ class DraftForm(forms.Form):
         help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5.",
     )
     duration_minutes = WholeNumberField(
-        label="Duration (minutes)", min_value=1, max_value=1440, help_text="How long each window stays open."
+        label="Duration (minutes)",
+        unit="minutes",
+        example="480",
+        min_value=1,
+        max_value=1440,
+        help_text="How long each window stays open: 1 to 1440 minutes (24 hours).",
     )
     # ISO dates, typed as text: a browser's date picker shows the viewer's locale (MM/DD/YYYY) while every other
     # date on the pages is ISO, and "12/01" reads two ways. One format, the ISO one.
@@ -66,19 +99,63 @@ class DraftForm(forms.Form):
         help_text="The schedule ends at local midnight starting this date (YYYY-MM-DD).",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-01."},
     )
-    retry_max_attempts = WholeNumberField(label="Retry: max attempts", min_value=1, max_value=10)
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=list(PURPOSES.items()),
+        help_text="Which frequency limits the retry policy must keep: telemarketing (FL, OK, MD: at most 3 calls "
+        "in 24 hours), debt collection (Regulation F: at most 7 calls in 7 days), informational (none).",
+    )
+    retry_max_attempts = WholeNumberField(
+        label="Retry: max attempts", unit="attempts", example="3", min_value=1, max_value=10
+    )
     retry_interval_seconds = WholeNumberField(
         label="Retry: interval (seconds)",
+        unit="seconds",
+        example="900",
         min_value=60,
         max_value=7 * 24 * 3600,
         help_text="At least 60 seconds (CXone's minimum).",
     )
+    retry_restricted_minutes = WholeNumberField(
+        label="Retry: restricted calling (minutes)",
+        unit="minutes",
+        example="1440",
+        min_value=0,
+        max_value=9999,
+        required=False,
+        help_text="With the next field: at most that many attempts within this many minutes (0: no limit).",
+    )
+    retry_restricted_max_attempts = WholeNumberField(
+        label="Retry: restricted calling (max attempts)",
+        unit="attempts",
+        example="3",
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text="CXone's restrictedCallingMaxAttempts (0 to 10; 0: no limit).",
+    )
     retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
     retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
-    agents_required = WholeNumberField(label="Agents required", min_value=1, max_value=10_000)
+    agents_required = WholeNumberField(
+        label="Agents required", unit="agents", example="5", min_value=1, max_value=10_000
+    )
+
+    # What a proposal (scheduling.Proposal) changes → the form field it fills and how.
+    PROPOSAL_FIELDS = {
+        "max_attempts": ("retry_max_attempts", 1),
+        "retry_interval_ms": ("retry_interval_seconds", 1000),
+        "restricted_minutes": ("retry_restricted_minutes", 1),
+        "restricted_max_attempts": ("retry_restricted_max_attempts", 1),
+        "cron_expression": ("cron_expression", None),
+        "duration_minutes": ("duration_minutes", 1),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if capabilities().api != ADMIN:
+            # Restricted calling is the Admin API's: v2 would never write it, so the editor does not offer it
+            # (the draft keeps what it holds).
+            del self.fields["retry_restricted_minutes"], self.fields["retry_restricted_max_attempts"]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help id_{name}_error")
         for name in ("effective_start", "effective_end"):
@@ -110,8 +187,25 @@ class DraftForm(forms.Form):
             "retry_interval_seconds": draft.retry_interval_ms // 1000,
             "retry_on_busy": draft.retry_on_busy,
             "retry_on_no_answer": draft.retry_on_no_answer,
+            "retry_restricted_minutes": draft.retry_restricted_minutes,
+            "retry_restricted_max_attempts": draft.retry_restricted_max_attempts,
+            "purpose": draft.purpose,
             "agents_required": draft.agents_required,
         }
+
+    @classmethod
+    def proposal_values(cls, proposal: Proposal | None) -> dict[str, str]:
+        """A finding's proposal as the form fields it fills ({"retry_interval_seconds": "28800"}), for one click;
+        empty when a value has no field here."""
+        if proposal is None:
+            return {}
+        values = {}
+        for name, value in proposal.values.items():
+            if name not in cls.PROPOSAL_FIELDS:
+                return {}
+            field, unit = cls.PROPOSAL_FIELDS[name]
+            values[field] = str(value // unit if unit else value)
+        return values
 
     def clean_timezone(self):
         raw = self.cleaned_data["timezone"].strip()
@@ -150,6 +244,14 @@ class DraftForm(forms.Form):
         start, end = data.get("effective_start"), data.get("effective_end")
         if start and end and start >= end:
             self.add_error("effective_end", "Must be after the effective-from date.")
+        if "retry_restricted_minutes" in self.fields:
+            minutes = data.get("retry_restricted_minutes") or 0
+            attempts = data.get("retry_restricted_max_attempts") or 0
+            if (minutes > 0) != (attempts > 0) and "retry_restricted_max_attempts" not in self.errors:
+                self.add_error(
+                    "retry_restricted_max_attempts",
+                    "Give both the minutes and the most attempts within them, or 0 for both (no limit).",
+                )
         if all(data.get(name) is not None for name in ("cron_expression", "timezone", "duration_minutes")):
             for error in validate_spec(self.spec()):
                 field = error.field if error.field in self.fields else None
@@ -202,8 +304,12 @@ class DraftForm(forms.Form):
             "retry_interval_ms": data["retry_interval_seconds"] * 1000,
             "retry_on_busy": data["retry_on_busy"],
             "retry_on_no_answer": data["retry_on_no_answer"],
+            "purpose": data["purpose"],
             "agents_required": data["agents_required"],
         }
+        if "retry_restricted_minutes" in self.fields:
+            values["retry_restricted_minutes"] = data.get("retry_restricted_minutes") or 0
+            values["retry_restricted_max_attempts"] = data.get("retry_restricted_max_attempts") or 0
         if draft is None or not self.initial:
             return values
         changed = {

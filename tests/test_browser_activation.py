@@ -70,8 +70,10 @@ def test_a_supervisor_approves_a_draft_and_watches_it_go_live_without_a_reload(
     # The planner sees the outcome on their landing page and on the Activations page.
     planner_page = new_context().new_page()
     log_in(planner_page, live_server.url, planner.username)
-    mine = planner_page.get_by_role("region", name="Your drafts in CXone")
-    expect(mine.locator(".badge").first).to_have_text("Active")
+    # One outcome per draft: the approval's notice says it is live; the draft is not listed a second time.
+    notices = planner_page.get_by_role("region", name="What happened to your drafts")
+    expect(notices).to_contain_text(f"approved draft #{draft.pk} of {campaign.name}, live in CXone.")
+    expect(planner_page.get_by_role("region", name="Your drafts in CXone")).to_have_count(0)
     planner_page.get_by_role("navigation", name="Main").get_by_role("link", name="Activations").click()
     row = planner_page.locator(f"#activation-{a.pk}")
     expect(row).to_contain_text(campaign.name)

@@ -46,7 +46,7 @@ def test_the_findings_badge_says_why_and_back_after_a_search_shows_the_whole_pag
     page.goto(f"{live_server.url}/campaigns/")
     badge = page.locator("details.finding-badge")
     expect(badge.locator("summary")).to_have_attribute(
-        "title", re.compile(r"^US \(Federal telephone-solicitation")
+        "title", re.compile(r"^Error — Calling hours: US \(Federal telephone-solicitation")
     )
     badge.locator("summary").click()
     expect(badge.get_by_role("listitem")).to_contain_text("breaks the rule")

@@ -79,7 +79,10 @@ def test_the_pages_speak_the_planners_language(live_server, new_context, planner
     rejected, approved = desk["rejected"], desk["approved"]
     expect(notices).to_contain_text(f"sam_supervisor rejected draft #{rejected.pk} of Renewals East.")
     expect(notices).to_contain_text(f"Reason: “{REASON}”")
-    expect(notices).to_contain_text(f"sam_supervisor approved draft #{approved.pk} of Florida Renewals.")
+    # One outcome per draft: the approval says where the push is, with its live step under it.
+    expect(notices).to_contain_text(
+        f"sam_supervisor approved draft #{approved.pk} of Florida Renewals, going live in CXone."
+    )
     expect(notices).to_contain_text("CST")  # when, in the viewer's zone, named
     # Every cron in words with its zone.
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Renewals West"))

@@ -39,7 +39,9 @@ def test_days_and_hours_write_the_cron_and_the_duration(live_server, new_context
     assert (draft.cron_expression, draft.duration_minutes) == ("30 10 * * 1-4", 210)
 
 
-def test_a_cron_beyond_days_and_one_time_is_left_to_the_cron_field(live_server, new_context, planner, pool):
+def test_a_cron_beyond_days_and_one_time_disables_the_controls_saying_why(
+    live_server, new_context, planner, pool
+):
     campaign = make_campaign(
         "C-2", pool=pool, name="Odd", cron_expression="0 9,14 1 * *", duration_minutes=60
     )
@@ -51,6 +53,47 @@ def test_a_cron_beyond_days_and_one_time_is_left_to_the_cron_field(live_server, 
     page.get_by_text("Set days and hours instead").click()
 
     expect(page.locator("#simple-note")).to_have_text(
-        "This cron is more than days and one opening time; edit it in the field above."
+        "These controls cannot show this cron: it names several hours (9,14). Edit it in the cron field above."
     )
-    expect(page.get_by_label("Cron expression")).to_have_value("0 9,14 1 * *")
+    expect(page.get_by_label("Opens", exact=True)).to_be_disabled()
+    expect(page.get_by_label("Mon", exact=True)).to_be_disabled()
+    expect(page.get_by_label("Cron expression")).to_have_value("0 9,14 1 * *")  # never rewritten
+
+
+def test_the_controls_follow_the_cron_as_it_is_typed(live_server, new_context, planner, pool):
+    campaign = make_campaign("C-3", pool=pool, name="Typed")  # 0 9 * * 1-5 for 8 h, Chicago
+    draft = workflow.start_draft(campaign, planner)
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(page, live_server.url, planner.username)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    page.get_by_text("Set days and hours instead").click()
+    cron = page.get_by_label("Cron expression")
+
+    cron.fill("15 11 * * 2,4")
+
+    for name in ("Tue", "Thu"):
+        expect(page.get_by_label(name, exact=True)).to_be_checked()
+    for name in ("Mon", "Wed", "Fri", "Sat", "Sun"):
+        expect(page.get_by_label(name, exact=True)).not_to_be_checked()
+    expect(page.get_by_label("Opens", exact=True)).to_have_value("11:15")
+    expect(page.get_by_label("Closes", exact=True)).to_have_value("19:15")  # the 8 hours it lasts
+
+    page.get_by_label("Duration (minutes)").fill("45")
+    expect(page.get_by_label("Closes", exact=True)).to_have_value("12:00")
+
+    cron.fill("*/15 9 * * *")
+    expect(page.locator("#simple-note")).to_have_text(
+        "These controls cannot show this cron: its minutes repeat in steps (*/15). Edit it in the cron field above."
+    )
+    expect(page.get_by_label("Closes", exact=True)).to_be_disabled()
+    expect(cron).to_have_value("*/15 9 * * *")
+
+    cron.fill("0 9 1 * *")
+    expect(page.locator("#simple-note")).to_contain_text("it names days of the month (1)")
+
+    cron.fill("30 8 * * 1-5")  # readable again: the controls come back
+    expect(page.get_by_label("Opens", exact=True)).to_be_enabled()
+    expect(page.get_by_label("Opens", exact=True)).to_have_value("08:30")
+    expect(page.locator("#simple-note")).to_have_text(
+        "Writes the cron expression and the duration above, in the draft's time zone."
+    )

@@ -102,7 +102,11 @@ def test_a_non_compliant_schedule_is_still_valid_input_and_exits_zero():
     assert finding["rule"] == "us-fl" and finding["jurisdiction"] == "US-FL"
     assert finding["window_start"] == "2026-06-01T23:00:00Z"
     assert finding["confidence"] == "high"
-    assert set(finding) == {"rule", "jurisdiction", "window_start", "message", "confidence"}
+    assert (finding["kind"], finding["severity"]) == ("calling_hours", "blocking")
+    assert finding["source"] == "Fla. Stat. 501.616 (2021 SB 1120)"
+    assert set(finding) == {
+        "rule", "kind", "severity", "jurisdiction", "window_start", "message", "confidence", "source",
+    }  # fmt: skip
 
 
 def test_contact_zones_must_all_be_legal():
@@ -376,3 +380,74 @@ def test_without_json_invalid_input_is_one_line_on_stderr_and_exit_two():
     assert caught.value.returncode == 2
     assert "\n" not in str(caught.value)
     assert str(caught.value).startswith("invalid input: from: 0001-01-01 is outside")
+
+
+# ---- severity, and the retry policy's frequency limits ----------------------------------------------------
+
+FLORIDA_DAY = [*BASE, "--from", "2026-06-01", "--days", "7", "--jurisdiction", "US-FL"]
+
+
+def test_every_finding_carries_its_rule_and_severity_and_ok_is_false_exactly_with_a_blocking_one():
+    late = ["--cron", "0 19 * * *", "--tz", "America/Chicago", "--duration", "90", "--json"]
+    sunday_morning = ["--cron", "0 11 * * 0", "--tz", "America/Chicago", "--duration", "60", "--json"]
+    texas = run(*sunday_morning, "--from", "2026-06-01", "--days", "7", "--jurisdiction", "US-TX")
+    assert {(f["rule"], f["severity"]) for f in texas["compliance"]["findings"]} == {("us-tx", "warning")}
+    assert texas["compliance"]["ok"] is True
+    florida = run(*late, "--from", "2026-06-01", "--days", "7", "--jurisdiction", "US-FL")
+    assert {f["severity"] for f in florida["compliance"]["findings"]} == {"blocking"}
+    assert florida["compliance"]["ok"] is False
+
+
+def test_without_retry_flags_no_frequency_finding_is_made():
+    report = run(*FLORIDA_DAY)
+    assert [f for f in report["compliance"]["findings"] if f["kind"] == "frequency"] == []
+
+
+@pytest.mark.parametrize(("attempts", "ok"), [("2", True), ("3", True), ("4", False), ("5", False)])
+def test_a_retry_policy_is_judged_against_floridas_three_calls_in_24_hours(attempts, ok):
+    report = run(*FLORIDA_DAY, "--retry-minutes", "1", "--max-attempts", attempts)
+    frequency = [f for f in report["compliance"]["findings"] if f["kind"] == "frequency"]
+    assert report["compliance"]["ok"] is ok
+    assert [(f["rule"], f["severity"]) for f in frequency] == ([] if ok else [("us-fl-frequency", "blocking")])
+
+
+def test_eight_hours_apart_keeps_florida():
+    assert run(*FLORIDA_DAY, "--retry-minutes", "480", "--max-attempts", "10")["compliance"]["ok"] is True
+    assert run(*FLORIDA_DAY, "--retry-minutes", "479", "--max-attempts", "10")["compliance"]["ok"] is False
+
+
+@pytest.mark.parametrize(("attempts", "ok"), [("7", True), ("8", False)])
+def test_regulation_f_applies_to_debt_collection_only(attempts, ok):
+    args = [*BASE, "--from", "2026-06-01", "--days", "7", "--retry-minutes", "60", "--max-attempts", attempts]
+    debt = run(*args, "--purpose", "debt-collection")
+    assert debt["compliance"]["ok"] is ok
+    assert [f["rule"] for f in debt["compliance"]["findings"]] == ([] if ok else ["us-reg-f"])
+    assert run(*args)["compliance"]["ok"] is True  # telemarketing, the default
+    assert run(*args, "--purpose", "informational")["compliance"]["ok"] is True
+
+
+def test_the_text_summary_says_which_findings_block():
+    out = StringIO()
+    call_command(
+        "schedule_check", *[a for a in FLORIDA_DAY if a != "--json"], "--retry-minutes", "1", "--max-attempts", "5",
+        stdout=out,
+    )  # fmt: skip
+    assert "compliance: NOT compliant" in out.getvalue()
+    assert "  BLOCKING us-fl-frequency (US-FL, high confidence): Florida" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "message"),
+    [
+        (["--retry-minutes", "60"], "max_attempts", "is needed with the other retry flag"),
+        (["--max-attempts", "3"], "retry_minutes", "is needed with the other retry flag"),
+        (["--retry-minutes", "abc", "--max-attempts", "3"], "retry_minutes", "'abc' is not a whole number"),
+        (["--retry-minutes", "60", "--max-attempts", "0"], "max_attempts", "0 is outside 1-300 attempts"),
+        (["--retry-minutes", "60", "--max-attempts", "301"], "max_attempts", "301 is outside 1-300 attempts"),
+        (["--purpose", "charity"], "purpose", "'charity' is not a purpose"),
+    ],
+)
+def test_bad_retry_flags_exit_two_naming_the_flag(args, field, message):
+    report = run_invalid(*BASE, "--from", "2026-06-01", "--days", "1", *args)
+    [error] = report["errors"]
+    assert error["field"] == field and message in error["message"]

@@ -75,10 +75,10 @@ def test_every_rule_fails_a_window_that_starts_half_an_hour_early(rule):
     )
     [finding] = [f for f in report.findings if f.rule == rule.id]
     assert finding.confidence == rule.confidence
-    assert finding.severity == ("warning" if rule.confidence == "low" else "error")
+    assert finding.severity == ("warning" if rule.confidence == "low" else "blocking")
     assert finding.source == rule.source
     assert finding.jurisdiction == rule.jurisdiction
-    assert finding.local_start.time() == early
+    assert finding.window.local_start.time() == early
 
 
 @pytest.mark.parametrize("rule", load_rules().rules, ids=lambda rule: rule.id)
@@ -129,7 +129,7 @@ def test_texas_sunday_calls_before_noon_are_a_warning_that_does_not_block():
     assert rules_broken(report) == ["us-tx"]
     assert report.findings[0].severity == "warning"
     assert report.ok
-    assert report.warnings == report.findings and report.errors == []
+    assert report.warnings == report.findings and report.blocking == []
 
 
 def test_canada_allows_calls_until_half_past_nine_on_weekdays_only():
@@ -178,7 +178,7 @@ def test_a_window_across_midnight_breaks_the_federal_rule():
     report = check(CHICAGO, WEDNESDAY, "20:00", 300, "US")
     [finding] = report.findings
     assert finding.rule == "us-federal"
-    assert finding.local_end.date() == WEDNESDAY + timedelta(days=1)
+    assert finding.window.local_end.date() == WEDNESDAY + timedelta(days=1)
 
 
 def test_a_window_ending_exactly_at_the_close_is_legal():
@@ -202,8 +202,8 @@ def test_an_ambiguous_contact_must_be_legal_in_every_candidate_zone():
     assert check_compliance(early, campaign_zone=NEW_YORK, contact_zones=[NEW_YORK]).ok
     report = check_compliance(early, campaign_zone=NEW_YORK, contact_zones=[NEW_YORK, CHICAGO])
     [finding] = report.findings
-    assert finding.contact_zone == CHICAGO
-    assert finding.local_start == datetime(2026, 6, 3, 7, 30, tzinfo=ZoneInfo(CHICAGO))
+    assert finding.window.contact_zone == CHICAGO
+    assert finding.window.local_start == datetime(2026, 6, 3, 7, 30, tzinfo=ZoneInfo(CHICAGO))
     assert finding.campaign_local_start == datetime(2026, 6, 3, 8, 30, tzinfo=ZoneInfo(NEW_YORK))
     assert check_compliance(
         [window(NEW_YORK, WEDNESDAY, "09:00", 600)], campaign_zone=NEW_YORK, contact_zones=[NEW_YORK, CHICAGO]
@@ -215,7 +215,7 @@ def test_a_state_without_contact_zones_is_checked_in_all_of_its_zones():
     report = check_compliance(
         [window(NEW_YORK, WEDNESDAY, "08:00", 120)], campaign_zone=NEW_YORK, jurisdictions=["US-FL"]
     )
-    assert {(f.rule, f.contact_zone) for f in report.findings} == {
+    assert {(f.rule, f.window.contact_zone) for f in report.findings} == {
         ("us-federal", CHICAGO),
         ("us-fl", CHICAGO),
     }
@@ -226,7 +226,7 @@ def test_a_province_without_contact_zones_is_checked_in_all_of_its_zones():
     windows = [window("America/St_Johns", date(2026, 6, 1), "09:00", 60)]
     report = check_compliance(windows, campaign_zone="America/St_Johns", jurisdictions=["CA-NL"])
     [finding] = report.findings
-    assert (finding.rule, finding.contact_zone) == ("ca-crtc", "America/Goose_Bay")
+    assert (finding.rule, finding.window.contact_zone) == ("ca-crtc", "America/Goose_Bay")
 
 
 def test_a_country_without_contact_zones_is_checked_in_the_campaigns_zone():
@@ -240,7 +240,7 @@ def test_an_unknown_contact_zone_is_an_error_never_a_pass():
     report = check_compliance(windows, campaign_zone=CHICAGO, contact_zones=["Etc/Unknown"])
     [finding] = report.findings
     assert finding.rule == "contact-zone-unknown"
-    assert finding.severity == "error"
+    assert finding.severity == "blocking"
     assert not report.ok
 
 
@@ -248,7 +248,7 @@ def test_legacy_alias_contact_zones_are_accepted():
     report = check_compliance(
         [window(CHICAGO, WEDNESDAY, "07:30", 60)], campaign_zone="US/Central", contact_zones=["US/Central"]
     )
-    assert report.findings[0].contact_zone == CHICAGO
+    assert report.findings[0].window.contact_zone == CHICAGO
 
 
 def test_a_breakdown_checks_each_state_in_its_zones_and_counts_the_contacts_touched():
@@ -271,7 +271,7 @@ def test_a_breakdown_row_without_zones_uses_its_states_zones():
     report = check_compliance(
         [window(NEW_YORK, WEDNESDAY, "08:00", 60)], campaign_zone=NEW_YORK, breakdown=breakdown
     )
-    assert {(f.rule, f.contact_zone, f.contacts_affected) for f in report.findings} == {
+    assert {(f.rule, f.window.contact_zone, f.contacts_affected) for f in report.findings} == {
         ("us-federal", CHICAGO, 40),
         ("us-fl", CHICAGO, 40),
     }
@@ -324,4 +324,86 @@ def test_findings_serialize_for_storage():
     row = finding.to_dict()
     assert row["window_start"] == "2026-06-03T12:00:00Z"
     assert row["local_start"] == "2026-06-03T07:00:00-05:00"
-    assert row["severity"] == "error" and row["confidence"] == "high"
+    assert row["severity"] == "blocking" and row["confidence"] == "high"
+    assert row["kind"] == "calling_hours" and row["campaign_local_start"] == "2026-06-03T07:00:00-05:00"
+
+
+# ---- the rules that were missing: Connecticut, Utah, Pennsylvania's holidays --------------------------------
+
+HARTFORD, SALT_LAKE, PHILADELPHIA = NEW_YORK, "America/Denver", NEW_YORK
+
+
+def test_connecticut_allows_calls_until_20_00_from_1_october_2023():
+    assert rules_broken(check(HARTFORD, date(2023, 10, 2), "20:30", 15, "US-CT")) == ["us-ct"]
+    assert rules_broken(check(HARTFORD, date(2023, 10, 2), "09:00", 660, "US-CT")) == []
+
+
+def test_before_1_october_2023_connecticut_had_the_federal_hours_only():
+    assert rules_broken(check(HARTFORD, date(2023, 9, 29), "20:30", 15, "US-CT")) == []
+    assert rules_broken(check(HARTFORD, date(2023, 9, 29), "08:30", 30, "US-CT")) == []  # 08:30 was fine
+    assert rules_broken(check(HARTFORD, date(2023, 10, 2), "08:30", 30, "US-CT")) == ["us-ct"]
+
+
+def test_a_connecticut_finding_blocks():
+    [finding] = check(HARTFORD, date(2026, 6, 3), "20:30", 15, "US-CT").findings
+    assert (finding.confidence, finding.severity) == ("medium", "blocking")
+    assert finding.source == "Conn. SB 1058 of 2023 (Public Act 23-98), Conn. Gen. Stat. 42-288a"
+
+
+def test_utah_allows_calls_08_00_to_21_00_on_a_weekday():
+    assert check(SALT_LAKE, date(2026, 6, 3), "08:00", 780, "US-UT").ok
+    assert rules_broken(check(SALT_LAKE, date(2026, 6, 3), "20:30", 60, "US-UT")) == ["us-federal", "us-ut"]
+
+
+def test_utah_bans_sunday_calls():
+    sunday = date(2026, 6, 7)
+    report = check(SALT_LAKE, sunday, "10:00", 60, "US-UT")
+    assert rules_broken(report) == ["us-ut"] and not report.ok
+    assert "no calls on Sundays" in report.findings[0].message
+    assert check(SALT_LAKE, sunday - timedelta(days=1), "10:00", 60, "US-UT").ok  # Saturday is fine
+
+
+@pytest.mark.parametrize(
+    ("holiday", "name"),
+    [(date(2027, 1, 1), "New Year's Day"), (date(2026, 7, 24), "Pioneer Day"), (date(2026, 11, 26), "Thanksgiving")],
+)
+def test_utah_bans_calls_on_a_legal_holiday(holiday, name):
+    report = check(SALT_LAKE, holiday, "10:00", 60, "US-UT")
+    assert rules_broken(report) == ["us-ut"]
+    assert f"no calls on legal holidays ({name}" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("holiday", "name"),
+    [
+        (date(2026, 4, 3), "Good Friday"),
+        (date(2026, 6, 15), "Flag Day (observed)"),
+        (date(2026, 11, 3), "Election Day"),
+    ],
+)
+def test_pennsylvania_bans_the_legal_holidays_its_statute_lists(holiday, name):
+    report = check(PHILADELPHIA, holiday, "10:00", 60, "US-PA")
+    assert rules_broken(report) == ["us-pa"] and not report.ok  # medium confidence: it blocks
+    assert f"({name})" in report.findings[0].message
+
+
+def test_pennsylvanias_holiday_ban_starts_with_act_73_of_2019():
+    # Good Friday 2019 (19 April) was before 3 December 2019; Good Friday 2020 (10 April) after.
+    assert check(PHILADELPHIA, date(2019, 4, 19), "10:00", 60, "US-PA").ok
+    assert rules_broken(check(PHILADELPHIA, date(2020, 4, 10), "10:00", 60, "US-PA")) == ["us-pa"]
+
+
+def test_a_schedule_across_a_rules_start_date_breaks_from_that_date_and_says_so():
+    # Every evening at 20:30 from 28 September 2023: Connecticut's 20:00 close takes effect on 1 October.
+    windows = [window(HARTFORD, date(2023, 9, 28) + timedelta(days=n), "20:30", 15) for n in range(7)]
+    report = check_compliance(windows, campaign_zone=HARTFORD, contact_zones=[HARTFORD], jurisdictions=["US-CT"])
+    [finding] = report.findings
+    assert finding.rule == "us-ct"
+    assert finding.window_start == windows[3].start  # 1 October, not 28 September
+    assert finding.windows_affected == 4
+    assert "The rule takes effect on 2023-10-01: windows before then are not affected" in finding.message
+
+
+def test_a_schedule_that_starts_after_a_rules_start_date_does_not_mention_it():
+    [finding] = check(HARTFORD, date(2026, 6, 3), "20:30", 15, "US-CT").findings
+    assert "takes effect" not in finding.message

@@ -31,18 +31,18 @@ def test_tags_nested_under_regulatory_count_as_present():
 def test_each_missing_tag_gets_a_blocking_finding_naming_it(missing):
     rules = [rule for rule in COMPLETE if rule["type"] != missing]
     [finding] = dnc_readiness(rules, "ACTIVE")
-    assert (finding.code, finding.item, finding.blocking, finding.severity) == (
+    assert (finding.rule, finding.facts["item"], finding.blocking, finding.severity) == (
         "dnc_rule_missing",
         missing,
         True,
-        "error",
+        "blocking",
     )
     assert finding.message.startswith(f"dncRules lack {missing}")
 
 
 def test_no_rules_at_all_lists_all_three():
-    assert [f.item for f in dnc_readiness(None, "ACTIVE")] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "STATE_DNC"]
-    assert [f.item for f in dnc_readiness([], "ACTIVE")] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "STATE_DNC"]
+    assert [f.facts["item"] for f in dnc_readiness(None, "ACTIVE")] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "STATE_DNC"]
+    assert [f.facts["item"] for f in dnc_readiness([], "ACTIVE")] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "STATE_DNC"]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_no_rules_at_all_lists_all_three():
 )
 def test_a_dnc_list_that_is_not_active_blocks(state, shown):
     [finding] = dnc_readiness(COMPLETE, state)
-    assert (finding.code, finding.item) == ("dnc_list_not_active", "DNC list")
+    assert (finding.rule, finding.facts["item"]) == ("dnc_list_not_active", "DNC list")
     assert finding.message == f"the DNC list {shown}; it must be ACTIVE"
 
 
@@ -61,7 +61,7 @@ def test_the_list_state_is_read_case_insensitively():
 def test_an_unreadable_or_inverted_fcc_window_is_flagged():
     bad_value = [{"type": "FCC_MIN_TIME", "value": "8am"}, *COMPLETE[1:]]
     [finding] = dnc_readiness(bad_value, "ACTIVE")
-    assert (finding.code, finding.item) == ("dnc_rule_invalid", "FCC_MIN_TIME")
+    assert (finding.rule, finding.facts["item"]) == ("dnc_rule_invalid", "FCC_MIN_TIME")
     inverted = [
         {"type": "FCC_MIN_TIME", "value": "21:00"},
         {"type": "FCC_MAX_TIME", "value": "09:00"},
@@ -73,7 +73,7 @@ def test_an_unreadable_or_inverted_fcc_window_is_flagged():
 
 def test_every_problem_is_listed_at_once():
     findings = dnc_readiness([{"type": "STATE_DNC"}], "INACTIVE")
-    assert [f.item for f in findings] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "DNC list"]
+    assert [f.facts["item"] for f in findings] == ["FCC_MIN_TIME", "FCC_MAX_TIME", "DNC list"]
 
 
 def test_fcc_bounds_are_read_from_either_shape():

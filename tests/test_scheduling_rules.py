@@ -48,7 +48,9 @@ DOC_TABLE = [
     ("us-ms", "US-MS", "08:00-20:00", "08:00-20:00", None, None, None, None, "medium"),
     ("us-ri", "US-RI", "09:00-18:00", "10:00-17:00", None, "RI", None, None, "high"),
     ("us-tx", "US-TX", "09:00-21:00", "09:00-21:00", "12:00-21:00", None, None, None, "low"),
-    ("us-pa", "US-PA", "08:00-21:00", "08:00-21:00", "08:00-21:00", "PA", date(2019, 12, 3), None, "low"),
+    ("us-pa", "US-PA", "08:00-21:00", "08:00-21:00", "08:00-21:00", "PA", date(2019, 12, 3), None, "medium"),
+    ("us-ct", "US-CT", "09:00-20:00", "09:00-20:00", "09:00-20:00", None, date(2023, 10, 1), None, "medium"),
+    ("us-ut", "US-UT", "08:00-21:00", "08:00-21:00", None, "UT", None, None, "high"),
     ("ca-crtc", "CA", "09:00-21:30", "10:00-18:00", "10:00-18:00", None, None, None, "high"),
 ]
 
@@ -77,12 +79,16 @@ def test_each_rule_matches_the_design_table(row):
     assert rule.source and rule.title
 
 
-def test_low_confidence_rules_are_warnings_and_the_rest_errors():
+def test_low_confidence_rules_are_warnings_and_the_rest_block():
     rules = load_rules()
     assert rules.rule("us-tx").severity == "warning"
-    assert rules.rule("us-pa").severity == "warning"
-    assert rules.rule("us-ok").severity == "error"  # medium confidence still blocks
-    assert rules.rule("us-federal").severity == "error"
+    assert rules.rule("us-pa").severity == "blocking"  # medium confidence since Act 73 of 2019 was read
+    assert rules.rule("us-ok").severity == "blocking"  # medium confidence still blocks
+    assert rules.rule("us-federal").severity == "blocking"
+
+
+def test_the_rules_file_has_a_version_of_its_own():
+    assert load_rules().version == "2026.2"
 
 
 def test_it_ships_the_frequency_limits():
@@ -197,3 +203,87 @@ def test_a_frequency_limit_applies_only_inside_its_effective_period_as_a_rule_do
     assert [limit.applies_on(date(2021, m, d)) for m, d in ((6, 30), (7, 1), (12, 31))] == [False, True, True]
     assert not limit.applies_on(date(2022, 1, 1))
     assert issubclass(Rule, EffectivePeriod) and issubclass(FrequencyLimit, EffectivePeriod)
+
+
+# ---- holidays the statutes list that the holidays package lacks (or lists wrongly) -----------------------
+
+
+def holiday(rule_id: str, day: date) -> str | None:
+    return load_rules().rule(rule_id).holidays.holiday_name(day)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "day", "name"),
+    [
+        ("us-pa", date(2026, 4, 3), "Good Friday"),
+        ("us-pa", date(2027, 3, 26), "Good Friday"),
+        ("us-pa", date(2026, 6, 14), "Flag Day"),
+        ("us-pa", date(2026, 6, 15), "Flag Day (observed)"),  # 14 June 2026 is a Sunday
+        ("us-pa", date(2026, 11, 3), "Election Day"),
+        ("us-pa", date(2027, 11, 2), "Election Day"),  # a municipal election: every November
+        ("us-al", date(2026, 2, 17), "Mardi Gras"),
+        ("us-ri", date(2026, 5, 4), "Rhode Island Independence Day"),
+        ("us-ri", date(2025, 5, 5), "Rhode Island Independence Day (observed)"),  # 4 May 2025 is a Sunday
+        ("us-ri", date(2026, 11, 3), "Election Day"),
+    ],
+)
+def test_each_added_holiday_closes_its_day(rule_id, day, name):
+    assert holiday(rule_id, day) == name
+    assert load_rules().rule(rule_id).hours_on(day) is None
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "day"),
+    [
+        ("us-pa", date(2026, 6, 19)),  # Juneteenth: observed in Pennsylvania, not a legal holiday there
+        ("us-pa", date(2027, 6, 18)),  # nor its observed Friday
+        ("us-pa", date(2026, 11, 27)),  # the day after Thanksgiving: a state employees' day off only
+        ("us-pa", date(2026, 6, 16)),  # a Tuesday after Flag Day's observed Monday
+        ("us-ri", date(2027, 11, 2)),  # no general election of state officers in an odd year
+        ("us-pa", date(2026, 4, 2)),
+    ],
+)
+def test_days_the_statute_does_not_list_stay_open(rule_id, day):
+    assert holiday(rule_id, day) is None
+    assert load_rules().rule(rule_id).hours_on(day) is not None
+
+
+def test_the_package_days_the_statute_lists_stay_closed():
+    assert holiday("us-pa", date(2026, 11, 26)) == "Thanksgiving Day"
+    assert holiday("us-ut", date(2026, 7, 24)) == "Pioneer Day"
+    assert holiday("us-ut", date(2026, 1, 1)) == "New Year's Day"
+
+
+def test_easter_is_the_western_one():
+    from campaigns.scheduling.holiday_days import easter_sunday
+
+    assert [easter_sunday(year) for year in (2024, 2025, 2026, 2027, 2038)] == [
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2027, 3, 28),
+        date(2038, 4, 25),
+    ]
+
+
+def test_a_malformed_added_or_removed_holiday_is_rejected_naming_the_rule():
+    raw = json.loads(
+        resources.files("campaigns.scheduling").joinpath("data/calling_hours_rules.json").read_text()
+    )
+    index = [rule["id"] for rule in raw["rules"]].index("us-pa")
+    broken = json.loads(json.dumps(raw))
+    broken["rules"][index]["holidays"]["add"][0]["on"] = "the third Friday"
+    with pytest.raises(RulesFileError, match=r"\(us-pa\) holidays.add: Good Friday: on must be MM-DD"):
+        parse_rules(broken)
+    broken = json.loads(json.dumps(raw))
+    broken["rules"][index]["holidays"]["add"][1]["on"] = "02-30"
+    with pytest.raises(RulesFileError, match="'02-30' is not a day of the year"):
+        parse_rules(broken)
+    broken = json.loads(json.dumps(raw))
+    broken["rules"][index]["holidays"]["remove"] = ["Juneteenth"]
+    with pytest.raises(RulesFileError, match="each removed day needs a name"):
+        parse_rules(broken)
+    broken = json.loads(json.dumps(raw))
+    broken["frequency_limits"][0]["scope"] = "charity"
+    with pytest.raises(RulesFileError, match="scope must be one of"):
+        parse_rules(broken)

@@ -241,3 +241,18 @@ def test_findings_that_block_now_stop_the_push(
     a.refresh_from_db()
     assert a.step == Step.FAILED and "Not pushed" in a.error and "INACTIVE" in a.error
     assert requests(sandbox, PUT) == 0
+
+
+def test_a_frequency_limit_that_applies_since_approval_stops_the_push(
+    sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = activation_support.approve(target, planner, supervisor, retry_max_attempts=5)
+    a = Activation.objects.get(draft=draft)
+    florida = [{"state": "FL", "timezones": ["America/New_York"], "count": 310}]
+    Campaign.objects.filter(pk=target.pk).update(contact_list_breakdown=florida)  # the list changed since
+
+    assert activation.push(a.pk) == "failed: blocked by findings"
+    a.refresh_from_db()
+    assert "Florida: at most 3 calls per 24 hours" in a.error
+    assert requests(sandbox, PUT) == 0

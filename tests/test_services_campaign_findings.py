@@ -72,7 +72,7 @@ def test_a_new_rules_file_makes_every_stored_finding_outdated(monkeypatch, cxone
     assert campaign_findings.refresh_unchecked() == 0  # nothing to do: one query, no checks
     monkeypatch.setattr(campaign_findings, "rules_digest", lambda: "new-rules-file")
     assert campaign_findings.refresh_unchecked() == Campaign.objects.count()
-    assert all(c.findings_key.startswith("1.new-rules-file:") for c in Campaign.objects.all())
+    assert all(c.findings_key.startswith("2.new-rules-file.outbound-v2:") for c in Campaign.objects.all())
     assert campaign_findings.refresh_unchecked() == 0
 
 

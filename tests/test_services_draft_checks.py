@@ -33,15 +33,15 @@ def test_a_schedule_legal_all_winter_is_flagged_for_the_weeks_after_new_york_mov
     report = draft_checks.evaluate_campaign(c_1002(), conflicts=False)
 
     [finding] = report.compliance
-    assert (finding["rule"], finding["contact_zone"]) == ("us-federal", "America/Phoenix")
+    assert (finding.rule, finding.window.contact_zone) == ("us-federal", "America/Phoenix")
     # 10:00 EDT is 07:00 in Phoenix (no DST there): every weekday from Monday 15 March to the end of the period.
-    assert finding["local_start"] == dt.datetime(2027, 3, 15, 14, tzinfo=dt.UTC)
-    assert f"{finding['local_start']:%H:%M %Z}" == "07:00 MST"
-    assert finding["windows_affected"] == 10
-    assert finding["contacts_affected"] == 232
-    assert "07:00–12:00 MST in America/Phoenix" in finding["message"]
-    assert "10 of 84 windows affected from 2027-03-15, 232 contacts" in finding["message"]
-    assert report.blocking == [finding["message"]]
+    assert finding.window.local_start == dt.datetime(2027, 3, 15, 14, tzinfo=dt.UTC)
+    assert f"{finding.window.local_start:%H:%M %Z}" == "07:00 MST"
+    assert finding.windows_affected == 10
+    assert finding.contacts_affected == 232
+    assert "07:00–12:00 MST in America/Phoenix" in finding.message
+    assert "10 of 84 windows affected from 2027-03-15, 232 contacts" in finding.message
+    assert report.blocking == [finding.message]
 
 
 def test_the_next_windows_stay_two_weeks_while_the_findings_cover_the_whole_period(frozen_clock):
@@ -58,7 +58,7 @@ def test_the_findings_start_today_when_the_period_started_earlier(frozen_clock):
     report = draft_checks.evaluate_campaign(c_1002(), conflicts=False)
     assert report.checked_from == dt.datetime(2027, 3, 10, 12, tzinfo=dt.UTC)
     [finding] = report.compliance
-    assert "10 of 13 windows affected from 2027-03-15" in finding["message"]
+    assert "10 of 13 windows affected from 2027-03-15" in finding.message
 
 
 def test_an_open_ended_schedule_is_checked_for_the_next_400_days(frozen_clock):
@@ -66,7 +66,7 @@ def test_an_open_ended_schedule_is_checked_for_the_next_400_days(frozen_clock):
     assert report.checked_until - report.checked_from == dt.timedelta(days=draft_checks.OPEN_ENDED_DAYS)
     [finding] = report.compliance
     # Every summer weekday of New York's DST (about 34 weeks) is too early in Phoenix.
-    assert finding["windows_affected"] > 150
+    assert finding.windows_affected > 150
 
 
 def test_a_very_long_period_is_checked_for_its_first_three_years_and_says_so(frozen_clock):
@@ -85,9 +85,10 @@ def test_a_dst_trap_months_ahead_is_found(frozen_clock):
         "C-DST2", cron_expression="30 2 * * *", duration_minutes=60,
         effective_end=dt.datetime(2027, 4, 1, 5, tzinfo=dt.UTC),
     )  # fmt: skip
-    [gap] = [d for d in draft_checks.evaluate_campaign(longer, conflicts=False).dst if d["kind"] == "gap"]
-    assert gap["window_start"].date() == dt.date(2027, 3, 14)
-    assert "02:30 does not exist on 2027-03-14" in gap["message"]
+    [gap] = [d for d in draft_checks.evaluate_campaign(longer, conflicts=False).dst if d.rule == "dst-gap"]
+    assert gap.window_start.date() == dt.date(2027, 3, 14)
+    assert "02:30 does not exist on 2027-03-14" in gap.message
+    assert gap.severity == "warning"  # a note about the clocks, never a breach
 
 
 def test_evaluate_draft_checks_the_draft_as_saved(frozen_clock, planner):

@@ -24,17 +24,18 @@ def test_two_windows_a_day_block_under_the_admin_backend_and_the_nearest_schedul
     campaign = make_campaign("C-1001")
     report = evaluate(campaign, cron_expression="0 9,14 * * 1-5", duration_minutes=180)
 
-    (finding,) = [f for f in report.skill if f["severity"] == "error"]
-    assert "2 windows a day" in finding["message"] and "Weekdays 09:00–17:00" in finding["message"]
-    assert (finding["proposal_cron"], finding["proposal_duration_minutes"]) == ("0 9 * * 1-5", 480)
-    assert finding["message"] in report.blocking
-    assert report.as_json()["skill"][0]["rule"] == "cxone.personal_connection"
+    (finding,) = [f for f in report.skill if f.blocking]
+    assert "2 windows a day" in finding.message and "Weekdays 09:00–17:00" in finding.message
+    assert dict(finding.proposal.values) == {"cron_expression": "0 9 * * 1-5", "duration_minutes": 480}
+    assert finding.message in report.blocking
+    [stored] = [f for f in report.as_json()["findings"] if f["kind"] == "skill" and f["severity"] == "blocking"]
+    assert stored["rule"] == "cxone.personal_connection"
 
 
 def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warning(frozen_clock, settings):
     settings.CXONE_API = "admin"
     report = evaluate(make_campaign("C-1001"))
-    assert [f["severity"] for f in report.skill] == ["warning"]  # its effective end: a skill has none
+    assert [f.severity for f in report.skill] == ["warning"]  # its effective end: a skill has none
     assert not any("skill" in message for message in report.blocking)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from campaigns.models import AuditEntry, ScheduleDraft
+from campaigns.scheduling import load_rules
 from campaigns.services.drafts import guards as draft_guards
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft, make_user
@@ -28,7 +29,8 @@ def test_a_supervisor_approves_a_submitted_draft(campaign, planner, supervisor):
     assert (entry.actor, entry.campaign, entry.changes) == (
         supervisor,
         campaign,
-        {"status": ["submitted", "approved"]},
+        # The approval names the calling-hours rules the findings were judged by.
+        {"status": ["submitted", "approved"], "rules_version": [None, load_rules().version]},
     )
 
 

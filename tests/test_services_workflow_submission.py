@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from campaigns.scheduling import load_rules
 from campaigns.services.drafts import workflow
 from tests.conftest import make_draft
 from tests.workflow_support import S, entries, submitted
@@ -18,7 +19,7 @@ def test_the_author_submits_a_draft_with_the_findings_the_service_computed(campa
     result = workflow.submit(draft.pk, planner, lock_version=1)
     draft.refresh_from_db()
     assert draft.status == result.status == S.SUBMITTED
-    assert draft.findings["blocking"] == [] and draft.findings["compliance"] == []
+    assert draft.findings["blocking"] == [] and draft.findings["findings"] == []
     # Checked to the end of the effective period, not two weeks ahead.
     assert draft.findings["checked_until"] == draft.effective_end.isoformat()
     assert draft.submitted_at is not None
@@ -26,7 +27,7 @@ def test_the_author_submits_a_draft_with_the_findings_the_service_computed(campa
     assert (entry.actor, entry.campaign, entry.changes) == (
         planner,
         campaign,
-        {"status": ["draft", "submitted"]},
+        {"status": ["draft", "submitted"], "rules_version": [None, load_rules().version]},
     )
 
 

@@ -67,7 +67,7 @@ def test_compliance_findings_name_the_rule_and_the_contacts_affected(as_planner,
 
     compliance = section(page(as_planner, late), "compliance-h")
 
-    assert '<li class="finding error">' in compliance
+    assert '<li class="finding error" data-rule="us-fl" data-severity="blocking">' in compliance
     assert "US-FL (Florida Telephone Solicitation Act" in compliance
     assert "310 contacts affected" in compliance
     assert "DNC rules and list are ready." in compliance

@@ -165,7 +165,7 @@ def test_the_finding_badge_says_why_in_its_title_and_disclosure(signed_in, pool)
     body = html.unescape(signed_in.get(reverse("campaign-list")).content.decode())
     badge = body.split('<details class="finding-badge">', 1)[1].split("</details>", 1)[0]
     assert "✖ 1 blocking" in badge
-    reason = "US (Federal telephone-solicitation hours): the window"
+    reason = "Error — Calling hours: US (Federal telephone-solicitation hours): the window"
     assert f'title="{reason}' in badge  # hover
     assert f"<li>{reason}" in badge  # and opened, for keyboards and touch
 

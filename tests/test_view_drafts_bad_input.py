@@ -98,11 +98,34 @@ def test_a_zone_typed_in_lower_case_is_suggested_in_its_real_spelling(as_planner
     assert error == "'america/chicago' is not an IANA time zone; did you mean America/Chicago?"
 
 
-@pytest.mark.parametrize("duration", ["٤٨٠", "1_000", "480.0", "4e2", "99999999999999999999999"])
-def test_a_duration_that_is_not_plain_digits_is_refused(as_planner, campaign, planner, duration):
+@pytest.mark.parametrize("duration", ["٤٨٠", "1_000", "480.0", "4e2", "abc", "10^9"])
+def test_a_duration_that_is_not_plain_digits_is_refused_saying_what_is_wrong(as_planner, campaign, planner, duration):
     draft = make_draft(campaign, planner)
     error = error_beside(text(validate(as_planner, draft, duration_minutes=duration)), "duration_minutes")
-    assert error == "Enter a whole number in digits 0-9."
+    assert error == f"“{duration}” is not a whole number of minutes: type digits 0-9, such as 480."
+
+
+@pytest.mark.parametrize(
+    ("duration", "shown"),
+    [("1000000000", "1000000000"), ("99999999999999999999999", "99999999999999999999…"), ("1441", "1441")],
+)
+def test_a_duration_past_a_day_says_the_most_allowed_not_required(as_planner, campaign, planner, duration, shown):
+    draft = make_draft(campaign, planner)
+    error = error_beside(text(validate(as_planner, draft, duration_minutes=duration)), "duration_minutes")
+    assert error == f"{shown} is more than 1440 minutes, the most allowed."
+
+
+def test_an_empty_duration_says_what_to_enter(as_planner, campaign, planner):
+    draft = make_draft(campaign, planner)
+    error = error_beside(text(validate(as_planner, draft, duration_minutes="")), "duration_minutes")
+    assert error == "Enter the number of minutes, such as 480."
+
+
+def test_the_duration_is_a_text_field_so_the_browser_sends_what_was_typed(as_planner, campaign, planner):
+    draft = make_draft(campaign, planner)
+    body = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    field = body.split('id="id_duration_minutes"', 1)[0].rsplit("<input", 1)[1]
+    assert 'type="text"' in field and 'inputmode="numeric"' in field
 
 
 def test_a_draft_that_does_not_exist_is_a_404_not_a_500_for_every_action(as_planner, client, supervisor):

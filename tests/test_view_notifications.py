@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from campaigns.models import NoticeDismissal
+from campaigns.models import Activation, DraftStatus, NoticeDismissal, ScheduleDraft
 from campaigns.services.drafts import workflow
 from campaigns.services.reports import notices as notifications
 from tests.conftest import make_campaign
@@ -16,6 +16,7 @@ from tests.draft_view_support import text
 from tests.workflow_support import submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+S = DraftStatus
 
 
 
@@ -38,8 +39,8 @@ def test_the_planners_landing_page_says_who_approved_and_who_rejected_with_the_r
     approved, rejected = decided["approved"], decided["rejected"]
     assert "What happened to your drafts" in body
     assert (
-        f'<a href="/drafts/{approved.pk}/">sam_supervisor approved draft #{approved.pk} of Renewals East.</a>'
-        in notices
+        f'<a href="/drafts/{approved.pk}/">sam_supervisor approved draft #{approved.pk} of Renewals East, '
+        "going live in CXone.</a>" in notices
     )
     assert (
         f'<a href="/drafts/{rejected.pk}/">sam_supervisor rejected draft #{rejected.pk} of Win-back.</a>'
@@ -126,3 +127,76 @@ def test_an_empty_my_drafts_is_one_line_above_the_list(as_planner, campaign):
     assert '<section class="my-drafts-empty" aria-labelledby="my-drafts-h">' in body
     assert "No drafts yet — open a campaign and choose New draft." in body
     assert '<section class="card" aria-labelledby="my-drafts-h">' not in body
+
+
+# ---- one plain outcome per approved draft -------------------------------------------------------------------
+
+
+def push_ended(draft, status, reason=""):
+    """The activation pipeline's last word on an approved draft (its terminal step, as transitions write it)."""
+    activation = Activation.objects.create(
+        draft=draft, campaign=draft.campaign, approved_at=draft.reviewed_at, base_version=draft.base_version,
+        step={S.STALE: "stale", S.FAILED: "failed", S.ACTIVE: "active"}[status],
+        outcome="CXone changed the campaign" if status == S.STALE else "",
+    )  # fmt: skip
+    ScheduleDraft.objects.filter(pk=draft.pk).update(status=status, status_reason=reason)
+    return activation
+
+
+def landing_notices(client) -> str:
+    body = text(client.get(reverse("campaign-list")))
+    return body.split('aria-labelledby="notices-h"', 1)[1].split("</section>", 1)[0] if "notices-h" in body else ""
+
+
+def test_an_approved_draft_that_went_stale_reads_as_one_outcome_not_approved_and_a_stale_line(
+    as_planner, decided
+):
+    approved = decided["approved"]
+    push_ended(approved, S.STALE, "CXone's campaign is at version 8, not version 7 that this push builds on.")
+
+    body = text(as_planner.get(reverse("campaign-list")))
+    notices = landing_notices(as_planner)
+
+    assert (
+        f"sam_supervisor approved draft #{approved.pk} of Renewals East, not live: CXone changed the campaign "
+        "(stale)." in notices
+    )
+    assert 'class="notice notice-bad"' in notices.split(f"#{approved.pk} ", 1)[0].rsplit("<li", 1)[1]
+    assert "Reason: “CXone's campaign is at version 8" in notices
+    assert notices.count(">Revise</button>") == 2  # the rejected one and this one
+    # Not a second time in the card of drafts in CXone.
+    assert 'id="my-activations-h"' not in body and "Activation #" not in body
+
+
+def test_an_approved_draft_that_went_live_says_so(as_planner, decided):
+    approved = decided["approved"]
+    push_ended(approved, S.ACTIVE)
+
+    notices = landing_notices(as_planner)
+
+    assert f"approved draft #{approved.pk} of Renewals East, live in CXone." in notices
+    assert 'class="notice notice-ok"' in notices
+
+
+def test_a_failed_push_says_not_live_with_the_reason(as_planner, decided):
+    approved = decided["approved"]
+    push_ended(approved, S.FAILED, "refused by CXone: schedule.cron: unsupported")
+
+    notices = landing_notices(as_planner)
+
+    assert f"approved draft #{approved.pk} of Renewals East, not live: the push to CXone failed." in notices
+    assert "Reason: “refused by CXone: schedule.cron: unsupported”" in notices
+
+
+def test_a_draft_still_going_live_shows_its_push_under_the_approval(as_planner, decided):
+    approved = decided["approved"]
+    activation = Activation.objects.create(
+        draft=approved, campaign=approved.campaign, approved_at=approved.reviewed_at,
+        base_version=approved.base_version,
+    )  # fmt: skip
+
+    body = text(as_planner.get(reverse("campaign-list")))
+    notices = landing_notices(as_planner)
+
+    assert f'id="activation-step-{activation.pk}"' in notices
+    assert body.count(f'id="activation-step-{activation.pk}"') == 1

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from campaigns.models.mirror import Campaign
+from campaigns.models.mirror import PURPOSE_CHOICES, Campaign
+from campaigns.scheduling.frequency import TELEMARKETING
+from campaigns.scheduling.retry import RetryPolicy
 
 
 class DraftStatus(models.TextChoices):
@@ -53,6 +55,14 @@ class ScheduleDraft(models.Model):
     retry_interval_ms = models.PositiveIntegerField("retry: interval (ms)", default=60_000)
     retry_on_busy = models.BooleanField("retry on busy", default=True)
     retry_on_no_answer = models.BooleanField("retry on no answer", default=True)
+    # "At most N attempts within M minutes" (0 and 0: none): the Admin API's restricted calling, which v2 cannot
+    # write. Kept here whatever the backend, so the draft says the whole policy in one shape.
+    retry_restricted_minutes = models.PositiveSmallIntegerField("retry: restricted calling (minutes)", default=0)
+    retry_restricted_max_attempts = models.PositiveSmallIntegerField(
+        "retry: restricted calling (max attempts)", default=0
+    )
+    # Which frequency limits apply to the retry policy; the campaign takes it when the draft goes live.
+    purpose = models.CharField(max_length=24, choices=PURPOSE_CHOICES, default=TELEMARKETING)
     agents_required = models.PositiveIntegerField("agents required", default=1)
 
     base_version = models.PositiveIntegerField(
@@ -116,6 +126,17 @@ class ScheduleDraft(models.Model):
             models.CheckConstraint(
                 condition=Q(retry_interval_ms__gte=60_000), name="draft_retry_interval_min_60s"
             ),
+            models.CheckConstraint(
+                condition=Q(retry_restricted_minutes__lte=9999, retry_restricted_max_attempts__lte=10)
+                & (
+                    Q(retry_restricted_minutes=0, retry_restricted_max_attempts=0)
+                    | Q(retry_restricted_minutes__gte=1, retry_restricted_max_attempts__gte=1)
+                ),
+                name="draft_restricted_calling_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=[value for value, _ in PURPOSE_CHOICES]), name="draft_purpose_is_known"
+            ),
             models.CheckConstraint(condition=Q(agents_required__gte=1), name="draft_needs_an_agent"),
             models.CheckConstraint(
                 condition=Q(approver__isnull=True) | ~Q(approver=F("author")), name="draft_four_eyes"
@@ -137,11 +158,17 @@ class ScheduleDraft(models.Model):
         """The campaign changed in CXone after this draft was drafted from it."""
         return self.base_version != self.campaign.remote_version  # Admin API versions are fingerprints: not ordered
 
+    def retry(self) -> RetryPolicy:
+        """The retry policy in the shape both backends can be said in (scheduling/retry.py)."""
+        return RetryPolicy(
+            max_attempts=self.retry_max_attempts,
+            retry_interval_ms=self.retry_interval_ms,
+            restricted_minutes=self.retry_restricted_minutes,
+            restricted_max_attempts=self.retry_restricted_max_attempts,
+            retry_on_busy=self.retry_on_busy,
+            retry_on_no_answer=self.retry_on_no_answer,
+        )
+
     def retry_policy(self) -> dict:
-        """The retry policy in the CXone payload's shape."""
-        return {
-            "maxAttempts": self.retry_max_attempts,
-            "retryIntervalMs": self.retry_interval_ms,
-            "retryOnBusy": self.retry_on_busy,
-            "retryOnNoAnswer": self.retry_on_no_answer,
-        }
+        """The retry policy in the v2 CXone payload's shape."""
+        return self.retry().outbound_v2()

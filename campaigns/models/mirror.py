@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from campaigns.scheduling.frequency import PURPOSES, TELEMARKETING
+
+PURPOSE_CHOICES = list(PURPOSES.items())
+
 
 class CapacityPool(models.Model):
     """A CXone skill seen as a pool of agents that campaigns dial from."""
@@ -69,6 +73,9 @@ class Campaign(models.Model):
     effective_start = models.DateTimeField(null=True, blank=True)
     effective_end = models.DateTimeField(null=True, blank=True)
     retry_policy = models.JSONField(default=dict, blank=True)
+    # Not in CXone: ours. Which frequency limits the retry policy must keep (telemarketing: the states' 3 calls in
+    # 24 h; debt collection: Regulation F). Set from the draft that last went live, audited.
+    purpose = models.CharField(max_length=24, choices=PURPOSE_CHOICES, default=TELEMARKETING)
 
     remote_errors = models.JSONField(default=list, blank=True)
     remote_updated_at = models.DateTimeField(null=True, blank=True)

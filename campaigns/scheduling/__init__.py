@@ -1,16 +1,19 @@
 """The scheduling engine: pure Python (no ORM, no HTTP).
 
 Cron windows in the campaign's IANA zone, DST findings, calling-hours compliance from a versioned rules file,
-retry-policy frequency limits, DNC readiness, and capacity / contact-list conflicts found with a sweep line.
+retry-policy frequency limits judged as each CXone backend dials, DNC readiness — all as one finding model with
+one policy of what blocks (findings.py) — and capacity / contact-list conflicts found with a sweep line.
 All arithmetic happens on UTC instants; local wall-clock values are only for input and display.
 """
 
-from .compliance import ComplianceFinding, ComplianceReport, check_compliance
+from .compliance import check_compliance
 from .conflicts import CampaignLoad, Conflict, UnknownPool
 from .cron import cron_errors
-from .dnc import DncFinding, dnc_readiness, fcc_bounds
+from .dnc import dnc_readiness, fcc_bounds
 from .dst import DstFinding, dst_findings
-from .frequency import RetryFinding, retry_policy_findings
+from .findings import BLOCKING, KINDS, WARNING, Finding, FindingsReport, FirstWindow, Proposal, severity_of
+from .frequency import PURPOSES, TELEMARKETING, parse_purpose, retry_policy_findings
+from .retry import ADMIN, OUTBOUND_V2, RetryPolicy
 from .rules import Jurisdiction, Rule, RuleSet, jurisdiction_zones, load_rules, parse_jurisdiction
 from .spec import (
     DATE_RANGE,
@@ -26,19 +29,27 @@ from .windows import Window, clear_expansion_caches, expand_windows, isoformat_u
 from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 
 __all__ = [
+    "ADMIN",
+    "BLOCKING",
     "DATE_RANGE",
+    "KINDS",
+    "OUTBOUND_V2",
+    "PURPOSES",
+    "TELEMARKETING",
+    "WARNING",
     "date_error",
     "CampaignLoad",
-    "ComplianceFinding",
-    "ComplianceReport",
     "Conflict",
     "ConflictIndex",
-    "DncFinding",
     "DstFinding",
     "FieldError",
+    "Finding",
+    "FindingsReport",
+    "FirstWindow",
     "InvalidSchedule",
     "Jurisdiction",
-    "RetryFinding",
+    "Proposal",
+    "RetryPolicy",
     "Rule",
     "RuleSet",
     "ScheduleSpec",
@@ -60,7 +71,9 @@ __all__ = [
     "jurisdiction_zones",
     "load_rules",
     "parse_jurisdiction",
+    "parse_purpose",
     "retry_policy_findings",
+    "severity_of",
     "suggest_zones",
     "validate_retry_policy",
     "validate_spec",

@@ -10,13 +10,14 @@ in the campaign's zone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .dnc import fcc_bounds
+from .findings import CALLING_HOURS, Finding, FindingsReport, FirstWindow
 from .rules import (
     Jurisdiction,
     Rule,
@@ -26,70 +27,15 @@ from .rules import (
     load_rules,
     parse_jurisdiction,
 )
-from .windows import Window, isoformat_utc
+from .windows import Window
 from .zones import UnknownZone, canonical_zone, get_zone, localize
 
-__all__ = ["ComplianceFinding", "ComplianceReport", "check_compliance", "contact_groups"]
+__all__ = ["check_compliance", "contact_groups"]
 
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
 CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
 _TICK = timedelta(microseconds=1)
 _DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class ComplianceFinding:
-    rule: str
-    jurisdiction: str
-    window_start: datetime | None  # UTC; the first offending window
-    message: str
-    confidence: str
-    severity: str  # "error" (high/medium confidence) | "warning" (low)
-    source: str
-    contacts_affected: int | None = None
-    window_end: datetime | None = None
-    contact_zone: str | None = None
-    local_start: datetime | None = None  # in the contact's zone
-    local_end: datetime | None = None
-    campaign_local_start: datetime | None = None  # in the campaign's zone
-    campaign_local_end: datetime | None = None
-    windows_affected: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "rule": self.rule,
-            "jurisdiction": self.jurisdiction,
-            "window_start": isoformat_utc(self.window_start) if self.window_start else None,
-            "window_end": isoformat_utc(self.window_end) if self.window_end else None,
-            "message": self.message,
-            "confidence": self.confidence,
-            "severity": self.severity,
-            "source": self.source,
-            "contacts_affected": self.contacts_affected,
-            "contact_zone": self.contact_zone,
-            "local_start": iso(self.local_start),
-            "local_end": iso(self.local_end),
-            "campaign_local_start": iso(self.campaign_local_start),
-            "campaign_local_end": iso(self.campaign_local_end),
-            "windows_affected": self.windows_affected,
-        }
-
-
-@dataclass(frozen=True)
-class ComplianceReport:
-    ok: bool
-    findings: list[ComplianceFinding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[ComplianceFinding]:
-        return [finding for finding in self.findings if finding.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ComplianceFinding]:
-        return [finding for finding in self.findings if finding.severity == "warning"]
 
 
 @dataclass(frozen=True)
@@ -227,7 +173,7 @@ def check_compliance(
     breakdown: Sequence[dict[str, Any]] | None = None,
     dnc_rules: Iterable[object] | None = None,
     rules: RuleSet | None = None,
-) -> ComplianceReport:
+) -> FindingsReport:
     """Check windows against the calling-hours rules; warnings (low confidence) leave `ok` True."""
     rules = rules or load_rules()
     campaign_zone_name = canonical_zone(campaign_zone)
@@ -285,37 +231,36 @@ def check_compliance(
                 tally = tallies[rule.id]
                 tally.contacts = (tally.contacts or 0) + group.count
 
-    findings = [_finding(tally, campaign_tz, len(windows)) for tally in tallies.values()]
+    first = min(windows, key=lambda window: window.start) if windows else None
+    first_day = first.start.astimezone(campaign_tz).date() if first else None
+    findings = [_finding(tally, campaign_tz, len(windows), first_day) for tally in tallies.values()]
     for code, entry in unknown.items():
-        first = min(windows, key=lambda window: window.start) if windows else None
         findings.append(
-            ComplianceFinding(
+            Finding(
+                kind=CALLING_HOURS,
                 rule=UNKNOWN_ZONE_RULE,
                 jurisdiction=code,
-                window_start=first.start if first else None,
-                window_end=first.end if first else None,
+                window=FirstWindow(
+                    first.start,
+                    first.end,
+                    contact_zone=entry["zones"][0],
+                    campaign_local_start=first.start.astimezone(campaign_tz),
+                    campaign_local_end=first.end.astimezone(campaign_tz),
+                )
+                if first
+                else None,
                 message=f"contacts in {code} have an unusable time zone ({', '.join(entry['zones'])}): "
                 f"{entry['message']}; no window can be shown to be legal for them",
                 confidence="high",
-                severity="error",
                 source="contact time zones (the contact list's breakdown by state and zone)",
                 contacts_affected=entry["count"],
-                contact_zone=entry["zones"][0],
                 windows_affected=len(windows),
             )
         )
-    order = {"error": 0, "warning": 1}
-    findings.sort(
-        key=lambda f: (
-            order[f.severity],
-            f.window_start.timestamp() if f.window_start else float("inf"),
-            f.rule,
-        )
-    )
-    return ComplianceReport(ok=not any(f.severity == "error" for f in findings), findings=findings)
+    return FindingsReport.of(findings)
 
 
-def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int) -> ComplianceFinding:
+def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int, first_day: date | None) -> Finding:
     assert tally.first is not None
     window, zone_name, day = tally.first
     rule = tally.rule
@@ -330,20 +275,26 @@ def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int) -> ComplianceFind
     )
     if tally.contacts is not None:
         message += f", {tally.contacts} contact{'' if tally.contacts == 1 else 's'}"
-    return ComplianceFinding(
+    if rule.effective_from and first_day and first_day < rule.effective_from:
+        # The schedule runs across the day the rule takes effect: the windows before it were legal.
+        message += f". The rule takes effect on {rule.effective_from:%Y-%m-%d}: windows before then are not affected"
+    return Finding(
+        kind=CALLING_HOURS,
         rule=rule.id,
         jurisdiction=rule.jurisdiction,
-        window_start=window.start,
-        window_end=window.end,
         message=message,
         confidence=rule.confidence,
-        severity=rule.severity,
         source=rule.source,
         contacts_affected=tally.contacts,
-        contact_zone=zone_name,
-        local_start=local_start,
-        local_end=local_end,
-        campaign_local_start=window.start.astimezone(campaign_tz),
-        campaign_local_end=window.end.astimezone(campaign_tz),
         windows_affected=len(tally.windows),
+        window=FirstWindow(
+            start=window.start,
+            end=window.end,
+            contact_zone=zone_name,
+            local_start=local_start,
+            local_end=local_end,
+            campaign_local_start=window.start.astimezone(campaign_tz),
+            campaign_local_end=window.end.astimezone(campaign_tz),
+        ),
+        facts={"first_day": day.isoformat()},
     )

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from .findings import DNC, Finding
+
 __all__ = [
     "REQUIRED_DNC_TAGS",
-    "DncFinding",
     "dnc_readiness",
     "dnc_rule_type",
     "dnc_rule_value",
@@ -31,22 +31,17 @@ _DESCRIPTIONS = {
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?$")
 
 
-@dataclass(frozen=True)
-class DncFinding:
-    code: str  # "dnc_rule_missing" | "dnc_rule_invalid" | "dnc_list_not_active"
-    item: str  # exactly what is missing or wrong: a dncRules tag, or "DNC list"
-    message: str
-    severity: str = "error"
-    blocking: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "item": self.item,
-            "message": self.message,
-            "severity": self.severity,
-            "blocking": self.blocking,
-        }
+def _finding(code: str, item: str, message: str) -> Finding:
+    """A DNC finding: `code` says what is wrong ("dnc_rule_missing", "dnc_rule_invalid", "dnc_list_not_active"),
+    `item` exactly what (a dncRules tag, or "DNC list"). CXone would dial without it: high confidence."""
+    return Finding(
+        kind=DNC,
+        rule=code,
+        message=message,
+        confidence="high",
+        source="the campaign's dncRules and DNC list in CXone",
+        facts={"item": item},
+    )
 
 
 def dnc_rule_type(rule: object) -> str | None:
@@ -101,14 +96,14 @@ def fcc_bounds(dnc_rules: Iterable[object] | None) -> tuple[time | None, time | 
     return lower, upper
 
 
-def dnc_readiness(dnc_rules: Iterable[object] | None, dnc_list_state: str | None) -> list[DncFinding]:
+def dnc_readiness(dnc_rules: Iterable[object] | None, dnc_list_state: str | None) -> list[Finding]:
     """Blocking findings, one per thing that is missing or wrong; empty when the campaign may dial."""
-    findings: list[DncFinding] = []
+    findings: list[Finding] = []
     tags = _by_tag(dnc_rules)
     for tag in REQUIRED_DNC_TAGS:
         if tag not in tags:
             findings.append(
-                DncFinding("dnc_rule_missing", tag, f"dncRules lack {tag} ({_DESCRIPTIONS[tag]})")
+                _finding("dnc_rule_missing", tag, f"dncRules lack {tag} ({_DESCRIPTIONS[tag]})")
             )
     bounds = {}
     for tag in ("FCC_MIN_TIME", "FCC_MAX_TIME"):
@@ -117,12 +112,12 @@ def dnc_readiness(dnc_rules: Iterable[object] | None, dnc_list_state: str | None
             bounds[tag] = parse_clock(raw)
             if bounds[tag] is None:
                 findings.append(
-                    DncFinding("dnc_rule_invalid", tag, f"{tag} value {raw!r} is not a clock time (HH:MM)")
+                    _finding("dnc_rule_invalid", tag, f"{tag} value {raw!r} is not a clock time (HH:MM)")
                 )
     lower, upper = bounds.get("FCC_MIN_TIME"), bounds.get("FCC_MAX_TIME")
     if lower is not None and upper is not None and lower >= upper:
         findings.append(
-            DncFinding(
+            _finding(
                 "dnc_rule_invalid",
                 "FCC_MAX_TIME",
                 f"FCC_MAX_TIME {upper:%H:%M} is not after FCC_MIN_TIME {lower:%H:%M}",
@@ -132,6 +127,6 @@ def dnc_readiness(dnc_rules: Iterable[object] | None, dnc_list_state: str | None
     if state != "ACTIVE":
         shown = f"is {dnc_list_state.strip()}" if state else "is unknown"
         findings.append(
-            DncFinding("dnc_list_not_active", "DNC list", f"the DNC list {shown}; it must be ACTIVE")
+            _finding("dnc_list_not_active", "DNC list", f"the DNC list {shown}; it must be ACTIVE")
         )
     return findings

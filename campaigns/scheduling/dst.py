@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .cron import parse_cron
+from .findings import DST, Finding, FirstWindow
 from .spec import ScheduleSpec
 from .windows import Window, isoformat_utc
 from .zones import canonical_zone, get_zone, is_ambiguous, transition_between
@@ -29,6 +30,17 @@ class DstFinding:
 
     def to_dict(self) -> dict[str, str]:
         return {"window_start": isoformat_utc(self.window_start), "kind": self.kind, "message": self.message}
+
+    def as_finding(self) -> Finding:
+        """The note as a finding of the schedule (a warning: the clocks' change is no breach of a rule)."""
+        return Finding(
+            kind=DST,
+            rule=f"dst-{self.kind.replace('_', '-')}",
+            message=self.message,
+            source="the IANA time zone database",
+            window=FirstWindow(self.window_start),
+            facts={"dst_kind": self.kind},
+        )
 
 
 def format_duration(value: timedelta) -> str:

@@ -1,17 +1,21 @@
-"""Retry-policy findings: frequency limits (FL, OK, MD: 3 calls per 24 h; Regulation F: 7 calls in 7 days).
+"""Frequency findings of a retry policy: FL, OK, MD allow at most 3 telemarketing calls in 24 hours to one person;
+Regulation F presumes more than 7 debt-collection calls within 7 consecutive days harassment. The limits come
+from the rules file; the policy is judged as the backend will dial it (retry.py), and a breach proposes the
+nearest policy that keeps every limit that applies.
 
-A policy dials a record up to `max_attempts` times, `retry_interval_ms` apart; the most calls it can place
-inside any period of P hours is min(max_attempts, ceil(P / interval)). The limits come from the rules file.
+Which limits apply: the campaign's purpose picks the kind of call (telemarketing → the states' telephone-
+solicitation limits; debt collection → Regulation F; informational → none), and a state limit applies when its
+state is among the jurisdictions or the contact list's states. Regulation F covers every US contact.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from .findings import FREQUENCY, Finding, FirstWindow, Proposal
+from .retry import MINUTE_MS, OUTBOUND_V2, RetryPolicy, nearest_compliant
 from .rules import (
     FrequencyLimit,
     Jurisdiction,
@@ -20,45 +24,28 @@ from .rules import (
     load_rules,
     parse_jurisdiction,
 )
-from .rules import severity_for as _severity
+from .windows import Window
 
-__all__ = ["RetryFinding", "calls_within", "retry_policy_findings"]
+__all__ = ["PURPOSES", "TELEMARKETING", "parse_purpose", "retry_policy_findings"]
 
-DEBT_COLLECTION = "debt_collection"
-
-
-@dataclass(frozen=True)
-class RetryFinding:
-    rule: str
-    jurisdiction: str
-    message: str
-    calls: int  # the most calls the policy can place inside the rule's period
-    max_calls: int
-    period_hours: int
-    confidence: str
-    severity: str
-    source: str
-    contacts_affected: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "jurisdiction": self.jurisdiction,
-            "message": self.message,
-            "calls": self.calls,
-            "max_calls": self.max_calls,
-            "period_hours": self.period_hours,
-            "confidence": self.confidence,
-            "severity": self.severity,
-            "source": self.source,
-            "contacts_affected": self.contacts_affected,
-        }
+TELEMARKETING, DEBT_COLLECTION, INFORMATIONAL = "telemarketing", "debt_collection", "informational"
+# A campaign's purpose, in the planners' words.
+PURPOSES = {
+    TELEMARKETING: "Telemarketing",
+    DEBT_COLLECTION: "Debt collection",
+    INFORMATIONAL: "Informational",
+}
+# The kind of call (a frequency limit's scope) each purpose makes; informational calls have no frequency limit.
+SCOPE_OF_PURPOSE = {TELEMARKETING: "telephone_solicitation", DEBT_COLLECTION: "debt_collection"}
+_API_WORDS = {OUTBOUND_V2: "as the Outbound API v2 dials it", "admin": "as the Admin API dials it"}
 
 
-def calls_within(max_attempts: int, retry_interval_ms: int, period_hours: int) -> int:
-    """The most attempts, `retry_interval_ms` apart, that fit inside any period of `period_hours`."""
-    period_ms = period_hours * 3_600_000
-    return min(max_attempts, math.ceil(period_ms / max(1, retry_interval_ms)))
+def parse_purpose(value: object) -> str:
+    """ "telemarketing", "debt-collection" or "debt_collection", "informational" → the purpose; else ValueError."""
+    text = value.strip().lower().replace("-", "_") if isinstance(value, str) else ""
+    if text not in PURPOSES:
+        raise ValueError(f"{value!r} is not a purpose: telemarketing, debt-collection or informational")
+    return text
 
 
 def _states(
@@ -88,65 +75,93 @@ def _limit_applies(limit: FrequencyLimit, codes: dict[str, int | None]) -> tuple
     return False, None
 
 
+def _period_words(hours: int) -> str:
+    return "24 hours" if hours == 24 else f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours"
+
+
 def retry_policy_findings(
-    max_attempts: int,
-    retry_interval_ms: int,
+    policy: RetryPolicy,
     *,
+    api: str = OUTBOUND_V2,
+    purpose: str = TELEMARKETING,
     jurisdictions: Sequence[str | Jurisdiction] | None = None,
     breakdown: Sequence[dict[str, Any]] | None = None,
-    debt_collection: bool | None = None,
     as_of: date | None = None,
     until: date | None = None,
+    windows: Sequence[Window] = (),
     rules: RuleSet | None = None,
-) -> list[RetryFinding]:
-    """Findings for each frequency limit the policy can exceed inside the limit's period.
+) -> list[Finding]:
+    """A finding for each frequency limit the policy, as `api` dials it, can exceed.
 
-    State limits apply when their state is among the jurisdictions or the breakdown's states. Regulation F
-    applies to debt collection only: an error when `debt_collection` is True, a warning when it is unknown
-    (None), nothing when False. A limit counts when it is in effect on any date from `as_of` (today) to `until`
-    (the end of the schedule's effective period; `as_of` alone when not given); one that starts later says from
-    when.
-    """
+    A limit counts when it is in effect on any date from `as_of` (today) to `until` (the end of the schedule's
+    effective period; `as_of` alone when not given); one that starts later says from when. Given the schedule's
+    `windows`, a finding names the first one the retries can breach the limit in (the first on or after the
+    limit's start). Every finding proposes the same nearest policy: the one that keeps all the limits that apply
+    at once."""
     rules = rules or load_rules()
     as_of = as_of or datetime.now(UTC).date()
     until = max(as_of, until or as_of)
     codes = _states(jurisdictions, breakdown)
-    findings = []
+    scope = SCOPE_OF_PURPOSE.get(parse_purpose(purpose))
+    dialled = policy.dialled_by(api)
+    applying: list[tuple[FrequencyLimit, date, int | None]] = []
     for limit in rules.frequency_limits:
         starts = limit.first_day_between(as_of, until)
-        if starts is None:
-            continue
-        if limit.scope == DEBT_COLLECTION and debt_collection is False:
-            continue
         applies, contacts = _limit_applies(limit, codes)
-        if not applies:
-            continue
-        calls = calls_within(max_attempts, retry_interval_ms, limit.period_hours)
+        if starts is not None and applies and limit.scope == scope:
+            applying.append((limit, starts, contacts))
+    limits = [(limit.max_calls, limit.period_hours * 60 * MINUTE_MS) for limit, _, _ in applying]
+    nearest = nearest_compliant(policy, api, limits) if applying else None
+    proposal = None
+    if nearest is not None:
+        better, words = nearest
+        changed = {
+            name: getattr(better, name)
+            for name in ("max_attempts", "retry_interval_ms", "restricted_minutes", "restricted_max_attempts")
+            if getattr(better, name) != getattr(policy, name)
+        }
+        proposal = Proposal(words[0].upper() + words[1:], changed)
+    findings = []
+    for limit, starts, contacts in applying:
+        calls = dialled.calls_within(limit.period_hours * 60 * MINUTE_MS)
         if calls <= limit.max_calls:
             continue
-        severity = _severity(limit.confidence)
-        scope_note = ""
-        if limit.scope == DEBT_COLLECTION and debt_collection is None:
-            severity = "warning"
-            scope_note = " (applies if this campaign collects consumer debts)"
-        period = "24 hours" if limit.period_hours == 24 else f"{limit.period_hours // 24} days"
-        if starts > as_of:
-            scope_note += f" (in effect from {starts:%Y-%m-%d})"
+        from_when = f" (in effect from {starts:%Y-%m-%d})" if starts > as_of else ""
+        message = (
+            f"{limit.title}{from_when}: this retry policy, {_API_WORDS[api]} ({dialled.words()}), can place "
+            f"{calls} calls to one contact within {_period_words(limit.period_hours)}, more than {limit.max_calls}"
+        )
+        if proposal is not None:
+            message += f". The nearest policy that keeps it: {proposal.label[0].lower()}{proposal.label[1:]}"
+        first = next((w for w in windows if w.local_start.date() >= starts), None)
         findings.append(
-            RetryFinding(
+            Finding(
+                kind=FREQUENCY,
                 rule=limit.id,
-                jurisdiction=limit.jurisdiction,
-                message=(
-                    f"{limit.title}{scope_note}: {max_attempts} attempts {retry_interval_ms // 1000} s apart "
-                    f"can place {calls} calls to one contact within {period}, more than {limit.max_calls}"
-                ),
-                calls=calls,
-                max_calls=limit.max_calls,
-                period_hours=limit.period_hours,
+                message=message,
                 confidence=limit.confidence,
-                severity=severity,
                 source=limit.source,
+                jurisdiction=limit.jurisdiction,
                 contacts_affected=contacts,
+                window=FirstWindow(
+                    first.start,
+                    first.end,
+                    campaign_local_start=first.local_start,
+                    campaign_local_end=first.local_end,
+                )
+                if first
+                else None,
+                windows_affected=sum(1 for w in windows if w.local_start.date() >= starts)
+                if windows
+                else None,
+                proposal=proposal,
+                facts={
+                    "calls": calls,
+                    "max_calls": limit.max_calls,
+                    "period_hours": limit.period_hours,
+                    "api": api,
+                    "effective_from": starts.isoformat(),
+                },
             )
         )
     return findings

@@ -3,7 +3,8 @@ parse arguments, print and set the exit code).
 
 schedule_check → {"valid", "errors", "windows", "dst", "compliance": {"ok", "findings"}}
                  (each error's field is the flag it came from: cron, tz, duration, from, days, contact_tz,
-                 jurisdiction)
+                 jurisdiction, retry_minutes, max_attempts, purpose); each finding carries its rule, kind and
+                 severity ("blocking" or "warning"); compliance.ok is false exactly when one is blocking
 conflicts      → {"conflicts": [...]}
                  or, for bad input, {"error": {campaign|pool, field, message}, "errors": [...]}
 """
@@ -19,6 +20,9 @@ from .compliance import check_compliance
 from .conflicts import CampaignLoad
 from .cron import cron_errors
 from .dst import dst_findings
+from .findings import Finding, FindingsReport
+from .frequency import TELEMARKETING, parse_purpose, retry_policy_findings
+from .retry import MINUTE_MS, RetryPolicy
 from .rules import parse_jurisdiction
 from .spec import (
     FieldError,
@@ -36,6 +40,11 @@ from .zones import get_zone, localize, zone_error
 __all__ = ["MAX_DAYS", "conflicts_report", "parse_day", "parse_days", "schedule_check_report"]
 
 MAX_DAYS = 366
+# What the command accepts for a retry policy: the widest of the backends (the Admin API's 300 attempts), an
+# interval of up to a week.
+MAX_ATTEMPTS, MAX_RETRY_MINUTES = 300, 7 * 24 * 60
+# What each finding of the command's JSON says (a contract: scripts read these keys).
+CLI_FINDING_KEYS = ("rule", "kind", "severity", "jurisdiction", "window_start", "message", "confidence", "source")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -69,6 +78,45 @@ def parse_days(value: object) -> tuple[int | None, str | None]:
 _FLAG_NAMES = {"cron_expression": "cron", "timezone": "tz", "duration_minutes": "duration"}
 
 
+def parse_count(value: object, flag: str, unit: str, most: int) -> tuple[int | None, str | None]:
+    """A whole number from 1 to `most` typed on the command line (ASCII digits), else (None, why)."""
+    number = parse_whole_number(value)
+    if number is None:
+        shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+        return None, f"{shown!r} is not a whole number of {unit} (--{flag})"
+    if not 1 <= number <= most:
+        return None, f"{number} is outside 1-{most} {unit} (--{flag})"
+    return number, None
+
+
+def _retry_policy(
+    retry_minutes: object, max_attempts: object, errors: list[FieldError]
+) -> RetryPolicy | None:
+    """The policy the two flags describe, or None when neither is given (no frequency finding is made then)."""
+    if retry_minutes is None and max_attempts is None:
+        return None
+    if retry_minutes is None or max_attempts is None:
+        missing = "retry_minutes" if retry_minutes is None else "max_attempts"
+        errors.append(
+            FieldError(missing, "is needed with the other retry flag (--retry-minutes and --max-attempts)")
+        )
+        return None
+    minutes, message = parse_count(retry_minutes, "retry-minutes", "minutes", MAX_RETRY_MINUTES)
+    if message:
+        errors.append(FieldError("retry_minutes", message))
+    attempts, message = parse_count(max_attempts, "max-attempts", "attempts", MAX_ATTEMPTS)
+    if message:
+        errors.append(FieldError("max_attempts", message))
+    if minutes is None or attempts is None:
+        return None
+    return RetryPolicy(max_attempts=attempts, retry_interval_ms=minutes * MINUTE_MS)
+
+
+def cli_finding(finding: Finding) -> dict[str, Any]:
+    row = finding.to_dict()
+    return {key: row[key] for key in CLI_FINDING_KEYS}
+
+
 def _invalid(errors: list[FieldError]) -> dict[str, Any]:
     return {
         "valid": False,
@@ -88,8 +136,13 @@ def schedule_check_report(
     days: object,
     contact_zones: Sequence[str] = (),
     jurisdictions: Sequence[str] = (),
+    retry_minutes: object = None,
+    max_attempts: object = None,
+    purpose: object = TELEMARKETING,
 ) -> dict[str, Any]:
-    """The schedule_check JSON object. `valid` is False when any input is unusable (the command exits 2)."""
+    """The schedule_check JSON object. `valid` is False when any input is unusable (the command exits 2).
+    A retry policy (both `retry_minutes` and `max_attempts`) is judged against the frequency limits of its
+    `purpose`; without one, no frequency finding is made. The dates the limits apply on are the horizon's."""
     errors: list[FieldError] = []
     if cron is None:
         errors.append(FieldError("cron", "is required (--cron)"))
@@ -116,6 +169,11 @@ def schedule_check_report(
             parse_jurisdiction(code)
         except ValueError as exc:
             errors.append(FieldError("jurisdiction", str(exc)))
+    policy = _retry_policy(retry_minutes, max_attempts, errors)
+    try:
+        purpose = parse_purpose(purpose)
+    except ValueError as exc:
+        errors.append(FieldError("purpose", str(exc)))
     if errors:
         return _invalid(errors)
 
@@ -131,28 +189,30 @@ def schedule_check_report(
         return _invalid(errors)
 
     windows = expand_windows(spec, horizon_start, horizon_end)
-    report = check_compliance(
-        windows,
-        campaign_zone=tz,
-        contact_zones=list(contact_zones) or None,
-        jurisdictions=list(jurisdictions) or None,
+    findings = list(
+        check_compliance(
+            windows,
+            campaign_zone=tz,
+            contact_zones=list(contact_zones) or None,
+            jurisdictions=list(jurisdictions) or None,
+        ).findings
     )
+    if policy is not None:
+        findings += retry_policy_findings(
+            policy,
+            purpose=str(purpose),
+            jurisdictions=list(jurisdictions) or None,
+            as_of=first_day,
+            until=first_day + timedelta(days=day_count - 1),
+            windows=windows,
+        )
+    report = FindingsReport.of(findings)
     return {
         "valid": True,
         "errors": [],
         "windows": [window.to_dict() for window in windows],
         "dst": [finding.to_dict() for finding in dst_findings(spec, windows)],
-        "compliance": {
-            "ok": report.ok,
-            "findings": [
-                {
-                    key: value
-                    for key, value in finding.to_dict().items()
-                    if key in ("rule", "jurisdiction", "window_start", "message", "confidence")
-                }
-                for finding in report.findings
-            ],
-        },
+        "compliance": {"ok": report.ok, "findings": [cli_finding(finding) for finding in report.findings]},
     }
 
 

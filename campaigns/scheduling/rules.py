@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, time
@@ -12,6 +13,8 @@ from typing import Any
 
 import holidays as holiday_calendars
 
+from .findings import CALLING_HOURS, severity_of
+from .holiday_days import AddedDay, DayRuleError, parse_added_day
 from .zones import canonical_zone
 
 __all__ = [
@@ -26,21 +29,16 @@ __all__ = [
     "load_rules",
     "parse_jurisdiction",
     "rules_digest",
-    "severity_for",
 ]
 
 CONFIDENCES = ("high", "medium", "low")
 COUNTRIES = ("US", "CA")
 DAY_TYPES = ("mon-fri", "sat", "sun")
+SCOPES = ("telephone_solicitation", "debt_collection")  # what kind of call a frequency limit is about
 
 
 class RulesFileError(ValueError):
     """The rules data file is malformed; the message names the entry and the key."""
-
-
-def severity_for(confidence: str) -> str:
-    """Low-confidence rules are shown as warnings; high and medium ones as errors."""
-    return "warning" if confidence == "low" else "error"
 
 
 @dataclass(frozen=True)
@@ -58,12 +56,25 @@ class Jurisdiction:
 
 @dataclass(frozen=True)
 class HolidayCalendar:
+    """The `holidays` package's calendar of a country or state, corrected where a statute says otherwise: days
+    it lacks are `added` (yearly rules, holiday_days.py), days it has that the statute does not list `removed`
+    (by name; their "(observed)" days go with them)."""
+
     country: str
     subdiv: str | None
     description: str
+    added: tuple[AddedDay, ...] = ()
+    removed: tuple[str, ...] = ()
 
     def holiday_name(self, day: date) -> str | None:
-        return _holidays(self.country, self.subdiv, day.year).get(day)
+        listed = _holidays(self.country, self.subdiv, day.year).get(day)
+        names = [
+            name
+            for name in (listed.split("; ") if listed else [])
+            if name.removesuffix(" (observed)") not in self.removed
+        ]
+        names += [name for added in self.added if (name := added.name_on(day))]
+        return "; ".join(names) or None
 
 
 @lru_cache(maxsize=256)
@@ -105,7 +116,7 @@ class Rule(EffectivePeriod):
 
     @property
     def severity(self) -> str:
-        return severity_for(self.confidence)
+        return severity_of(CALLING_HOURS, self.confidence)
 
     def hours_on(self, day: date) -> tuple[time, time] | None:
         """Allowed [open, close] local hours on that date, or None when no call is allowed that day."""
@@ -262,16 +273,30 @@ def _rule(entry: dict[str, Any], index: int) -> Rule:
     hours = entry.get("hours")
     if not isinstance(hours, dict) or set(hours) != set(DAY_TYPES):
         raise RulesFileError(f"{where}: hours must have exactly the keys {', '.join(DAY_TYPES)}")
-    calendar = entry.get("holidays")
-    holiday_calendar = None
-    if calendar is not None:
-        if not isinstance(calendar, dict) or not calendar.get("country"):
-            raise RulesFileError(f"{where}: holidays must be null or {{country, subdiv, description}}")
-        holiday_calendar = HolidayCalendar(
-            calendar["country"], calendar.get("subdiv"), calendar.get("description", "holidays")
-        )
+    holiday_calendar = _calendar(entry.get("holidays"), where)
     day_hours = tuple(_hours(hours[key], f"{where} {key}") for key in DAY_TYPES)
     return Rule(hours=day_hours, holidays=holiday_calendar, **common)  # type: ignore[arg-type]
+
+
+def _calendar(calendar: Any, where: str) -> HolidayCalendar | None:
+    if calendar is None:
+        return None
+    if not isinstance(calendar, dict) or not calendar.get("country"):
+        raise RulesFileError(f"{where}: holidays must be null or {{country, subdiv, description, add, remove}}")
+    try:
+        added = tuple(parse_added_day(day) for day in calendar.get("add", []))
+    except DayRuleError as exc:
+        raise RulesFileError(f"{where} holidays.add: {exc}") from exc
+    removed = calendar.get("remove", [])
+    if not all(isinstance(item, dict) and isinstance(item.get("name"), str) for item in removed):
+        raise RulesFileError(f"{where} holidays.remove: each removed day needs a name (and why)")
+    return HolidayCalendar(
+        calendar["country"],
+        calendar.get("subdiv"),
+        calendar.get("description", "holidays"),
+        added,
+        tuple(item["name"] for item in removed),
+    )
 
 
 def _frequency_limit(entry: dict[str, Any], index: int) -> FrequencyLimit:
@@ -280,10 +305,13 @@ def _frequency_limit(entry: dict[str, Any], index: int) -> FrequencyLimit:
     for key in ("max_calls", "period_hours"):
         if not isinstance(entry.get(key), int) or entry[key] < 1:
             raise RulesFileError(f"{where}: {key} must be a positive whole number")
+    scope = entry.get("scope", "telephone_solicitation")
+    if scope not in SCOPES:
+        raise RulesFileError(f"{where}: scope must be one of {', '.join(SCOPES)}")
     return FrequencyLimit(
         max_calls=entry["max_calls"],
         period_hours=entry["period_hours"],
-        scope=entry.get("scope", "telephone_solicitation"),
+        scope=scope,
         **common,
     )
 
@@ -310,8 +338,6 @@ def _default_rules() -> RuleSet:
 def rules_digest() -> str:
     """A short hash of the data files the checks read (rules and jurisdiction zones): it changes with any edit
     of them, with or without a new version, so results stored under an older one can be told outdated."""
-    import hashlib
-
     digest = hashlib.sha256()
     for name in ("calling_hours_rules.json", "jurisdiction_zones.json"):
         digest.update(resources.files(__package__).joinpath(f"data/{name}").read_bytes())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from campaigns.scheduling import cron_errors, date_error, zone_error
+from campaigns.scheduling import PURPOSES, cron_errors, date_error, zone_error
 
 
 class WorkflowError(Exception):
@@ -129,6 +129,8 @@ RULES = [  # the database's check constraints, in planners' words, before they s
     ("retry_max_attempts", lambda x: 1 <= x <= 10, "Enter between 1 and 10 retry attempts."),
     ("retry_interval_ms", lambda x: x >= 60_000, "Enter a retry interval of at least one minute (60000 ms)."),
     ("agents_required", lambda x: x >= 1, "A window needs at least one agent; enter 1 or more."),
+    ("retry_restricted_minutes", lambda x: 0 <= x <= 9999, "Enter restricted-calling minutes from 0 to 9999."),
+    ("retry_restricted_max_attempts", lambda x: 0 <= x <= 10, "Enter restricted-calling attempts from 0 to 10."),
 ]
 REQUIRED = {
     "timezone": "time zone", "cron_expression": "cron expression", "duration_minutes": "duration (minutes)",
@@ -155,6 +157,14 @@ def check_values(v: dict) -> None:
             raise InvalidInput(f, f"Enter the {REQUIRED[f]} as a date and time with its time zone.")
         if message := date_error(moment.date()):
             raise InvalidInput(f, f"{message[:1].upper()}{message[1:]}.")
+    if "purpose" in v and v["purpose"] not in PURPOSES:
+        raise InvalidInput("purpose", f"{v['purpose']!r} is not a purpose: choose {', '.join(PURPOSES.values())}.")
+    restricted = (v.get("retry_restricted_minutes") or 0, v.get("retry_restricted_max_attempts") or 0)
+    if (restricted[0] > 0) != (restricted[1] > 0):
+        raise InvalidInput(
+            "retry_restricted_max_attempts",
+            "Restricted calling needs both its minutes and its maximum attempts (or neither).",
+        )
     if v["effective_end"] <= v["effective_start"]:
         msg = f"The effective period must end after it starts ({when(v['effective_start'])})."
         raise InvalidInput("effective_end", msg)

@@ -11,7 +11,9 @@ register = template.Library()
 def author_notifications(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    notices = notifications.for_user(user) if user is not None else []
+    notices = context.get("notices")  # a page that already read them (to show each draft once)
+    if notices is None:
+        notices = notifications.for_user(user) if user is not None else []
     return {
         "notices": notices,
         "request": request,

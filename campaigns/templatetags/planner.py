@@ -1,9 +1,12 @@
 """Small display helpers: state badges with text (never colour alone), durations, query strings."""
 
+import json
+
 from django import template
 from django.utils.html import format_html
 
-from campaigns.scheduling import zone_or_utc
+from campaigns.forms import DraftForm
+from campaigns.scheduling import BLOCKING, WARNING, zone_or_utc
 from campaigns.services.drafts.checks.conflict_index import HORIZON
 
 register = template.Library()
@@ -104,12 +107,35 @@ def in_zone(value, zone_name: str):
     return value.astimezone(zone_or_utc(zone_name))
 
 
-SEVERITY_ICON = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+# One severity language on every page: a blocking finding reads and looks as an error, a warning never does.
+SEVERITY_LOOK = {
+    BLOCKING: ("error", "✖", "Error"),
+    WARNING: ("warning", "⚠", "Warning"),
+    "info": ("info", "ℹ", "Info"),
+}
 
 
 @register.filter
 def severity_icon(severity: str) -> str:
-    return SEVERITY_ICON.get(severity, "•")
+    return SEVERITY_LOOK.get(severity, ("", "•", ""))[1]
+
+
+@register.filter
+def severity_class(severity: str) -> str:
+    return SEVERITY_LOOK.get(severity, ("info", "", ""))[0]
+
+
+@register.filter
+def severity_label(severity: str) -> str:
+    return SEVERITY_LOOK.get(severity, ("", "", str(severity).capitalize()))[2]
+
+
+@register.filter
+def proposal_fields(proposal) -> str:
+    """A finding's proposal as the editor's form fields, JSON for a button's data attribute ("" when the form
+    has no field for it)."""
+    values = DraftForm.proposal_values(proposal)
+    return json.dumps(values) if values else ""
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
+from campaigns.services.reports import notices
 from campaigns.views.activations import recent_for_author
 from campaigns.views.common import id_from
 
@@ -98,7 +99,10 @@ def campaign_list(request):
         template += "#results"
     elif request.user.has_perm(roles.EDIT_DRAFTS):
         context["my_open_drafts"] = open_drafts_of(request.user)
-        context["my_activations"] = recent_for_author(request.user)
+        # One outcome per draft: a draft whose approval is told above (with its push) is not listed again.
+        context["notices"] = notices.for_user(request.user)
+        told = {notice.draft_id for notice in context["notices"]}
+        context["my_activations"] = [a for a in recent_for_author(request.user) if a.draft_id not in told]
     return render(request, template, context)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from campaigns.models import ScheduleDraft
-from campaigns.scheduling import zone_or_utc
+from campaigns.scheduling import PURPOSES, TELEMARKETING, zone_or_utc
 from campaigns.scheduling.describe import describe_schedule
 from campaigns.templatetags.planner import minutes, ms_minutes
 
@@ -74,9 +74,13 @@ ROW_FIELDS = {
     "cron_expression": ("cron_expression",),
     "duration_minutes": ("duration_minutes",),
     "effective": ("effective_start", "effective_end"),
-    "retry": ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer"),
+    "retry": (
+        "retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer",
+        "retry_restricted_minutes", "retry_restricted_max_attempts",
+    ),
+    "purpose": ("purpose",),
     "agents_required": ("agents_required",),
-}
+}  # fmt: skip
 
 
 def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
@@ -92,6 +96,9 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
         label for name, label in (("retry_on_busy", "busy"), ("retry_on_no_answer", "no answer")) if get(name)
     ]
     retry = f"{get('retry_max_attempts')} attempts, every {ms_minutes(get('retry_interval_ms'))}"
+    if get("retry_restricted_minutes") and get("retry_restricted_max_attempts"):
+        within = minutes(get("retry_restricted_minutes"))
+        retry += f", at most {get('retry_restricted_max_attempts')} in {within}"
     values = {
         "timezone": ("Time zone", zone),
         "cron_expression": ("Cron expression", get("cron_expression")),
@@ -102,6 +109,7 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
             f"{readable('effective_end', get('effective_end'), zone)}",
         ),
         "retry": ("Retry", f"{retry}, on {' and '.join(retry_on)}" if retry_on else retry),
+        "purpose": ("Purpose", PURPOSES.get(get("purpose") or TELEMARKETING, get("purpose"))),
         "agents_required": ("Agents", get("agents_required")),
     }
 

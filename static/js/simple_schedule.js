@@ -1,6 +1,7 @@
-// Simple schedule controls: days, opening and closing time write the cron expression and the duration,
-// so a planner need not speak cron; the cron field stays for experts. Only plain schedules ("M H * * days") are
-// read back into the controls; anything else is left to the cron field, and the controls say so.
+// Simple schedule controls: days, opening and closing time write the cron expression and the duration, so a
+// planner need not speak cron; the cron field stays for experts. The controls read the cron (and the duration)
+// whenever either changes, so they always show what will be saved. A cron they cannot show (steps, several
+// hours, days of the month, months) disables them and says why: they never rewrite a cron they did not read.
 (function () {
   var box = document.getElementById("simple-schedule");
   var cron = document.getElementById("id_cron_expression");
@@ -13,6 +14,7 @@
   var start = document.getElementById("simple-start");
   var end = document.getElementById("simple-end");
   var note = document.getElementById("simple-note");
+  var controls = days.concat([start, end]);
   var defaultNote = note.textContent;
   var NAMES = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
 
@@ -32,15 +34,15 @@
     }
     var result = [];
     var ok = field.split(",").every(function (term) {
-      var range = term.split("-");
-      if (!/^[0-7A-Za-z]+(-[0-7A-Za-z]+)?$/.test(term)) {
+      if (!/^[0-7A-Za-z]{1,3}(-[0-7A-Za-z]{1,3})?$/.test(term)) {
         return false;
       }
+      var range = term.split("-");
       var first = day(range[0]), last = range.length > 1 ? day(range[1]) : first;
       if (range.length > 1 && range[1] === "7") {
         last = 7;
       }
-      if (isNaN(first) || isNaN(last) || first > last) {
+      if (isNaN(first) || isNaN(last) || first > last || first > 7 || last > 7) {
         return false;
       }
       for (var d = first; d <= last; d++) {
@@ -50,24 +52,71 @@
     });
     return ok ? result : null;
   }
-  // The cron as it is now, into the controls; false when it is not a plain "M H * * days".
-  function read() {
+  function plainNumber(text, below) {
+    return /^\d{1,2}$/.test(text) && Number(text) < below;
+  }
+  // Why the controls cannot show a cron field's value, in a few words ("" when they can).
+  function why(text, what) {
+    if (text.indexOf("/") >= 0) {
+      return "its " + what + " repeat in steps (" + text + ")";
+    }
+    if (text.indexOf(",") >= 0) {
+      return "it names several " + what + " (" + text + ")";
+    }
+    if (text.indexOf("-") >= 0) {
+      return "it names a range of " + what + " (" + text + ")";
+    }
+    return "its " + what + " field (" + text + ") is not a plain number";
+  }
+  // The cron and duration as they are now: {days, opens, length} or {reason}.
+  function parse() {
     var fields = cron.value.trim().split(/\s+/);
-    var length = parseInt(duration.value, 10);
-    if (fields.length !== 5 || !/^\d+$/.test(fields[0]) || !/^\d+$/.test(fields[1]) ||
-        fields[2] !== "*" || fields[3] !== "*" || !(length > 0 && length < 1440)) {
-      return false;
+    if (fields.length !== 5) {
+      return { reason: "it is not five fields (minute hour day-of-month month day-of-week)" };
+    }
+    if (!plainNumber(fields[0], 60)) {
+      return { reason: why(fields[0], "minutes") };
+    }
+    if (!plainNumber(fields[1], 24)) {
+      return { reason: why(fields[1], "hours") };
+    }
+    if (fields[2] !== "*") {
+      return { reason: "it names days of the month (" + fields[2] + ")" };
+    }
+    if (fields[3] !== "*") {
+      return { reason: "it names months (" + fields[3] + ")" };
     }
     var selected = parseDays(fields[4]);
     if (!selected) {
+      return { reason: "its days of the week (" + fields[4] + ") are not a plain list of days" };
+    }
+    var length = /^\d{1,4}$/.test(duration.value.trim()) ? Number(duration.value.trim()) : NaN;
+    if (!(length > 0 && length < 1440)) {
+      return { reason: "the duration is not between 1 and 1439 minutes" };
+    }
+    return { days: selected, opens: Number(fields[1]) * 60 + Number(fields[0]), length: length };
+  }
+  function enable(on) {
+    controls.forEach(function (control) {
+      control.disabled = !on;
+    });
+  }
+  // Show the cron in the controls, or disable them saying why they cannot.
+  function read() {
+    var schedule = parse();
+    if (schedule.reason) {
+      enable(false);
+      note.textContent = "These controls cannot show this cron: " + schedule.reason +
+        ". Edit it in the cron field above.";
       return false;
     }
-    var opens = Number(fields[1]) * 60 + Number(fields[0]);
-    days.forEach(function (box) {
-      box.checked = selected.indexOf(Number(box.value)) >= 0;
+    enable(true);
+    note.textContent = defaultNote;
+    days.forEach(function (control) {
+      control.checked = schedule.days.indexOf(Number(control.value)) >= 0;
     });
-    start.value = clock(opens);
-    end.value = clock(opens + length);
+    start.value = clock(schedule.opens);
+    end.value = clock(schedule.opens + schedule.length);
     return true;
   }
   function minutesOf(text) {
@@ -109,7 +158,7 @@
     });
   }
   // The controls are not form fields (form="…" elsewhere): their own events must not start a live check.
-  [start, end].concat(days).forEach(function (control) {
+  controls.forEach(function (control) {
     ["input", "change"].forEach(function (type) {
       control.addEventListener(type, function (event) {
         event.stopPropagation();
@@ -119,9 +168,10 @@
       });
     });
   });
-  box.addEventListener("toggle", function () {
-    if (box.open && !read()) {
-      note.textContent = "This cron is more than days and one opening time; edit it in the field above.";
-    }
+  // Typed into the cron or the duration (or written by the controls themselves): the controls follow.
+  [cron, duration].forEach(function (field) {
+    field.addEventListener("input", read);
   });
+  box.addEventListener("toggle", read);
+  read();
 })();

@@ -1,9 +1,12 @@
-"""Check one schedule from the command line: windows, DST findings and calling-hours compliance.
+"""Check one schedule from the command line: windows, DST findings, calling-hours compliance and, given a retry
+policy, the frequency limits of the campaign's purpose.
 
 python manage.py schedule_check --cron EXPR --tz ZONE --duration MINUTES --from YYYY-MM-DD --days N
-    [--contact-tz ZONE ...] [--jurisdiction CODE ...] --json
+    [--contact-tz ZONE ...] [--jurisdiction CODE ...]
+    [--retry-minutes N --max-attempts N] [--purpose telemarketing|debt-collection|informational] --json
 
-Exit 0 when the input is valid (compliant or not), 2 when it is not.
+Each finding carries its rule and severity ("blocking" or "warning"); compliance.ok is false exactly when a
+blocking finding exists. Exit 0 when the input is valid (compliant or not), 2 when it is not.
 """
 
 import json
@@ -43,6 +46,20 @@ class Command(BaseCommand):
             default=[],
             help="US, US-XX, CA or CA-XX (repeatable; default US)",
         )
+        parser.add_argument(
+            "--retry-minutes",
+            dest="retry_minutes",
+            help="minutes between attempts of the retry policy (with --max-attempts; without both, no "
+            "frequency finding is made)",
+        )
+        parser.add_argument(
+            "--max-attempts", dest="max_attempts", help="attempts per contact of the retry policy (1-300)"
+        )
+        parser.add_argument(
+            "--purpose",
+            default="telemarketing",
+            help="telemarketing (default), debt-collection or informational: which frequency limits apply",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options):
@@ -54,6 +71,9 @@ class Command(BaseCommand):
             days=options["days"],
             contact_zones=options["contact_tz"] or (),
             jurisdictions=options["jurisdiction"] or (),
+            retry_minutes=options["retry_minutes"],
+            max_attempts=options["max_attempts"],
+            purpose=options["purpose"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(report))
@@ -77,7 +97,7 @@ def as_text(report: dict) -> str:
     compliance = report["compliance"]
     lines.append("compliance: " + ("ok" if compliance["ok"] else "NOT compliant"))
     lines += [
-        f"  {f['rule']} ({f['jurisdiction']}, {f['confidence']} confidence): {f['message']}"
+        f"  {f['severity'].upper()} {f['rule']} ({f['jurisdiction']}, {f['confidence']} confidence): {f['message']}"
         for f in compliance["findings"]
     ]
     return "\n".join(lines)

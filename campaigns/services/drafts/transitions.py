@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns import roles
-from campaigns.models import DraftStatus, ScheduleDraft
+from campaigns.models import Campaign, DraftStatus, ScheduleDraft
 from campaigns.services import audit
 from campaigns.services.drafts import guards
 from campaigns.services.drafts.checks import draft_checks
@@ -29,6 +29,7 @@ VERBS = {
     "rebased": "rebase", "marked_stale": "mark stale", "activating": "push", "activated": "activate",
     "activation_failed": "fail", "retried": "retry",
 }  # fmt: skip
+PURPOSE_CHANGED = "campaigns.campaign.purpose_changed"
 # Fields whose before/after a status change records (besides the editable ones).
 AUDITED = {"status", "base_version", "rejection_reason", "status_reason"}
 
@@ -37,7 +38,8 @@ def transition(draft, actor, to, action, guard, *, lock_version=None, updates=No
                 after_commit=None, message="", checked="") -> ScheduleDraft:  # fmt: skip
     """Move `draft` (an id, or a row the caller locked) to status `to`, audited as "campaigns.draft.<action>":
     state-machine guard, the caller's `guard`, then (when `checked` names what is being done) the draft's
-    findings computed now, refusing while any is blocking and stored otherwise; conditional UPDATE, audit, then
+    findings computed now, refusing while any is blocking and stored otherwise, the audit entry naming the
+    version of the calling-hours rules they were judged by; conditional UPDATE, audit, then
     `after_commit(draft)`."""
     verb = VERBS[action]
 
@@ -50,19 +52,24 @@ def transition(draft, actor, to, action, guard, *, lock_version=None, updates=No
         d = draft if isinstance(draft, ScheduleDraft) else guards.locked(draft)
         full_guard(d)
         updates = {**(updates or {}), "status": to}
+        judged_by = {}
         if checked:
             report = draft_checks.evaluate_draft(d)
             guards.no_blocking(report.blocking, checked)
             updates["findings"] = report.as_json()
-        kw = {"lock_version": lock_version, "bump": bump, "message": message}
+            judged_by = {"rules_version": [None, report.rules_version]}
+        kw = {"lock_version": lock_version, "bump": bump, "message": message, "noted": judged_by}
         d = write(d, actor, f"campaigns.draft.{action}", updates, full_guard, **kw)
         if after_commit:
             transaction.on_commit(lambda: after_commit(d))
     return d
 
 
-def write(d, actor, action, updates, guard, *, lock_version=None, bump=False, message="") -> ScheduleDraft:
-    """UPDATE the row only while it still has the status and lock version the guards saw; audit the change."""
+def write(
+    d, actor, action, updates, guard, *, lock_version=None, bump=False, message="", noted=None
+) -> ScheduleDraft:
+    """UPDATE the row only while it still has the status and lock version the guards saw; audit the change
+    (with `noted`: more {"name": [before, after]} pairs the audit entry keeps, not fields of the draft)."""
     lock_version = d.lock_version if lock_version is None else lock_version
     expected = {"pk": d.pk, "status": d.status, "lock_version": lock_version}
     audited = [f for f in updates if f in AUDITED or f in EDITABLE_FIELDS]
@@ -78,6 +85,7 @@ def write(d, actor, action, updates, guard, *, lock_version=None, bump=False, me
         raise InvalidTransition(f"Draft #{d.pk} changed while you were working on it; reload it, try again.")
     d.refresh_from_db()
     changes = {f: [as_json(before[f]), as_json(getattr(d, f))] for f in audited if before[f] != getattr(d, f)}
+    changes.update(noted or {})
     audit.record(action, d, actor=actor, campaign=d.campaign, message=message, changes=changes)
     return d
 
@@ -107,8 +115,19 @@ def mark_activating(draft_id) -> bool:
 
 
 def mark_active(draft_id) -> bool:
-    """For the activation worker: CXone activated the draft's schedule."""
-    return _workertransition(draft_id, S.ACTIVE, "activated", (S.ACTIVATING,), "")
+    """For the activation worker: CXone activated the draft's schedule. The campaign takes the draft's purpose
+    (ours, not CXone's: which frequency limits its retry policy keeps), audited when it changes."""
+    with transaction.atomic():
+        if not _workertransition(draft_id, S.ACTIVE, "activated", (S.ACTIVATING,), ""):
+            return False
+        draft = ScheduleDraft.objects.select_related("campaign").get(pk=draft_id)
+        campaign = draft.campaign
+        if campaign.purpose != draft.purpose:
+            change = {"purpose": [campaign.purpose, draft.purpose]}
+            Campaign.objects.filter(pk=campaign.pk).update(purpose=draft.purpose)
+            message = f"From draft #{draft.pk}, now live."
+            audit.record(PURPOSE_CHANGED, campaign, campaign=campaign, message=message, changes=change)
+    return True
 
 
 def mark_failed(draft_id, *, reason: str) -> bool:

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from campaigns.cxone.factory import capabilities
 from campaigns.models import AuditEntry, Campaign, DraftStatus, ScheduleDraft
-from campaigns.scheduling import zone_or_utc
+from campaigns.scheduling import PURPOSES, zone_or_utc
 from campaigns.scheduling.describe import describe_schedule, describe_starts
 
 # Audit action → what it is called on the pages. New actions (activations, webhooks) add a line here; an unknown
@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "campaigns.draft.marked_stale": "Marked stale",
     "campaigns.draft.behind_remote": "Fell behind CXone",
     "campaigns.campaign.synced": "Updated from CXone",
+    "campaigns.campaign.purpose_changed": "Purpose changed",
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.
@@ -158,9 +159,11 @@ def field_label(name: str, object_type: str) -> str:
         label = str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         label = name.replace("_", " ")
-    label = {"retry: interval (ms)": "retry: interval", "duration (minutes)": "window length"}.get(
-        label, label
-    )
+    label = {
+        "retry: interval (ms)": "retry: interval",
+        "duration (minutes)": "window length",
+        "rules version": "calling-hours rules",
+    }.get(label, label)
     return label[:1].upper() + label[1:]
 
 
@@ -174,6 +177,8 @@ def value_text(name: str, value, viewer_zone, schedule_zone) -> str:
         return f"draft #{value}"
     if name == "status" and value in DraftStatus.values:
         return str(DraftStatus(value).label)
+    if name == "purpose" and value in PURPOSES:
+        return PURPOSES[value]
     if name == "duration_minutes" and isinstance(value, int):
         return duration_text(value)
     if name == "retry_interval_ms" and isinstance(value, int):
@@ -207,6 +212,11 @@ def retry_text(policy: dict) -> str:
     every = value_text("retry_interval_ms", interval, None, None) if isinstance(interval, int) else "?"
     on = [w for key, w in (("retryOnBusy", "busy"), ("retryOnNoAnswer", "no answer")) if policy.get(key)]
     text = f"{policy.get('maxAttempts', '?')} attempts, every {every}"
+    if policy.get("restrictedCallingMinutes") and policy.get("restrictedCallingMaxAttempts"):
+        text += (
+            f", at most {policy['restrictedCallingMaxAttempts']} in "
+            f"{duration_text(policy['restrictedCallingMinutes'])}"
+        )
     return f"{text}, on {' and '.join(on)}" if on else text
 
 

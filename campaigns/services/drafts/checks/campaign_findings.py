@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign
+from campaigns.scheduling import Finding
 from campaigns.scheduling.rules import rules_digest
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import draft_checks
@@ -29,7 +31,7 @@ from campaigns.services.drafts.checks import draft_checks
 log = logging.getLogger(__name__)
 
 FORMAT = (
-    "1"  # bump when what is stored (or how it is computed) changes: every stored finding is then outdated
+    "2"  # bump when what is stored (or how it is computed) changes: every stored finding is then outdated
 )
 MAX_AGE = dt.timedelta(days=1)  # the findings run from "today": a daily pass keeps them about the days ahead
 STORED_FIELDS = ["current_findings", "findings_level", "findings_key", "findings_computed_at"]
@@ -44,8 +46,9 @@ LEVELS = {
 
 
 def rules_fingerprint() -> str:
-    """The calling-hours rules files in force and the format of what is stored, as a short text."""
-    return f"{FORMAT}.{rules_digest()}"
+    """The calling-hours rules files in force, the backend the retry policy is judged for, and the format of
+    what is stored, as a short text."""
+    return f"{FORMAT}.{rules_digest()}.{capabilities().api}"
 
 
 def findings_key(campaign: Campaign) -> str:
@@ -70,7 +73,8 @@ def _instant(value):
 
 
 def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> dict:
-    """The stored form of the campaign's findings: {"level", **draft_checks.Report.as_json()}."""
+    """The stored form of the campaign's findings: {"level", **draft_checks.Report.as_json()}. The level is
+    blocking exactly when the editor would refuse the schedule (report.blocking)."""
     report = draft_checks.evaluate_campaign(campaign, conflicts=False, now=now)
     if report is None:
         return {"level": UNSCHEDULED}
@@ -150,29 +154,29 @@ def ensure_current(campaigns: Iterable[Campaign], *, now: dt.datetime | None = N
 
 
 def badge(findings: dict | None) -> dict:
-    """What the list's findings column says about stored findings: level, a short label, and the reasons
-    (the messages behind it) for the title and the disclosure."""
+    """What the list's findings column says about stored findings, counting what the editor shows: the level,
+    a short label (the blocking ones, else the warnings), and the reasons for the title and the disclosure:
+    every blocking one, then every warning, each saying which it is."""
     findings = findings or {}
     level = findings.get("level") or ""
     if level == UNSCHEDULED or not level:
         return {"level": level, "label": "—", "reasons": [], "count": 0}
-    blocking = [str(m) for m in findings.get("blocking") or []]
-    others = [
-        f"{'DST: ' if kind == 'dst' else ''}{row.get('message', '')}"
-        for kind in ("compliance", "dnc", "retry", "dst", "skill")
-        for row in findings.get(kind) or []
-        if kind == "dst" or row.get("severity") != "error"
-    ]
-    if level == BLOCKING:
-        return {"level": level, "label": f"✖ {len(blocking)} blocking", "reasons": blocking + others,
+    stored = [Finding.from_dict(row) for row in findings.get("findings") or []]
+    messages = {finding.message for finding in stored if finding.blocking}
+    # Input that is no schedule, or a schedule that could not be checked, blocks without being a finding.
+    unchecked = [str(m) for m in findings.get("blocking") or [] if str(m) not in messages]
+    blocking = unchecked + [f"Error — {f.title}: {f.message}" for f in stored if f.blocking]
+    warnings = [f"Warning — {f.title}: {f.message}" for f in stored if not f.blocking]
+    if blocking:
+        return {"level": BLOCKING, "label": f"✖ {len(blocking)} blocking", "reasons": blocking + warnings,
                 "count": len(blocking)}  # fmt: skip
-    if level == WARNING:
-        return {"level": level, "label": f"⚠ {len(others)}", "reasons": others, "count": len(others)}
-    return {"level": level, "label": "✔ none", "reasons": [], "count": 0}
+    if warnings:
+        return {"level": WARNING, "label": f"⚠ {len(warnings)}", "reasons": warnings, "count": len(warnings)}
+    return {"level": CLEAR, "label": "✔ none", "reasons": [], "count": 0}
 
 
 # The Campaign fields findings_key reads (so refresh_outdated loads only those).
 _KEY_FIELDS = (
     "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end", "retry_policy",
-    "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state",
+    "purpose", "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state",
 )  # fmt: skip

@@ -5,6 +5,10 @@ breakdown, DNC rules, the other campaigns of its pool) and turns its answers int
 and that a submitted draft stores as its findings. It works on schedule values (services/schedule_values.py);
 the editor's view turns its form into values first.
 
+The retry policy is judged as the configured backend will dial it (`capabilities().api`): v2's interval and
+attempts, or the Admin API's retry settings with their restricted-calling window; the purpose of the draft (or
+the campaign) says which frequency limits apply.
+
 Two horizons. The next-windows preview looks 14 days ahead. The findings (calling hours, DST, frequency limits)
 cover the whole effective period from today (or its start) to its end, or the next 400 days when it has no end:
 a schedule that is legal all winter can break the law the week the clocks change.
@@ -14,15 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from campaigns import scheduling
+from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import conflict_index, skill_findings
+from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
@@ -38,77 +43,6 @@ ZONE_NAMES = sorted(
     if "/" in name
     and not name.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/"))
 )
-
-
-@dataclass
-class Report:
-    """What the checks found about one schedule. `field_errors` stop everything else from being computed."""
-
-    field_errors: dict[str, list[str]] = field(default_factory=dict)
-    windows: list[dict] = field(default_factory=list)  # the first PREVIEW_WINDOWS of the next 14 days
-    window_count: int = 0  # windows in the next 14 days
-    dst: list[dict] = field(default_factory=list)
-    compliance: list[dict] = field(default_factory=list)
-    dnc: list[dict] = field(default_factory=list)
-    retry: list[dict] = field(default_factory=list)
-    conflicts_added: list[dict] = field(default_factory=list)
-    conflicts_removed: list[dict] = field(default_factory=list)
-    # What the tenant's Personal Connection skill cannot hold (CXONE_API=admin only; skill_findings.py).
-    skill: list[dict] = field(default_factory=list)
-    horizon_start: dt.datetime | None = None  # the preview's period
-    horizon_end: dt.datetime | None = None
-    checked_from: dt.datetime | None = None  # the findings' period: the effective period from now
-    checked_until: dt.datetime | None = None
-    checked_windows: int = 0
-    period_cut_short: bool = False  # the effective period runs past MAX_CHECKED_DAYS
-
-    @property
-    def valid(self) -> bool:
-        return not self.field_errors
-
-    @property
-    def blocking(self) -> list[str]:
-        """What must change before the schedule may be submitted or approved: invalid input, a window outside
-        the law (errors, not low-confidence warnings), and a DNC setup CXone would dial without."""
-        problems = [f"{name}: {msg}" for name, msgs in self.field_errors.items() for msg in msgs]
-        problems += [f["message"] for f in self.compliance if f["severity"] == "error"]
-        problems += [f["message"] for f in self.dnc if f["severity"] == "error"]
-        problems += [f["message"] for f in self.skill if f["severity"] == "error"]
-        return problems
-
-    @property
-    def finding_count(self) -> int:
-        return len(self.compliance) + len(self.dnc) + len(self.retry) + len(self.dst) + len(self.skill)
-
-    def as_json(self) -> dict:
-        def plain(rows):
-            return [{k: _plain(v) for k, v in row.items()} for row in rows]
-
-        return {
-            "checked_at": timezone.now().isoformat(),
-            "checked_from": _plain(self.checked_from),
-            "checked_until": _plain(self.checked_until),
-            "checked_windows": self.checked_windows,
-            "period_cut_short": self.period_cut_short,
-            "blocking": self.blocking,
-            "field_errors": self.field_errors,
-            "dst": plain(self.dst),
-            "compliance": plain(self.compliance),
-            "dnc": plain(self.dnc),
-            "retry": plain(self.retry),
-            "skill": plain(self.skill),
-            "conflicts_added": plain(self.conflicts_added),
-            "conflicts_removed": plain(self.conflicts_removed),
-        }
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.datetime) else value
-
-
-def invalid(field_errors: dict[str, list[str]]) -> Report:
-    """The report of input that is not even a schedule (the editor's form refused it): its field errors."""
-    return Report(field_errors={name: [str(m) for m in messages] for name, messages in field_errors.items()})
 
 
 def evaluate_draft(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> Report:
@@ -147,14 +81,20 @@ def evaluate_values(
     start = max(now, spec.effective_start) if spec.effective_start else now
     end = spec.effective_end or start + dt.timedelta(days=OPEN_ENDED_DAYS)
     limit = start + dt.timedelta(days=MAX_CHECKED_DAYS)
-    report = Report(checked_from=start, checked_until=min(end, limit), period_cut_short=end > limit)
+    api = capabilities().api
+    report = Report(
+        checked_from=start,
+        checked_until=min(end, limit),
+        period_cut_short=end > limit,
+        rules_version=scheduling.load_rules().version,
+        api=api,
+    )
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
     windows = _windows(spec, start, report.checked_until)
     report.checked_windows = len(windows)
     report.window_count = _count_before(windows, report.horizon_end)
     dst = scheduling.dst_findings(spec, windows)
     dst_by_start = {d.window_start: d for d in dst}
-    report.dst = [{"window_start": d.window_start, "kind": d.kind, "message": d.message} for d in dst]
     for window in windows[: min(PREVIEW_WINDOWS, report.window_count)]:
         mark = dst_by_start.get(window.start)
         report.windows.append(
@@ -168,30 +108,29 @@ def evaluate_values(
         )
 
     breakdown = campaign.contact_list_breakdown or None
-    compliance = scheduling.check_compliance(
-        windows,
-        campaign_zone=spec.timezone,
-        contact_zones=None if breakdown else [spec.timezone],
-        breakdown=breakdown,
-        dnc_rules=campaign.dnc_rules,
-    )
-    report.compliance = [finding_row(f) for f in compliance.findings]
-    report.dnc = [
-        finding_row(f) for f in scheduling.dnc_readiness(campaign.dnc_rules, campaign.dnc_list_state)
-    ]
-    report.retry = [
-        finding_row(f)
-        for f in scheduling.retry_policy_findings(
-            values.get("retry_max_attempts", 1),
-            values.get("retry_interval_ms", 60_000),
+    findings = list(
+        scheduling.check_compliance(
+            windows,
+            campaign_zone=spec.timezone,
+            contact_zones=None if breakdown else [spec.timezone],
             breakdown=breakdown,
-            as_of=start.date(),
-            until=report.checked_until.date(),
-        )
-    ]
-
+            dnc_rules=campaign.dnc_rules,
+        ).findings
+    )
+    findings += scheduling.dnc_readiness(campaign.dnc_rules, campaign.dnc_list_state)
+    findings += scheduling.retry_policy_findings(
+        schedule_values.retry_policy_of(values),
+        api=api,
+        purpose=values.get("purpose") or campaign.purpose,
+        breakdown=breakdown,
+        as_of=start.date(),
+        until=report.checked_until.date(),
+        windows=windows,
+    )
+    findings += [note.as_finding() for note in dst]
     if skill_findings.admin_backend():
-        report.skill = skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
+        findings += skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
+    report.findings = scheduling.FindingsReport.of(findings).findings
 
     if conflicts and campaign.pool_id:
         load = scheduling.CampaignLoad(
@@ -231,18 +170,6 @@ def _count_before(windows: list[scheduling.Window], moment: dt.datetime) -> int:
         else:
             high = middle
     return low
-
-
-def finding_row(finding) -> dict:
-    """Any engine finding as a dict with at least severity, rule and message (for templates and storage)."""
-    row = (
-        dict(vars(finding))
-        if hasattr(finding, "__dict__")
-        else {name: getattr(finding, name) for name in finding.__dataclass_fields__}
-    )
-    row.setdefault("severity", "error")
-    row.setdefault("rule", row.get("code", ""))
-    return row
 
 
 def campaign_schedule_values(campaign: Campaign) -> dict | None:
