@@ -34,6 +34,9 @@ ACTION_LABELS = {
     "campaigns.draft.marked_stale": "Marked stale",
     "campaigns.draft.behind_remote": "Fell behind CXone",
     "campaigns.campaign.synced": "Updated from CXone",
+    "admin.object.added": "Added in the admin",
+    "admin.object.changed": "Changed in the admin",
+    "admin.object.deleted": "Deleted in the admin",
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.
