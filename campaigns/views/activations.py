@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
 from campaigns import roles
@@ -36,6 +36,7 @@ def with_relations(queryset):
     ).prefetch_related("webhook_deliveries")
 
 
+@require_safe
 @permission_required(VIEW_ACTIVATIONS, raise_exception=True)
 def activation_list(request):
     query = QueryFilters(request.GET)
@@ -64,6 +65,7 @@ def activation_list(request):
     return render(request, "campaigns/activations.html", context, status=query.status)
 
 
+@require_safe
 @permission_required(VIEW_ACTIVATIONS, raise_exception=True)
 def activation_step(request, pk):
     a = get_object_or_404(with_relations(Activation.objects.all()), pk=pk)
