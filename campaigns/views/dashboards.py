@@ -20,7 +20,7 @@ DEFAULT_DAYS = 28
 def dashboard(request):
     if not may_view_dashboards(request.user):
         raise PermissionDenied
-    raw = request.GET.get("days", str(DEFAULT_DAYS))
+    raw = request.GET.get("days") or str(DEFAULT_DAYS)  # empty: the range menu's default
     error = ""
     days = whole_number(raw) or 0
     if days not in dict(RANGES):

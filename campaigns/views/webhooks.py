@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -86,6 +86,7 @@ def _back(request):
 @require_POST
 def redeliver(request, pk):
     _allowed(request.user)
+    get_object_or_404(WebhookDelivery.objects.only("pk"), pk=pk)
     try:
         delivery = webhooks.redeliver(pk, request.user)
     except WorkflowError as exc:
