@@ -133,7 +133,8 @@ def env_url(name: str, default: str | None = None, environ=os.environ) -> str | 
 
 def env_proxy_ssl_header(name: str, environ=os.environ) -> tuple[str, str] | None:
     """The header a TLS-terminating proxy sets and its value for HTTPS, as "X-Forwarded-Proto:https" (or
-    "HTTP_X_FORWARDED_PROTO,https"); unset or empty: no proxy is trusted."""
+    "HTTP_X_FORWARDED_PROTO,https"); unset or empty: no header is trusted to say HTTPS. (Who the client is, is
+    TRUSTED_PROXY_HOPS's to say, not this header's.)"""
     raw = env_str(name, None, environ)
     if raw is None or raw.strip() == "":
         return None
