@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django_q.admin import FailAdmin, QueueAdmin, ScheduleAdmin, TaskAdmin
+from django_q.models import Failure, OrmQ, Schedule, Success
 
 from campaigns.models import (
     Activation,
@@ -86,3 +88,34 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["action", "object_id", "message"]
     list_select_related = ["actor", "campaign"]
+
+
+# django-q2's own admin would let an admin schedule any importable function with any arguments on the workers,
+# or resubmit a stored task. The task schedules are the product's (`manage.py setup_schedules`); the workers' task
+# results are history. Shown read-only (results and queued tasks may be deleted: the sweepers redo lost work).
+class TaskScheduleAdmin(ReadOnlyAdmin, ScheduleAdmin):
+    pass
+
+
+class TaskResultAdmin(TaskAdmin):
+    actions = []  # not "resubmit": it runs the task again on the workers
+
+
+class FailedTaskAdmin(FailAdmin):
+    actions = []
+
+
+class QueuedTaskAdmin(QueueAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for model, model_admin in [
+    (Schedule, TaskScheduleAdmin),
+    (Success, TaskResultAdmin),
+    (Failure, FailedTaskAdmin),
+    (OrmQ, QueuedTaskAdmin),
+]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)

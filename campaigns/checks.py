@@ -12,6 +12,7 @@ planner.E007  WFM retry schedule empty, negative or longer than 20 attempts
 planner.E008  WFM webhook timeout outside 1-30 seconds
 planner.E009  CXONE_API neither "outbound-v2" nor "admin"
 planner.E010  CXONE_API=admin without an access key (DEBUG off), or a schedule time format that is not a time
+planner.W003  a TLS proxy in front (SECURE_PROXY_SSL_HEADER) but TRUSTED_PROXY_HOPS 0: every client has its address
 """
 
 from django.conf import settings
@@ -110,6 +111,15 @@ def check_integration_settings(app_configs=None, **kwargs):
         Error(problem.message, hint=DOCS, id=CXONE_CHECK_IDS[problem.kind])
         for problem in cxone.settings_problems(credentials_required=not settings.DEBUG)
     )
+    if settings.SECURE_PROXY_SSL_HEADER and not getattr(settings, "TRUSTED_PROXY_HOPS", 0):
+        problems.append(
+            Warning(
+                "SECURE_PROXY_SSL_HEADER says a proxy is in front, but TRUSTED_PROXY_HOPS is 0: every log-in "
+                "seems to come from the proxy's address, so one person's wrong passwords slow everyone's.",
+                hint="Set TRUSTED_PROXY_HOPS to the number of proxies that append to X-Forwarded-For. " + DOCS,
+                id="planner.W003",
+            )
+        )
     if not settings.WFM_WEBHOOK_URL and not settings.DEBUG:
         problems.append(
             Warning(

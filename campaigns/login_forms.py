@@ -25,7 +25,7 @@ class ThrottledLoginMixin:
             if any(error.code == "invalid_login" for error in exc.error_list):
                 login_throttle.record_failure(username, address)
             raise
-        login_throttle.record_success(username)
+        login_throttle.record_success(username, address)
         return cleaned
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from campaigns.views import (
     activations,
@@ -14,33 +14,49 @@ from campaigns.views import (
     webhooks,
 )
 
+
+class RowId:
+    """A row's id in a path: at most 18 digits, what a database integer holds. A longer one is no page of ours
+    (404); Django's "int" would pass it on, and SQLite answers it with an OverflowError."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(RowId, "id")
+
 urlpatterns = [
     path("", campaigns.home, name="home"),
     path("campaigns/", campaigns.campaign_list, name="campaign-list"),
-    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
-    path("campaigns/<int:pk>/drafts/new", drafts.new_draft, name="draft-new"),
+    path("campaigns/<id:pk>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campaigns/<id:pk>/drafts/new", drafts.new_draft, name="draft-new"),
     path("drafts/", drafts.my_drafts, name="my-drafts"),
-    path("drafts/<int:pk>/", drafts.draft_editor, name="draft-editor"),
-    path("drafts/<int:pk>/validate", drafts.validate_draft, name="draft-validate"),
-    path("drafts/<int:pk>/submit", drafts.submit_draft, name="draft-submit"),
-    path("drafts/<int:pk>/withdraw", drafts.withdraw_draft, name="draft-withdraw"),
-    path("drafts/<int:pk>/rebase", drafts.rebase_draft, name="draft-rebase"),
-    path("drafts/<int:pk>/revise", revisions.revise_draft, name="draft-revise"),
+    path("drafts/<id:pk>/", drafts.draft_editor, name="draft-editor"),
+    path("drafts/<id:pk>/validate", drafts.validate_draft, name="draft-validate"),
+    path("drafts/<id:pk>/submit", drafts.submit_draft, name="draft-submit"),
+    path("drafts/<id:pk>/withdraw", drafts.withdraw_draft, name="draft-withdraw"),
+    path("drafts/<id:pk>/rebase", drafts.rebase_draft, name="draft-rebase"),
+    path("drafts/<id:pk>/revise", revisions.revise_draft, name="draft-revise"),
     path("approvals/", approvals.approval_queue, name="approval-queue"),
-    path("approvals/<int:pk>/approve", approvals.approve_draft, name="draft-approve"),
-    path("approvals/<int:pk>/reject", approvals.reject_draft, name="draft-reject"),
+    path("approvals/<id:pk>/approve", approvals.approve_draft, name="draft-approve"),
+    path("approvals/<id:pk>/reject", approvals.reject_draft, name="draft-reject"),
     path("activations/", activations.activation_list, name="activation-list"),
-    path("activations/<int:pk>/step", activations.activation_step, name="activation-step"),
-    path("activations/<int:pk>/retry", activations.retry_activation, name="activation-retry"),
+    path("activations/<id:pk>/step", activations.activation_step, name="activation-step"),
+    path("activations/<id:pk>/retry", activations.retry_activation, name="activation-retry"),
     path("audit/", audit.audit_trail, name="audit"),
     path("audit.csv", audit.audit_csv, name="audit-csv"),
     path(
-        "notifications/<int:entry_id>/dismiss",
+        "notifications/<id:entry_id>/dismiss",
         notifications.dismiss_notification,
         name="notification-dismiss",
     ),
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
-    path("webhooks/<int:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
+    path("webhooks/<id:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
     path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),
     path("timeline/", charts.timeline, name="timeline"),
     path("capacity/", charts.capacity, name="capacity"),

@@ -7,6 +7,7 @@ never fall back silently to a default that would, say, point the product at the 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -14,6 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+# A whole number as operators write it: ASCII digits with an optional sign (int() would also take "١٢" or "1_000").
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+# The password of a URL ("postgres://user:secret@host"): messages about a bad URL must not print it.
+URL_PASSWORD = re.compile(r"(//[^/@:]*:)[^/@]*@")
 
 
 def env_str(name: str, default: str | None = None, environ=os.environ) -> str | None:
@@ -43,16 +48,19 @@ def env_bool(name: str, default: bool = False, environ=os.environ) -> bool:
     )
 
 
-def env_int(name: str, default: int, environ=os.environ, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, environ=os.environ, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = env_str(name, None, environ)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name}: {raw!r} is not a whole number") from exc
+    if not WHOLE_NUMBER.fullmatch(raw.strip()):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a whole number (digits 0-9)")
+    value = int(raw.strip())
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}: {value} is below the minimum of {minimum}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}: {value} is above the maximum of {maximum}")
     return value
 
 
@@ -97,19 +105,36 @@ def env_seconds_list(name: str, default: tuple[int, ...], environ=os.environ) ->
     return tuple(values)
 
 
+def shown_url(url: str) -> str:
+    """The URL for a message, its password masked."""
+    return URL_PASSWORD.sub(r"\1***@", url)
+
+
+def split_url(name: str, url: str):
+    """urlsplit, with its complaints (a broken IPv6 address, a port that is no number or out of range) turned
+    into one line naming the variable."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- parsed lazily: reading it is what raises for "host:99999" or "host:x"
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {shown_url(url)!r} is not a valid URL ({exc})") from exc
+    return parts
+
+
 def env_url(name: str, default: str | None = None, environ=os.environ) -> str | None:
     raw = env_str(name, default, environ)
     if raw is None or raw == "":
         return raw
-    parts = urlsplit(raw)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ImproperlyConfigured(f"{name}: {raw!r} is not an http(s) URL")
+    parts = split_url(name, raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}: {shown_url(raw)!r} is not an http(s) URL with a host")
     return raw.rstrip("/")
 
 
 def env_proxy_ssl_header(name: str, environ=os.environ) -> tuple[str, str] | None:
     """The header a TLS-terminating proxy sets and its value for HTTPS, as "X-Forwarded-Proto:https" (or
-    "HTTP_X_FORWARDED_PROTO,https"); unset or empty: no proxy is trusted."""
+    "HTTP_X_FORWARDED_PROTO,https"); unset or empty: no header is trusted to say HTTPS. (Who the client is, is
+    TRUSTED_PROXY_HOPS's to say, not this header's.)"""
     raw = env_str(name, None, environ)
     if raw is None or raw.strip() == "":
         return None
@@ -149,20 +174,17 @@ def sqlite_database(path: str | Path) -> dict:
 
 def database_from_url(url: str, name: str = "DATABASE_URL") -> dict:
     """postgres://user:pass@host:port/db?sslmode=… or sqlite:///relative/or//absolute/path."""
-    parts = urlsplit(url)
+    parts = split_url(name, url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
-            raise ImproperlyConfigured(f"{name}: {url!r} names no SQLite file")
+            raise ImproperlyConfigured(f"{name}: {shown_url(url)!r} names no SQLite file")
         return sqlite_database(path)
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         db_name = unquote(parts.path.lstrip("/"))
         if not db_name:
-            raise ImproperlyConfigured(f"{name}: {url!r} names no database")
-        try:
-            port = parts.port
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"{name}: {url!r} has an invalid port") from exc
+            raise ImproperlyConfigured(f"{name}: {shown_url(url)!r} names no database")
+        port = parts.port
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,

@@ -1,5 +1,6 @@
 """Content-Security-Policy on every response (Django 5.2 has none of its own; django-csp would be one more
-dependency for one header). The policy is settings.CONTENT_SECURITY_POLICY, a dict of directive -> sources."""
+dependency for one header). The policy is settings.CONTENT_SECURITY_POLICY, a dict of directive -> sources.
+And Cache-Control: private, no-store on every page we make."""
 
 from django.conf import settings
 
@@ -18,4 +19,20 @@ class ContentSecurityPolicyMiddleware:
         # A view may set its own (stricter) policy; the admin's pages get the same one as ours.
         if self.header and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.header
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Cache-Control: private, no-store on every answer that did not choose its own: the pages show campaigns,
+    people's drafts and the audit trail, the log-in page carries a CSRF token, and none of it may be kept by a
+    shared cache or on disk. Static files never reach this (WhiteNoise answers them first, cached for a year);
+    /healthz and /metrics choose their own (never_cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
         return response

@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "campaigns.admin_config.PlannerAdminConfig",  # django.contrib.admin, its changes audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "planner.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "planner.security.PrivatePagesMiddleware",
+    "planner.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,9 +132,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# HSTS covers the planner's own sub-domains by default: none of them has a reason to speak plain HTTP, and the
+# header cannot reach beyond the planner's host name. Preload stays an opt-in: the browsers' preload list holds
+# whole registrable domains, takes months to leave, and is the domain owner's decision, not one application's;
+# so Django's reminder (security.W021) is silenced unless preload is asked for (README, "Secure by default").
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# How many proxies in front of the web processes append the address they saw to X-Forwarded-For. The one rule for
+# "who is this client" (login throttling): the address the outermost trusted proxy saw, the TRUSTED_PROXY_HOPS-th
+# entry from the end; 0 (the default) trusts no header and takes the connection's own address. Entries before the
+# trusted ones are whatever the client sent. SECURE_PROXY_SSL_HEADER only says whether the request came by HTTPS.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0, maximum=10)
 
 # Content-Security-Policy (planner/security.py): scripts, styles, images and fetches from our own origin only.
 # No 'unsafe-inline' anywhere: pages carry no inline script and no style attribute, and htmx's indicator styles
@@ -157,9 +169,10 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": ["'none'"],
 }
 
-# Login throttling (campaigns/login_throttle.py): after LOGIN_FREE_FAILURES wrong passwords for one user name or
-# from one address, each further try must wait twice as long as the one before, up to LOGIN_MAX_DELAY_SECONDS;
-# failures are forgotten LOGIN_FAILURE_WINDOW_SECONDS after the last one. Never a permanent lock-out.
+# Login throttling (campaigns/services/login_throttle.py): after LOGIN_FREE_FAILURES wrong passwords for one
+# account from one address (or from one address for any accounts), each further try from there must wait twice as
+# long as the one before, up to LOGIN_MAX_DELAY_SECONDS; failures are forgotten LOGIN_FAILURE_WINDOW_SECONDS after
+# the last one. An address that has not failed is never held back. Never a permanent lock-out.
 LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5, minimum=1)
 LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 300, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 3600, minimum=60)

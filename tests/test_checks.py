@@ -97,3 +97,10 @@ def test_an_unknown_schedule_read_is_an_error():
     keys = {"CXONE_API": "admin", "CXONE_ACCESS_KEY_ID": "k", "CXONE_ACCESS_KEY_SECRET": "s"}
     assert "planner.E010" in ids(CXONE_ADMIN_SCHEDULE_READ="both", **keys)
     assert "planner.E010" not in ids(CXONE_ADMIN_SCHEDULE_READ="parameters", **keys)
+
+
+def test_a_proxy_in_front_without_trusted_hops_is_a_warning():
+    header = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert "planner.W003" in ids(SECURE_PROXY_SSL_HEADER=header, TRUSTED_PROXY_HOPS=0)
+    assert "planner.W003" not in ids(SECURE_PROXY_SSL_HEADER=header, TRUSTED_PROXY_HOPS=1)
+    assert "planner.W003" not in ids(SECURE_PROXY_SSL_HEADER=None, TRUSTED_PROXY_HOPS=0)

@@ -99,3 +99,18 @@ def test_setup_schedules_leaves_the_first_sync_to_the_start_up_sync_each_entry_p
     sync = Schedule.objects.get(name=SYNC_SCHEDULE_NAME)
     # Not due now (a second full sync right behind the start-up one), but one interval from now.
     assert sync.next_run > timezone.now() + dt.timedelta(minutes=SYNC_EVERY_MINUTES - 1)
+
+
+@pytest.mark.parametrize("wait", ["nan", "inf", "-inf", "-1", "86401", "1e400", "soon", "²"])
+def test_a_wait_that_would_never_end_or_is_no_number_is_refused_naming_it(wait):
+    with pytest.raises(CommandError, match=f"argument --wait: '{wait}' is not a number of seconds from 0 to 86400"):
+        run("sync_campaigns", f"--wait={wait}")  # "=": argparse reads a lone "-inf" as an option
+
+
+def test_a_wait_that_runs_out_fails_with_the_reason(settings):
+    settings.CXONE_BASE_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings.CXONE_CLIENT_ID, settings.CXONE_CLIENT_SECRET = "id", "secret"
+    settings.CXONE_RETRY_BUDGET_SECONDS = 1
+    set_client_factory(None)
+    with pytest.raises(CommandError, match="CXone sync failed"):
+        run("sync_campaigns", "--wait", "0.1")

@@ -237,6 +237,19 @@ async def test_the_admin_api_can_change_or_remove_a_campaign_behind_the_planners
     assert deleted.status_code == 200 and gone.status_code == 404 and bad.status_code == 422
 
 
+@pytest.mark.parametrize("seconds", [1e18, 10**30, 1e308, 40 * 365 * 86400 * 1000])
+async def test_a_clock_advance_it_could_not_show_is_refused_and_the_sandbox_keeps_working(app, seconds):
+    async with http(app) as client:
+        refused = await client.post("/_sandbox/clock/advance", json={"seconds": seconds})
+        later = await client.post("/_sandbox/clock/advance", json={"seconds": 60})
+        touched = await client.post("/_sandbox/campaigns/C-1002/touch", json={"name": "Renamed"})
+        listed = await client.get(CAMPAIGNS, headers=await bearer(client))
+    assert refused.status_code == 422
+    detail = refused.json()["details"][0]
+    assert detail["field"] == "seconds" and detail["message"].startswith("would move the clock past 3000-01-01")
+    assert later.status_code == 200 and touched.status_code == 200 and listed.status_code == 200
+
+
 async def test_a_campaign_can_be_deleted_while_a_client_pages_through_the_list(app):
     async with http(app) as client:
         auth = await bearer(client)

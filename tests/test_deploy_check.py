@@ -19,9 +19,8 @@ PRODUCTION = {
     "CXONE_CLIENT_SECRET": "s3cret",
     "WFM_WEBHOOK_URL": "https://wfm.example.com/hooks",
     "WFM_WEBHOOK_SECRET": "whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk=",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
-    "SECURE_HSTS_PRELOAD": "1",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto:https",
+    "TRUSTED_PROXY_HOPS": "1",
     "METRICS_TOKEN": "metrics-token-for-the-check",
 }
 
@@ -69,3 +68,16 @@ def test_a_bad_proxy_header_stops_the_process_naming_the_variable():
     done = run("check", SECURE_PROXY_SSL_HEADER="https")
     assert done.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER" in done.stderr and "HEADER:VALUE" in done.stderr
+
+
+def test_hsts_covers_sub_domains_by_default_and_preload_is_an_opt_in():
+    assert settings_value("SECURE_HSTS_INCLUDE_SUBDOMAINS") == "True"
+    assert settings_value("SECURE_HSTS_PRELOAD") == "False"
+    assert settings_value("SECURE_HSTS_PRELOAD", SECURE_HSTS_PRELOAD="1") == "True"
+    assert settings_value("SILENCED_SYSTEM_CHECKS", SECURE_HSTS_PRELOAD="1") == "[]"
+
+
+def test_check_deploy_warns_when_a_proxy_is_in_front_but_no_hop_is_trusted():
+    done = run("check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXY_HOPS="0")
+    assert done.returncode != 0
+    assert "planner.W003" in done.stderr and "TRUSTED_PROXY_HOPS" in done.stderr

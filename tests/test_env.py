@@ -122,3 +122,41 @@ def test_a_rate_is_a_finite_number_above_its_minimum_named_when_wrong():
     for raw, reason in (("fast", "not a number"), ("inf", "not a finite number"), ("0", "must be above 0")):
         with pytest.raises(ImproperlyConfigured, match=f"CXONE_RATE_LIMIT: .*{reason}"):
             env_float("CXONE_RATE_LIMIT", 5.0, environ={"CXONE_RATE_LIMIT": raw}, minimum=0)
+
+
+@pytest.mark.parametrize("raw", ["١٢", "1_000", "²", "12.0", "99999999999999999999"])
+def test_a_whole_number_is_written_in_the_digits_0_to_9(raw):
+    with pytest.raises(ImproperlyConfigured, match="Q_WORKERS: .* is not a whole number"):
+        env_int("Q_WORKERS", 2, environ={"Q_WORKERS": raw})
+
+
+def test_a_number_above_its_maximum_fails_loudly():
+    assert env_int("TRUSTED_PROXY_HOPS", 0, environ={"TRUSTED_PROXY_HOPS": "2"}, minimum=0, maximum=10) == 2
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXY_HOPS: 11 is above the maximum of 10"):
+        env_int("TRUSTED_PROXY_HOPS", 0, environ={"TRUSTED_PROXY_HOPS": "11"}, minimum=0, maximum=10)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("http://[::1", "is not a valid URL (Invalid IPv6 URL)"),
+        ("https://api.example.com:99999", "is not a valid URL (Port out of range 0-65535)"),
+        ("https://api.example.com:https", "is not a valid URL"),
+        ("https://:443", "is not an http(s) URL with a host"),
+    ],
+)
+def test_a_malformed_url_is_refused_naming_the_variable_and_why(raw, reason):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_url("CXONE_BASE_URL", environ={"CXONE_BASE_URL": raw})
+    assert str(refused.value).startswith("CXONE_BASE_URL: ")
+    assert reason in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://planner:pw@[db/planner", "postgres://planner:pw@db:99999/planner", "postgres://planner:pw@db"]
+)
+def test_a_malformed_database_url_is_refused_without_showing_its_password(url):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        database_from_url(url)
+    assert str(refused.value).startswith("DATABASE_URL: 'postgres://planner:***@")
+    assert ":pw@" not in str(refused.value)

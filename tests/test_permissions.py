@@ -1,36 +1,88 @@
-"""The permission matrix: each role (and anonymous, and a user with no role) against each page and action."""
+"""The permission matrix: each role (and anonymous, a user with no role, and an admin) against every page and action
+of the URL conf, by GET and by POST; a test walks the URL conf so that a new page cannot go without its row. A
+refused POST changes nothing."""
+
+import datetime as dt
 
 import pytest
-from django.urls import reverse
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import make_draft
+from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft, WebhookDelivery
+from campaigns.services.drafts import workflow
+from tests.conftest import make_campaign, make_draft
+from tests.draft_view_support import form_data
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "outsider", "planner", "supervisor", "manager"]
+ROLES = ["anonymous", "outsider", "planner", "supervisor", "manager", "admin"]
 
-# page name → expected status per role, in ROLES order. 302 for anonymous is the login redirect.
-GET_MATRIX = {
-    "campaign-list": [302, 403, 200, 200, 200],
-    "campaign-detail": [302, 403, 200, 200, 200],
-    "my-drafts": [302, 403, 200, 200, 403],
-    "draft-editor": [302, 403, 200, 200, 200],
-    "approval-queue": [302, 403, 403, 200, 403],
-    "audit": [302, 403, 200, 200, 200],
-    "timeline": [302, 403, 200, 200, 200],
-    "capacity": [302, 403, 200, 200, 200],
-    "dashboard": [302, 403, 403, 200, 200],
+# Every page and action of the URL conf → the status each role gets, in ROLES order, by (GET, POST). 302 for
+# anonymous is the login redirect; 405 a method the page does not take; 403 refused before any change. A 302 for
+# a signed-in user on a POST is done, or refused by the service with a message (the effect tests below check that
+# nothing changed); 286 is htmx's "stop polling" for a finished activation.
+MATRIX = {
+    "login": ([200] * 6, [200] * 6),  # the form again: no password given
+    "logout": ([302] + [405] * 5, [302] * 6),
+    "metrics": ([403] * 6, [405] * 6),  # a token or an allowed address, not a role
+    "healthz": ([200] * 6, [405] * 6),  # for load balancers: no login
+    "home": ([302] * 6, [302] + [405] * 5),
+    "campaign-list": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "campaign-detail": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "draft-new": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
+    "my-drafts": ([302, 403, 200, 200, 403, 200], [302] + [405] * 5),
+    "draft-editor": ([302, 403, 200, 200, 200, 200], [302, 403, 302, 302, 403, 302]),
+    "draft-validate": ([302] + [405] * 5, [302, 403, 200, 200, 403, 200]),
+    "draft-submit": ([302] + [405] * 5, [302, 403, 422, 422, 403, 422]),
+    "draft-withdraw": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
+    "draft-rebase": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
+    "draft-revise": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
+    "approval-queue": ([302, 403, 403, 200, 403, 200], [302] + [405] * 5),
+    "draft-approve": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "draft-reject": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "activation-list": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "activation-step": ([302, 403, 286, 286, 286, 286], [302] + [405] * 5),
+    "activation-retry": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "audit": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "audit-csv": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "notification-dismiss": ([302] + [405] * 5, [302] * 6),  # one's own view of one's notices only
+    "webhooks": ([302, 403, 403, 200, 200, 200], [302] + [405] * 5),
+    "webhook-redeliver": ([302] + [405] * 5, [302, 403, 403, 302, 302, 302]),  # a manager is told why not
+    "webhook-endpoint-resume": ([302] + [405] * 5, [302, 403, 403, 302, 302, 302]),
+    "timeline": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "capacity": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "dashboard": ([302, 403, 403, 200, 200, 200], [302] + [405] * 5),
+}
+# Who may change things through POST (beyond their own notices and the login form): the rest change nothing.
+MAY_CHANGE = {
+    "draft-new": {"planner", "supervisor", "admin"},
+    "draft-revise": {"planner", "supervisor", "admin"},
+    "draft-approve": {"supervisor", "admin"},
+    "draft-reject": {"supervisor", "admin"},
+    "activation-retry": {"supervisor", "admin"},
+    "webhook-redeliver": {"supervisor", "admin"},
+    "notification-dismiss": {"outsider", "planner", "supervisor", "manager", "admin"},
+    "logout": set(),
 }
 
-# action → expected status per role for a POST (302 = done and redirected; 403 = refused before any change).
-POST_MATRIX = {
-    "draft-new": [302, 403, 302, 302, 403],
-    "draft-validate": [302, 403, 200, 200, 403],
-    "draft-approve": [302, 403, 403, 302, 403],
-    "draft-reject": [302, 403, 403, 302, 403],
-    "draft-withdraw": [302, 403, 302, 302, 403],
-    "draft-rebase": [302, 403, 302, 302, 403],
-}
+
+def url_names() -> set[str]:
+    """Every named page of the URL conf outside the admin (which has its own matrix below)."""
+    names = set()
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        if isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+        elif isinstance(pattern, URLResolver) and pattern.namespace != "admin":
+            patterns.extend(pattern.url_patterns)
+    return names
+
+
+@pytest.fixture
+def admin(db):
+    return User.objects.create_superuser("ada_admin", "ada@example.test", "pw")
 
 
 @pytest.fixture
@@ -45,31 +97,83 @@ def login_as(client, request):
 
 @pytest.fixture
 def objects(campaign, other_planner):
-    return {"campaign": campaign, "draft": make_draft(campaign, other_planner)}
+    """A submitted draft (another planner's), a failed activation, a dead webhook delivery, an audit entry."""
+    draft = make_draft(campaign, other_planner)
+    draft = workflow.submit(draft.pk, other_planner, lock_version=draft.lock_version)
+    elsewhere = make_campaign("C-2002", name="Win-back")
+    failed = Activation.objects.create(
+        draft=make_draft(elsewhere, other_planner, status=DraftStatus.FAILED),
+        campaign=elsewhere,
+        step=Activation.Step.FAILED,
+        approved_at=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),
+        base_version=elsewhere.remote_version,
+    )
+    dead = WebhookDelivery.objects.create(
+        event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
+    )
+    return {
+        "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead,
+        "entry": AuditEntry.objects.latest("id"),
+    }  # fmt: skip
 
 
 def url_for(name, objects):
-    if name in {"campaign-detail", "draft-new"}:
-        return reverse(name, args=[objects["campaign"].pk])
-    if name.startswith("draft-") or name == "draft-editor":
+    args = {
+        "campaign-detail": "campaign", "draft-new": "campaign", "activation-step": "activation",
+        "activation-retry": "activation", "webhook-redeliver": "delivery", "notification-dismiss": "entry",
+    }  # fmt: skip
+    if name in args:
+        return reverse(name, args=[objects[args[name]].pk])
+    if name.startswith("draft-"):
         return reverse(name, args=[objects["draft"].pk])
     return reverse(name)
 
 
-@pytest.mark.parametrize("page", GET_MATRIX)
+def state(objects) -> tuple:
+    draft = ScheduleDraft.objects.get(pk=objects["draft"].pk)
+    return (
+        AuditEntry.objects.count(),
+        ScheduleDraft.objects.count(),
+        (draft.status, draft.lock_version),
+        Activation.objects.count(),
+        WebhookDelivery.objects.get(pk=objects["delivery"].pk).status,
+    )
+
+
+def test_every_page_of_the_url_conf_has_a_row_in_the_matrix():
+    assert url_names() == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", MATRIX)
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
-def test_each_role_sees_only_the_pages_it_may(login_as, objects, page, role_index, role):
-    response = login_as(role).get(url_for(page, objects))
-    assert response.status_code == GET_MATRIX[page][role_index], f"{role} on {page}"
-    if role == "anonymous":
+def test_each_role_gets_only_the_pages_it_may(login_as, objects, name, role_index, role):
+    response = login_as(role).get(url_for(name, objects))
+    assert response.status_code == MATRIX[name][0][role_index], f"GET {name} as {role}"
+    if role == "anonymous" and response.status_code == 302 and name != "logout":
         assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("action", POST_MATRIX)
+@pytest.mark.parametrize("name", MATRIX)
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
-def test_each_role_may_do_only_its_own_actions(login_as, objects, action, role_index, role):
-    response = login_as(role).post(url_for(action, objects), {"reason": "x", "seen_lock_version": 1})
-    assert response.status_code == POST_MATRIX[action][role_index], f"{role} on {action}"
+def test_each_role_may_do_only_its_own_actions_and_a_refusal_changes_nothing(
+    login_as, objects, name, role_index, role
+):
+    before = state(objects)
+    response = login_as(role).post(url_for(name, objects), {"reason": "x", "seen_lock_version": 1})
+    assert response.status_code == MATRIX[name][1][role_index], f"POST {name} as {role}"
+    if role not in MAY_CHANGE.get(name, set()):
+        assert state(objects) == before, f"POST {name} as {role} changed something"
+
+
+@pytest.mark.parametrize("page", ["admin:index", "admin:campaigns_campaign_changelist", "admin:auth_user_changelist"])
+@pytest.mark.parametrize("role", ROLES)
+def test_only_an_admin_opens_the_admin(login_as, page, role):
+    response = login_as(role).get(reverse(page))
+    if role == "admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith((reverse("admin:login"), reverse("login")))
 
 
 @pytest.mark.parametrize("role", ["planner", "supervisor", "manager"])
@@ -93,8 +197,6 @@ def test_a_supervisor_sees_the_queue_in_the_navigation(login_as):
 
 
 def test_posts_without_a_csrf_token_are_refused(planner, objects):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(planner)
     response = strict.post(reverse("draft-new", args=[objects["campaign"].pk]))
@@ -127,10 +229,6 @@ AUDITED_AS = {
 def test_only_the_allowed_actor_changes_the_draft_and_the_audit_says_who(
     login_as, request, campaign, other_planner, action, actor
 ):
-    from campaigns.models import AuditEntry, ScheduleDraft
-    from campaigns.services.drafts import workflow
-    from tests.draft_view_support import form_data
-
     before, allowed = EFFECTS[action]
     draft = make_draft(campaign, other_planner)
     if before == "submitted":

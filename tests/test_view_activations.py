@@ -201,3 +201,28 @@ def test_without_cxones_activation_time_the_pages_say_when_it_was_seen_running(c
     shown = utc_seconds(seen)
     assert f"since {shown}, 3.2 s after approval" in step and "since —" not in step
     assert f"seen {shown}" in listed
+
+
+@pytest.mark.parametrize("campaign", ["²", "١٢", "100000000000000000000", "-1", "nan", "x" * 500])
+def test_a_campaign_filter_that_is_no_id_is_named_with_a_400_not_a_500(client, supervisor, failed, campaign):
+    client.force_login(supervisor)
+    response = client.get(reverse("activation-list"), {"campaign": campaign})
+    assert response.status_code == 400
+    assert response.context["query_problems"] == [
+        f"Campaign: “{campaign[:40]}{'…' if len(campaign) > 40 else ''}” is not a number in the digits 0-9, so it "
+        "is ignored."
+    ]
+    assert f"#{failed.pk}" in results(response)  # the list, unfiltered
+
+
+def test_an_unknown_step_is_named_with_a_400(client, supervisor, failed):
+    client.force_login(supervisor)
+    response = client.get(reverse("activation-list"), {"step": "exploded"})
+    assert response.status_code == 400
+    assert "Step: “exploded” is not one of the choices, so it is ignored." in response.content.decode()
+
+
+def test_retrying_an_activation_that_does_not_exist_is_not_found(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(reverse("activation-retry", args=[999999])).status_code == 404
+    assert client.post("/activations/100000000000000000000/retry").status_code == 404

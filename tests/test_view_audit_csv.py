@@ -103,3 +103,16 @@ def test_without_the_audit_permission_there_is_no_export(client, outsider):
     client.force_login(outsider)
 
     assert client.get(reverse("audit-csv")).status_code == 403
+
+
+def test_a_filter_that_is_no_id_answers_400_naming_it_instead_of_a_file(client, manager, history):  # noqa: F811
+    client.force_login(manager)
+
+    response = client.get(reverse("audit-csv"), {"campaign": "²", "user": "9" * 30})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().splitlines() == [
+        "Campaign: “²” is not a number in the digits 0-9.",
+        f"User: “{'9' * 30}” is not a number in the digits 0-9.",
+    ]

@@ -60,11 +60,15 @@ def test_filters_by_state_and_skill(signed_in, pool):
     assert names(both) == ["Active renewals"]
 
 
-def test_unknown_filter_values_are_ignored_not_an_error(signed_in, pool):
+def test_unknown_filter_values_are_ignored_and_named_with_a_400(signed_in, pool):
     make_campaign("C-1", pool=pool)
     response = signed_in.get(reverse("campaign-list"), {"state": "<bogus>", "skill": "abc", "page": "zzz"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert len(names(response)) == 1
+    body = response.content.decode()
+    assert "State: “&lt;bogus&gt;” is not one of the choices, so it is ignored." in body
+    assert "Skill: “abc” is not a number in the digits 0-9, so it is ignored." in body
+    assert "Page: “zzz” is not a page number, so it is ignored." in body
 
 
 def test_the_list_is_paginated_and_keeps_its_filters(signed_in, pool):
@@ -235,12 +239,13 @@ def test_going_back_after_a_search_gets_the_whole_page_not_a_fragment(signed_in,
     assert "HX-Request" in response["Vary"]
 
 
-@pytest.mark.parametrize("skill", ["9" * 30, "١٢", "-1"])
+@pytest.mark.parametrize("skill", ["9" * 30, "١٢", "-1", "²"])
 def test_a_skill_filter_no_database_integer_can_hold_is_ignored_not_a_500(signed_in, pool, skill):
     make_campaign("C-1", pool=pool)
     response = signed_in.get(reverse("campaign-list"), {"skill": skill, "page": "9" * 30})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["filters"]["skill"] == "" and len(names(response)) == 1
+    assert response.context["query_problems"][0].startswith("Skill: ")
 
 
 @pytest.mark.parametrize("page", ["timeline", "capacity", "dashboard", "webhooks"])

@@ -112,6 +112,15 @@ def test_bad_filters_are_refused_naming_the_field(as_manager, schedules):
     assert 'id="timeline-figure"' not in page
 
 
+@pytest.mark.parametrize("page", ["timeline", "capacity"])
+@pytest.mark.parametrize("start", ["0001-01-01", "0001-01-02", "9999-12-31", "9999-12-20", "1999-12-31", "2101-01-01"])
+def test_a_range_near_the_ends_of_the_calendar_is_refused_naming_the_field(as_manager, schedules, page, start):
+    response = as_manager.get(reverse(page), {"start": start, "days": "7", "times": "utc"})
+
+    assert response.status_code == 400
+    assert "From: Enter a date between 2000-01-01 and 2100-12-31." in response.content.decode()
+
+
 def test_the_timeline_csv_has_the_numbers_the_chart_draws(as_manager, schedules):
     params = {"start": "2026-12-01", "days": 3, "times": "utc"}
     figure = figure_of(as_manager.get(reverse("timeline"), params), "timeline")

@@ -150,10 +150,18 @@ def test_a_bad_range_is_named_and_an_unknown_chart_is_not_found(client, manager)
     client.force_login(manager)
     response = client.get(reverse("dashboard"), {"days": "abc"})
     assert response.status_code == 400
-    assert "Range: &#x27;abc&#x27; is not one of 7, 28, 90 days" in response.content.decode()
+    assert "Range: “abc” is not one of 7, 28, 90 days" in response.content.decode()
     assert client.get(reverse("dashboard"), {"format": "csv", "chart": "nope"}).status_code == 404
 
 
 def test_managers_land_on_the_dashboards(client, manager):
     client.force_login(manager)
     assert client.get("/")["Location"] == reverse("dashboard")
+
+
+@pytest.mark.parametrize("days", ["²", "٢٨", "2⁸", "100000000000000000000", "nan", "-7", " "])
+def test_a_range_in_other_digits_or_too_large_is_named_not_a_500(client, manager, days):
+    client.force_login(manager)
+    response = client.get(reverse("dashboard"), {"days": days})
+    assert response.status_code == 400
+    assert "is not one of 7, 28, 90 days; showing 28." in response.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
@@ -186,6 +187,10 @@ class SandboxConfig:
 class Clock:
     """Wall-clock seconds, which tests can move forward instead of sleeping."""
 
+    # Every answer carries instants as ISO dates: past the year 9999 Python cannot write one, and every request
+    # after such an advance would fail until a restart. No test needs a clock beyond this.
+    LATEST = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
+
     def __init__(self) -> None:
         self.offset = 0.0
 
@@ -193,4 +198,12 @@ class Clock:
         return time.time() + self.offset
 
     def advance(self, seconds: float) -> None:
+        """Move the clock forward; ValueError (and the clock unmoved) for a move it could not show."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
+            raise ValueError("must be a number >= 0")
+        room = self.LATEST.timestamp() - self.now()
+        if seconds > room:
+            raise ValueError(
+                f"would move the clock past {self.LATEST:%Y-%m-%d}: at most {max(0, int(room))} seconds from now"
+            )
         self.offset += seconds

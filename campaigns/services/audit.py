@@ -28,3 +28,33 @@ def record(action: str, obj, *, actor=None, campaign=None, message: str = "", ch
     row = entry(action, obj, actor=actor, campaign=campaign, message=message, changes=changes)
     row.save()
     return row
+
+
+# What the Django admin did, in the trail beside what the product's services do.
+ADMIN_ACTIONS = {
+    "added": "admin.object.added",
+    "changed": "admin.object.changed",
+    "deleted": "admin.object.deleted",
+}
+
+
+def record_admin_change(kind: str, obj, *, actor, summary: str = "", changes: dict | None = None):
+    """One add, change or delete made in the Django admin (`kind` is a key of ADMIN_ACTIONS), written inside the
+    admin's own transaction. The message names the object, since it may be gone by the time anyone reads it."""
+    meta = obj._meta
+    name = str(meta.verbose_name)
+    message = f"{name[:1].upper()}{name[1:]} “{obj}” ({meta.label_lower})"
+    if summary:
+        message += f": {summary}"
+    row = entry(ADMIN_ACTIONS[kind], obj, actor=actor, message=message, changes=changes)
+    row.object_id = row.object_id[:64]
+    if kind == "deleted":
+        # The entry must not point at the row being deleted (a campaign, the admin's own account): that would
+        # protect it from the deletion it records.
+        if row.campaign is obj:
+            row.campaign = None
+        if row.actor is not None and row.actor == obj:
+            row.actor = None
+            row.message += f" (by {obj} themselves)"
+    row.save()
+    return row

@@ -12,18 +12,19 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseStopPolling
 
 from campaigns import roles
 from campaigns.models import Activation, Campaign
 from campaigns.services.activation import retrying as activation_retry
 from campaigns.services.errors import WorkflowError
+from campaigns.views.query import QueryFilters
 
 VIEW_ACTIVATIONS = "campaigns.view_activation"
 PAGE_SIZE = 50
@@ -35,26 +36,25 @@ def with_relations(queryset):
     ).prefetch_related("webhook_deliveries")
 
 
+@require_safe
 @permission_required(VIEW_ACTIVATIONS, raise_exception=True)
 def activation_list(request):
-    step = request.GET.get("step") or ""
-    campaign = request.GET.get("campaign") or ""
+    query = QueryFilters(request.GET)
+    step = query.choice("step", "Step", Activation.Step.values)
+    campaign = query.row_id("campaign", "Campaign")
     activations = with_relations(Activation.objects.all())
-    if step in Activation.Step.values:
+    if step:
         activations = activations.filter(step=step)
-    else:
-        step = ""
-    if campaign.isdigit():
-        activations = activations.filter(campaign_id=int(campaign))
-    else:
-        campaign = ""
-    page = Paginator(activations.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if campaign is not None:
+        activations = activations.filter(campaign_id=campaign)
+    page = Paginator(activations.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(query.page())
     live = any(not a.is_finished for a in page.object_list)
     context = {
         "nav": "activations",
         "page": page,
         "live": live,
-        "filters": {"step": step, "campaign": campaign},
+        "filters": {"step": step, "campaign": "" if campaign is None else str(campaign)},
+        "query_problems": query.problems,
         "steps": Activation.Step.choices,
         "campaigns": Campaign.objects.filter(activations__isnull=False).distinct().order_by("name"),
         "can_retry": request.user.has_perm(roles.REVIEW_DRAFTS),
@@ -62,9 +62,10 @@ def activation_list(request):
     if request.htmx and request.htmx.target == "activation-rows":
         # The rows refresh themselves while any is unfinished; the last refresh tells htmx to stop.
         return _polled(request, "campaigns/activations.html#rows", context, more=live)
-    return render(request, "campaigns/activations.html", context)
+    return render(request, "campaigns/activations.html", context, status=query.status)
 
 
+@require_safe
 @permission_required(VIEW_ACTIVATIONS, raise_exception=True)
 def activation_step(request, pk):
     a = get_object_or_404(with_relations(Activation.objects.all()), pk=pk)
@@ -82,6 +83,8 @@ def _polled(request, template: str, context: dict, *, more: bool) -> HttpRespons
 def retry_activation(request, pk):
     try:
         again = activation_retry.retry(pk, request.user)
+    except Activation.DoesNotExist as exc:
+        raise Http404(f"No activation #{pk}.") from exc
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:

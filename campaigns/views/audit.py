@@ -6,7 +6,7 @@ from itertools import islice
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -15,28 +15,27 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns.models import AuditEntry, Campaign
 from campaigns.services.reports import audit_words
 from campaigns.viewer import viewer_zone
-from campaigns.views.common import id_from
+from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
 
 
-def filtered_entries(params) -> tuple:
-    """The entries the query string asks for, newest first, and the cleaned filters (garbled values ignored)."""
+def filtered_entries(query: QueryFilters) -> tuple:
+    """The entries the query string asks for, newest first, and the cleaned filters (values that are no id are
+    ignored and named in query.problems)."""
     entries = AuditEntry.objects.select_related("actor", "campaign")
+    campaign = query.row_id("campaign", "Campaign")
+    user = query.row_id("user", "User")
     filters = {
-        "campaign": params.get("campaign", ""),
-        "user": params.get("user", ""),
-        "action": params.get("action", "").strip()[:100],
+        "campaign": "" if campaign is None else str(campaign),
+        "user": "" if user is None else str(user),
+        "action": query.text("action"),
     }
-    if id_from(filters["campaign"]) is not None:
-        entries = entries.filter(campaign_id=id_from(filters["campaign"]))
-    else:
-        filters["campaign"] = ""
-    if id_from(filters["user"]) is not None:
-        entries = entries.filter(actor_id=id_from(filters["user"]))
-    else:
-        filters["user"] = ""
+    if campaign is not None:
+        entries = entries.filter(campaign_id=campaign)
+    if user is not None:
+        entries = entries.filter(actor_id=user)
     if filters["action"]:
         entries = entries.filter(action__icontains=filters["action"])
     return entries, filters
@@ -46,8 +45,9 @@ def filtered_entries(params) -> tuple:
 @vary_on_headers("HX-Request")  # the whole page or (to htmx) its results: caches must keep them apart
 @permission_required("campaigns.view_auditentry", raise_exception=True)
 def audit_trail(request):
-    entries, filters = filtered_entries(request.GET)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = QueryFilters(request.GET)
+    entries, filters = filtered_entries(query)
+    page = Paginator(entries, PAGE_SIZE).get_page(query.page())
     context = {
         "nav": "audit",
         "page": page,
@@ -56,11 +56,12 @@ def audit_trail(request):
         "campaigns": Campaign.objects.only("id", "name").order_by("name"),
         "users": get_user_model().objects.filter(audit_entries__isnull=False).distinct().order_by("username"),
         "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
+        "query_problems": query.problems,
     }
     template = "campaigns/audit.html"
     if request.htmx and request.htmx.target == "audit-results" and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=query.status)
 
 
 class _Echo:
@@ -86,7 +87,12 @@ def _cell(value: str) -> str:
 def audit_csv(request):
     """The filtered trail as CSV, streamed a chunk of rows at a time (the whole trail never sits in memory), with
     names and times in the viewer's zone and in UTC, the way managers hand it on."""
-    entries, _ = filtered_entries(request.GET)
+    query = QueryFilters(request.GET)
+    entries, _ = filtered_entries(query)
+    if query.reasons:
+        return HttpResponseBadRequest(
+            "".join(f"{reason}.\n" for reason in query.reasons), content_type="text/plain; charset=utf-8"
+        )
     zone = viewer_zone(request)
     writer = csv.writer(_Echo())
 

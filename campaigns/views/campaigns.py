@@ -15,7 +15,7 @@ from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, Schedu
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.services.reports import notices
 from campaigns.views.activations import recent_for_author
-from campaigns.views.common import id_from
+from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 25
 
@@ -32,30 +32,27 @@ def home(request):
     return redirect("campaign-list")  # planners find their open drafts above the list
 
 
-def filtered_campaigns(params) -> tuple:
-    """The campaigns matching the list's query string, and the cleaned filters (unknown values ignored)."""
-    query = (params.get("q") or "").strip()[:100]
-    state = params.get("state") or ""
-    skill = params.get("skill") or ""
-    finding = params.get("finding") or ""
+def filtered_campaigns(query: QueryFilters) -> tuple:
+    """The campaigns matching the list's query string, and the cleaned filters (values the list does not offer
+    are ignored and named in query.problems)."""
+    skill = query.row_id("skill", "Skill")
+    filters = {
+        "q": query.text("q"),
+        "state": query.choice("state", "State", Campaign.State.values),
+        "skill": "" if skill is None else str(skill),
+        "finding": query.choice("finding", "Findings", campaign_findings.LEVELS),
+    }
     # Not the raw CXone payload (the largest column, which the list never shows); open drafts are counted for
     # the rows shown only (a GROUP BY over every campaign would sort whole rows).
     campaigns = Campaign.objects.select_related("pool").defer("raw_payload")
-    if query:
-        campaigns = campaigns.filter(Q(name__icontains=query) | Q(cxone_id__icontains=query))
-    if state in Campaign.State.values:
-        campaigns = campaigns.filter(state=state)
-    else:
-        state = ""
-    if id_from(skill) is not None:
-        campaigns = campaigns.filter(pool_id=id_from(skill))
-    else:
-        skill = ""
-    if finding in campaign_findings.LEVELS:
-        campaigns = campaigns.filter(findings_level=finding)
-    else:
-        finding = ""
-    filters = {"q": query, "state": state, "skill": skill, "finding": finding}
+    if filters["q"]:
+        campaigns = campaigns.filter(Q(name__icontains=filters["q"]) | Q(cxone_id__icontains=filters["q"]))
+    if filters["state"]:
+        campaigns = campaigns.filter(state=filters["state"])
+    if skill is not None:
+        campaigns = campaigns.filter(pool_id=skill)
+    if filters["finding"]:
+        campaigns = campaigns.filter(findings_level=filters["finding"])
     return campaigns.order_by("name", "cxone_id"), filters
 
 
@@ -67,8 +64,9 @@ def filtered_campaigns(params) -> tuple:
 def campaign_list(request):
     now = timezone.now()
     campaign_findings.refresh_unchecked(now=now)  # once per new campaign or rules file; one query otherwise
-    campaigns, filters = filtered_campaigns(request.GET)
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = QueryFilters(request.GET)
+    campaigns, filters = filtered_campaigns(query)
+    page = Paginator(campaigns, PAGE_SIZE).get_page(query.page())
     # The findings are stored (whole effective period); the next window is live. No query per row.
     page.object_list = list(page.object_list)
     open_drafts = dict(
@@ -89,6 +87,7 @@ def campaign_list(request):
         "states": Campaign.State.choices,
         "skills": CapacityPool.objects.order_by("name").only("id", "name"),
         "total": page.paginator.count,
+        "query_problems": query.problems,
     }
     template = "campaigns/campaign_list.html"
     if (
@@ -103,7 +102,7 @@ def campaign_list(request):
         context["notices"] = notices.for_user(request.user)
         told = {notice.draft_id for notice in context["notices"]}
         context["my_activations"] = [a for a in recent_for_author(request.user) if a.draft_id not in told]
-    return render(request, template, context)
+    return render(request, template, context, status=query.status)
 
 
 def open_drafts_of(user) -> list[ScheduleDraft]:

@@ -61,6 +61,20 @@ class RangeForm(forms.Form):
         self.order_fields(["start", "days"])
         self.fields["times"].choices = [("local", f"your zone ({viewer_zone})"), ("utc", "UTC")]
 
+    def clean_days(self):
+        # IntegerField would read "١٢" as 12: numbers are written in the digits 0-9 everywhere in the product.
+        raw = str(self.data.get(self.add_prefix("days"), "")).strip()
+        if raw and not raw.isascii():
+            raise forms.ValidationError("Enter a whole number in the digits 0-9.", code="invalid")
+        return self.cleaned_data.get("days")
+
+    def clean_start(self):
+        # The schedules' own dates: a range near year 1 or 9999 would leave Python's datetime range.
+        day = self.cleaned_data.get("start")
+        if day and scheduling.date_error(day):
+            raise forms.ValidationError(f"Enter a date {scheduling.DATE_RANGE}.", code="out_of_range")
+        return day
+
     @property
     def display_zone(self) -> str:
         data = self.cleaned_data if self.is_valid() else {}

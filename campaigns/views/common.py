@@ -16,13 +16,6 @@ def draft_with_campaign(pk: int) -> ScheduleDraft:
     )
 
 
-def id_from(value) -> int | None:
-    """A row id from a query string ("12"), or None for anything else: other digits ("١٢"), or more of them than
-    a database integer holds (which the database would refuse with an error, not an empty result)."""
-    text = value if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
-
-
 def lock_version_from(data, name: str = "lock_version") -> int:
     """The version of the draft the user's page was showing. Missing or garbled counts as "unknown" (0), which
     never matches a saved draft, so the service refuses the change instead of overwriting blindly."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns.services.reports import dashboards
 from campaigns.views.chart_support import csv_response, may_view_dashboards
+from campaigns.views.query import shown, whole_number
 
 RANGES = [(7, "Last 7 days"), (28, "Last 28 days"), (90, "Last 90 days")]
 DEFAULT_DAYS = 28
@@ -19,11 +20,12 @@ DEFAULT_DAYS = 28
 def dashboard(request):
     if not may_view_dashboards(request.user):
         raise PermissionDenied
-    raw = request.GET.get("days", str(DEFAULT_DAYS))
+    raw = request.GET.get("days") or str(DEFAULT_DAYS)  # empty: the range menu's default
     error = ""
-    days = int(raw) if raw.isdigit() else 0
+    days = whole_number(raw) or 0
     if days not in dict(RANGES):
-        error = f"Range: {raw!r} is not one of {', '.join(str(d) for d, _ in RANGES)} days; showing {DEFAULT_DAYS}."
+        choices = ", ".join(str(d) for d, _ in RANGES)
+        error = f"Range: {shown(raw)} is not one of {choices} days; showing {DEFAULT_DAYS}."
         days = DEFAULT_DAYS
     key = request.GET.get("chart", "")
     if request.GET.get("format") == "csv":

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -19,6 +19,7 @@ from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services.errors import WorkflowError
 from campaigns.services.webhooks import outbox as webhooks
 from campaigns.templatetags.webhooks import delivery_state
+from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 50
 Status = WebhookDelivery.Status
@@ -39,13 +40,12 @@ def _allowed(user) -> None:
 def webhook_list(request):
     _allowed(request.user)
     now = timezone.now()
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
+    query = QueryFilters(request.GET)
+    status = query.choice("status", "Status", Status.values)
     deliveries = WebhookDelivery.objects.select_related("activation__campaign").defer("payload")
     if status:
         deliveries = deliveries.filter(status=status)
-    page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(deliveries, PAGE_SIZE).get_page(query.page())
     rows = [
         {
             "delivery": d,
@@ -69,11 +69,12 @@ def webhook_list(request):
         "can_redeliver": request.user.has_perm(roles.REDELIVER_WEBHOOKS),
         "redeliverable": webhooks.REDELIVERABLE,
         "now": now,
+        "query_problems": query.problems,
     }
     template = "campaigns/webhooks.html"
     if request.htmx and request.htmx.target == "webhook-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=query.status)
 
 
 def _back(request):
@@ -85,6 +86,7 @@ def _back(request):
 @require_POST
 def redeliver(request, pk):
     _allowed(request.user)
+    get_object_or_404(WebhookDelivery.objects.only("pk"), pk=pk)
     try:
         delivery = webhooks.redeliver(pk, request.user)
     except WorkflowError as exc:

@@ -3,6 +3,9 @@ tenant's Admin API) on a local port."""
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
+
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.sandbox import SandboxConfig, create_app, parse_range, serve
@@ -15,6 +18,28 @@ def _range(value: str) -> tuple[float, float]:
         raise CommandError(f"{value!r}: {exc}") from exc
 
 
+def port_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
+    return int(text)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_every_interface(host: str) -> bool:
+    try:
+        return host == "" or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
 class Command(BaseCommand):
     # The sandbox stands in for CXone: it needs neither the database nor the product's URLs to be sound.
     requires_system_checks = []
@@ -25,8 +50,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         defaults = SandboxConfig()
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8700)
+        parser.add_argument("--host", default="127.0.0.1", help="a loopback address unless --allow-remote")
+        parser.add_argument(
+            "--allow-remote",
+            action="store_true",
+            help="serve on an address other hosts can reach (a container network): the /_sandbox/ control API "
+            "has no authentication",
+        )
+        parser.add_argument("--port", type=port_number, default=8700)
         parser.add_argument(
             "--campaigns", type=int, default=defaults.campaigns, help="how many campaigns to seed"
         )
@@ -92,6 +123,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        host = options["host"]
+        if not is_loopback(host) and not options["allow_remote"]:
+            where = "every interface" if is_every_interface(host) else repr(host)
+            raise CommandError(
+                f"--host {host!r} would serve on {where}, and the sandbox's /_sandbox/ control API has no "
+                "authentication: use 127.0.0.1, ::1 or localhost, or add --allow-remote"
+            )
         config = SandboxConfig()
         problems = config.update(
             {

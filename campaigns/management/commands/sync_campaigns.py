@@ -1,5 +1,7 @@
 """Mirror CXone's campaigns, skills, DNC lists and contact lists into the planner's database, once."""
 
+import argparse
+import math
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +9,19 @@ from django.core.management.base import BaseCommand, CommandError
 from campaigns.cxone.errors import CXoneError, TransportError
 from campaigns.periodic_tasks import enqueue_sync
 from campaigns.services.sync.mirror import sync_campaigns
+
+MAX_WAIT_SECONDS = 86400
+
+
+def wait_seconds(text: str) -> float:
+    """--wait: a finite number of seconds ("nan" would never run out, "inf" never either)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_WAIT_SECONDS:  # false for nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to {MAX_WAIT_SECONDS}")
+    return value
 
 
 class Command(BaseCommand):
@@ -19,7 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--wait",
-            type=float,
+            type=wait_seconds,
             default=0,
             metavar="SECONDS",
             help="Keep trying for this long while CXone cannot be reached (e.g. the sandbox is still starting).",
@@ -34,7 +49,7 @@ class Command(BaseCommand):
         if options["enqueue"]:
             self.stdout.write(f"sync queued for the workers (task {enqueue_sync()})")
             return
-        deadline = time.monotonic() + max(options["wait"], 0)
+        deadline = time.monotonic() + options["wait"]
         while True:
             try:
                 result = sync_campaigns()

@@ -36,6 +36,9 @@ ACTION_LABELS = {
     "campaigns.draft.behind_remote": "Fell behind CXone",
     "campaigns.campaign.synced": "Updated from CXone",
     "campaigns.campaign.purpose_changed": "Purpose changed",
+    "admin.object.added": "Added in the admin",
+    "admin.object.changed": "Changed in the admin",
+    "admin.object.deleted": "Deleted in the admin",
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.
