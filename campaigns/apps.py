@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from campaigns import checks  # noqa: F401  (defining the module registers the system checks)
+from campaigns import checks, notify_checks  # noqa: F401  (defining the modules registers the system checks)
 
 
 class CampaignsConfig(AppConfig):

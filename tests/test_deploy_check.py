@@ -23,6 +23,7 @@ PRODUCTION = {
     "SECURE_HSTS_PRELOAD": "1",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto:https",
     "METRICS_TOKEN": "metrics-token-for-the-check",
+    "EMAIL_HOST": "smtp.example.com",
 }
 
 
