@@ -5,6 +5,7 @@ planner.E021  OIDC_ISSUER set, but OIDC_ROLE_GROUPS grants no role: nobody signi
 planner.E022  PASSWORD_LOGIN off and no OIDC_ISSUER: nobody can sign in
 planner.E023  EMAIL_USE_TLS and EMAIL_USE_SSL both on (one or the other)
 planner.E024  MAIL_RETRY_SCHEDULE empty or longer than 30 attempts
+planner.E025  OIDC_SIGNING_ALGORITHMS names one that is not RS256/384/512 or ES256/384/512
 planner.W020  OIDC_ISSUER not https with DEBUG off
 planner.W021  local passwords still on beside sign-on with DEBUG off (PASSWORD_LOGIN=0 once sign-on works)
 planner.W022  EMAIL_HOST not set with DEBUG off: notification mail is only written to the workers' log
@@ -15,6 +16,7 @@ from django.core.checks import Error, Tags, Warning, register
 
 DOCS = "See README.md, sections Configuration and Sign-on."
 MAX_MAIL_ATTEMPTS = 30
+ASYMMETRIC = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 
 
 @register(Tags.security, deploy=False)
@@ -30,6 +32,11 @@ def check_sign_on_and_mail(app_configs=None, **kwargs):
             problems.append(Error("OIDC_ROLE_GROUPS grants no role: everyone signing on would be refused.",
                                   hint="Set it to role=group pairs, e.g. planner=cc-planners;supervisor=cc-sup.",
                                   id="planner.E021"))  # fmt: skip
+        odd = [a for a in getattr(settings, "OIDC_SIGNING_ALGORITHMS", []) if a not in ASYMMETRIC]
+        if odd or not getattr(settings, "OIDC_SIGNING_ALGORITHMS", []):
+            problems.append(Error(f"OIDC_SIGNING_ALGORITHMS {odd or '(empty)'}: use {', '.join(ASYMMETRIC)} (keys "
+                                  "from the provider's JWKS, never a shared secret).", hint=DOCS,
+                                  id="planner.E025"))  # fmt: skip
         if not settings.DEBUG and not issuer.startswith("https://"):
             problems.append(Warning("OIDC_ISSUER is not https: tokens and codes would cross the network in the "
                                     "clear.", hint=DOCS, id="planner.W020"))  # fmt: skip

@@ -116,15 +116,10 @@ PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
 AUTHENTICATION_BACKENDS = (["campaigns.sso.backend.SignOnBackend"] if OIDC_ISSUER else []) + (
     ["django.contrib.auth.backends.ModelBackend"] if PASSWORD_LOGIN else []
 )
-# mozilla-django-oidc's names for the same settings (its views and backend read these).
-OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
-OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
-OIDC_RP_SCOPES = OIDC_SCOPES
-OIDC_RP_SIGN_ALGO = OIDC_SIGNING_ALGORITHMS[0] if OIDC_SIGNING_ALGORITHMS else "RS256"
+# How mozilla-django-oidc runs the flow (it reads our settings above by its own names: campaigns/sso/names.py).
 OIDC_USE_PKCE = True
 OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic: the method every provider supports
 OIDC_STORE_ID_TOKEN = True  # the hint RP-initiated logout sends back to the provider
-OIDC_TIMEOUT = OIDC_TIMEOUT_SECONDS
 LOGIN_REDIRECT_URL_FAILURE = "login"
 
 # --- Mail and notifications (campaigns/services/notifications/, campaigns/mail/) ------------------------------

@@ -15,11 +15,14 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from campaigns.services.notifications import preferences
 from campaigns.sso import discovery
+from campaigns.sso.names import library_setting
 from campaigns.viewer import COOKIE
 
 
 class SignOnStart(OIDCAuthenticationRequestView):
     """Sends the browser to the provider's authorization endpoint (state, nonce and PKCE kept in the session)."""
+
+    get_settings = staticmethod(library_setting)
 
     def __init__(self, *args, **kwargs):
         View.__init__(self, *args, **kwargs)  # the library's reads the endpoint from settings; ours is discovered
@@ -37,6 +40,8 @@ class SignOnStart(OIDCAuthenticationRequestView):
 class SignOnCallback(OIDCAuthenticationCallbackView):
     """The provider's answer: the backend checks it and finds the person; a session signed on this way ends after
     OIDC_SESSION_MAX_AGE, when the person signs in again and their roles follow their groups once more."""
+
+    get_settings = staticmethod(library_setting)
 
     def login_success(self):
         response = super().login_success()

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,6 +66,17 @@ async function findAccount(ctx, id) {
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: args.kid, alg: 'RS256', use: 'sig' };
 
+// A session whose person left the directory asks for a sign-in again (which they cannot pass), instead of
+// carrying on without an account.
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check(
+  'account_gone',
+  'the account is no longer in the directory',
+  (ctx) => (ctx.oidc.session.accountId && !ctx.oidc.account
+    ? interactionPolicy.Check.REQUEST_PROMPT
+    : interactionPolicy.Check.NO_NEED_TO_PROMPT),
+));
+
 function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head>
 <body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
@@ -97,7 +108,7 @@ const provider = new Provider(issuer, {
       },
     },
   },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   // The listed clients are the company's own applications: consent is given by the company, not asked of
   // each person (oidc-provider's "skip consent" recipe).
   async loadExistingGrant(ctx) {
@@ -116,6 +127,8 @@ const provider = new Provider(issuer, {
     ctx.body = page('Sign-in error', `<p>${escape(out.error)}: ${escape(out.error_description || '')}</p>`);
   },
 });
+
+provider.on('server_error', (ctx, error) => console.error('server_error', ctx.path, error));
 
 function readBody(req) {
   return new Promise((resolve, reject) => {

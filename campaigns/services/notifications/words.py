@@ -52,6 +52,10 @@ def _draft(facts: dict) -> str:
     return f"draft #{facts.get('draft')} of {facts.get('campaign') or 'a campaign'}"
 
 
+def _Draft(facts: dict) -> str:  # noqa: N802 (the same words at the start of a sentence)
+    return f"Draft #{facts.get('draft')} of {facts.get('campaign') or 'a campaign'}"
+
+
 def _draft_link(facts: dict) -> tuple[str, str]:
     return reverse("draft-editor", args=[facts["draft"]]), f"Open draft #{facts['draft']}"
 
@@ -73,7 +77,7 @@ def say(kind: str, facts: dict, zone: ZoneInfo) -> Said:
     at = at_words(instant(facts.get("at")), zone)
     if kind == K.DRAFT_WAITING:
         link = reverse("approval-queue")
-        return Said(f"{_draft(facts).capitalize()} waits for your approval", f"Submitted by {facts.get('author')}, "
+        return Said(f"{_Draft(facts)} waits for your approval", f"Submitted by {facts.get('author')}, "
                     f"{at}.", link, "Open the approval queue")  # fmt: skip
     if kind == K.DRAFT_APPROVED:
         return Said(f"{facts.get('actor')} approved {_draft(facts)}", f"Approved {at}; it goes to CXone now.",
@@ -84,14 +88,14 @@ def say(kind: str, facts: dict, zone: ZoneInfo) -> Said:
                     *_draft_link(facts))  # fmt: skip
     if kind == K.WENT_LIVE:
         latency = _latency(facts.get("latency_ms"))
-        return Said(f"{_draft(facts).capitalize()} went live in CXone",
+        return Said(f"{_Draft(facts)} went live in CXone",
                     f"Live {at}{', ' + latency if latency else ''}.", *_draft_link(facts))  # fmt: skip
     if kind == K.ACTIVATION_FAILED:
-        return Said(f"{_draft(facts).capitalize()} failed to go live",
+        return Said(f"{_Draft(facts)} failed to go live",
                     f"Failed {at}: {facts.get('reason', '')} A supervisor can retry it on the Activations page; "
                     "its author can revise it.", *_draft_link(facts))  # fmt: skip
     if kind == K.ACTIVATION_STALE:
-        return Said(f"{_draft(facts).capitalize()} went stale before going live",
+        return Said(f"{_Draft(facts)} went stale before going live",
                     f"Stale {at}: {facts.get('reason', '')} Revise it to start from CXone's current schedule.",
                     *_draft_link(facts))  # fmt: skip
     if kind == K.DIALLING_STOPPED:
