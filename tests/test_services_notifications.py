@@ -146,8 +146,9 @@ def test_an_endpoint_gone_tells_the_admins_once(admin, db):
 # ---- for the features being built: dialling control, drift detection -----------------------------------------
 
 
-def test_dialling_stopped_tells_supervisors_and_admins_but_not_who_stopped_it(campaign, supervisor,
-                                                                              other_supervisor, admin, planner):  # fmt: skip
+def test_dialling_stopped_tells_supervisors_and_admins_but_not_who_stopped_it(
+    campaign, supervisor, other_supervisor, admin, planner
+):
     other = make_campaign("C-2002")
     notify.dialling_stopped([campaign, other], reason="Regulator hold", by=supervisor, key="stop-1")
     assert set(told(K.DIALLING_STOPPED)) == {"sue_supervisor", "ada_admin"}
