@@ -10,8 +10,11 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
+from django_q.models import Schedule
 
+from campaigns import tasks
 from campaigns.models import MailMessage
+from campaigns.periodic_tasks import MAIL_SWEEP_SCHEDULE_NAME, ensure_schedules
 from campaigns.services.drafts import workflow
 from campaigns.services.notifications import notify, sending
 from tests.conftest import make_campaign, make_draft, make_user
@@ -70,3 +73,27 @@ def test_real_workers_deliver_every_mail_once_across_a_mail_server_outage(tmp_pa
     subjects = [m.subject for m in server.received]
     assert sum("rejected draft" in s for s in subjects) == 3
     assert sum(s.startswith("CXone's schedule of") for s in subjects) == 1
+
+
+def test_the_mail_sweeper_runs_every_minute(db):
+    assert ensure_schedules()[MAIL_SWEEP_SCHEDULE_NAME] == "created"
+    schedule = Schedule.objects.get(name=MAIL_SWEEP_SCHEDULE_NAME)
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "campaigns.tasks.sweep_notification_mail_task", Schedule.MINUTES, 1,
+    )  # fmt: skip
+
+
+def test_the_tasks_compose_and_send_by_id(campaign, planner, monkeypatch):
+    sent: list[int] = []
+    monkeypatch.setattr(sending, "enqueue_send", sent.append)
+    make_draft(campaign, planner)
+    notify.drift_found(campaign, differences=["x"], key="k")
+    server = MailServer().start()
+    try:
+        with server.settings():
+            assert tasks.compose_notification_mail([planner.pk]) == 1
+            assert tasks.send_notification_mail(MailMessage.objects.get().pk) == "sent"
+            assert tasks.sweep_notification_mail_task() == {"composed": 0, "enqueued": 0}
+    finally:
+        server.stop()
+    assert len(server.received) == 1
