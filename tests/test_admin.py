@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from campaigns.models import MailMessage
+
 from tests.conftest import make_draft
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +45,14 @@ def test_webhook_deliveries_can_be_read_but_not_changed_in_the_admin(admin_clien
     delivery.refresh_from_db()
     assert delivery.status == "pending"
     assert admin_client.get(reverse("admin:campaigns_webhookendpoint_changelist")).status_code == 200
+
+
+def test_given_up_mail_is_sent_again_from_the_admin_and_nothing_else_changes_there(admin_client, planner):
+    message = MailMessage.objects.create(recipient=planner, kind="went_live", to=planner.email, subject="s",
+                                         body="b", message_id="<1@x>", status="failed", attempts=13)  # fmt: skip
+    url = reverse("admin:campaigns_mailmessage_changelist")
+    answer = admin_client.post(url, {"action": "send_again", "_selected_action": [message.pk]})
+    assert answer.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert admin_client.get(reverse("admin:campaigns_mailmessage_add")).status_code == 403

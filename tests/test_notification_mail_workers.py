@@ -24,7 +24,8 @@ from tests.smtp_support import MailServer
 OUTAGE_SECONDS = 4
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the teardown leaves the database as the next such test expects it (no post-migrate rows).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_workers_deliver_every_mail_once_across_a_mail_server_outage(tmp_path):
     planner = make_user("kim_planner", "planner")
     supervisor = make_user("sid_supervisor", "supervisor")

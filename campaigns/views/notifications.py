@@ -51,7 +51,7 @@ def _page(request, *, choice_error: str = "", status: int = 200):
         "read": read,
         "choices": preferences.mail_choices(user),
         "mail_zone": choices.zone,
-        "mail_zone_name": zone_or_utc(choices.zone).key,
+        "mail_zone_name": "UTC" if zone_or_utc(choices.zone).key in ("UTC", "Etc/UTC") else choices.zone,
         "zone_chosen": choices.zone_chosen,
         "choice_error": choice_error,
         "has_email": bool(user.email),
