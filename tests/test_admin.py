@@ -3,7 +3,6 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from campaigns.models import MailMessage
-
 from tests.conftest import make_draft
 
 pytestmark = pytest.mark.django_db
