@@ -72,14 +72,14 @@ class Provider:
         self.accounts.pop(login, None)
         self.accounts_file.write_text(json.dumps(self.accounts))
 
-    def start(self, node: str) -> Provider:
+    def start(self, node: str, site: str = "http://testserver") -> Provider:
+        """Start the provider, with our site (`site`: Django's test client, or a live server) as its client."""
         self.accounts_file.write_text(json.dumps(self.accounts))
         clients = [
             {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "client_name": "Campaign Schedule Planner",
-             "redirect_uris": ["http://testserver/oidc/callback/"],
-             "post_logout_redirect_uris": ["http://testserver/login/"]},
+             "redirect_uris": [f"{site}/oidc/callback/"], "post_logout_redirect_uris": [f"{site}/login/"]},
             {"client_id": OTHER_CLIENT_ID, "client_secret": OTHER_CLIENT_SECRET, "client_name": "Another app",
-             "redirect_uris": ["http://testserver/oidc/callback/"]},
+             "redirect_uris": [f"{site}/oidc/callback/"]},
         ]  # fmt: skip
         self.clients_file.write_text(json.dumps(clients))
         log = (self.folder / "provider.log").open("wb")
