@@ -24,7 +24,7 @@ class Line:
     said: Said
     at: dt.datetime
     unread: bool
-    mailed: str  # "", "mailed", "to be mailed": what happened to its mail, for the person's peace of mind
+    mailed: str  # "", "to be mailed", "mailed", "mail given up": what became of its mail
 
 
 def unread_count(user) -> int:
@@ -43,8 +43,8 @@ def lines(user, zone, *, now: dt.datetime | None = None, limit: int = LIMIT) -> 
 
 
 def _line(n: Notification, zone) -> Line:
-    if n.mail == Notification.Mail.QUEUED:
-        mailed = "mailed" if n.message and n.message.status == "sent" else "to be mailed"
+    if n.mail == Notification.Mail.QUEUED and n.message:
+        mailed = {"sent": "mailed", "failed": "mail given up"}.get(n.message.status, "to be mailed")
     else:
         mailed = "to be mailed" if n.mail == Notification.Mail.PENDING else ""
     label = CATALOGUE[n.kind].label if n.kind in CATALOGUE else n.kind
