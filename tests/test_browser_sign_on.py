@@ -9,13 +9,15 @@ from playwright.sync_api import expect
 
 from campaigns.sso import discovery
 from tests.browser import browser_type_launch_args  # noqa: F401 (a fixture)
+from tests.conftest import make_user
 from tests.oidc_support import CLIENT_ID, CLIENT_SECRET, PASSWORD, ROLE_GROUPS, Provider, require_node
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def idp(live_server, settings, tmp_path):
+    make_user("sue_supervisor", "supervisor")  # the roles' groups, which a transactional test before may have flushed
     provider = Provider(tmp_path)
     provider.set_account("sso-supervisor", ["cc-supervisors"], name="Sol Supervisor")
     provider.start(require_node(), site=live_server.url)
