@@ -7,10 +7,14 @@ from campaigns.models import (
     AuditEntry,
     Campaign,
     CapacityPool,
+    MailMessage,
+    Notification,
     ScheduleDraft,
+    SignOnIdentity,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from campaigns.services.notifications import sending as notification_mail
 
 
 @admin.register(CapacityPool)
@@ -88,6 +92,33 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["action", "object_id", "message"]
     list_select_related = ["actor", "campaign"]
+
+
+@admin.register(MailMessage)
+class MailMessageAdmin(ReadOnlyAdmin):
+    # The notification mail outbox: written by the composer, sent by the workers (services/notifications/).
+    list_display = ["created_at", "to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject", "message_id"]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected given-up mail again")
+    def send_again(self, request, queryset):
+        count = notification_mail.send_again(list(queryset.values_list("pk", flat=True)), request.user)
+        self.message_user(request, f"{count} mail(s) will be sent again.")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "mail", "read_at"]
+    list_filter = ["kind", "mail"]
+    raw_id_fields = ["recipient", "campaign", "draft", "message"]
+
+
+@admin.register(SignOnIdentity)
+class SignOnIdentityAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "issuer", "user", "last_sign_in_at"]
+    search_fields = ["subject", "user__username"]
 
 
 # django-q2's own admin would let an admin schedule any importable function with any arguments on the workers,

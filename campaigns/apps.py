@@ -7,4 +7,4 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's place to register system checks: the checks reach models, which exist only from here on.
-        from campaigns import checks  # noqa: F401
+        from campaigns import checks, notify_checks  # noqa: F401

@@ -1,6 +1,7 @@
 from campaigns import roles
 from campaigns.cxone.factory import capabilities
 from campaigns.models import DraftStatus, ScheduleDraft
+from campaigns.services.notifications import inbox
 from campaigns.services.sync.status import banner
 
 
@@ -40,3 +41,11 @@ def sync_banner(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"sync_banner": banner}
+
+
+def notifications(request):
+    """The top bar's unread count (one query, only when the page renders it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": lambda: inbox.unread_count(user)}

@@ -17,6 +17,7 @@ WEBHOOK_SWEEP_SCHEDULE_NAME = "campaigns.sweep_webhooks"
 SYNC_TASK_TIMEOUT_SECONDS = 3600
 SYNC_TASK_OPTIONS = {"timeout": SYNC_TASK_TIMEOUT_SECONDS}
 SWEEP_SCHEDULE_NAME = "campaigns.activation_sweeper"
+MAIL_SWEEP_SCHEDULE_NAME = "campaigns.sweep_notification_mail"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ WANTED = (
     Wanted(WEBHOOK_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_webhooks_task", 1),
     # Re-enqueues due activation work and reclaims expired leases: nothing is lost with a worker or a message.
     Wanted(SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep", 1),
+    # The notification mail's: batches whose five minutes have passed, retries after the mail server was down.
+    Wanted(MAIL_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_notification_mail_task", 1),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from campaigns.services import activation
+from campaigns.services.notifications import sending as notification_mail
 from campaigns.services.sync.mirror import sync_campaigns
 from campaigns.services.webhooks import outbox
 
@@ -41,3 +42,20 @@ def poll_activations() -> str:
 def sweep() -> dict:
     """Every minute (campaigns.periodic_tasks): re-enqueue due work, reclaim expired leases, queue orphans."""
     return activation.sweep()
+
+
+def compose_notification_mail(user_ids: list[int]) -> int:
+    """Compose these people's due notification mail and ring for each message (enqueued when notifications
+    commit, and by the mail sweeper); how many messages were written."""
+    return len(notification_mail.compose(user_ids))
+
+
+def send_notification_mail(message_id: int) -> str:
+    """One attempt at one notification mail (enqueued when it is composed, and by the mail sweeper)."""
+    return notification_mail.send(message_id)
+
+
+def sweep_notification_mail_task() -> dict:
+    """Every minute (campaigns.periodic_tasks): compose due notifications (batches whose five minutes have
+    passed), send due mail (retries after a mail server was down, messages of killed workers)."""
+    return notification_mail.sweep()

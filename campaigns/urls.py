@@ -55,6 +55,13 @@ urlpatterns = [
         notifications.dismiss_notification,
         name="notification-dismiss",
     ),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<id:pk>/read", notifications.mark_read, name="notification-read"),
+    path("notifications/read", notifications.mark_all_read, name="notifications-read"),
+    path("notifications/choices", notifications.choose, name="notification-choices"),
+    path(
+        "notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="notification-unsubscribe"
+    ),
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<id:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
     path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),

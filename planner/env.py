@@ -121,14 +121,34 @@ def split_url(name: str, url: str):
     return parts
 
 
-def env_url(name: str, default: str | None = None, environ=os.environ) -> str | None:
+def env_url(name: str, default: str | None = None, environ=os.environ, strip_slash: bool = True) -> str | None:
+    """An http(s) URL; its trailing slash removed unless `strip_slash` is off (an OpenID issuer is compared
+    character for character with the `iss` of its tokens, slash included)."""
     raw = env_str(name, default, environ)
     if raw is None or raw == "":
         return raw
     parts = split_url(name, raw)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ImproperlyConfigured(f"{name}: {shown_url(raw)!r} is not an http(s) URL with a host")
-    return raw.rstrip("/")
+    return raw.rstrip("/") if strip_slash else raw
+
+
+def env_role_groups(name: str, roles: tuple[str, ...], environ=os.environ) -> dict[str, tuple[str, ...]]:
+    """Which identity-provider group grants which role: "role=group" pairs separated by ";" or new lines
+    ("planner=cc-planners; supervisor=cc-supervisors; planner=cc-leads"). A role may be granted by several
+    groups; a group name may hold "=" and "," (an LDAP DN): only the first "=" separates."""
+    raw = env_str(name, None, environ)
+    found: dict[str, list[str]] = {}
+    for part in (raw or "").replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        role, equals, group = (piece.strip() for piece in part.partition("="))
+        if not equals or not group:
+            raise ImproperlyConfigured(f"{name}: {part.strip()!r} is not role=group")
+        if role not in roles:
+            raise ImproperlyConfigured(f"{name}: {role!r} is not a role (use one of {', '.join(roles)})")
+        found.setdefault(role, []).append(group)
+    return {role: tuple(groups) for role, groups in found.items()}
 
 
 def env_proxy_ssl_header(name: str, environ=os.environ) -> tuple[str, str] | None:

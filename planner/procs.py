@@ -1,6 +1,7 @@
 """Run the processes of a Procfile together, and stop them all, leaving nothing behind.
 
     python -m planner.procs Procfile.scale
+    python -m planner.procs Procfile Procfile.sso     # the processes of both
 
 Each process runs in a process group of its own (`sh -c` its line). On SIGTERM or SIGINT, or when any process
 exits, every process is asked to stop: SIGTERM to the process it started only (gunicorn's master and qcluster's
@@ -143,9 +144,10 @@ class Supervisor:
 
 
 def main(argv: list[str]) -> int:
-    path = argv[1] if len(argv) > 1 else "Procfile"
+    # Several Procfiles run together (`make run` adds Procfile.sso, the local identity provider, when node is here).
+    processes = [process for path in (argv[1:] or ["Procfile"]) for process in read_procfile(path)]
     become_subreaper()
-    return Supervisor(read_procfile(path)).run()
+    return Supervisor(processes).run()
 
 
 if __name__ == "__main__":

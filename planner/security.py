@@ -2,6 +2,8 @@
 dependency for one header). The policy is settings.CONTENT_SECURITY_POLICY, a dict of directive -> sources.
 And Cache-Control: private, no-store on every page we make."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 
@@ -9,16 +11,29 @@ def policy_header(policy: dict[str, list[str]]) -> str:
     return "; ".join(f"{directive} {' '.join(sources)}".strip() for directive, sources in policy.items())
 
 
+def current_policy() -> dict[str, list[str]]:
+    """The configured policy, with the identity provider's origin as a form-action when sign-on is on: the Log out
+    form posts to /logout/, which redirects to the provider's end-session endpoint, and browsers hold a form's
+    redirects to form-action too."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    issuer = getattr(settings, "OIDC_ISSUER", None)
+    if not issuer or "form-action" not in policy:
+        return policy
+    parts = urlsplit(issuer)
+    return {**policy, "form-action": [*policy["form-action"], f"{parts.scheme}://{parts.netloc}"]}
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.header = policy_header(settings.CONTENT_SECURITY_POLICY)
 
     def __call__(self, request):
         response = self.get_response(request)
-        # A view may set its own (stricter) policy; the admin's pages get the same one as ours.
-        if self.header and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.header
+        # A view may set its own (stricter) policy; the admin's pages get the same one as ours. Built per response
+        # (a few string joins) so that it always says what the settings say.
+        header = policy_header(current_policy())
+        if header and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = header
         return response
 
 

@@ -9,6 +9,7 @@ from planner.env import (
     env_int,
     env_list,
     env_proxy_ssl_header,
+    env_role_groups,
     env_seconds_list,
     env_str,
     env_url,
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "campaigns.context_processors.cxone",
                 "campaigns.context_processors.navigation",
                 "campaigns.context_processors.sync_banner",
+                "campaigns.context_processors.notifications",
             ],
         },
     },
@@ -95,6 +97,58 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-on: the company's identity provider (OpenID Connect, mozilla-django-oidc; campaigns/sso/) ----------
+# Set OIDC_ISSUER to switch it on; the provider's endpoints and keys come from its discovery document. Roles
+# follow the provider's groups at every sign-in (OIDC_ROLE_GROUPS), and a session signed on through it lasts
+# OIDC_SESSION_MAX_AGE: then the person signs in again, and a role their groups no longer grant is gone.
+OIDC_ISSUER = env_url("OIDC_ISSUER", strip_slash=False)
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_GROUPS = env_role_groups("OIDC_ROLE_GROUPS", ("planner", "supervisor", "manager", "admin"))
+OIDC_SIGNING_ALGORITHMS = env_list("OIDC_SIGNING_ALGORITHMS", ["RS256"])
+OIDC_SESSION_MAX_AGE = env_int("OIDC_SESSION_MAX_AGE", 8 * 3600, minimum=60)
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your company account")
+# Local passwords (our login page and the admin's): on for the embedded demo, off in production once sign-on works.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+AUTHENTICATION_BACKENDS = (["campaigns.sso.backend.SignOnBackend"] if OIDC_ISSUER else []) + (
+    ["django.contrib.auth.backends.ModelBackend"] if PASSWORD_LOGIN else []
+)
+# How mozilla-django-oidc runs the flow (it reads our settings above by its own names: campaigns/sso/names.py).
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic: the method every provider supports
+OIDC_STORE_ID_TOKEN = True  # the hint RP-initiated logout sends back to the provider
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# --- Mail and notifications (campaigns/services/notifications/, campaigns/mail/) ------------------------------
+# SMTP when EMAIL_HOST is set; otherwise mail is written to the worker's console (the embedded default).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Campaign Schedule Planner <planner@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds to wait before each attempt at a mail (the first at once); after the last failed one it is given up.
+MAIL_RETRY_SCHEDULE = env_seconds_list(
+    "MAIL_RETRY_SCHEDULE", (0, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 43200, 86400)
+)
+# Where the product is reached, for the links in mail (workers have no request to build them from).
+_NAMED_HOSTS = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+SITE_URL = env_url("SITE_URL") or (
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{_NAMED_HOSTS[0]}" if _NAMED_HOSTS else "")
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

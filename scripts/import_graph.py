@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("campaigns.services", 3),
     ("campaigns.cxone", 2),
     ("campaigns.wfm", 2),
+    ("campaigns.mail", 2),
     ("campaigns.charts", 2),
     ("campaigns.sandbox", 2),
     ("campaigns.scheduling", 1),

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from campaigns.models import MailMessage
 from tests.conftest import make_draft
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,12 @@ def test_the_audit_page_says_what_the_admin_did_in_words(admin_client, pool):
     )
     page = admin_client.get(reverse("audit")).content.decode()
     assert "Changed in the admin" in page and "Capacity pool “Renewals (S-10)”" in page
+def test_given_up_mail_is_sent_again_from_the_admin_and_nothing_else_changes_there(admin_client, planner):
+    message = MailMessage.objects.create(recipient=planner, kind="went_live", to=planner.email, subject="s",
+                                         body="b", message_id="<1@x>", status="failed", attempts=13)  # fmt: skip
+    url = reverse("admin:campaigns_mailmessage_changelist")
+    answer = admin_client.post(url, {"action": "send_again", "_selected_action": [message.pk]})
+    assert answer.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert admin_client.get(reverse("admin:campaigns_mailmessage_add")).status_code == 403

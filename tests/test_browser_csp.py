@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from campaigns.models import Activation, CapacityPool
+from campaigns.services.notifications import notify, preferences
 from tests.browser import browser_type_launch_args, log_in  # noqa: F401 (a fixture)
 from tests.conftest import PASSWORD, make_campaign, make_draft
 from tests.wfm_support import make_activation
@@ -60,6 +61,7 @@ def product(pool, planner, supervisor):
     draft = make_draft(first, planner)
     make_activation(first, planner)
     make_activation(first, planner, step=Activation.Step.FAILED)
+    notify.drift_found(first, differences=["CXone opens 09:00 CST"], key="scan-1")
     return {"campaign": first, "draft": draft}
 
 
@@ -82,6 +84,9 @@ def test_no_page_makes_the_browser_refuse_anything(
     page.wait_for_load_state("networkidle")
     page.wait_for_function(DRAWN)
     visit(page, f"{base}/audit/")
+    visit(page, f"{base}/notifications/")
+    page.get_by_role("button", name="Mark read: CXone's schedule of Renewals East differs").click()  # htmx, oob
+    expect(page.locator(".notification.unread")).to_have_count(0)
     visit(page, f"{base}/timeline/", ready=DRAWN)
     visit(page, f"{base}/capacity/", ready=DRAWN)
     page.get_by_label("UTC", exact=True).check()  # redraw after an htmx swap
@@ -100,6 +105,18 @@ def test_no_page_makes_the_browser_refuse_anything(
     log_in(page, base, supervisor.username)
     visit(page, f"{base}/approvals/")
     assert violations(page) == []
+
+    page.context.clear_cookies()  # a mail's unsubscribe link, opened without signing in
+    visit(page, f"{base}/notifications/unsubscribe/{preferences.unsubscribe_token(planner.pk, 'drift_found')}/")
+    page.get_by_role("button", name="Undo: mail me again").click()
+    expect(page.get_by_role("heading", name="Mailed again")).to_be_visible()
+    assert violations(page) == []
+
+
+def test_the_login_page_with_sign_on_keeps_the_policy(live_server, watched, settings, db):
+    settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = "https://id.example.test", "p", "s"
+    visit(watched, f"{live_server.url}/login/")
+    expect(watched.get_by_role("link", name="Sign in with your company account")).to_be_visible()
 
 
 def test_the_watch_sees_what_the_policy_refuses(live_server, watched, db):

@@ -22,6 +22,7 @@ PRODUCTION = {
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto:https",
     "TRUSTED_PROXY_HOPS": "1",
     "METRICS_TOKEN": "metrics-token-for-the-check",
+    "EMAIL_HOST": "smtp.example.com",
 }
 
 

@@ -7,6 +7,7 @@ from planner.env import (
     env_float,
     env_int,
     env_list,
+    env_role_groups,
     env_seconds_list,
     env_str,
     env_url,
@@ -160,3 +161,19 @@ def test_a_malformed_database_url_is_refused_without_showing_its_password(url):
         database_from_url(url)
     assert str(refused.value).startswith("DATABASE_URL: 'postgres://planner:***@")
     assert ":pw@" not in str(refused.value)
+ROLES = ("planner", "supervisor", "manager", "admin")
+def test_role_groups_are_role_equals_group_pairs_and_a_group_may_hold_equals_and_commas():
+    raw = "planner=cc-planners; planner=cn=leads,ou=groups,dc=example\nsupervisor = CC Supervisors"
+    assert env_role_groups("OIDC_ROLE_GROUPS", ROLES, environ={"OIDC_ROLE_GROUPS": raw}) == {
+        "planner": ("cc-planners", "cn=leads,ou=groups,dc=example"),
+        "supervisor": ("CC Supervisors",),
+    }
+    assert env_role_groups("OIDC_ROLE_GROUPS", ROLES, environ={}) == {}
+@pytest.mark.parametrize(("raw", "reason"), [("planner", "is not role=group"), ("boss=cc", "'boss' is not a role")])
+def test_role_groups_that_are_not_pairs_of_known_roles_fail_loudly_naming_the_variable(raw, reason):
+    with pytest.raises(ImproperlyConfigured, match=f"OIDC_ROLE_GROUPS: .*{reason}"):
+        env_role_groups("OIDC_ROLE_GROUPS", ROLES, environ={"OIDC_ROLE_GROUPS": raw})
+def test_an_issuer_keeps_its_trailing_slash_where_other_urls_lose_it():
+    environ = {"OIDC_ISSUER": "https://tenant.example.test/"}
+    assert env_url("OIDC_ISSUER", environ=environ, strip_slash=False) == "https://tenant.example.test/"
+    assert env_url("OIDC_ISSUER", environ=environ) == "https://tenant.example.test"

@@ -49,6 +49,8 @@ LENIENT = {"text", "flag", "zone", "format", "chart", "next"}
 # page → {parameter: kind}
 PARAMETERS = {
     "login": {"next": "next"},
+    "admin-login": {"next": "next"},
+    "notifications": {},
     "campaign-list": {"q": "text", "state": "choice", "skill": "id", "finding": "choice", "page": "page"},
     "campaign-detail": {},
     "my-drafts": {},

@@ -24,7 +24,7 @@ ROLES = ["anonymous", "outsider", "planner", "supervisor", "manager", "admin"]
 # nothing changed); 286 is htmx's "stop polling" for a finished activation.
 MATRIX = {
     "login": ([200] * 6, [200] * 6),  # the form again: no password given
-    "logout": ([302] + [405] * 5, [302] * 6),
+    "logout": ([405] * 6, [302] * 6),  # a POST only, signed in or not
     "metrics": ([403] * 6, [405] * 6),  # a token or an allowed address, not a role
     "healthz": ([200] * 6, [405] * 6),  # for load balancers: no login
     "home": ([302] * 6, [302] + [405] * 5),
@@ -53,6 +53,14 @@ MATRIX = {
     "timeline": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "capacity": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "dashboard": ([302, 403, 403, 200, 200, 200], [302] + [405] * 5),
+    "admin-login": ([200] * 5 + [302], [200] * 6),  # an admin already signed in goes on to the admin
+    "notifications": ([302] + [200] * 5, [302] + [405] * 5),
+    "notification-read": ([302] + [405] * 5, [302] * 6),  # someone else's (or no) notification: nothing marked
+    "notifications-read": ([302] + [405] * 5, [302] * 6),
+    "notification-choices": ([302] + [405] * 5, [302] * 6),
+    "notification-unsubscribe": ([400] * 6, [400] * 6),  # a link that is not ours
+    "oidc_authentication_init": ([302] * 6, [405] * 6),  # sign-on not configured here: back to the login page
+    "oidc_authentication_callback": ([302] * 6, [405] * 6),
 }
 # Who may change things through POST (beyond their own notices and the login form): the rest change nothing.
 MAY_CHANGE = {
@@ -63,6 +71,8 @@ MAY_CHANGE = {
     "activation-retry": {"supervisor", "admin"},
     "webhook-redeliver": {"supervisor", "admin"},
     "notification-dismiss": {"outsider", "planner", "supervisor", "manager", "admin"},
+    "notifications-read": {"outsider", "planner", "supervisor", "manager", "admin"},
+    "notification-choices": {"outsider", "planner", "supervisor", "manager", "admin"},
     "logout": set(),
 }
 
@@ -124,6 +134,10 @@ def url_for(name, objects):
     }  # fmt: skip
     if name in args:
         return reverse(name, args=[objects[args[name]].pk])
+    if name == "notification-read":
+        return reverse(name, args=[999999])
+    if name == "notification-unsubscribe":
+        return reverse(name, args=["not-a-link-of-ours"])
     if name.startswith("draft-"):
         return reverse(name, args=[objects["draft"].pk])
     return reverse(name)

@@ -100,3 +100,20 @@ def test_what_a_shell_line_leaves_behind_is_asked_to_stop_without_waiting_out_th
         if supervisor.poll() is None:
             os.killpg(supervisor.pid, signal.SIGKILL)
             supervisor.wait()
+
+
+def test_the_processes_of_several_procfiles_run_together(tmp_path):
+    (tmp_path / "Procfile").write_text(f"first: echo $$ > {tmp_path}/first; exec sleep 600\n")
+    (tmp_path / "Procfile.more").write_text(f"second: echo $$ > {tmp_path}/second; sleep 0.5; exit 3\n")
+    supervisor = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "planner.procs", str(tmp_path / "Procfile"), str(tmp_path / "Procfile.more")],
+        cwd=ROOT, env={**os.environ, "STOP_GRACE": "1"}, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert supervisor.wait(timeout=20) == 1
+        assert "second exited with 3: stopping the others" in supervisor.stderr.read()
+        assert not alive(pids_in(tmp_path, "first")[0])
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()

@@ -1,8 +1,12 @@
 """planner/security.py: Cache-Control: private, no-store on every page we make (signed-in pages, the log-in
-page, partials, CSV, redirects), never on static files; answers that chose their own header keep it."""
+page, partials, CSV, redirects), never on static files; answers that chose their own header keep it. The
+Content-Security-Policy header: with sign-on, the identity provider's origin may receive the Log out form's
+redirect (form-action), and nothing else is widened."""
 
 import pytest
 from django.urls import reverse
+
+from planner.security import current_policy, policy_header
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +48,23 @@ def test_static_files_keep_their_own_caching(client):
 def test_healthz_keeps_its_own_header(client):
     cache_control = client.get(reverse("healthz"))["Cache-Control"]
     assert cache_control != "private, no-store" and "max-age=0" in cache_control
+
+
+def test_without_sign_on_forms_go_to_our_own_origin_only(settings):
+    settings.OIDC_ISSUER = None
+    assert current_policy()["form-action"] == ["'self'"]
+
+
+def test_with_sign_on_the_providers_origin_is_a_form_action_and_nothing_else_changes(settings):
+    settings.OIDC_ISSUER = "https://login.example.test/realms/contact-centre/"
+    policy = current_policy()
+    assert policy["form-action"] == ["'self'", "https://login.example.test"]
+    assert {k: v for k, v in policy.items() if k != "form-action"} == {
+        k: v for k, v in settings.CONTENT_SECURITY_POLICY.items() if k != "form-action"
+    }
+    assert "form-action 'self' https://login.example.test" in policy_header(policy)
+
+
+def test_every_response_carries_the_policy_as_the_settings_say_now(client, settings, db):
+    settings.OIDC_ISSUER = "https://id.example.test"
+    assert "form-action 'self' https://id.example.test;" in client.get("/login/")["Content-Security-Policy"]

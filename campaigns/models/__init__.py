@@ -1,4 +1,5 @@
-"""The domain model: the CXone mirror, the drafts planners edit, activations, the webhook outbox and the audit trail.
+"""The domain model: the CXone mirror, the drafts planners edit, activations, the webhook outbox, the audit trail,
+notifications with their mail outbox, and sign-on identities.
 
 Rules that must hold whatever code path writes a row (one open draft per campaign, a draft's approver is never
 its author, a window lasts 1..1440 minutes, ...) are database constraints, not only form validation.
@@ -7,7 +8,9 @@ its author, a window lasts 1..1440 minutes, ...) are database constraints, not o
 from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
 from campaigns.models.mirror import Campaign, CapacityPool
+from campaigns.models.notifications import MailMessage, Notification, NotificationKind, NotificationSettings
 from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
+from campaigns.models.sign_on import SignOnIdentity
 from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -20,9 +23,14 @@ __all__ = [
     "Campaign",
     "CapacityPool",
     "DraftStatus",
+    "MailMessage",
     "MetricCounter",
     "NoticeDismissal",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "ScheduleDraft",
+    "SignOnIdentity",
     "SyncStatus",
     "WebhookDelivery",
     "WebhookEndpoint",

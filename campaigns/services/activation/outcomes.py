@@ -1,6 +1,6 @@
 """Where every terminal outcome of an activation (active, failed, stale) is written, once: the row, the draft's
-status, the campaign mirror, the audit entry and the WFM event, in one transaction. The push (pushing.py) and
-the poller (polling.py) both end here."""
+status, the campaign mirror, the audit entry, the notifications of the draft's author and approver and the WFM
+event, in one transaction. The push (pushing.py) and the poller (polling.py) both end here."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from campaigns.cxone.factory import get_client
 from campaigns.models import Activation, Campaign, steps_leading_to
 from campaigns.services import audit
 from campaigns.services.drafts import transitions
+from campaigns.services.notifications import notify
 from campaigns.services.webhooks import outbox
 
 Step = Activation.Step
@@ -55,6 +56,7 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
         if remote is not None:
             _mirror(a, remote)
         record(a, step, sentence(reason, a.remote_errors))
+        notify.activation_finished(a, sentence(reason, a.remote_errors) if step != Step.ACTIVE else "")
         if step in (Step.ACTIVE, Step.FAILED):
             # The outbox row commits with the outcome: no outcome without its WFM event, no event without it.
             outbox.record_activation_event(a)

@@ -47,6 +47,7 @@ from campaigns.services.errors import (  # noqa: F401 (re-exported: views catch 
     user_name,
     when,
 )
+from campaigns.services.notifications import notify
 from campaigns.services.schedule_values import (  # noqa: F401 (re-exported for callers of workflow)
     EDITABLE_FIELDS,
     RETRY_KEYS,
@@ -127,10 +128,13 @@ def submit(draft_id, actor, *, lock_version: int) -> ScheduleDraft:
         guards.changes_something(d)
 
     updates = {"submitted_at": timezone.now()}
-    return transition(
-        draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates,
-        checked="submitting",
-    )  # fmt: skip
+    with transaction.atomic():  # the supervisors' notifications commit with the submission, or neither does
+        draft = transition(
+            draft_id, actor, S.SUBMITTED, "submitted", guard, lock_version=lock_version, updates=updates,
+            checked="submitting",
+        )  # fmt: skip
+        notify.draft_submitted(draft)
+    return draft
 
 
 def submission_refusal(draft, user) -> str | None:
@@ -164,10 +168,13 @@ def approve(draft_id, actor, *, seen_lock_version: int) -> ScheduleDraft:
         guards.unchanged_since(d, actor, seen_lock_version, "approve it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now()}
-    return transition(
-        draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
-        after_commit=_after_approval, checked="approving",
-    )  # fmt: skip
+    with transaction.atomic():
+        draft = transition(
+            draft_id, actor, S.APPROVED, "approved", guard, lock_version=seen_lock_version, updates=updates,
+            after_commit=_after_approval, checked="approving",
+        )  # fmt: skip
+        notify.draft_approved(draft)
+    return draft
 
 
 def approval_refusal(
@@ -225,10 +232,13 @@ def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleD
         guards.unchanged_since(d, actor, seen_lock_version, "reject it")
 
     updates = {"approver": actor, "reviewed_at": timezone.now(), "rejection_reason": reason}
-    return transition(
-        draft_id, actor, S.REJECTED, "rejected", guard, lock_version=seen_lock_version, updates=updates,
-        message=reason,
-    )  # fmt: skip
+    with transaction.atomic():
+        draft = transition(
+            draft_id, actor, S.REJECTED, "rejected", guard, lock_version=seen_lock_version, updates=updates,
+            message=reason,
+        )  # fmt: skip
+        notify.draft_rejected(draft)
+    return draft
 
 
 def rebase(draft_id, actor) -> dict:

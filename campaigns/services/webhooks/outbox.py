@@ -36,6 +36,7 @@ from campaigns import roles
 from campaigns.models import Activation, WebhookDelivery, WebhookEndpoint
 from campaigns.services import audit
 from campaigns.services.errors import NotAllowed, WorkflowError
+from campaigns.services.notifications import notify
 from campaigns.services.webhooks.payload import EVENTS, body_bytes, build_payload
 from campaigns.wfm.sender import Answer, Outcome, WfmSender, shared_sender
 from campaigns.wfm.signing import InvalidSecret, parse_secrets
@@ -220,6 +221,9 @@ def record_answer(
             return "lease-lost"
         if answer.outcome == Outcome.GONE:
             flag_gone(config.url, answer, now)
+        elif result == "dead":  # the admins hear of it with the outcome, in its transaction
+            delivery.refresh_from_db()
+            notify.webhook_dead(delivery)
     return result
 
 
@@ -230,6 +234,7 @@ def flag_gone(url: str, answer: Answer, now: dt.datetime) -> None:
         endpoint.gone_answer = answer.excerpt[:1000]
         endpoint.save(update_fields=["gone_at", "gone_answer", "updated_at"])
         log.error("WFM endpoint %s answered 410 Gone: deliveries to it stop until resumed", url)
+        notify.webhook_endpoint_gone(url, answer.excerpt, now)
 
 
 # ---- the sweeper -----------------------------------------------------------------------------------------------

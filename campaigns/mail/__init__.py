@@ -1,0 +1,1 @@
+"""The only code that hands mail to a mail server: campaigns.mail.sender."""
