@@ -13,8 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
+from campaigns.services.reports import versions as campaign_versions
 from campaigns.views.activations import recent_for_author
 from campaigns.views.common import id_from
+from campaigns.views.history import drift_context
 
 PAGE_SIZE = 25
 
@@ -37,9 +39,14 @@ def filtered_campaigns(params) -> tuple:
     state = params.get("state") or ""
     skill = params.get("skill") or ""
     finding = params.get("finding") or ""
+    changed = params.get("changed") or ""
     # Not the raw CXone payload (the largest column, which the list never shows); open drafts are counted for
     # the rows shown only (a GROUP BY over every campaign would sort whole rows).
-    campaigns = Campaign.objects.select_related("pool").defer("raw_payload")
+    campaigns = (
+        Campaign.objects.select_related("pool")
+        .defer("raw_payload")
+        .annotate(changed_in_cxone=campaign_versions.changed_in_cxone())
+    )
     if query:
         campaigns = campaigns.filter(Q(name__icontains=query) | Q(cxone_id__icontains=query))
     if state in Campaign.State.values:
@@ -54,7 +61,11 @@ def filtered_campaigns(params) -> tuple:
         campaigns = campaigns.filter(findings_level=finding)
     else:
         finding = ""
-    filters = {"q": query, "state": state, "skill": skill, "finding": finding}
+    if changed == "yes":
+        campaigns = campaigns.filter(changed_in_cxone=True)
+    else:
+        changed = ""
+    filters = {"q": query, "state": state, "skill": skill, "finding": finding, "changed": changed}
     return campaigns.order_by("name", "cxone_id"), filters
 
 
@@ -124,5 +135,6 @@ def campaign_detail(request, pk):
         "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
+        **drift_context(campaign, request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)
