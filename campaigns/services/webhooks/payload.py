@@ -122,6 +122,9 @@ def build_drift_payload(drift: Drift, event_id: str, now: dt.datetime) -> dict:
         "timestamp": iso(drift.last_seen_at),
         "campaignId": campaign.cxone_id,
         "campaignName": campaign.name,
+        # The seed's fields, which receivers written against it require: no activation, no conflicts found here.
+        "activationLatencyMs": None,
+        "conflictsDetected": 0,
         "driftId": drift.pk,
         "firstSeenAt": iso(drift.first_seen_at),
         "changed": list(drift.changed),
