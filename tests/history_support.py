@@ -8,14 +8,16 @@ import contextlib
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from campaigns.cxone.factory import set_client_factory
-from campaigns.models import Activation, Campaign, Drift, ScheduleDraft
+from campaigns.models import Activation, Campaign, CampaignVersion, Drift, ScheduleDraft
 from campaigns.sandbox import SandboxServer
 from campaigns.services import activation
 from campaigns.services.activation import doorbell
 from campaigns.services.activation import polling as activation_polling
 from campaigns.services.drafts import workflow
+from campaigns.services.history import values
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.activation_support import client_for, due_now
 from tests.cxone_support import admin_client_for, admin_config, fast_config
@@ -82,3 +84,26 @@ def push_and_wait_for_active(server, draft: ScheduleDraft, capture) -> Activatio
     activation_polling.poll_round("test")
     a.refresh_from_db()
     return a
+
+
+def found_in_cxone(campaign, changed=("schedule",), **seen) -> Drift:
+    """A change found in CXone as the sync records it, without a sync: the campaign's values as first mirrored
+    (what it is held to), and CXone's values with `seen` changed."""
+    mirrored = values.of_campaign(campaign)
+    held = CampaignVersion.objects.create(
+        campaign=campaign, source=CampaignVersion.Source.FIRST_MIRRORED, **values.version_fields(mirrored)
+    )
+    in_cxone = CampaignVersion.objects.create(
+        campaign=campaign,
+        source=CampaignVersion.Source.SEEN_IN_CXONE,
+        **values.version_fields({**mirrored, **seen}),
+    )
+    now = timezone.now()
+    return Drift.objects.create(
+        campaign=campaign,
+        seen=in_cxone,
+        reference=held,
+        changed=list(changed),
+        first_seen_at=now,
+        last_seen_at=now,
+    )
