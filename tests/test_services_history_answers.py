@@ -89,7 +89,11 @@ def test_restore_approved_goes_through_approval_and_push_and_cxone_runs_the_held
     )
     assert draft.retry_policy() == held.retry_policy and draft.base_version == changed.seen.remote_version
     changed.refresh_from_db()
-    assert (changed.answer, changed.restore_draft, changed.answered_by) == (Drift.Answer.RESTORING, draft, planner)
+    assert (changed.answer, changed.restore_draft, changed.answered_by) == (
+        Drift.Answer.RESTORING,
+        draft,
+        planner,
+    )
     sync_campaigns()  # CXone still runs its change while the restore waits for approval: not found again
     assert drifts(changed.campaign) == [changed]
 
@@ -100,7 +104,10 @@ def test_restore_approved_goes_through_approval_and_push_and_cxone_runs_the_held
 
     assert a.draft.status == DraftStatus.ACTIVE
     in_cxone = v2_cxone.state.campaigns[changed.campaign.cxone_id]["schedule"]
-    assert (in_cxone["cronExpression"], in_cxone["durationMinutes"]) == (held.cron_expression, held.duration_minutes)
+    assert (in_cxone["cronExpression"], in_cxone["durationMinutes"]) == (
+        held.cron_expression,
+        held.duration_minutes,
+    )
     now_held = reference_of(changed.campaign)
     assert (now_held.source, now_held.draft, now_held.decided_by) == (Source.APPROVED, draft, supervisor)
     assert drifts(changed.campaign) == [changed]

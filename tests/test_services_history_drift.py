@@ -59,7 +59,9 @@ def test_a_schedule_changed_in_cxone_is_found_once_with_its_version_audit_entry_
     assert found.first_seen_at == found.last_seen_at
     assert reference_of(campaign) == held  # a change in CXone is not what the campaign is held to
     [entry] = AuditEntry.objects.filter(action=drift.FOUND, campaign=campaign)
-    assert entry.actor is None and "Changed in CXone (calling windows)" in entry.message
+    assert entry.actor is None and entry.message.startswith(
+        "Calling windows: CXone runs Weekdays 10:00–12:00"
+    )
     assert entry.changes["cron_expression"] == [held.cron_expression, "0 10 * * 1-5"]
     [event] = events(campaign)
     body = event.payload

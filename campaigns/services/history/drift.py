@@ -178,12 +178,12 @@ def _compare(campaign, reference, latest, activation, wanted, caps: Capabilities
 
 
 def _found_words(drift: Drift, action: str) -> str:
-    again = " again" if action == CHANGED_AGAIN else ""
     held = words.source(drift.reference, versions_shown=capabilities().versions_shown)
+    changed = words.aspects(drift.changed)
+    runs = words.summary(values.of_version(drift.seen))
     return (
-        f"Changed{again} in CXone ({words.aspects(drift.changed)}): CXone runs "
-        f"{words.summary(values.of_version(drift.seen))}. Held to: {words.summary(values.of_version(drift.reference))} "
-        f"({held[:1].lower()}{held[1:]})."
+        f"{changed[:1].upper()}{changed[1:]}: CXone {'now ' if action == CHANGED_AGAIN else ''}runs {runs}. "
+        f"Held to: {words.summary(values.of_version(drift.reference))} ({held[:1].lower()}{held[1:]})."
     )
 
 

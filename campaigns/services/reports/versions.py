@@ -74,8 +74,8 @@ def compare(left: dict, right: dict, *, at: dt.datetime | None = None) -> list[d
     if caps.zones_held:
         rows.append(row("Zones called", ("zones",), lambda v: words.zones(v.get("zones"))))
     rows.append(row("Running", ("running",), lambda v: words.running(v.get("running"))))
-    if caps.versions_shown:
-        rows.append(row("CXone version", ("remote_version",), lambda v: str(v.get("remote_version") or "—")))
+    if caps.versions_shown:  # which version CXone was at, for reference: not a setting that changed
+        rows.append(row("CXone version", (), lambda v: str(v.get("remote_version") or "—")))
     return rows
 
 
