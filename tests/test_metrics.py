@@ -91,9 +91,7 @@ def test_it_reports_webhook_deliveries_by_status(client, planner, pool):
     campaign = make_campaign(pool=pool)
     for status in ["delivered", "delivered", "pending", "dead"]:
         WebhookDelivery.objects.create(
-            event_type="campaign.activated",
-            payload={},
-            status=status,
+            event_type="campaign.activated", payload={}, status=status,
             activation=make_activation(campaign, planner),
         )
     samples = scrape(client)
@@ -145,8 +143,7 @@ def test_cxone_requests_and_429s_are_counted_by_the_client_and_summed_across_pro
     before = scrape(client)
     asyncio.run(calls())
     answered = {
-        status: sum(counter[status] for counter in app.state.stats.requests.values())
-        for status in ("200", "429")
+        status: sum(counter[status] for counter in app.state.stats.requests.values()) for status in ("200", "429")
     }
     counters._store().add({counters.series("cxone_requests", status="200"): 5})  # another process's flush
 
