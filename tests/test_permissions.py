@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_draft
+from tests.history_support import found_in_cxone
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,7 @@ ROLES = ["anonymous", "outsider", "planner", "supervisor", "manager"]
 GET_MATRIX = {
     "campaign-list": [302, 403, 200, 200, 200],
     "campaign-detail": [302, 403, 200, 200, 200],
+    "campaign-history": [302, 403, 200, 200, 200],
     "my-drafts": [302, 403, 200, 200, 403],
     "draft-editor": [302, 403, 200, 200, 200],
     "approval-queue": [302, 403, 403, 200, 403],
@@ -30,6 +32,9 @@ POST_MATRIX = {
     "draft-reject": [302, 403, 403, 302, 403],
     "draft-withdraw": [302, 403, 302, 302, 403],
     "draft-rebase": [302, 403, 302, 302, 403],
+    "drift-keep": [302, 403, 403, 302, 403],
+    "drift-restore": [302, 403, 302, 302, 403],
+    "version-revise": [302, 403, 302, 302, 403],
 }
 
 
@@ -45,12 +50,17 @@ def login_as(client, request):
 
 @pytest.fixture
 def objects(campaign, other_planner):
-    return {"campaign": campaign, "draft": make_draft(campaign, other_planner)}
+    drift = found_in_cxone(campaign, ["schedule"], cron_expression="0 10 * * 1-5")
+    return {"campaign": campaign, "draft": make_draft(campaign, other_planner), "drift": drift}
 
 
 def url_for(name, objects):
-    if name in {"campaign-detail", "draft-new"}:
+    if name in {"campaign-detail", "draft-new", "campaign-history"}:
         return reverse(name, args=[objects["campaign"].pk])
+    if name.startswith("drift-"):
+        return reverse(name, args=[objects["drift"].pk])
+    if name == "version-revise":
+        return reverse(name, args=[objects["drift"].reference_id])
     if name.startswith("draft-") or name == "draft-editor":
         return reverse(name, args=[objects["draft"].pk])
     return reverse(name)
