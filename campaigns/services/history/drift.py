@@ -91,27 +91,17 @@ def look_for_drift(now: dt.datetime | None = None) -> DriftCheck:
         [c.latest_drift_id for c in held if c.latest_drift_id]
     )
     activations = Activation.objects.in_bulk([c.latest_activation_id for c in held if c.latest_activation_id])
-    wanted = controls.running_wanted([c.pk for c in held])
+    look = Comparison(caps, now, controls.running_wanted([c.pk for c in held]), result)
     for campaign in held:
         reference = references[campaign.reference_id]
         activation = activations.get(campaign.latest_activation_id)
         if reference.recorded_at > started or _ended_since(activation, started):
             result.put_off += 1
             continue
+        # One campaign's trouble must not hide the others' changes: it is logged and compared next sync.
         try:
-            _compare(
-                campaign,
-                reference,
-                drifts.get(campaign.latest_drift_id),
-                activation,
-                wanted,
-                caps,
-                now,
-                result,
-            )
-        except (
-            Exception
-        ):  # one campaign's trouble must not hide the others' changes; it is compared next sync
+            look.compare(campaign, reference, drifts.get(campaign.latest_drift_id), activation)
+        except Exception:
             log.exception("drift: comparing campaign %s with its reference failed", campaign.cxone_id)
     if result.found or result.changed_again or result.changed_back:
         log.info("Drift: %s", result.summary())
@@ -135,46 +125,55 @@ def is_ours(campaign: Campaign, activation: Activation | None) -> bool:
     return (in_flight or failed_after_landing) and activation.pushed_version == campaign.remote_version
 
 
-def _compare(campaign, reference, latest, activation, wanted, caps: Capabilities, now, result) -> None:
-    seen = values.of_campaign(campaign)
-    changed = values.differences(
-        values.of_version(reference), seen, caps, running_wanted=wanted.get(campaign.pk)
-    )
-    if not changed:
-        if latest is not None and latest.is_open:
-            _changed_back(latest, campaign, now)
-            result.changed_back += 1
-        return
-    if is_ours(campaign, activation):
-        result.ours += 1
-        return
-    known = latest is not None and (latest.is_open or latest.answer == Drift.Answer.RESTORING)
-    if known and values.same(values.of_version(latest.seen), seen, caps):
-        return
-    with transaction.atomic():
-        version = CampaignVersion.objects.create(
-            campaign=campaign, source=CampaignVersion.Source.SEEN_IN_CXONE, recorded_at=now,
-            **values.version_fields(seen),
-        )  # fmt: skip
-        if latest is not None and latest.is_open:
-            updated = Drift.objects.filter(pk=latest.pk, answered_at__isnull=True).update(
-                seen=version, last_seen_at=now, changed=changed
-            )
-            if updated != 1:  # answered a moment ago: the next sync compares with what the answer left
-                transaction.set_rollback(True)
-                return
-            drift = Drift.objects.select_related("campaign", "seen", "reference").get(pk=latest.pk)
-            action, result.changed_again = CHANGED_AGAIN, result.changed_again + 1
-        else:
-            drift = Drift.objects.create(
-                campaign=campaign, seen=version, reference=reference, changed=changed, first_seen_at=now,
-                last_seen_at=now,
+@dataclass
+class Comparison:
+    """One check's comparisons: the backend's capabilities, its time, what our controls want, its counts."""
+
+    caps: Capabilities
+    now: dt.datetime
+    wanted: dict[int, bool]
+    result: DriftCheck
+
+    def compare(self, campaign, reference, latest: Drift | None, activation: Activation | None) -> None:
+        seen = values.of_campaign(campaign)
+        held = values.of_version(reference)
+        changed = values.differences(held, seen, self.caps, running_wanted=self.wanted.get(campaign.pk))
+        if not changed:
+            if latest is not None and latest.is_open:
+                _changed_back(latest, campaign, self.now)
+                self.result.changed_back += 1
+            return
+        if is_ours(campaign, activation):
+            self.result.ours += 1
+            return
+        known = latest is not None and (latest.is_open or latest.answer == Drift.Answer.RESTORING)
+        if known and values.same(values.of_version(latest.seen), seen, self.caps):
+            return
+        with transaction.atomic():
+            version = CampaignVersion.objects.create(
+                campaign=campaign, source=CampaignVersion.Source.SEEN_IN_CXONE, recorded_at=self.now,
+                **values.version_fields(seen),
             )  # fmt: skip
-            action, result.found = FOUND, result.found + 1
-        audit.record(
-            action, drift, campaign=campaign, message=_found_words(drift, action), changes=_changes(drift)
-        )
-        outbox.record_drift_event(drift)
+            if latest is not None and latest.is_open:
+                updated = Drift.objects.filter(pk=latest.pk, answered_at__isnull=True).update(
+                    seen=version, last_seen_at=self.now, changed=changed
+                )
+                if updated != 1:  # answered a moment ago: the next sync compares with what the answer left
+                    transaction.set_rollback(True)
+                    return
+                drift = Drift.objects.select_related("campaign", "seen", "reference").get(pk=latest.pk)
+                action = CHANGED_AGAIN
+                self.result.changed_again += 1
+            else:
+                drift = Drift.objects.create(
+                    campaign=campaign, seen=version, reference=reference, changed=changed,
+                    first_seen_at=self.now, last_seen_at=self.now,
+                )  # fmt: skip
+                action = FOUND
+                self.result.found += 1
+            message = _found_words(drift, action)
+            audit.record(action, drift, campaign=campaign, message=message, changes=_changes(drift))
+            outbox.record_drift_event(drift)
 
 
 def _found_words(drift: Drift, action: str) -> str:
