@@ -1,6 +1,7 @@
 """In a real browser: someone changes a campaign in CXone behind the planners' back; after the next sync a
 supervisor sees the "Changed in CXone" badge in the list, filters by it, opens the campaign, reads the difference
-beside the version it is held to, keeps CXone's, and the badge is gone."""
+beside the version it is held to, keeps CXone's, finds the kept version in the campaign's history, and the badge
+is gone."""
 
 import threading
 
@@ -62,6 +63,14 @@ def test_a_supervisor_sees_a_change_made_in_cxone_appear_and_keeps_it(live_serve
     expect(page.get_by_role("region", name="⚠ Changed in CXone Calling windows")).to_have_count(0)
     assert Drift.objects.get(campaign=campaign).answered_by == supervisor
 
+    page.get_by_role("link", name="Every version of its schedule, side by side").click()
+    versions = page.get_by_role("region", name="Every version, newest first")
+    expect(versions.locator("tbody tr").first).to_contain_text("Kept from CXone: decided by sam_supervisor")
+    expect(versions.locator("tbody tr").first).to_contain_text("held to")
+    changes = page.get_by_role("region", name="Changes found in CXone")
+    expect(changes).to_contain_text("Kept CXone's")
+    screenshot(page, "drift-3-history")
+
     page.goto(f"{live_server.url}/campaigns/")
     expect(page.get_by_role("link", name="⚠ Changed in CXone")).to_have_count(0)
-    screenshot(page, "drift-3-answered")
+    screenshot(page, "drift-4-answered")
