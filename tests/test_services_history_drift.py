@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import Activation, AuditEntry, CampaignVersion, Drift, WebhookDelivery
 from campaigns.services import activation
-from campaigns.services.history import controls, drift
+from campaigns.services.history import answers, controls, drift
 from campaigns.services.history.versions import reference_of
 from campaigns.services.sync.mirror import sync_campaigns
 from tests import history_support
@@ -208,6 +209,18 @@ def test_a_skill_stopped_in_cxone_is_drift_under_the_admin_api_and_its_period_is
 
     [found] = drifts(campaign)
     assert found.changed == ["running"]
+
+
+def test_a_skills_zones_changed_in_cxone_are_drift_under_the_admin_api(admin_cxone, planner):
+    campaign = running_campaign()
+    zones = [{"standardName": "Hawaiian Standard Time", "startTime": "08:00", "endTime": "21:00"}]
+    run_sync(get_client().put_time_zones(campaign.cxone_id, zones))  # a full replace, as the CXone UI saves it
+
+    sync_campaigns()
+
+    [found] = drifts(campaign)
+    assert found.changed == ["zones"] and found.seen.zones == ["Pacific/Honolulu"]
+    assert "Only the zones changed" in answers.restore_refusal(found, planner)  # a draft cannot carry zones
 
 
 def test_our_own_push_is_never_drift_under_the_admin_api(
