@@ -10,6 +10,7 @@ from campaigns.models import Activation, CapacityPool
 from campaigns.services.notifications import notify, preferences
 from tests.browser import browser_type_launch_args, log_in  # noqa: F401 (a fixture)
 from tests.conftest import PASSWORD, make_campaign, make_draft
+from tests.history_support import found_in_cxone
 from tests.wfm_support import make_activation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +63,8 @@ def product(pool, planner, supervisor):
     make_activation(first, planner)
     make_activation(first, planner, step=Activation.Step.FAILED)
     notify.drift_found(first, differences=["CXone opens 09:00 CST"], key="scan-1")
+    # Changed in CXone: the campaign page's finding, the list's badge, the history page's comparison.
+    found_in_cxone(first, ["schedule"], cron_expression="0 10 * * 1-5")
     return {"campaign": first, "draft": draft}
 
 
@@ -78,6 +81,8 @@ def test_no_page_makes_the_browser_refuse_anything(
     page.get_by_label("Search").fill("Renewals")  # an htmx swap with its indicator
     page.wait_for_load_state("networkidle")
     visit(page, f"{base}/campaigns/{product['campaign'].pk}/")
+    visit(page, f"{base}/campaigns/{product['campaign'].pk}/history/")
+    visit(page, f"{base}/campaigns/?changed=yes")
     visit(page, f"{base}/drafts/")
     visit(page, f"{base}/drafts/{product['draft'].pk}/", ready=DRAWN)
     page.get_by_label("Cron expression").fill("0 11 * * 1-5")  # the live check and the editor's timeline

@@ -250,6 +250,42 @@ async def test_a_clock_advance_it_could_not_show_is_refused_and_the_sandbox_keep
     assert later.status_code == 200 and touched.status_code == 200 and listed.status_code == 200
 
 
+async def test_the_touch_control_changes_schedule_fields_as_someone_in_the_cxone_ui_would(app):
+    async with http(app) as client:
+        auth = await bearer(client)
+        before = await current(client, auth, "C-1002")
+        edit = {"schedule": {"cronExpression": "0 10 * * 1-5", "retryPolicy": {"maxAttempts": 7}}}
+        touched = await client.post("/_sandbox/campaigns/C-1002/touch", json=edit)
+        after = await current(client, auth, "C-1002")
+    schedule = after["schedule"]
+    assert touched.status_code == 200 and after["version"] == before["version"] + 1
+    assert schedule["cronExpression"] == "0 10 * * 1-5" and schedule["retryPolicy"]["maxAttempts"] == 7
+    # Only the fields named change: the rest of the schedule and of its retry policy stay as they were.
+    assert schedule["durationMinutes"] == before["schedule"]["durationMinutes"]
+    kept = {k: v for k, v in schedule["retryPolicy"].items() if k != "maxAttempts"}
+    assert kept == {k: v for k, v in before["schedule"]["retryPolicy"].items() if k != "maxAttempts"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        ({"cronExpression": "0 9 * *"}, "schedule.cronExpression"),
+        ({"durationMinutes": 0}, "schedule.durationMinutes"),
+        ({"timezone": "Mars/Olympus_Mons"}, "schedule.timezone"),
+        ({"retryPolicy": {"retryIntervalMs": 1000}}, "schedule.retryPolicy.retryIntervalMs"),
+        ({"colour": "red"}, "schedule.colour"),
+    ],
+)
+async def test_a_schedule_edit_cxone_would_refuse_is_refused_and_changes_nothing(app, edit, field):
+    async with http(app) as client:
+        auth = await bearer(client)
+        before = await current(client, auth, "C-1002")
+        refused = await client.post("/_sandbox/campaigns/C-1002/touch", json={"schedule": edit})
+        after = await current(client, auth, "C-1002")
+    assert refused.status_code == 422 and field in {d["field"] for d in refused.json()["details"]}
+    assert after == before
+
+
 async def test_a_campaign_can_be_deleted_while_a_client_pages_through_the_list(app):
     async with http(app) as client:
         auth = await bearer(client)

@@ -1,6 +1,6 @@
 """/metrics: Prometheus text for operators, behind a token or an address allow-list, with activation latency and
-outcomes, webhook deliveries by status, CXone requests by status and 429s (counted in the client, summed across
-processes in the shared store), the sync's age, the queue's depth and the live workers."""
+outcomes, webhook deliveries by status, changes found in CXone, CXone requests by status and 429s (counted in the
+client, summed across processes in the shared store), the sync's age, the queue's depth and the live workers."""
 
 import asyncio
 import datetime as dt
@@ -10,7 +10,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from campaigns.metrics import counters
-from campaigns.models import Activation, WebhookDelivery
+from campaigns.models import Activation, CampaignVersion, Drift, WebhookDelivery
 from campaigns.sandbox import create_app
 from campaigns.services.sync import status as sync_status
 from tests.conftest import make_campaign
@@ -99,6 +99,33 @@ def test_it_reports_webhook_deliveries_by_status(client, planner, pool):
     assert value(samples, "planner_webhook_deliveries", status="pending") == 1
     assert value(samples, "planner_webhook_deliveries", status="dead") == 1
     assert value(samples, "planner_webhook_deliveries", status="gone") == 0
+
+
+@pytest.mark.django_db
+def test_it_reports_campaigns_changed_in_cxone_and_how_long_their_answers_took(client, pool):
+    now = timezone.now()
+    for number, (answer, minutes) in enumerate(
+        [("", None), ("kept", 10), ("restoring", 90), ("reverted", 600)]
+    ):
+        campaign = make_campaign(f"C-{number}", pool=pool)
+        version = CampaignVersion.objects.create(campaign=campaign, source="first_mirrored")
+        seen = now - dt.timedelta(hours=20)
+        Drift.objects.create(
+            campaign=campaign, seen=version, reference=version, changed=["running"], first_seen_at=seen,
+            last_seen_at=seen, answer=answer,
+            answered_at=None if minutes is None else seen + dt.timedelta(minutes=minutes),
+        )  # fmt: skip
+
+    samples = scrape(client)
+    assert value(samples, "planner_campaigns_drifted") == 1
+    assert value(samples, "planner_drifts_found_total") == 4
+    assert value(samples, "planner_drifts_answered_total", answer="kept") == 1
+    assert value(samples, "planner_drifts_answered_total", answer="restoring") == 1
+    assert value(samples, "planner_drifts_answered_total", answer="replaced") == 0
+    assert value(samples, "planner_drift_answer_seconds_bucket", le="900.0") == 1
+    assert value(samples, "planner_drift_answer_seconds_bucket", le="14400.0") == 2
+    assert value(samples, "planner_drift_answer_seconds_bucket", le="+Inf") == 3
+    assert value(samples, "planner_drift_answer_seconds_sum") == (10 + 90 + 600) * 60
 
 
 @pytest.mark.django_db

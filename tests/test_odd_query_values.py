@@ -51,7 +51,10 @@ PARAMETERS = {
     "login": {"next": "next"},
     "admin-login": {"next": "next"},
     "notifications": {},
-    "campaign-list": {"q": "text", "state": "choice", "skill": "id", "finding": "choice", "page": "page"},
+    "campaign-list": {
+        "q": "text", "state": "choice", "skill": "id", "finding": "choice", "changed": "choice", "page": "page",
+    },  # fmt: skip
+    "campaign-history": {"from": "id", "to": "id"},
     "campaign-detail": {},
     "my-drafts": {},
     "draft-editor": {},
@@ -77,7 +80,8 @@ SUPERVISOR = ROLES.index("supervisor")
 GET_PAGES = sorted(name for name, (gets, _) in MATRIX.items() if gets[SUPERVISOR] in (200, 286))
 # Pages whose path names a row, and which row.
 ROW_OF = {
-    "campaign-detail": "campaign", "draft-new": "campaign", "activation-step": "activation",
+    "campaign-detail": "campaign", "campaign-history": "campaign", "draft-new": "campaign",
+    "activation-step": "activation",
     "activation-retry": "activation", "webhook-redeliver": "delivery", "notification-dismiss": "entry",
 }  # fmt: skip
 WITH_ROWS = sorted(name for name in MATRIX if name in ROW_OF or name.startswith("draft-"))

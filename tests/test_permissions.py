@@ -13,6 +13,7 @@ from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft,
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import form_data
+from tests.history_support import found_in_cxone
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,10 @@ MATRIX = {
     "home": ([302] * 6, [302] + [405] * 5),
     "campaign-list": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "campaign-detail": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "campaign-history": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "drift-keep": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "drift-restore": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
+    "version-revise": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
     "draft-new": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
     "my-drafts": ([302, 403, 200, 200, 403, 200], [302] + [405] * 5),
     "draft-editor": ([302, 403, 200, 200, 200, 200], [302, 403, 302, 302, 403, 302]),
@@ -71,6 +76,9 @@ MAY_CHANGE = {
     "activation-retry": {"supervisor", "admin"},
     "webhook-redeliver": {"supervisor", "admin"},
     "notification-dismiss": {"outsider", "planner", "supervisor", "manager", "admin"},
+    "drift-keep": {"supervisor", "admin"},
+    "drift-restore": {"planner", "supervisor", "admin"},
+    "version-revise": {"planner", "supervisor", "admin"},
     "notifications-read": {"outsider", "planner", "supervisor", "manager", "admin"},
     "notification-choices": {"outsider", "planner", "supervisor", "manager", "admin"},
     "logout": set(),
@@ -118,11 +126,13 @@ def objects(campaign, other_planner):
         approved_at=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),
         base_version=elsewhere.remote_version,
     )
+    changed = make_campaign("C-3003", name="Changed elsewhere")
+    drift = found_in_cxone(changed, ["schedule"], cron_expression="0 10 * * 1-5")
     dead = WebhookDelivery.objects.create(
         event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
     )
     return {
-        "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead,
+        "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead, "drift": drift,
         "entry": AuditEntry.objects.latest("id"),
     }  # fmt: skip
 
@@ -134,6 +144,12 @@ def url_for(name, objects):
     }  # fmt: skip
     if name in args:
         return reverse(name, args=[objects[args[name]].pk])
+    if name == "campaign-history":
+        return reverse(name, args=[objects["campaign"].pk])
+    if name.startswith("drift-"):
+        return reverse(name, args=[objects["drift"].pk])
+    if name == "version-revise":
+        return reverse(name, args=[objects["drift"].reference_id])
     if name == "notification-read":
         return reverse(name, args=[999999])
     if name == "notification-unsubscribe":

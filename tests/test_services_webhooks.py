@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Activation, AuditEntry, WebhookDelivery, WebhookEndpoint
+from campaigns.models import Activation, AuditEntry, CampaignVersion, Drift, WebhookDelivery, WebhookEndpoint
 from campaigns.services.errors import NotAllowed
 from campaigns.services.webhooks import outbox as webhooks
 from tests.wfm_support import make_activation, outbox_settings, refused_url, stand_in
@@ -112,6 +112,31 @@ def test_a_2xx_delivers_the_event_signed_with_its_webhook_id(delivery):
     assert delivery.last_status_code == 200 and delivery.next_attempt_at is None and not delivery.lease_owner
     [got] = received(wfm)
     assert got["webhookId"] == delivery.webhook_id and got["event"] == delivery.payload
+    assert wfm.state.stats.wfm_counts()["bad_signatures"] == 0
+
+
+def test_a_change_found_in_cxone_is_delivered_signed_like_an_activation_outcome(
+    campaign, enqueued, django_capture_on_commit_callbacks
+):
+    version = CampaignVersion.objects.create(campaign=campaign, source="seen_in_cxone", running=False)
+    now = timezone.now()
+    drift = Drift.objects.create(
+        campaign=campaign,
+        seen=version,
+        reference=version,
+        changed=["running"],
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        delivery = webhooks.record_drift_event(drift)
+        assert enqueued == []  # rung once the change commits
+    assert enqueued == [delivery.pk]
+
+    with stand_in() as wfm, outbox_settings(wfm.url + "/wfm/webhook"):
+        assert webhooks.deliver(delivery.pk) == "delivered"
+    [got] = received(wfm)
+    assert got["webhookId"] == delivery.webhook_id and got["event"]["type"] == "campaign.drifted"
     assert wfm.state.stats.wfm_counts()["bad_signatures"] == 0
 
 

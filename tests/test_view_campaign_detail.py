@@ -1,5 +1,6 @@
 """The campaign page: the current schedule in its zone and in UTC, next windows, compliance, the contact-list
-breakdown, the drafts and their history; a campaign gone from CXone says so and offers no new draft."""
+breakdown, the drafts and their history; a campaign gone from CXone says so and offers no new draft; a campaign
+changed in CXone shows the difference beside the version it is held to, and the answers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from django.urls import reverse
 
 from campaigns.services.drafts import workflow
+from campaigns.services.history import answers
 from tests.conftest import make_campaign, make_draft
+from tests.history_support import found_in_cxone
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -169,3 +172,52 @@ def test_a_campaign_without_a_schedule_says_how_to_give_it_one(as_planner, pool)
     assert "CXone reports no schedule for this campaign. Start a new draft to give it one." in body
     assert "No schedule to check." in body
     assert 'id="windows-h"' not in body
+
+
+def test_a_campaign_changed_in_cxone_shows_the_difference_and_a_supervisor_both_answers(
+    client, supervisor, campaign
+):
+    drift = found_in_cxone(campaign, ["schedule"], cron_expression="0 10 * * 1-5", duration_minutes=120)
+    client.force_login(supervisor)
+
+    finding = section(page(client, campaign), "drift-h")
+
+    assert "⚠ Changed in CXone</span> Calling windows</h2>" in finding
+    assert (
+        "First seen <time" in finding
+        and "Held to: As first mirrored from CXone · CXone version 7." in finding
+    )
+    assert '<th scope="col">Held to</th><th scope="col">In CXone now</th>' in finding
+    assert "Weekdays 09:00–17:00 CST<br><code>0 9 * * 1-5</code></td>" in finding
+    assert "Weekdays 10:00–12:00 CST<br><code>0 10 * * 1-5</code></td>" in finding
+    assert f'action="{reverse("drift-keep", args=[drift.pk])}"' in finding
+    assert f'<input type="hidden" name="seen" value="{drift.seen_id}">' in finding
+    assert f'action="{reverse("drift-restore", args=[drift.pk])}"' in finding
+    assert f'href="{reverse("campaign-history", args=[campaign.pk])}"' in finding
+
+
+def test_a_planner_may_restore_but_reads_why_only_a_supervisor_keeps(as_planner, campaign):
+    found_in_cxone(campaign, ["schedule"], cron_expression="0 10 * * 1-5")
+    finding = section(page(as_planner, campaign), "drift-h")
+    assert "Keep CXone's: Only a supervisor can keep CXone's version" in finding
+    assert ">Restore approved</button>" in finding
+
+
+def test_a_restore_under_way_is_shown_instead_of_the_answers(as_planner, campaign, planner):
+    drift = found_in_cxone(campaign, ["schedule"], cron_expression="0 10 * * 1-5")
+    draft = answers.restore_approved(drift.pk, planner)
+
+    finding = section(page(as_planner, campaign), "drift-h")
+
+    assert (
+        f'Restore under way: <a href="{reverse("draft-editor", args=[draft.pk])}">draft #{draft.pk}</a> (draft)'
+        in finding
+    )
+    assert ">Restore approved</button>" not in finding
+
+
+def test_an_answered_change_leaves_no_finding_on_the_page(client, supervisor, campaign):
+    drift = found_in_cxone(campaign, ["schedule"], cron_expression="0 10 * * 1-5")
+    answers.keep_cxone(drift.pk, supervisor, seen_id=drift.seen_id)
+    client.force_login(supervisor)
+    assert 'id="drift-h"' not in page(client, campaign)

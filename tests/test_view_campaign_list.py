@@ -9,6 +9,7 @@ from django.urls import reverse
 from campaigns.models import CapacityPool
 from campaigns.services.drafts.checks import draft_checks
 from tests.conftest import make_campaign, make_draft
+from tests.history_support import found_in_cxone
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,20 @@ def test_the_chart_and_outbox_pages_vary_on_hx_request(client, supervisor, page)
     response = client.get(reverse(page))
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
+
+
+def test_a_campaign_changed_in_cxone_has_a_badge_and_the_list_filters_by_it(signed_in, pool, supervisor):
+    changed = make_campaign("C-1", pool=pool, name="Changed renewals")
+    make_campaign("C-2", pool=pool, name="Quiet renewals")
+    answered = make_campaign("C-3", pool=pool, name="Answered renewals")
+    found_in_cxone(changed, ["running"], running=False)
+    kept = found_in_cxone(answered, ["running"], running=False)
+    kept.answered_at, kept.answer, kept.answered_by = kept.first_seen_at, "kept", supervisor
+    kept.save()
+
+    response = signed_in.get(reverse("campaign-list"))
+    body = html.unescape(response.content.decode())
+    assert body.count("⚠ Changed in CXone</a>") == 1
+    assert f'href="{reverse("campaign-detail", args=[changed.pk])}#changed-in-cxone"' in body
+    assert names(signed_in.get(reverse("campaign-list"), {"changed": "yes"})) == ["Changed renewals"]
+    assert len(names(signed_in.get(reverse("campaign-list"), {"changed": "<bogus>"}))) == 3

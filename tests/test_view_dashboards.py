@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Activation, WebhookDelivery
+from campaigns.models import Activation, CampaignVersion, Drift, WebhookDelivery
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -144,6 +144,53 @@ def test_conflicts_per_week_start_this_week(client, manager, pool):
     overload = trace(figure, "Capacity overload (hours)")
     assert overload["y"] == [32.0] and overload["text"] == ["32.0 h (4)"]  # the chart draws what the CSV says
     assert trace(figure, "Contact-list clash (hours)")["y"] == [0.0]
+
+
+def drift(campaign, *, hours_ago, answered_after_hours=None, answer=""):
+    """A change found in CXone `hours_ago`, answered (with `answer`) that many hours after, or still open."""
+    version = CampaignVersion.objects.create(campaign=campaign, source="first_mirrored")
+    seen = timezone.now() - dt.timedelta(hours=hours_ago)
+    answered = None if answered_after_hours is None else seen + dt.timedelta(hours=answered_after_hours)
+    return Drift.objects.create(
+        campaign=campaign, seen=version, reference=version, changed=["schedule"], first_seen_at=seen,
+        last_seen_at=seen, answered_at=answered, answer=answer,
+    )  # fmt: skip
+
+
+def test_drift_per_week_and_the_time_to_answer_sit_beside_the_latency_charts(client, manager, pool):
+    drift(make_campaign("C-1", pool=pool), hours_ago=30, answered_after_hours=2, answer="kept")
+    drift(make_campaign("C-2", pool=pool), hours_ago=50, answered_after_hours=6, answer="restoring")
+    drift(make_campaign("C-3", pool=pool), hours_ago=10)  # not answered yet
+    client.force_login(manager)
+
+    page = client.get(reverse("dashboard"), {"days": 7}).content.decode()
+    keys = [
+        key
+        for key in ("latency", "histogram", "drift", "drift-answers", "failures")
+        if f'id="{key}-chart"' in page
+    ]
+    assert keys == ["latency", "histogram", "drift", "drift-answers", "failures"]
+    assert (
+        page.index('id="histogram-chart"')
+        < page.index('id="drift-chart"')
+        < page.index('id="failures-chart"')
+    )
+    assert "3 changes made in CXone found over 2 weeks; 1 not answered yet." in page
+    assert '<a href="#drift-chart">1 change in CXone not answered</a>' in page
+    # Frozen on Monday 30 Nov 12:00 UTC: the two answered changes were first seen in the week before.
+    per_week = [
+        (r["week_start"], r["found"], r["open"], r["restored"], r["kept"])
+        for r in csv_rows(client, "drift", 7)
+    ]
+    assert per_week == [("2026-11-23", "2", "0", "1", "1"), ("2026-11-30", "1", "1", "0", "0")]
+    assert trace(figure_of(page, "drift"), "Not answered yet")["y"] == [
+        0,
+        1,
+    ]  # the figure draws what the CSV says
+    answers = csv_rows(client, "drift-answers", days=7)
+    assert answers == [{"week_start": "2026-11-23", "answered": "2", "p50_hours": "2.0", "p95_hours": "6.0"}]
+    assert trace(figure_of(page, "drift-answers"), "p95")["y"] == [6.0]
+    assert "1 change not answered yet, the oldest for 10.0 h." in page
 
 
 def test_a_bad_range_is_named_and_an_unknown_chart_is_not_found(client, manager):

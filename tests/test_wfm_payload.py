@@ -1,10 +1,13 @@
-"""The body WFM receives: the seed's fields at the top level, plus what a WFM system plans with, under 20 KB."""
+"""The body WFM receives: the seed's fields at the top level, plus what a WFM system plans with, under 20 KB; and
+the `campaign.drifted` event of a change made in CXone behind the planners' back."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from campaigns.models import Activation
+from campaigns.models import Activation, CampaignVersion, Drift
 from campaigns.services.webhooks import outbox as webhooks
 from campaigns.services.webhooks.payload import MAX_BYTES, body_bytes
 from tests.wfm_support import make_activation
@@ -93,3 +96,59 @@ def test_it_stays_under_20_kb_for_a_busy_schedule_with_many_conflicts(frozen_clo
     assert payload["windows"]["count"] == (14 * 24 - 18) * 12
     assert payload["windows"]["truncated"] is True and payload["windows"]["items"]
     assert payload["conflictsDetected"] == 300 and 0 < len(payload["conflicts"]) <= 20
+
+
+def drifted(campaign, *, cron="0 10 * * 1-5", duration=120) -> Drift:
+    held = CampaignVersion.objects.create(
+        campaign=campaign, source="approved", timezone="America/Chicago", cron_expression="0 9 * * 1-5",
+        duration_minutes=480, running=True, remote_version=7,
+    )  # fmt: skip
+    seen = CampaignVersion.objects.create(
+        campaign=campaign, source="seen_in_cxone", timezone="America/Chicago", cron_expression=cron,
+        duration_minutes=duration, effective_start=campaign.effective_start, effective_end=campaign.effective_end,
+        retry_policy=campaign.retry_policy, running=False, remote_version=8,
+    )  # fmt: skip
+    first_seen = dt.datetime(2026, 11, 30, 11, 55, tzinfo=dt.UTC)
+    return Drift.objects.create(
+        campaign=campaign, seen=seen, reference=held, changed=["schedule", "running"], first_seen_at=first_seen,
+        last_seen_at=first_seen,
+    )  # fmt: skip
+
+
+def test_a_change_in_cxone_tells_wfm_what_cxone_runs_now_beside_what_it_is_held_to(frozen_clock, campaign):
+    drift = drifted(campaign)
+    delivery = webhooks.record_drift_event(drift)
+    payload = delivery.payload
+
+    assert (delivery.event_type, delivery.campaign, delivery.activation) == (
+        "CAMPAIGN_DRIFTED",
+        campaign,
+        None,
+    )
+    assert (payload["eventType"], payload["type"], payload["eventId"]) == (
+        "CAMPAIGN_DRIFTED",
+        "campaign.drifted",
+        delivery.webhook_id,
+    )
+    assert (payload["campaignId"], payload["driftId"], payload["changed"]) == (
+        "C-1001",
+        drift.pk,
+        ["schedule", "running"],
+    )
+    assert payload["timestamp"] == payload["firstSeenAt"] == "2026-11-30T11:55:00Z"
+    assert payload["schedule"]["cronExpression"] == "0 10 * * 1-5" and payload["running"] is False
+    assert payload["windows"]["items"][0] == {
+        "startUtc": "2026-12-01T16:00:00Z",
+        "endUtc": "2026-12-01T18:00:00Z",
+        "localStart": "2026-12-01T10:00:00-06:00",
+        "localEnd": "2026-12-01T12:00:00-06:00",
+    }
+    held = payload["heldTo"]
+    assert (held["source"], held["version"], held["running"]) == ("approved", 7, True)
+    assert held["schedule"]["cronExpression"] == "0 9 * * 1-5" and held["schedule"]["startTime"] is None
+
+
+def test_a_change_in_cxone_every_five_minutes_still_fits_in_20_kb(frozen_clock, campaign):
+    payload = webhooks.record_drift_event(drifted(campaign, cron="*/5 * * * *", duration=5)).payload
+    assert len(body_bytes(payload)) < MAX_BYTES
+    assert payload["windows"]["count"] > 3000 and payload["windows"]["truncated"] is True

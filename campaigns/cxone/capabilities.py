@@ -8,6 +8,10 @@ campaigns/cxone/ asks which API the tenant speaks: pages, messages and services 
   reports the schedules it cannot hold.
 - concurrency_note: what a write cannot promise, for the draft's history ("" when CXone refuses a stale write
   itself).
+- periods_held: CXone keeps a schedule's effective period (v2's startTime/endTime); else the mirror shows one made
+  up from the skill's last update, which no one sets, so a change to it is nobody's edit.
+- zones_held: the zones a campaign calls are a setting of its own in CXone (a skill's time-zones), which someone
+  can change in the CXone UI; else they are where its contact list's contacts live, which no approval sets.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ class Capabilities:
     versions_shown: bool
     weekly_schedules_only: bool
     concurrency_note: str = ""
+    periods_held: bool = True
+    zones_held: bool = False
 
     def version_words(self, version: int | None, *, unknown: str = "another version") -> str:
         """A version as people read it: "version 8" where versions count changes, else what it stands for."""
@@ -41,4 +47,6 @@ ADMIN = Capabilities(
     versions_shown=False,
     weekly_schedules_only=True,
     concurrency_note=CONCURRENCY_NOTE,
+    periods_held=False,
+    zones_held=True,
 )

@@ -1,6 +1,6 @@
-"""The numbers /metrics exposes, gathered at scrape time: activations and webhook deliveries from their tables
-(the database is the source of truth, and every process writes there), the CXone request counters from the
-shared store, the sync's age, the queue's depth and the live workers from their heartbeats."""
+"""The numbers /metrics exposes, gathered at scrape time: activations, webhook deliveries and changes found in
+CXone from their tables (the database is the source of truth, and every process writes there), the CXone request
+counters from the shared store, the sync's age, the queue's depth and the live workers from their heartbeats."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from campaigns.metrics import counters
 from campaigns.metrics.broker import queue_depth
 from campaigns.metrics.cluster import cluster_status
-from campaigns.models import Activation, SyncStatus, WebhookDelivery
+from campaigns.models import Activation, Drift, SyncStatus, WebhookDelivery
 
 # Seconds from approval to observed ACTIVE: the sandbox takes 1-5 s, a busy CXone tens of seconds.
 LATENCY_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
 FINISHED_STEPS = ("active", "failed", "stale")
+# Seconds from a change first seen in CXone to its answer: people answer in minutes to days.
+ANSWER_BUCKETS = (300, 900, 3600, 4 * 3600, 8 * 3600, 86400, 2 * 86400, 7 * 86400)
 UNFINISHED_STEPS = ("queued", "pushing", "polling")
 
 
@@ -23,6 +25,7 @@ class PlannerCollector:
     def collect(self):
         yield from activation_metrics()
         yield from webhook_metrics()
+        yield from drift_metrics()
         yield from cxone_metrics()
         yield from sync_metrics()
         yield from queue_metrics()
@@ -66,6 +69,34 @@ def webhook_metrics():
     for status in WebhookDelivery.Status.values:
         family.add_metric([status], by_status.get(status, 0))
     yield family
+
+
+def drift_metrics():
+    """Campaigns changed in CXone behind the product's back: open now, found in all, answered (by answer), and
+    how long the answers took."""
+    by_answer = dict(Drift.objects.values_list("answer").annotate(n=Count("pk")).order_by())
+    drifted = GaugeMetricFamily(
+        "planner_campaigns_drifted", "Campaigns changed in CXone whose change nobody answered yet."
+    )
+    drifted.add_metric([], by_answer.get("", 0))
+    yield drifted
+    found = CounterMetricFamily("planner_drifts_found", "Changes made in CXone found by the sync.")
+    found.add_metric([], sum(by_answer.values()))
+    yield found
+    answered = CounterMetricFamily(
+        "planner_drifts_answered", "Changes found in CXone that were answered, by answer.", labels=["answer"]
+    )
+    for answer in Drift.Answer.values:
+        answered.add_metric([answer], by_answer.get(answer, 0))
+    yield answered
+    rows = Drift.objects.filter(answered_at__isnull=False).values_list("first_seen_at", "answered_at")
+    seconds = [max(0.0, (answered - seen).total_seconds()) for seen, answered in rows]
+    histogram = HistogramMetricFamily(
+        "planner_drift_answer_seconds", "Seconds from a change first seen in CXone to its answer."
+    )
+    buckets = [(str(float(b)), sum(1 for s in seconds if s <= b)) for b in ANSWER_BUCKETS]
+    histogram.add_metric([], buckets + [("+Inf", len(seconds))], sum_value=sum(seconds))
+    yield histogram
 
 
 def cxone_metrics():

@@ -1,5 +1,5 @@
 """The domain model: the CXone mirror, the drafts planners edit, activations, the webhook outbox, the audit trail,
-notifications with their mail outbox, and sign-on identities.
+notifications with their mail outbox, sign-on identities, and every version a campaign's schedule has had.
 
 Rules that must hold whatever code path writes a row (one open draft per campaign, a draft's approver is never
 its author, a window lasts 1..1440 minutes, ...) are database constraints, not only form validation.
@@ -7,6 +7,7 @@ its author, a window lasts 1..1440 minutes, ...) are database constraints, not o
 
 from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
+from campaigns.models.history import CampaignVersion, Drift
 from campaigns.models.mirror import Campaign, CapacityPool
 from campaigns.models.notifications import MailMessage, Notification, NotificationKind, NotificationSettings
 from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
@@ -21,9 +22,11 @@ __all__ = [
     "AuditEntry",
     "CXoneRateBucket",
     "Campaign",
+    "CampaignVersion",
     "CapacityPool",
     "DraftStatus",
     "MailMessage",
+    "Drift",
     "MetricCounter",
     "NoticeDismissal",
     "Notification",

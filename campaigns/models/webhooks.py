@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from campaigns.models.activation import Activation
+from campaigns.models.mirror import Campaign
 
 
 class WebhookEndpoint(models.Model):
@@ -37,6 +38,10 @@ class WebhookDelivery(models.Model):
     event_type = models.CharField(max_length=64)
     activation = models.ForeignKey(
         Activation, on_delete=models.PROTECT, null=True, blank=True, related_name="webhook_deliveries"
+    )
+    # The campaign the event is about: an activation's, or one changed in CXone (which has no activation).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="webhook_deliveries"
     )
     payload = models.JSONField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)

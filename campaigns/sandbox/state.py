@@ -22,6 +22,14 @@ from campaigns.sandbox.cxone.seed import build, default_epoch, iso
 from campaigns.sandbox.stats import Stats
 
 
+def edited_schedule(schedule: dict, edit: dict) -> dict:
+    """`schedule` with the fields `edit` names replaced; a retryPolicy in `edit` replaces only its own keys."""
+    merged = {**schedule, **edit}
+    if isinstance(edit.get("retryPolicy"), dict) and isinstance(schedule.get("retryPolicy"), dict):
+        merged["retryPolicy"] = {**schedule["retryPolicy"], **edit["retryPolicy"]}
+    return merged
+
+
 def state_of(request: Request) -> SandboxState:
     """The SandboxState of the app serving `request` (every route of every personality finds it here)."""
     return request.app.state.sandbox
@@ -197,12 +205,16 @@ class SandboxState:
         return "ACTIVE", []
 
     def touch(self, campaign_id: str, changes: dict) -> dict | None:
-        """Someone changed the campaign in CXone: next version, `changes` applied (admin API)."""
+        """Someone changed the campaign in CXone: next version, `changes` applied. A "schedule" in `changes`
+        changes only the schedule's fields it names (and of a "retryPolicy" in it, only the keys it names)."""
         with self.lock:
             self.settle()
             campaign = self.campaigns.get(campaign_id)
             if campaign is None:
                 return None
+            changes = dict(changes)
+            if isinstance(changes.get("schedule"), dict):
+                changes["schedule"] = edited_schedule(campaign.get("schedule") or {}, changes["schedule"])
             campaign.update(changes)
             campaign.update(version=campaign["version"] + 1, updatedAt=self.now_iso())
             return copy.deepcopy(campaign)

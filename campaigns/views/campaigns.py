@@ -14,7 +14,9 @@ from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.services.reports import notices
+from campaigns.services.reports import versions as campaign_versions
 from campaigns.views.activations import recent_for_author
+from campaigns.views.history import drift_context
 from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 25
@@ -41,10 +43,15 @@ def filtered_campaigns(query: QueryFilters) -> tuple:
         "state": query.choice("state", "State", Campaign.State.values),
         "skill": "" if skill is None else str(skill),
         "finding": query.choice("finding", "Findings", campaign_findings.LEVELS),
+        "changed": query.choice("changed", "Changed in CXone", ["yes"]),
     }
     # Not the raw CXone payload (the largest column, which the list never shows); open drafts are counted for
     # the rows shown only (a GROUP BY over every campaign would sort whole rows).
-    campaigns = Campaign.objects.select_related("pool").defer("raw_payload")
+    campaigns = (
+        Campaign.objects.select_related("pool")
+        .defer("raw_payload")
+        .annotate(changed_in_cxone=campaign_versions.changed_in_cxone())
+    )
     if filters["q"]:
         campaigns = campaigns.filter(Q(name__icontains=filters["q"]) | Q(cxone_id__icontains=filters["q"]))
     if filters["state"]:
@@ -53,6 +60,8 @@ def filtered_campaigns(query: QueryFilters) -> tuple:
         campaigns = campaigns.filter(pool_id=skill)
     if filters["finding"]:
         campaigns = campaigns.filter(findings_level=filters["finding"])
+    if filters["changed"]:
+        campaigns = campaigns.filter(changed_in_cxone=True)
     return campaigns.order_by("name", "cxone_id"), filters
 
 
@@ -127,5 +136,6 @@ def campaign_detail(request, pk):
         "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
+        **drift_context(campaign, request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)

@@ -27,6 +27,7 @@ FILTERS = [("", "All")] + [(s.value, s.label) for s in Status]
 EVENT_LABELS = {
     "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
     "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
+    "CAMPAIGN_DRIFTED": "Changed in CXone",
 }
 
 
@@ -42,7 +43,7 @@ def webhook_list(request):
     now = timezone.now()
     query = QueryFilters(request.GET)
     status = query.choice("status", "Status", Status.values)
-    deliveries = WebhookDelivery.objects.select_related("activation__campaign").defer("payload")
+    deliveries = WebhookDelivery.objects.select_related("activation__campaign", "campaign").defer("payload")
     if status:
         deliveries = deliveries.filter(status=status)
     page = Paginator(deliveries, PAGE_SIZE).get_page(query.page())

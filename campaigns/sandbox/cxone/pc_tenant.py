@@ -23,6 +23,7 @@ class PcTenant:
     skills: dict[str, dict] = field(default_factory=dict)  # skill id (text) → skill
     schedules: dict[str, dict] = field(default_factory=dict)  # skill id → schedule-settings (HH:MM)
     zones: dict[str, list[dict]] = field(default_factory=dict)  # skill id → timeZoneSettings
+    retry_settings: dict[str, dict] = field(default_factory=dict)  # skill id → retry fields edited in CXone
     dnc_groups: dict[str, dict] = field(default_factory=dict)
     scrubbed: dict[str, list[int]] = field(default_factory=dict)  # group id → skill ids
     business_unit: dict = field(default_factory=dict)

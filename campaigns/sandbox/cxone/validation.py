@@ -76,6 +76,13 @@ def validate_put(body: Any, campaign_id: str, known: dict[str, dict]) -> list[di
     return problems
 
 
+def schedule_problems(schedule: Any) -> list[dict[str, str]]:
+    """Problems with a campaign's schedule as a PUT would carry it (for an edit made in CXone's own UI)."""
+    problems: list[dict[str, str]] = []
+    _check_schedule(schedule, lambda field, message: problems.append({"field": field, "message": message}))
+    return problems
+
+
 def _check_dnc_rules(rules: Any, bad) -> None:
     if not isinstance(rules, list):
         bad("dncRules", "must be a list")

@@ -12,6 +12,7 @@ from campaigns.cxone.factory import get_client
 from campaigns.models import Activation, Campaign, steps_leading_to
 from campaigns.services import audit
 from campaigns.services.drafts import transitions
+from campaigns.services.history import versions
 from campaigns.services.notifications import notify
 from campaigns.services.webhooks import outbox
 
@@ -55,6 +56,8 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
             transitions.mark_stale(a.draft_id, reason=reason)
         if remote is not None:
             _mirror(a, remote)
+        if step == Step.ACTIVE:
+            versions.record_approved(a, remote)  # what went live is the version the campaign is held to now
         record(a, step, sentence(reason, a.remote_errors))
         notify.activation_finished(a, sentence(reason, a.remote_errors) if step != Step.ACTIVE else "")
         if step in (Step.ACTIVE, Step.FAILED):

@@ -39,6 +39,13 @@ ACTION_LABELS = {
     "admin.object.added": "Added in the admin",
     "admin.object.changed": "Changed in the admin",
     "admin.object.deleted": "Deleted in the admin",
+    "campaigns.drift.found": "Changed in CXone",
+    "campaigns.drift.changed_again": "Changed again in CXone",
+    "campaigns.drift.changed_back": "Changed back in CXone",
+    "campaigns.drift.kept": "Kept CXone's version",
+    "campaigns.drift.restore_started": "Restore of the approved version started",
+    "campaigns.drift.replaced": "Change in CXone replaced by an approved draft",
+    "campaigns.draft.started_from_version": "Draft started from an earlier version",
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.
@@ -152,6 +159,8 @@ def object_name(entry: AuditEntry) -> tuple[str, str | None]:
         return f"Draft #{entry.object_id}{of}", reverse("draft-editor", args=[int(entry.object_id)])
     if entry.object_type == "campaign" and campaign:
         return f"Campaign {campaign.name}", reverse("campaign-detail", args=[campaign.pk])
+    if entry.object_type == "drift" and campaign:
+        return f"Change in CXone of {campaign.name}", reverse("campaign-history", args=[campaign.pk])
     words = entry.object_type.replace("_", " ").capitalize()
     return f"{words} #{entry.object_id}", None
 

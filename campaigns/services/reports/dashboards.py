@@ -18,6 +18,7 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.charts import capacity as capacity_charts
 from campaigns.charts import dashboards as dashboard_charts
+from campaigns.charts import drift as drift_charts
 from campaigns.charts import latency as latency_charts
 from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
@@ -25,6 +26,7 @@ from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_c
 from campaigns.models import Activation, Campaign, CapacityPool, WebhookDelivery
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
+from campaigns.services.reports import drift_weeks
 
 LEAD_IN = dt.timedelta(days=1)  # the longest window: one that opened the day before can still be open
 
@@ -347,6 +349,12 @@ DASHBOARD = {
     "conflicts": _conflicts_chart,
     "latency": lambda now, days: _latency_charts(now, days)[0],
     "histogram": lambda now, days: _latency_charts(now, days)[1],
+    "drift": lambda now, days: drift_charts.drift_per_week_chart(
+        drift_weeks.drift_per_week(now - dt.timedelta(days=days), now)
+    ),
+    "drift-answers": lambda now, days: drift_charts.answer_time_chart(
+        *drift_weeks.answer_times(now - dt.timedelta(days=days), now, now)
+    ),
     "failures": lambda now, days: latency_charts.failures_chart(
         failure_reasons(now - dt.timedelta(days=days), now)
     ),
@@ -365,6 +373,8 @@ def dashboard(days: int, now: dt.datetime | None = None) -> list[Chart]:
         _conflicts_chart(now, days),
         latency,
         histogram,
+        DASHBOARD["drift"](now, days),
+        DASHBOARD["drift-answers"](now, days),
         DASHBOARD["failures"](now, days),
         DASHBOARD["webhooks"](now, days),
     ]

@@ -31,6 +31,7 @@ from campaigns.cxone.factory import bridge_loop, get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
+from campaigns.services.history.drift import look_for_drift
 from campaigns.services.sync import behind
 from campaigns.services.sync import status as sync_status
 from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
@@ -131,6 +132,7 @@ def sync_campaigns(
         result = apply_snapshot(snapshot, now=now)
         # The campaigns are written (committed). Work that follows from changed campaigns goes here, as one
         # call with their pks: e.g. recompute_findings(result.changed_campaign_pks).
+        look_for_drift(now=now)  # "changed in CXone": every campaign against the version it is held to
     except BaseException as exc:
         sync_status.record_failure(exc)
         raise

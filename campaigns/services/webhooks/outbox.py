@@ -1,7 +1,8 @@
-"""The WFM webhook outbox: every activation outcome becomes one event row, delivered by a worker until WFM
-has it, never lost with the broker.
+"""The WFM webhook outbox: every activation outcome, and every change found in CXone, becomes one event row,
+delivered by a worker until WFM has it, never lost with the broker.
 
     record_activation_event(activation)   in the transaction that writes the outcome (one row per event)
+    record_drift_event(drift)             in the transaction that records a change found in CXone
     deliver(delivery_id)                  the task's one step: claim by conditional UPDATE, send, classify
     sweep_due_deliveries()                every minute: due rows and expired leases go back to the workers
     redeliver(delivery_id, actor)         by hand, with the same webhook-id so that the receiver dedupes
@@ -33,11 +34,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from campaigns import roles
-from campaigns.models import Activation, WebhookDelivery, WebhookEndpoint
+from campaigns.models import Activation, Drift, WebhookDelivery, WebhookEndpoint
 from campaigns.services import audit
 from campaigns.services.errors import NotAllowed, WorkflowError
 from campaigns.services.notifications import notify
-from campaigns.services.webhooks.payload import EVENTS, body_bytes, build_payload
+from campaigns.services.webhooks.payload import (
+    DRIFT_EVENT,
+    EVENTS,
+    body_bytes,
+    build_drift_payload,
+    build_payload,
+)
 from campaigns.wfm.sender import Answer, Outcome, WfmSender, shared_sender
 from campaigns.wfm.signing import InvalidSecret, parse_secrets
 
@@ -109,12 +116,30 @@ def record_activation_event(activation: Activation) -> WebhookDelivery | None:
                     idempotency_key=key,
                     event_type=event_type,
                     activation=activation,
+                    campaign_id=activation.campaign_id,
                     payload=payload,
                     next_attempt_at=now,
                 )
         except IntegrityError:
             return WebhookDelivery.objects.get(activation=activation, event_type=event_type)
         transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
+    return delivery
+
+
+def record_drift_event(drift: Drift) -> WebhookDelivery:
+    """The `campaign.drifted` event of the change `drift` last recorded (a drift found, or changed again while
+    open). Call it in the transaction that records the change: one event per change seen, never one without
+    the other. Delivery is enqueued once the transaction commits."""
+    key = uuid.uuid4()
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        idempotency_key=key,
+        event_type=DRIFT_EVENT[0],
+        campaign_id=drift.campaign_id,
+        payload=build_drift_payload(drift, str(key), now),
+        next_attempt_at=now,
+    )
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
     return delivery
 
 
@@ -291,7 +316,7 @@ def redeliver(delivery_id: int, actor) -> WebhookDelivery:
             "campaigns.webhook.redelivered",
             before,
             actor=actor,
-            campaign=before.activation.campaign if before.activation_id else None,
+            campaign=before.activation.campaign if before.activation_id else before.campaign,
             message=f"{before.event_type} {before.webhook_id} sent again (was {before.get_status_display()} "
             f"after {before.attempts} attempts)",
         )

@@ -1,5 +1,8 @@
 """The body of a WFM event: what a workforce-management system plans with, under 20 KB.
 
+Two kinds: an activation's outcome (build_payload), and a campaign changed in CXone behind the product's back
+(build_drift_payload, `campaign.drifted`: what CXone runs now, to plan with, beside the version it is held to).
+
 The seed's fields stay at the top level for receivers written against it (eventType, campaignId,
 activationLatencyMs, timestamp, conflictsDetected); the rest is what the contract (cxone-api.md, "WFM webhook")
 adds: the Standard Webhooks `type`, ids, versions, approval and activation times, the schedule, the windows of
@@ -12,13 +15,15 @@ import datetime as dt
 import json
 
 from campaigns import scheduling
-from campaigns.models import Activation, Campaign, ScheduleDraft
+from campaigns.models import Activation, Campaign, CampaignVersion, Drift, ScheduleDraft
 
 # activation step → (eventType of the seed, Standard Webhooks `type`)
 EVENTS = {
     Activation.Step.ACTIVE: ("CAMPAIGN_SCHEDULE_UPDATED", "campaign_schedule.activated"),
     Activation.Step.FAILED: ("CAMPAIGN_ACTIVATION_FAILED", "campaign_schedule.activation_failed"),
 }
+# A change found in CXone: (eventType beside the seed's, Standard Webhooks `type`).
+DRIFT_EVENT = ("CAMPAIGN_DRIFTED", "campaign.drifted")
 WINDOW_DAYS = 14
 MAX_BYTES = 20_000  # Standard Webhooks: payloads under 20 KB
 MAX_WINDOWS = 60  # a every-5-minutes cron has 4,032 windows in 14 days; the count says how many there are
@@ -101,6 +106,63 @@ def campaign_schedule(campaign: Campaign) -> dict | None:
         "startTime": iso(campaign.effective_start),
         "endTime": iso(campaign.effective_end),
         "retryPolicy": campaign.retry_policy or None,
+    }
+
+
+def build_drift_payload(drift: Drift, event_id: str, now: dt.datetime) -> dict:
+    """The `campaign.drifted` event of `drift`'s latest change: what CXone runs now (the schedule, its windows of
+    the next 14 days, its running state and zones), what changed, and the version the campaign is held to."""
+    campaign: Campaign = drift.campaign
+    seen, held = drift.seen, drift.reference
+    schedule = version_schedule(seen)
+    payload = {
+        "eventType": DRIFT_EVENT[0],
+        "type": DRIFT_EVENT[1],
+        "eventId": event_id,
+        "timestamp": iso(drift.last_seen_at),
+        "campaignId": campaign.cxone_id,
+        "campaignName": campaign.name,
+        # The seed's fields, which receivers written against it require: no activation, no conflicts found here.
+        "activationLatencyMs": None,
+        "conflictsDetected": 0,
+        "driftId": drift.pk,
+        "firstSeenAt": iso(drift.first_seen_at),
+        "changed": list(drift.changed),
+        "version": seen.remote_version,
+        "schedule": schedule,
+        "running": seen.running,
+        "zones": list(seen.zones),
+        "windows": windows_of(schedule, now),
+        "heldTo": {
+            "source": held.source,
+            "draftId": held.draft_id,
+            "recordedAt": iso(held.recorded_at),
+            "version": held.remote_version,
+            "schedule": version_schedule(held),
+            "running": held.running,
+            "zones": list(held.zones),
+        },
+        "agentsRequired": campaign.agents_required,
+    }
+    while len(body_bytes(payload)) >= MAX_BYTES and payload["windows"]["items"]:
+        items = payload["windows"]["items"]
+        payload["windows"]["items"] = items[: len(items) // 2]
+        payload["windows"]["truncated"] = True
+    if len(body_bytes(payload)) >= MAX_BYTES:
+        raise ValueError("a WFM event cannot be made smaller than 20 KB")
+    return payload
+
+
+def version_schedule(version: CampaignVersion) -> dict | None:
+    if not version.has_schedule:
+        return None
+    return {
+        "timezone": version.timezone,
+        "cronExpression": version.cron_expression,
+        "durationMinutes": version.duration_minutes,
+        "startTime": iso(version.effective_start),
+        "endTime": iso(version.effective_end),
+        "retryPolicy": version.retry_policy or None,
     }
 
 
