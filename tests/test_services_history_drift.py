@@ -7,13 +7,23 @@ from __future__ import annotations
 import pytest
 
 from campaigns.cxone.factory import get_client, run_sync
-from campaigns.models import Activation, AuditEntry, CampaignVersion, Drift, WebhookDelivery
+from campaigns.models import (
+    Activation,
+    AuditEntry,
+    CampaignVersion,
+    DraftStatus,
+    Drift,
+    Notification,
+    NotificationKind,
+    WebhookDelivery,
+)
 from campaigns.services import activation
 from campaigns.services.history import answers, controls, drift
 from campaigns.services.history.versions import reference_of
 from campaigns.services.sync.mirror import sync_campaigns
 from tests import history_support
 from tests.activation_support import PROPOSED, due_now, pushable
+from tests.conftest import make_draft
 from tests.history_support import approved_draft, drifts, push_and_wait_for_active, running_campaign, touch
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +191,19 @@ def test_a_change_in_cxone_while_our_push_is_in_flight_is_drift(
 
 
 # ---- under the Admin API -------------------------------------------------------------------------------------
+
+
+def test_the_campaigns_planners_are_told_of_a_change_in_cxone_once(v2_cxone, planner):
+    campaign = running_campaign()
+    make_draft(campaign, planner, status=DraftStatus.REJECTED)  # a planner who has worked on this campaign
+    touch(v2_cxone, campaign.cxone_id, {"schedule": {"cronExpression": "0 10 * * 1-5"}})
+
+    sync_campaigns()
+    sync_campaigns()
+
+    [told] = Notification.objects.filter(kind=NotificationKind.DRIFT_FOUND)
+    assert told.recipient == planner and told.campaign == campaign
+    assert told.facts["differences"][0].startswith("Calling windows: CXone runs Weekdays 10:00")
 
 
 def test_a_skills_week_changed_in_cxone_is_found_once_under_the_admin_api(admin_cxone):

@@ -35,6 +35,7 @@ from campaigns.cxone.factory import capabilities
 from campaigns.models import Activation, Campaign, CampaignVersion, Drift
 from campaigns.services import audit
 from campaigns.services.history import controls, values, versions, words
+from campaigns.services.notifications import notify
 from campaigns.services.sync import status as sync_status
 from campaigns.services.webhooks import outbox
 
@@ -174,6 +175,8 @@ class Comparison:
             message = _found_words(drift, action)
             audit.record(action, drift, campaign=campaign, message=message, changes=_changes(drift))
             outbox.record_drift_event(drift)
+            # The campaign's planners are told in the same transaction (one notice per change seen).
+            notify.drift_found(campaign, differences=[message], at=self.now, key=f"{drift.pk}:{version.pk}")
 
 
 def _found_words(drift: Drift, action: str) -> str:
