@@ -11,6 +11,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from .common import ACCENT_LIGHT, BAD, INK, MUTED, OK, WARN, Chart, base_layout, figure, iso_day, plural
+from .durations import day_axis
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
         x_title="Day created (UTC)",
         y_title="Deliveries",
         barmode="stack",
-        xaxis={"type": "date", "tickformat": "%a %d %b"},
+        xaxis=day_axis([d.day for d in days]),
         yaxis={"rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 10, "b": 56},
         legend={"traceorder": "normal"},

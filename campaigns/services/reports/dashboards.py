@@ -259,39 +259,47 @@ def _utc_day(value: dt.datetime) -> dt.date:
 
 def activation_latency(
     since: dt.datetime, until: dt.datetime, now: dt.datetime | None = None
-) -> tuple[list[latency_charts.DayLatency], list[float], latency_charts.SloShare]:
-    """Of the activations approved from `since` up to `until` (now, included): latency per approval day (UTC),
-    every latency, and the share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not
-    latency and are left out; one still running counts once it is older than 5 minutes (it already missed)."""
+) -> list[latency_charts.ApprovalLatency]:
+    """The approvals from `since` up to `until` (now, included) as the latency charts count them
+    (charts/latency.py says the rule): each approval once, with every push it took (a supervisor's Retry is a
+    new Activation of the same draft), from its approval to the first time CXone was seen ACTIVE."""
     now = now or timezone.now()
-    rows = Activation.objects.filter(approved_at__gte=since, approved_at__lte=until).values_list(
-        "step", "approved_at", "latency_ms"
+    rows = (
+        Activation.objects.filter(approved_at__gte=since)
+        .order_by("approved_at", "pk")
+        .values_list("draft_id", "step", "approved_at", "observed_active_at", "latency_ms", "retry_of_id")
     )
-    by_day: dict[dt.date, list[float]] = defaultdict(list)
-    latencies: list[float] = []
-    within = counted = 0
+    pushes: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        pushes[row[0]].append(row)
+    approvals = []
     slo = dt.timedelta(seconds=latency_charts.SLO_SECONDS)
-    for step, approved_at, latency_ms in rows:
-        if step == Activation.Step.STALE:
+    for tries in pushes.values():
+        _draft, _step, approved_at, _seen, _ms, retry_of = tries[0]
+        if retry_of is not None or approved_at > until:
+            continue  # a retry of an approval before the range, or approved after it
+        seconds = _first_active_seconds(tries, approved_at)
+        if seconds is None:
+            last_step = tries[-1][1]
+            if last_step == Activation.Step.STALE:
+                continue  # CXone changed the campaign first: not latency
+            if last_step in Activation.UNFINISHED_STEPS and now - approved_at < slo:
+                continue  # too young to judge
+        approvals.append(latency_charts.ApprovalLatency(_utc_day(approved_at), seconds, len(tries)))
+    return approvals
+
+
+def _first_active_seconds(tries: list[tuple], approved_at: dt.datetime) -> float | None:
+    """Seconds from the approval to the first push seen ACTIVE (None: none was)."""
+    seen = []
+    for _draft, step, own_approval, observed, latency_ms, _retry_of in tries:
+        if step != Activation.Step.ACTIVE:
             continue
-        if step == Activation.Step.ACTIVE and latency_ms is not None:
-            seconds = latency_ms / 1000
-            by_day[_utc_day(approved_at)].append(seconds)
-            latencies.append(seconds)
-            counted += 1
-            within += seconds <= latency_charts.SLO_SECONDS
-        elif step == Activation.Step.FAILED or approved_at <= now - slo:
-            counted += 1
-    days = [
-        latency_charts.DayLatency(
-            day,
-            len(values),
-            latency_charts.percentile(values, 0.5),
-            latency_charts.percentile(values, 0.95),
-        )
-        for day, values in sorted(by_day.items())
-    ]
-    return days, latencies, latency_charts.SloShare(within, counted)
+        if observed is None and latency_ms is not None:
+            observed = own_approval + dt.timedelta(milliseconds=latency_ms)
+        if observed is not None:
+            seen.append(observed)
+    return (min(seen) - approved_at).total_seconds() if seen else None
 
 
 def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, int]]:
@@ -336,10 +344,10 @@ def _conflicts_chart(now: dt.datetime, days: int) -> Chart:
 
 
 def _latency_charts(now: dt.datetime, days: int) -> tuple[Chart, Chart]:
-    by_day, latencies, slo = activation_latency(now - dt.timedelta(days=days), now, now)
+    approvals = activation_latency(now - dt.timedelta(days=days), now, now)
     return (
-        latency_charts.latency_per_day_chart(by_day),
-        latency_charts.latency_histogram_chart(latencies, slo),
+        latency_charts.latency_per_day_chart(approvals),
+        latency_charts.latency_histogram_chart(approvals),
     )
 
 
