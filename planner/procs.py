@@ -3,14 +3,13 @@
     python -m planner.procs Procfile.scale
 
 Each process runs in a process group of its own (`sh -c` its line). Every process is asked to stop on SIGTERM,
-SIGINT, SIGHUP or SIGQUIT, when any process exits, and when whoever started the supervisor is told to stop
-without passing it on (a process manager that stops `make run` by signalling make's own process): the
-supervisor stops everything once its parent is gone, and once its parent, make, waits for it after SIGINT,
-SIGHUP or SIGQUIT (make passes on SIGTERM only). Stopping is SIGTERM to the process it started only
-(gunicorn's master and qcluster's main process stop their own workers cleanly; a signal to the whole group at
-once reaches qcluster's sentinel and workers too, which is how a qcluster main process was left behind as a
-husk, facts.md); once that process has exited, whatever it left in its group gets SIGTERM too. After STOP_GRACE
-seconds, whatever is still alive in any of the groups (a husk, a worker it forgot) gets SIGKILL, and the
+SIGINT, SIGHUP or SIGQUIT, when any process exits, and, under `make run`, when make is told to stop without passing
+it on (a process manager that signals make's own process): make passes on SIGTERM only, so the supervisor stops
+everything once make is gone, or once make waits for it after SIGINT, SIGHUP or SIGQUIT. Stopping is SIGTERM to the
+process it started only (gunicorn's master and qcluster's main process stop their own workers cleanly; a signal to
+the whole group at once reaches qcluster's sentinel and workers too, which is how a qcluster main process was left
+behind as a husk, facts.md); once that process has exited, whatever it left in its group gets SIGTERM too. After
+STOP_GRACE seconds, whatever is still alive in any of the groups (a husk, a worker it forgot) gets SIGKILL, and the
 supervisor waits until every group is empty. As a child subreaper it also reaps orphans, so none stays a zombie.
 Should the supervisor itself be killed outright (SIGKILL), the kernel sends each line's first process SIGTERM
 (parent-death signal).
@@ -118,12 +117,13 @@ class Supervisor:
         self.processes = processes
         self.running: dict[str, subprocess.Popen] = {}
         self.stopping = False
-        # Who started us (make, a shell, a process manager): once it is gone, nobody is left to stop us.
+        # Started by `make run`: once make is gone, nobody is left to stop us. (Started by anything else, say a
+        # script that puts us in the background and exits, we keep running until told to stop.)
         self.parent = os.getppid()
+        self.parent_is_make = is_make(self.parent)
         # GNU make passes only SIGTERM on to its children: on SIGINT, SIGHUP or SIGQUIT it waits for them inside
         # its signal handler, where the kernel blocks that signal. A stop signal blocked by our make (and not
         # at start, seen twice in a row) is make waiting for us to finish.
-        self.parent_is_make = is_make(self.parent)
         self.parent_blocked_at_start = blocked_signals(self.parent) if self.parent_is_make else 0
         self.parent_seen_stopping = 0
 
@@ -142,7 +142,7 @@ class Supervisor:
 
     def orphaned(self) -> bool:
         # A dead parent's children are handed to a subreaper or init: our parent pid changes.
-        return os.getppid() != self.parent
+        return self.parent_is_make and os.getppid() != self.parent
 
     def make_is_stopping(self) -> bool:
         if not self.parent_is_make:
@@ -158,7 +158,7 @@ class Supervisor:
         status = 0
         while not self.stopping:
             if self.orphaned():
-                say(f"the process that started us (pid {self.parent}) is gone: stopping everything")
+                say(f"make (pid {self.parent}), which started us, is gone: stopping everything")
                 break
             if self.make_is_stopping():
                 say(f"make (pid {self.parent}) was told to stop and waits for us: stopping everything")

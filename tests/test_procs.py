@@ -204,6 +204,28 @@ def test_a_supervisor_killed_outright_leaves_no_line_running(tmp_path):
             supervisor.wait()
 
 
+def test_a_supervisor_left_running_by_a_script_that_exits_keeps_running_until_told(tmp_path):
+    (tmp_path / "Procfile").write_text(f"calm: echo $$ > {tmp_path}/calm; exec sleep 600\n")
+    background = f"{sys.executable} -m planner.procs {tmp_path}/Procfile 2>{tmp_path}/log & echo $! > {tmp_path}/sup"
+    subprocess.run(  # noqa: S603
+        ["/bin/sh", "-c", background],
+        cwd=ROOT,
+        check=True,
+        start_new_session=True,
+    )
+    wait_for(lambda: all((tmp_path / n).exists() and (tmp_path / n).read_text().strip() for n in ["calm", "sup"]))
+    calm, supervisor = pids_in(tmp_path, "calm", "sup")
+    try:
+        time.sleep(1)
+        assert alive(supervisor) and alive(calm)
+        os.kill(supervisor, signal.SIGTERM)
+        wait_for(lambda: not alive(supervisor) and not alive(calm))
+    finally:
+        for pid in (calm, supervisor):
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
 def test_the_makefile_runs_the_supervisor_as_makes_own_child():
     """The SIGTERM make forwards goes to its child: that must be the supervisor, not a shell around it."""
     recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
