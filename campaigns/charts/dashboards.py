@@ -11,7 +11,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from .common import ACCENT_LIGHT, BAD, INK, MUTED, OK, WARN, Chart, base_layout, figure, iso_day, plural
-from .durations import day_axis
+from .durations import DAY_MS, day_axis
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             x=x,
             y=values,
             marker=marker,
+            # Most of a day wide: on a date axis plotly would otherwise size a lone day's bar to nothing.
+            width=[0.8 * DAY_MS] * len(x),
             hovertemplate="%{x}<br>%{y} " + name.lower() + "<extra></extra>",
         )
 

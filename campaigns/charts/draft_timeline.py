@@ -76,7 +76,7 @@ def draft_timeline_chart(
             end,
             "",
             row,
-            f"<b>{head}</b><br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
+            f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
             + (f"<br>{detail}" if detail else ""),
         )
         table.append([row, iso_utc(start), iso_utc(end), agents, detail])
