@@ -119,10 +119,10 @@ def test_deliveries_stack_by_state_each_with_its_own_pattern():
     assert chart.page_figure["layout"]["xaxis"]["dtick"] == 86_400_000  # one tick per day
 
     names = [t["name"] for t in chart.page_figure["data"]]
-    assert names == ["Delivered", "Retrying", "Waiting", "Dead"]
+    assert names == ["Delivered", "Retrying or throttled", "Waiting", "Dead-lettered or stopped"]
     assert [t["y"] for t in chart.page_figure["data"]] == [[5], [1], [2], [1]]
     assert len({t["marker"].get("pattern", {}).get("shape", "") for t in chart.page_figure["data"]}) == 4
-    assert "dead ones need a redelivery" in chart.summary
+    assert "1 dead-lettered or stopped — those need a redelivery" in chart.summary
 
 
 def test_conflicts_per_week_group_overload_and_clash_hours():

@@ -149,13 +149,13 @@ def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, camp
     rows = csv_rows(client, "webhooks")
     assert rows == [{"day_utc": "2026-11-30", "delivered": "2", "retrying": "1", "waiting": "1", "dead": "1"}]
     page = client.get(reverse("dashboard")).content.decode()
-    assert "5 deliveries: 2 delivered, 1 retrying, 1 waiting, 1 dead" in page
+    assert "5 deliveries: 2 delivered, 1 retrying or throttled, 1 waiting, 1 dead-lettered or stopped" in page
     figure = figure_of(page, "webhooks")
     assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
         ("Delivered", ["2026-11-30"], [2]),
-        ("Retrying", ["2026-11-30"], [1]),
+        ("Retrying or throttled", ["2026-11-30"], [1]),
         ("Waiting", ["2026-11-30"], [1]),
-        ("Dead", ["2026-11-30"], [1]),
+        ("Dead-lettered or stopped", ["2026-11-30"], [1]),
     ]
     assert figure["layout"]["barmode"] == "stack"
 

@@ -115,7 +115,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             "Webhook health: no data.",
             None,
             columns,
-            empty="No webhook deliveries yet — each activation's outcome is announced to WFM.",
+            empty="No webhook deliveries yet — each activation that goes live or fails is announced to WFM.",
         )
     x = [iso_day(d.day) for d in days]
 
@@ -133,17 +133,19 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             hovertemplate="%{x}<br>%{y} " + name.lower() + "<extra></extra>",
         )
 
+    # The Webhooks page's words (models/webhooks.py STATES), two of them grouped.
     data = [
         series("Delivered", [d.delivered for d in days], OK, ""),
-        series("Retrying", [d.retrying for d in days], WARN, "/"),
+        series("Retrying or throttled", [d.retrying for d in days], WARN, "/"),
         series("Waiting", [d.waiting for d in days], MUTED, "."),
-        series("Dead", [d.dead for d in days], BAD, "x"),
+        series("Dead-lettered or stopped", [d.dead for d in days], BAD, "x"),
     ]
     totals = [sum(getattr(d, name) for d in days) for name in ("delivered", "retrying", "waiting", "dead")]
-    headline = f"{plural(totals[3], 'dead delivery', 'dead deliveries')}, {totals[1]} retrying"
+    headline = f"{totals[3]} dead-lettered or stopped, {totals[1]} retrying"
     summary = (
-        f"{plural(sum(totals), 'delivery', 'deliveries')}: {totals[0]} delivered, {totals[1]} retrying, "
-        f"{totals[2]} waiting, {totals[3]} dead" + (" — dead ones need a redelivery." if totals[3] else ".")
+        f"{plural(sum(totals), 'delivery', 'deliveries')}: {totals[0]} delivered, {totals[1]} retrying or "
+        f"throttled, {totals[2]} waiting, {totals[3]} dead-lettered or stopped"
+        + (" — those need a redelivery (or the endpoint resumed)." if totals[3] else ".")
     )
     layout = base_layout(
         height=320,

@@ -16,13 +16,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
+from campaigns.models.webhooks import STATES, in_state
 from campaigns.services.errors import WorkflowError
 from campaigns.services.webhooks import outbox as webhooks
 from campaigns.templatetags.webhooks import delivery_state
 
 PAGE_SIZE = 50
 Status = WebhookDelivery.Status
-FILTERS = [("", "All")] + [(s.value, s.label) for s in Status]
+FILTERS = [("", "All"), *STATES]  # the badges' own words
 EVENT_LABELS = {
     "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
     "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
@@ -40,11 +41,11 @@ def webhook_list(request):
     _allowed(request.user)
     now = timezone.now()
     status = request.GET.get("status", "")
-    if status not in Status.values:
+    if status not in dict(STATES):
         status = ""
     deliveries = WebhookDelivery.objects.select_related("activation__campaign").defer("payload")
     if status:
-        deliveries = deliveries.filter(status=status)
+        deliveries = deliveries.filter(in_state(status, now))
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -54,7 +55,9 @@ def webhook_list(request):
         }
         for d in page.object_list
     ]
-    counts = dict(WebhookDelivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = WebhookDelivery.objects.aggregate(
+        **{state: Count("pk", filter=in_state(state, now)) for state, _ in STATES}
+    )
     config = webhooks.wfm_config()
     endpoint = WebhookEndpoint.objects.filter(url=config.url).first() if config else None
     context = {
@@ -63,7 +66,7 @@ def webhook_list(request):
         "rows": rows,
         "status": status,
         "filters": FILTERS,
-        "counts": [(s.label, counts.get(s.value, 0), s.value) for s in Status],
+        "counts": [(label, counts[state], state) for state, label in STATES],
         "config": config,
         "endpoint": endpoint,
         "can_redeliver": request.user.has_perm(roles.REDELIVER_WEBHOOKS),
@@ -79,7 +82,7 @@ def webhook_list(request):
 def _back(request):
     status = request.POST.get("status", "")
     url = reverse("webhooks")
-    return redirect(f"{url}?status={status}" if status in Status.values else url)
+    return redirect(f"{url}?status={status}" if status in dict(STATES) else url)
 
 
 @require_POST
