@@ -67,10 +67,11 @@ class TimelinePool:
     name: str
     agents: int
     url: str = ""  # the timeline of this pool alone (the drill-down of the aggregated view)
+    agents_text: str = ""  # "4–25 agents by hour" for a pool whose staffing varies; else "N agents"
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.agents} agents)"
+        return f"{self.name} ({self.agents_text or f'{self.agents} agents'})"
 
 
 def timeline_chart(

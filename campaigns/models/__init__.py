@@ -7,6 +7,7 @@ its author, a window lasts 1..1440 minutes, ...) are database constraints, not o
 from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
 from campaigns.models.mirror import Campaign, CapacityPool
+from campaigns.models.pools import AgentPool, PoolMember
 from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
 from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -15,6 +16,7 @@ __all__ = [
     "OPEN_DRAFT_STATUSES",
     "STEP_TRANSITIONS",
     "Activation",
+    "AgentPool",
     "AuditEntry",
     "CXoneRateBucket",
     "Campaign",
@@ -22,6 +24,7 @@ __all__ = [
     "DraftStatus",
     "MetricCounter",
     "NoticeDismissal",
+    "PoolMember",
     "ScheduleDraft",
     "SyncStatus",
     "WebhookDelivery",

@@ -22,9 +22,11 @@ from campaigns.charts import latency as latency_charts
 from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
-from campaigns.models import Activation, Campaign, CapacityPool, WebhookDelivery
+from campaigns.models import Activation, Campaign, WebhookDelivery
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
+from campaigns.scheduling.staffing import Staffing
+from campaigns.services.pools import lookup
 
 LEAD_IN = dt.timedelta(days=1)  # the longest window: one that opened the day before can still be open
 
@@ -35,7 +37,7 @@ class Mirror:
 
     start: dt.datetime
     end: dt.datetime
-    pools: dict[str, CapacityPool] = field(default_factory=dict)  # by skill id
+    pools: dict[str, lookup.Pool] = field(default_factory=dict)  # by key: skills and defined pools
     campaigns: dict[str, dict] = field(default_factory=dict)  # by CXone id: pk, name, zone, pool_key, ...
     loads: dict[str, scheduling.CampaignLoad] = field(default_factory=dict)
     windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # reaching into the range
@@ -54,7 +56,8 @@ class Mirror:
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
     """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there."""
     result = Mirror(start, end)
-    result.pools = {p.cxone_skill_id: p for p in CapacityPool.objects.all()}
+    book = lookup.book()
+    result.pools = book.pools
     rows = (
         Campaign.objects.filter(missing_since__isnull=True, duration_minutes__isnull=False)
         .exclude(cron_expression="")
@@ -70,18 +73,19 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
             "contact_list_id",
             "effective_start",
             "effective_end",
-            "pool__cxone_skill_id",
+            "pool_id",
         )
     )
     expansion = ExpansionCache(start - LEAD_IN, end)
     start_ts = result.start_ts
     for row in rows:
+        row["pool_key"] = book.key_of(row["pk"], row["pool_id"])  # a supervisor's pool, else the skill's
         load = scheduling.CampaignLoad(
             id=row["cxone_id"],
             cron_expression=row["cron_expression"],
             timezone=row["timezone"],
             duration_minutes=row["duration_minutes"],
-            pool=row["pool__cxone_skill_id"] or "",
+            pool=row["pool_key"],
             agents=row["agents_required"],
             contact_list=row["contact_list_id"] or None,
             effective_start=row["effective_start"],
@@ -95,8 +99,7 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
         result.loads[load.id] = load
         result.campaigns[load.id] = row
         result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
-    pools = {key: pool.agents for key, pool in result.pools.items()}
-    index = scheduling.ConflictIndex(pools, list(result.loads.values()), start - LEAD_IN, end)
+    index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
     result.invalid.update(index.invalid)
     result.conflicts = [c for c in index.conflicts if c.end > start]
     return result
@@ -121,7 +124,7 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
     in_conflict = {cid for c in data.conflicts for cid in c.campaigns}
     selected = []
     for cid, row in data.campaigns.items():
-        if query.pool and row["pool__cxone_skill_id"] != query.pool:
+        if query.pool and row["pool_key"] != query.pool:
             continue
         if query.zone and row["timezone"] != query.zone:
             continue
@@ -131,7 +134,7 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
             TimelineCampaign(
                 id=cid,
                 name=row["name"],
-                pool_key=row["pool__cxone_skill_id"] or "",
+                pool_key=row["pool_key"],
                 zone=row["timezone"],
                 agents=row["agents_required"],
                 url=reverse("campaign-detail", args=[row["pk"]]),
@@ -139,7 +142,8 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
             )
         )
     pools = {
-        key: TimelinePool(key, pool.name, pool.agents, pool_link(key)) for key, pool in data.pools.items()
+        key: TimelinePool(key, pool.name, pool.most, pool_link(key), pool.agents_text)
+        for key, pool in data.pools.items()
     }
     conflicts = [c for c in data.conflicts if not (query.pool and c.kind == CAPACITY and c.key != query.pool)]
     options = {} if max_bars is None else {"max_bars": max_bars}
@@ -172,7 +176,8 @@ def campaign_zones() -> list[str]:
 
 
 def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.PoolDemand]:
-    """Agents required (the peak in each 15-minute interval) and available, for every pool, by pool name."""
+    """Agents required (the peak in each 15-minute interval) and available (per interval where a staffing
+    varies), for every pool some present campaign draws on, by pool name."""
     data = mirror(start, end)
     members: dict[str, list[str]] = defaultdict(list)
     for cid, load in data.loads.items():
@@ -181,9 +186,16 @@ def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.P
     result = []
     for key, pool in sorted(data.pools.items(), key=lambda item: (item[1].name.lower(), item[0])):
         ids = members.get(key, [])
+        if not ids:
+            continue  # no campaign present in CXone draws on it: nothing to plan
         steps = demand_steps({c: data.windows[c] for c in ids}, {c: data.loads[c].agents for c in ids})
         peaks = interval_peaks(steps, data.start_ts, data.end_ts, INTERVAL_SECONDS)
-        result.append(capacity_charts.PoolDemand(key, pool.name, pool.agents, tuple(peaks)))
+        available = (
+            tuple(pool.capacity.per_interval(data.start_ts, len(peaks), INTERVAL_SECONDS))
+            if isinstance(pool.capacity, Staffing)
+            else ()
+        )
+        result.append(capacity_charts.PoolDemand(key, pool.name, pool.agents, tuple(peaks), available))
     return result
 
 

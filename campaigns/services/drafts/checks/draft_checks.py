@@ -23,6 +23,7 @@ from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import conflict_index, skill_findings
+from campaigns.services.pools import lookup as pools
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
@@ -193,13 +194,14 @@ def evaluate_values(
     if skill_findings.admin_backend():
         report.skill = skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
 
-    if conflicts and campaign.pool_id:
+    pool = pools.key_of_campaign(campaign) if conflicts else ""  # a supervisor's pool, else the skill's
+    if pool:
         load = scheduling.CampaignLoad(
             id=campaign.cxone_id,
             cron_expression=spec.cron_expression,
             timezone=spec.timezone,
             duration_minutes=spec.duration_minutes,
-            pool=campaign.pool.cxone_skill_id,
+            pool=pool,
             agents=values.get("agents_required") or campaign.agents_required,
             contact_list=campaign.contact_list_id or None,
             effective_start=spec.effective_start,
