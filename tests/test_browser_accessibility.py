@@ -48,8 +48,9 @@ def pages_of(product) -> dict[str, list[str]]:
             "/capacity/",
             "/activations/",
             "/audit/",
+            "/pools/",
         ],
-        "supervisor": ["/approvals/", "/webhooks/"],
+        "supervisor": ["/approvals/", "/webhooks/", "/pools/new"],
         "manager": ["/dashboard/"],
     }
 
