@@ -108,3 +108,13 @@ def test_the_capacity_pages_offer_defined_pools_and_not_empty_ones(client, super
     page = client.get(reverse("capacity")).content.decode()
     assert f'<option value="{pool.key}">Shared</option>' in page
     assert ">Skill 0</option>" not in page  # its one campaign draws on the shared pool now
+
+
+def test_the_capacity_page_says_why_nothing_overloads_when_no_two_campaigns_share_agents(
+    client, planner, supervisor, lone_skills
+):
+    client.force_login(planner)
+    page = client.get(reverse("capacity")).content.decode()
+    assert "no two campaigns share agents" in page and f'href="{reverse("pools")}"' in page
+    editing.define_pool(supervisor, PoolValues("Shared", 8, campaigns=[c.pk for c in lone_skills]))
+    assert "no two campaigns share agents" not in client.get(reverse("capacity")).content.decode()

@@ -112,7 +112,12 @@ def capacity(request):
             return csv_response(chart, f"capacity-{chart.key}-{start:%Y%m%d}-{(end - start).days}d")
         for chart in charts:
             chart.csv_url = "?" + urlencode({**params, "format": "csv", "chart": chart.key})
-        context.update(charts=charts, curve_pool=curve_pool, timeline_url=reverse("timeline"))
+        context.update(
+            charts=charts,
+            curve_pool=curve_pool,
+            timeline_url=reverse("timeline"),
+            nothing_shared=pools.nothing_shared(),
+        )
     template = "campaigns/capacity.html"
     if request.htmx and request.htmx.target == "chart-area":
         template += "#chart-area"

@@ -27,7 +27,7 @@ def pool_list(request):
         "nav": "pools",
         "cards": cards,
         "skills": skills,
-        "nothing_shared": lookup.nothing_shared(cards, skills),
+        "nothing_shared": lookup.nothing_shared(),
         "can_define": editing.may_define_pools(request.user),
     }
     return render(request, "campaigns/pools.html", context)

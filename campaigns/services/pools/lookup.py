@@ -188,7 +188,17 @@ def overview() -> tuple[list[PoolCard], list[SkillRow]]:
     return cards, skills
 
 
-def nothing_shared(cards: list[PoolCard], skills: list[SkillRow]) -> bool:
-    """No two campaigns draw on the same agents: no defined pool, and no skill with more than one campaign (as
-    under CXone's Admin API, where every skill is a campaign of its own). Capacity planning then finds nothing."""
-    return not cards and bool(skills) and all(row.campaigns <= 1 for row in skills)
+def nothing_shared() -> bool:
+    """No two campaigns draw on the same agents: no defined pool, and no skill with more than one campaign present
+    in CXone (as under CXone's Admin API, where every skill is a campaign of its own). Capacity planning then
+    finds nothing, and the pages say why."""
+    if AgentPool.objects.exists():
+        return False
+    per_skill = list(
+        Campaign.objects.filter(missing_since__isnull=True, pool__isnull=False)
+        .values("pool_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("n", flat=True)
+    )
+    return bool(per_skill) and max(per_skill) <= 1
