@@ -105,7 +105,8 @@ def test_no_page_scrolls_sideways_at_390_px(live_server, browser_at, news, plann
     page = browser_at(390, 844)
     log_in(page, live_server.url, planner.username)
     wide = {}
-    for path in PAGES:
+    draft = news[0].drafts.get()
+    for path in [*PAGES, f"/campaigns/{news[0].pk}/", f"/drafts/{draft.pk}/"]:
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
