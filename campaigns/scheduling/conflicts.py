@@ -261,11 +261,8 @@ def group_conflicts(
         capacity = pools[key]
         if isinstance(capacity, int):
             return to_conflicts(kind, key, sweep(members, agents, capacity, premerged=premerged), capacity)
-        coder = EventCoder(sorted(members))
-        events: list[int] = []
-        for index, member in enumerate(coder.ids):
-            events += coder.encode(index, members[member] if premerged else merged(members[member]))
-        return capacity.conflicts(key, events, coder, coder.weights([agents[m] for m in coder.ids]))
+        spans = members if premerged else {m: merged(members[m]) for m in members}
+        return capacity.conflicts(key, spans, agents)
     return to_conflicts(kind, key, sweep(members, premerged=premerged), None)
 
 

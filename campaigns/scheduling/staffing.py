@@ -14,12 +14,12 @@ the staffing changes, and each names the capacity it was measured against.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from .conflicts import CAPACITY, Conflict, EventCoder
+from .conflicts import CAPACITY, Conflict
 from .zones import get_zone, localize
 
 __all__ = ["DAYS", "ProfileError", "Staffing", "flat_week", "parse_profile", "profile_lines"]
@@ -180,18 +180,22 @@ class Staffing:
     def conflicts(
         self,
         key: str,
-        events: list[int],
-        coder: EventCoder,
-        signed: Sequence[int],
+        members: Mapping[str, Sequence[tuple[int, int]]],
+        agents: Mapping[str, int],
         instants: dict[int, datetime] | None = None,
     ) -> list[Conflict]:
-        """The capacity sweep (conflicts.sweep_events) against agents that change over time: every interval
-        where the active campaigns need more agents than are staffed then, split where either changes."""
-        if not events:
+        """The capacity sweep of one pool against agents that change over time: every interval where the active
+        campaigns need more agents than are staffed then, split wherever either changes. `members` are each
+        campaign's windows, merged (disjoint, sorted), UTC epoch seconds."""
+        changes: dict[int, list[tuple[str, bool]]] = {}  # instant → (member, opens) of what changes then
+        for member, spans in members.items():
+            for start, end in spans:
+                changes.setdefault(start, []).append((member, True))
+                changes.setdefault(end, []).append((member, False))
+        if not changes:
             return []
-        events.sort()
-        shift, mask, count, name = coder.shift, coder.mask, coder.count, coder.ids.__getitem__
-        steps = self.steps(events[0] >> shift, (events[-1] >> shift) + 1)
+        order = sorted(changes)
+        steps = self.steps(order[0], order[-1] + 1)
         instants = {} if instants is None else instants
 
         def at(ts: int) -> datetime:
@@ -200,33 +204,28 @@ class Staffing:
                 value = instants[ts] = datetime.fromtimestamp(ts, UTC)
             return value
 
-        active: set[int] = set()
-        demand = 0
-        step = 0
+        active: set[str] = set()
+        demand = step = 0
         result: list[Conflict] = []
-        current = events[0] >> shift
-        for event in events:
-            instant = event >> shift
-            if instant != current:
-                if active:
-                    while step + 1 < len(steps) and steps[step + 1][0] <= current:
-                        step += 1
-                    ids = tuple(map(name, sorted(active)))
-                    piece, j = current, step
-                    while piece < instant:
-                        following = steps[j + 1][0] if j + 1 < len(steps) else instant
-                        end = min(instant, following)
-                        agents = steps[j][1]
-                        if demand > agents:
-                            result.append(Conflict(CAPACITY, key, at(piece), at(end), ids, demand, agents))
-                        piece, j = end, j + 1
-                current = instant
-            code = event & mask
-            demand += signed[code]
-            if code >= count:
-                active.add(code - count)
-            else:
-                active.discard(code)
+        for current, following in zip(order, order[1:], strict=False):
+            for member, opens in changes[current]:
+                if opens:
+                    active.add(member)
+                    demand += agents[member]
+                else:
+                    active.discard(member)
+                    demand -= agents[member]
+            if not active:
+                continue
+            while step + 1 < len(steps) and steps[step + 1][0] <= current:
+                step += 1
+            ids = tuple(sorted(active))
+            piece, j = current, step
+            while piece < following:
+                end = min(following, steps[j + 1][0]) if j + 1 < len(steps) else following
+                if demand > steps[j][1]:
+                    result.append(Conflict(CAPACITY, key, at(piece), at(end), ids, demand, steps[j][1]))
+                piece, j = end, j + 1
         return result
 
 

@@ -115,7 +115,9 @@ class ConflictIndex:
             if kind == CAPACITY:
                 capacity = self.pools[group]
                 if not isinstance(capacity, int):  # a weekly staffing: agents that change by the hour
-                    conflicts[key] = capacity.conflicts(group, events, coder, by_agents, instants)
+                    spans = {m: self._spans[m] for m in members}
+                    agents = {m: self._campaigns[m].agents for m in members}
+                    conflicts[key] = capacity.conflicts(group, spans, agents, instants)
                     continue
                 intervals = sweep_events(events, coder, by_agents, capacity)
                 conflicts[key] = to_conflicts(kind, group, intervals, capacity, instants)
