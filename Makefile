@@ -55,6 +55,8 @@ migrate: install
 
 # Starts web, qcluster and the CXone sandbox together (Procfile) on http://127.0.0.1:8000 with demo data; Ctrl-C
 # stops them all (planner/procs.py: SIGTERM to each, then SIGKILL to any process group still alive, no husk).
+# `exec`: the supervisor is make's own child, so the SIGTERM make forwards reaches it (not a shell that would die
+# alone); should make die some other way, the supervisor sees its parent gone and stops everything too.
 # The web process never waits for CXone: the workers sync at start and every 5 minutes, all processes sharing
 # one CXone rate limit (CXONE_RATE_LIMIT / CXONE_BURST, the sandbox's 5 req/s burst 20 by default).
 # With SSO=1 (the default when node is installed) the local identity provider runs too (Procfile.sso) and the
@@ -66,7 +68,7 @@ SSO_ENV = OIDC_ISSUER=http://127.0.0.1:$(IDP_PORT) OIDC_CLIENT_ID=planner OIDC_C
 run: install migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py setup_schedules
-	DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
+	exec env DEBUG=1 CXONE_BASE_URL=http://127.0.0.1:$(SANDBOX_PORT) CXONE_CLIENT_ID=demo CXONE_CLIENT_SECRET=demo-secret \
 	  CXONE_API=$(CXONE_API) CXONE_ACCESS_KEY_ID=demo-key CXONE_ACCESS_KEY_SECRET=demo-key-secret \
 	  WFM_WEBHOOK_URL=http://127.0.0.1:$(SANDBOX_PORT)/wfm/webhook WFM_WEBHOOK_SECRET=whsec_cGxhbm5lci1kZW1vLXdlYmhvb2stc2lnbmluZy1rZXk= \
 	  $(if $(filter 1,$(SSO)),$(SSO_ENV) IDP_PORT=$(IDP_PORT)) \

@@ -11,6 +11,7 @@ from campaigns.views import (
     health,
     history,
     notifications,
+    pools,
     revisions,
     webhooks,
 )
@@ -70,6 +71,10 @@ urlpatterns = [
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<id:pk>/redeliver", webhooks.redeliver, name="webhook-redeliver"),
     path("webhooks/endpoint/resume", webhooks.resume_endpoint, name="webhook-endpoint-resume"),
+    path("pools/", pools.pool_list, name="pools"),
+    path("pools/new", pools.pool_new, name="pool-new"),
+    path("pools/<int:pk>/", pools.pool_edit, name="pool-edit"),
+    path("pools/<int:pk>/remove", pools.pool_remove, name="pool-remove"),
     path("timeline/", charts.timeline, name="timeline"),
     path("capacity/", charts.capacity, name="capacity"),
     path("dashboard/", dashboards.dashboard, name="dashboard"),

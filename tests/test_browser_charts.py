@@ -80,7 +80,7 @@ def test_the_timeline_draws_moves_with_the_zone_toggle_opens_a_campaign_and_matc
         "Calling window",
         "Capacity overload (agents needed > pool's agents)",
     }
-    expect(page.get_by_role("img", name="Gantt chart of calling windows")).to_be_visible()
+    expect(page.get_by_role("group", name="Gantt chart of calling windows")).to_be_visible()
     expect(page.get_by_text("your zone (America/Chicago)")).to_be_visible()
     local_first = container.evaluate(
         "el => Math.min(...el.data.filter(t => t.name === 'Calling window')[0].base)"

@@ -2,6 +2,8 @@
 with Plotly, htmx swaps and their indicators, the editor's live check, the admin) makes the browser refuse
 anything, whether it says so with a `securitypolicyviolation` event or on the console."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
@@ -109,6 +111,9 @@ def test_no_page_makes_the_browser_refuse_anything(
     page.context.clear_cookies()
     log_in(page, base, supervisor.username)
     visit(page, f"{base}/approvals/")
+    page.get_by_text("More", exact=True).click()  # the top bar's list of pages visited less often
+    visit(page, f"{base}/pools/")
+    visit(page, f"{base}/pools/new")
     assert violations(page) == []
 
     page.context.clear_cookies()  # a mail's unsubscribe link, opened without signing in
@@ -148,3 +153,49 @@ def test_the_admin_works_under_the_same_policy(live_server, watched, db):
     visit(page, f"{base}/admin/")
     visit(page, f"{base}/admin/campaigns/campaign/")
     visit(page, f"{base}/admin/auth/user/add/")
+
+
+def bar_centre(page, chart: str, trace_name: str) -> tuple[float, float]:
+    """Where the first bar of the named trace is drawn on the screen."""
+    index = page.locator(f'[data-chart="{chart}"].js-plotly-plot').evaluate(
+        f"el => el.data.findIndex(t => t.name === {trace_name!r})"
+    )
+    assert index >= 0, f"no trace {trace_name!r}"
+    box = page.locator(f'[data-chart="{chart}"] g.trace.bars').nth(index).locator("path").first.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_hovering_zooming_and_clicking_the_timeline_break_no_policy_and_point_where_a_click_opens(
+    live_server, watched, product, planner
+):
+    page, base = watched, live_server.url
+    log_in(page, base, planner.username)
+    visit(page, f"{base}/timeline/", ready=DRAWN)
+    plot = page.locator('[data-chart="timeline"]')
+    drag = plot.locator(".nsewdrag").first
+
+    for trace_name in ("Capacity overload (agents needed > pool's agents)", "Calling window"):
+        page.mouse.move(*bar_centre(page, "timeline", trace_name), steps=4)
+        expect(plot.locator(".hoverlayer .hovertext").first).to_be_visible()
+        assert violations(page) == [], f"hovering {trace_name}: {violations(page)}"
+    pointing = re.compile(r"\bchart-pointing\b")
+    expect(plot).to_have_class(pointing)
+    assert drag.evaluate("el => getComputedStyle(el).cursor") == "pointer"
+    page.mouse.move(5, 5)  # off the chart: back to Plotly's own cursor
+    expect(plot).not_to_have_class(pointing)
+    assert drag.evaluate("el => getComputedStyle(el).cursor") != "pointer"
+
+    box = drag.bounding_box()  # a zoom by dragging (no click: the pointer moves), then the toolbar's way back
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, box["y"] + 120, steps=5)
+    page.mouse.up()
+    plot.locator(".modebar-btn[data-title='Zoom in']").click()
+    plot.locator(".modebar-btn[data-title='Reset axes']").click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/timeline/")
+    assert violations(page) == []
+
+    page.mouse.click(*bar_centre(page, "timeline", "Calling window"))
+    page.wait_for_url("**/campaigns/*/")
+    assert violations(page) == []

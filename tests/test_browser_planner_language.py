@@ -178,7 +178,9 @@ def test_the_pages_speak_the_planners_language(live_server, new_context, planner
     screenshot(queue, "planner-language-3-queue")
 
     # 5. The audit trail: names, labels, Chicago times, links; and the CSV of what is shown.
-    queue.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
+    main_nav = queue.get_by_role("navigation", name="Main")
+    main_nav.get_by_text("More", exact=True).click()  # Audit is one of the pages under More
+    main_nav.get_by_role("link", name="Audit").click()
     expect(queue.get_by_role("columnheader", name=f"When ({ZONE})")).to_be_visible()
     first = queue.locator("#audit-results tbody tr").first
     expect(first).to_contain_text("Submitted for approval")

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -100,6 +102,136 @@ def test_what_a_shell_line_leaves_behind_is_asked_to_stop_without_waiting_out_th
         if supervisor.poll() is None:
             os.killpg(supervisor.pid, signal.SIGKILL)
             supervisor.wait()
+
+
+# `make run`'s shape: make runs the supervisor through a recipe line with environment assignments.
+MAKEFILE = """run:
+\texec env STOP_GRACE=1 {python} -m planner.procs {procfile}
+"""
+
+
+def make_run(tmp_path, procfile: str) -> subprocess.Popen:
+    (tmp_path / "Procfile").write_text(procfile)
+    (tmp_path / "Makefile").write_text(
+        MAKEFILE.format(python=sys.executable, procfile=tmp_path / "Procfile")
+    )
+    return subprocess.Popen(  # noqa: S603
+        ["make", "--no-print-directory", "-f", str(tmp_path / "Makefile"), "run"],  # noqa: S607
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def running_lines(tmp_path) -> str:
+    return f"calm: echo $$ > {tmp_path}/calm; exec sleep 600\nchain: sleep 600 & echo $! > {tmp_path}/chain; wait\n"
+
+
+def supervisor_of(make_pid: int) -> int:
+    """The supervisor's pid: make's only child."""
+    children = Path(f"/proc/{make_pid}/task/{make_pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def started(tmp_path) -> list[int]:
+    wait_for(lambda: all((tmp_path / n).exists() and (tmp_path / n).read_text().strip() for n in ["calm", "chain"]))
+    return pids_in(tmp_path, "calm", "chain")
+
+
+def kill_what_is_left(make: subprocess.Popen, pids: list[int]) -> None:
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    if make.poll() is None:
+        os.killpg(make.pid, signal.SIGKILL)
+        make.wait()
+
+
+def test_sigterm_to_make_alone_stops_every_process_before_make_exits(tmp_path):
+    make = make_run(tmp_path, running_lines(tmp_path))
+    pids = []
+    try:
+        pids = started(tmp_path)
+        make.send_signal(signal.SIGTERM)  # make's own process, not its group
+        make.wait(timeout=20)
+        assert [pid for pid in pids if alive(pid)] == []
+        assert "procs | all stopped" in make.stderr.read()
+    finally:
+        kill_what_is_left(make, pids)
+
+
+def test_sigkill_to_make_alone_still_stops_every_process(tmp_path):
+    make = make_run(tmp_path, running_lines(tmp_path))
+    pids = []
+    try:
+        pids = started(tmp_path)
+        supervisor = supervisor_of(make.pid)
+        make.kill()
+        make.wait(timeout=5)
+        wait_for(lambda: not alive(supervisor) and not any(alive(pid) for pid in pids))
+    finally:
+        kill_what_is_left(make, pids)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP, signal.SIGQUIT])
+def test_a_signal_make_does_not_pass_on_still_stops_every_process(tmp_path, signum):
+    """On SIGINT, SIGHUP or SIGQUIT make tells its children nothing and waits for them."""
+    make = make_run(tmp_path, running_lines(tmp_path))
+    pids = []
+    try:
+        pids = started(tmp_path)
+        make.send_signal(signum)
+        make.wait(timeout=20)
+        assert [pid for pid in pids if alive(pid)] == []
+        assert "was told to stop and waits for us: stopping everything" in make.stderr.read()
+    finally:
+        kill_what_is_left(make, pids)
+
+
+def test_a_supervisor_killed_outright_leaves_no_line_running(tmp_path):
+    supervisor = supervise(tmp_path, f"calm: echo $$ > {tmp_path}/calm; exec sleep 600\n")
+    try:
+        wait_for(lambda: (tmp_path / "calm").exists() and (tmp_path / "calm").read_text().strip())
+        (calm,) = pids_in(tmp_path, "calm")
+        supervisor.kill()
+        supervisor.wait(timeout=5)
+        wait_for(lambda: not alive(calm))
+    finally:
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()
+
+
+def test_a_supervisor_left_running_by_a_script_that_exits_keeps_running_until_told(tmp_path):
+    (tmp_path / "Procfile").write_text(f"calm: echo $$ > {tmp_path}/calm; exec sleep 600\n")
+    background = f"{sys.executable} -m planner.procs {tmp_path}/Procfile 2>{tmp_path}/log & echo $! > {tmp_path}/sup"
+    subprocess.run(  # noqa: S603
+        ["/bin/sh", "-c", background],
+        cwd=ROOT,
+        check=True,
+        start_new_session=True,
+    )
+    wait_for(lambda: all((tmp_path / n).exists() and (tmp_path / n).read_text().strip() for n in ["calm", "sup"]))
+    calm, supervisor = pids_in(tmp_path, "calm", "sup")
+    try:
+        time.sleep(1)
+        assert alive(supervisor) and alive(calm)
+        os.kill(supervisor, signal.SIGTERM)
+        wait_for(lambda: not alive(supervisor) and not alive(calm))
+    finally:
+        for pid in (calm, supervisor):
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_the_makefile_runs_the_supervisor_as_makes_own_child():
+    """The SIGTERM make forwards goes to its child: that must be the supervisor, not a shell around it."""
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    command = [line for line in recipe.splitlines() if "planner.procs" in line or "exec" in line]
+    assert command[0].strip().startswith("exec env "), command
+    assert "-m planner.procs Procfile" in command[-1]
 
 
 def test_the_processes_of_several_procfiles_run_together(tmp_path):

@@ -96,6 +96,8 @@ def test_a_push_then_polls_take_the_draft_to_active_and_update_the_mirror(
         "campaigns.activation.pushed",
         "campaigns.activation.active",
     ]
+    pushed = AuditEntry.objects.get(action="campaigns.activation.pushed").message
+    assert pushed.startswith(f"CXone accepted the new schedule: version {base + 1}") and "PUT" not in pushed
     # WFM is told in the same transaction: one event for the outcome, waiting in the outbox.
     event = WebhookDelivery.objects.get(activation=a)
     assert (

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from campaigns.models import Activation, DraftStatus
 from campaigns.services.activation import doorbell
-from campaigns.templatetags.planner import utc_seconds
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -198,9 +197,9 @@ def test_without_cxones_activation_time_the_pages_say_when_it_was_seen_running(c
     client.force_login(planner)
     step = client.get(reverse("activation-step", args=[in_flight.pk]), **HTMX).content.decode()
     listed = client.get(reverse("activation-list")).content.decode()
-    shown = utc_seconds(seen)
-    assert f"since {shown}, 3.2 s after approval" in step and "since —" not in step
-    assert f"seen {shown}" in listed
+    shown = seen.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")  # no zone from the browser: UTC, named
+    assert f">{shown}</time>, 3.2 s after approval" in step and "since —" not in step
+    assert f">{shown}</time>" in listed
 
 
 @pytest.mark.parametrize("campaign", ["²", "١٢", "100000000000000000000", "-1", "nan", "x" * 500])
@@ -226,3 +225,14 @@ def test_retrying_an_activation_that_does_not_exist_is_not_found(client, supervi
     client.force_login(supervisor)
     assert client.post(reverse("activation-retry", args=[999999])).status_code == 404
     assert client.post("/activations/100000000000000000000/retry").status_code == 404
+
+
+def test_times_in_an_activations_step_are_in_the_viewers_zone_with_utc_on_hover(client, planner, in_flight):
+    due = dt.datetime(2026, 12, 1, 15, 0, 7, tzinfo=dt.UTC)
+    Activation.objects.filter(pk=in_flight.pk).update(step=Step.QUEUED, due_at=due, error="CXone is busy.")
+    client.force_login(planner)
+    client.cookies["planner_tz"] = "America/Chicago"
+
+    step = client.get(reverse("activation-step", args=[in_flight.pk]), **HTMX).content.decode()
+    assert 'title="2026-12-01 15:00 UTC">09:00:07 CST</time>' in step
+    assert " UTC." not in step

@@ -157,6 +157,9 @@ def test_a_campaign_gone_from_cxone_says_so_and_offers_no_new_draft(as_planner, 
     )
     assert ">New draft</button>" not in body
     assert reverse("draft-new", args=[gone.pk]) not in body
+    heading = body[body.index("<h1>") : body.index("</h1>")]
+    assert ">Active<" not in heading  # CXone's last state is not its state now
+    assert "Next windows" not in body and "no windows to check" in body
     # Posting anyway is refused with the reason, and starts nothing.
     response = as_planner.post(reverse("draft-new", args=[gone.pk]), follow=True)
     assert response.redirect_chain == [(reverse("campaign-detail", args=[gone.pk]), 302)]

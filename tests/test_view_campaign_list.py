@@ -280,3 +280,29 @@ def test_a_campaign_changed_in_cxone_has_a_badge_and_the_list_filters_by_it(sign
     assert f'href="{reverse("campaign-detail", args=[changed.pk])}#changed-in-cxone"' in body
     assert names(signed_in.get(reverse("campaign-list"), {"changed": "yes"})) == ["Changed renewals"]
     assert len(names(signed_in.get(reverse("campaign-list"), {"changed": "<bogus>"}))) == 3
+
+
+def test_a_campaign_gone_from_cxone_shows_as_gone_without_windows_or_findings_and_is_listed_last(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Alpha gone", missing_since=dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
+    make_campaign("C-2", pool=pool, name="Beta present")
+
+    response = signed_in.get(reverse("campaign-list"))
+    assert names(response) == ["Beta present", "Alpha gone"]
+    gone = response.context["page"].object_list[1]
+    assert gone.next_window is None and gone.badge is None
+    body = response.content.decode()
+    assert "1 campaign (and 1 gone from CXone, listed last)" in body
+    row = body[body.index("Alpha gone") : body.index("</tr>", body.index("Alpha gone"))]
+    assert "Gone from CXone" in row and "No windows: gone from CXone" in row
+    assert ">Active<" not in row and "blocking" not in row and "none" not in row
+
+
+def test_gone_campaigns_are_found_by_their_own_filter_and_by_no_cxone_state(signed_in, pool):
+    make_campaign("C-1", pool=pool, name="Gone", state="ACTIVE", missing_since=dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
+    make_campaign("C-2", pool=pool, name="Here", state="ACTIVE")
+
+    assert names(signed_in.get(reverse("campaign-list"), {"state": "ACTIVE"})) == ["Here"]
+    only_gone = signed_in.get(reverse("campaign-list"), {"state": "GONE"})
+    assert names(only_gone) == ["Gone"]
+    assert "1 campaign gone from CXone" in only_gone.content.decode()
+    assert names(signed_in.get(reverse("campaign-list"), {"finding": "clear"})) == ["Here"]

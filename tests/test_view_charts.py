@@ -56,7 +56,7 @@ def test_the_timeline_draws_every_window_of_the_next_seven_days_in_the_viewers_z
     windows = bars(figure, "Calling window")["base"] + bars(figure, "Window in a contact-list clash")["base"]
     assert len(windows) == 3 * 4  # three weekday campaigns, Mon 30 Nov – Sun 6 Dec, effective from Tue 1 Dec
     page = response.content.decode()
-    assert 'role="img"' in page and 'aria-label="Gantt chart of calling windows' in page
+    assert 'role="group"' in page and 'aria-label="Gantt chart of calling windows' in page
     assert "plotly-cartesian-4.1.1.min.js" in page and "js/charts.js" in page
     assert "capacity overload" in page  # the one-line summary
 

@@ -76,23 +76,59 @@ def test_latency_panels_count_the_slo_from_the_rows(client, manager, campaign, p
     client.force_login(manager)
 
     page = client.get(reverse("dashboard")).content.decode()
-    assert "33.3 % of 3 activations were ACTIVE within 5 minutes (misses the 95 % SLO)" in page
+    assert "1 of 3 approvals (33.3 %) were ACTIVE within 5 minutes (misses the 95 % SLO)" in page
     per_day_figure = figure_of(page, "latency")
     assert trace(per_day_figure, "p50 (median)")["y"] == [1.5] and trace(per_day_figure, "p95")["y"] == [7.0]
     histogram_figure = figure_of(page, "histogram")
-    assert trace(histogram_figure, "Within the SLO (< 5 min)")["y"] == [0, 1, 0, 0, 0]  # 90 s
-    beyond = trace(histogram_figure, "Beyond the SLO (≥ 5 min)")
-    assert dict(zip(beyond["x"], beyond["y"], strict=True))["7–8"] == 1  # 420 s
+    assert sum(trace(histogram_figure, "Within the SLO (< 5 min)")["y"]) == 1  # 90 s
+    assert sum(trace(histogram_figure, "Beyond the SLO (≥ 5 min)")["y"]) == 1  # 420 s
+    assert trace(histogram_figure, "Never ACTIVE (failed or still waiting)")["y"] == [1]
     failures = figure_of(page, "failures")["data"][0]
     assert failures["y"] == ["CXone 422: invalid window"] and failures["x"] == [1]
-    assert '<a href="#histogram-chart">⚠ 33.3 % ACTIVE within 5 min (SLO 95 %)</a>' in page  # the top line
+    assert '<a href="#histogram-chart">⚠ 33.3 % of 3 ACTIVE within 5 min (SLO 95 %)</a>' in page  # the top line
+    assert page.count("Counted per approval") == 2  # said under both latency charts
     per_day = csv_rows(client, "latency")
     assert per_day == [
-        {"day_utc": "2026-11-30", "activations": "2", "p50_minutes": "1.5", "p95_minutes": "7.0"}
+        {
+            "day_utc": "2026-11-30",
+            "approvals": "3",
+            "active": "2",
+            "within_slo": "1",
+            "p50_seconds": "90.0",
+            "p95_seconds": "420.0",
+        }
     ]
-    histogram = {r["from_minutes"]: r["activations"] for r in csv_rows(client, "histogram")}
-    assert histogram["1"] == "1" and histogram["7"] == "1"
+    histogram = csv_rows(client, "histogram")
+    assert sum(int(r["approvals"]) for r in histogram) == 3  # the share's 3, the figure's 3
+    assert histogram[-1] == {"bin": "not ACTIVE", "from_seconds": "", "to_seconds": "", "approvals": "1",
+                             "within_slo": "no"}  # fmt: skip
     assert csv_rows(client, "failures") == [{"reason": "CXone 422: invalid window", "activations": "1"}]
+
+
+def test_an_approval_retried_after_a_failure_counts_once_from_its_approval(client, manager, campaign, planner):
+    failed = activation(campaign, planner, step="failed", minutes_ago=60, outcome="timed out")
+    retried_at = failed.approved_at + dt.timedelta(minutes=20)
+    Activation.objects.create(
+        draft=failed.draft,
+        campaign=campaign,
+        step="active",
+        approved_at=retried_at,
+        retry_of=failed,
+        latency_ms=30_000,
+        observed_active_at=retried_at + dt.timedelta(seconds=30),
+    )
+    for number in range(2, 10):
+        activation(make_campaign(f"C-{number}", pool=campaign.pool), planner, step="active", minutes_ago=30,
+                   latency_s=40)  # fmt: skip
+    client.force_login(manager)
+
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "8 of 9 approvals (88.9 %) were ACTIVE within 5 minutes" in page
+    histogram = csv_rows(client, "histogram")
+    assert sum(int(r["approvals"]) for r in histogram) == 9
+    beyond = [r for r in histogram if r["within_slo"] == "no"]
+    assert sum(int(r["approvals"]) for r in beyond) == 1  # 20.5 min from its approval, not the retry's 30 s
+    assert csv_rows(client, "latency")[0]["approvals"] == "9"
 
 
 def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, campaign, planner):
@@ -113,13 +149,13 @@ def test_webhook_health_sorts_deliveries_by_where_they_are(client, manager, camp
     rows = csv_rows(client, "webhooks")
     assert rows == [{"day_utc": "2026-11-30", "delivered": "2", "retrying": "1", "waiting": "1", "dead": "1"}]
     page = client.get(reverse("dashboard")).content.decode()
-    assert "5 deliveries: 2 delivered, 1 retrying, 1 waiting, 1 dead" in page
+    assert "5 deliveries: 2 delivered, 1 retrying or throttled, 1 waiting, 1 dead-lettered or stopped" in page
     figure = figure_of(page, "webhooks")
     assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
         ("Delivered", ["2026-11-30"], [2]),
-        ("Retrying", ["2026-11-30"], [1]),
+        ("Retrying or throttled", ["2026-11-30"], [1]),
         ("Waiting", ["2026-11-30"], [1]),
-        ("Dead", ["2026-11-30"], [1]),
+        ("Dead-lettered or stopped", ["2026-11-30"], [1]),
     ]
     assert figure["layout"]["barmode"] == "stack"
 

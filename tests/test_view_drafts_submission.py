@@ -186,3 +186,21 @@ def test_submitting_from_a_stale_tab_saves_nothing_says_why_and_keeps_what_was_t
     assert message.startswith("Not saved, not submitted.")
     assert 'value="0 11 * * 1-5"' in text(response)
     assert ScheduleDraft.objects.get(pk=draft.pk).cron_expression == draft.cron_expression
+
+
+def test_a_stale_push_says_why_once_on_the_draft_page(as_planner, campaign, planner):
+    from campaigns.models import Activation
+
+    reason = "CXone changed the campaign: version 7 then, 9 now"
+    draft = make_draft(campaign, planner, status=S.STALE, status_reason=f"stale: {reason}")
+    Activation.objects.create(
+        draft=draft,
+        campaign=campaign,
+        step="stale",
+        approved_at=draft.created_at,
+        outcome="stale",
+        error=reason,
+    )
+
+    body = as_planner.get(reverse("draft-editor", args=[draft.pk])).content.decode()
+    assert body.count(reason) == 1

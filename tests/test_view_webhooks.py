@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -65,7 +66,7 @@ def test_each_delivery_shows_its_event_attempts_last_answer_and_next_try(client,
     html = page(client, supervisor).content.decode()
     assert "CAMPAIGN_SCHEDULE_UPDATED" in html and delivery.webhook_id in html and "Campaign C-1001" in html
     assert "Throttled" in html and "HTTP 503" in html and "throttled (retry after 30 s)" in html
-    assert "wfm.busy" in html and "in 4\xa0minutes" in html
+    assert "wfm.busy" in html and "in 5 min" in html
 
 
 def test_the_status_filter_shows_only_that_status(client, supervisor, delivery, campaign, planner):
@@ -74,7 +75,7 @@ def test_the_status_filter_shows_only_that_status(client, supervisor, delivery, 
     dead = page(client, supervisor, status="dead").content.decode()
     assert delivery.webhook_id in dead and other.webhook_id not in dead
     partial = client.get(
-        reverse("webhooks"), {"status": "pending"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="webhook-results"
+        reverse("webhooks"), {"status": "waiting"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="webhook-results"
     )
     body = partial.content.decode()
     assert other.webhook_id in body and delivery.webhook_id not in body and "<html" not in body
@@ -140,7 +141,43 @@ def test_an_activation_shows_its_delivery_status_linked_for_those_who_may_see_th
     as_supervisor = template.render(Context({"activation": activation, "request": request}))
     request.user = planner
     as_planner = template.render(Context({"activation": activation, "request": request}))
-    assert "WFM: Pending" in as_supervisor and f"#delivery-{delivery.pk}" in as_supervisor
-    assert "WFM: Pending" in as_planner and "href" not in as_planner
+    assert "WFM: Waiting" in as_supervisor and f"#delivery-{delivery.pk}" in as_supervisor
+    assert "WFM: Waiting" in as_planner and "href" not in as_planner
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.DELIVERED)
     assert "WFM: Delivered" in template.render(Context({"activation": activation, "request": request}))
+
+
+def test_the_filter_and_the_counts_use_the_words_of_the_badges(client, supervisor, delivery, campaign, planner):
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=1, last_status_code=500, last_error="HTTP 500")
+    waiting = webhooks.record_activation_event(make_activation(make_second(campaign), planner))
+
+    html = page(client, supervisor).content.decode()
+    filter_options = html[html.index('id="id_status"') : html.index("</select>", html.index('id="id_status"'))]
+    for label in ("Waiting", "Sending", "Retrying", "Throttled", "Delivered", "Dead-lettered", "Stopped"):
+        assert label in filter_options
+    assert "Pending" not in html
+    assert "Retrying: 1" in html and "Waiting: 1" in html
+    retrying = page(client, supervisor, status="retrying").content.decode()
+    assert delivery.webhook_id in retrying and waiting.webhook_id not in retrying
+
+
+def test_a_retry_due_within_a_minute_says_seconds_and_one_overdue_says_when_it_goes(client, supervisor, delivery):
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=1, next_attempt_at=now + dt.timedelta(seconds=40))
+    html = page(client, supervisor).content.decode()
+    assert "0 minutes" not in html and re.search(r"in (39|40) s<", html)  # whatever the test took
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now - dt.timedelta(seconds=5))
+    assert "due: sent at the next sweep, within a minute" in page(client, supervisor).content.decode()
+
+
+def test_the_page_says_which_outcomes_are_announced(client, manager):
+    html = page(client, manager).content.decode()
+    assert "goes live (ACTIVE) or fails is announced" in html and "a stale one is not" in html
+    assert "Every activation outcome is announced" not in html
+
+
+def test_the_pages_throttle_codes_are_the_senders():
+    from campaigns.models.webhooks import THROTTLE_STATUS_CODES
+    from campaigns.wfm.sender import THROTTLE_STATUSES
+
+    assert set(THROTTLE_STATUS_CODES) == THROTTLE_STATUSES

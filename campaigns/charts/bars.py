@@ -18,7 +18,8 @@ from .common import ACCENT, ACCENT_LIGHT, BAD, INK, axis_ms
 
 @dataclass(frozen=True)
 class Band:
-    """Contiguous capacity-overload intervals of one pool, merged: the peak and everyone involved."""
+    """Contiguous capacity-overload intervals of one pool, merged: the peak, the fewest agents available in it
+    (a weekly staffing can change within a band) and everyone involved."""
 
     pool_key: str
     start: int
@@ -44,6 +45,7 @@ def overload_bands(conflicts: Iterable[Conflict]) -> list[Band]:
             if current and start <= current[1]:
                 current[1] = max(current[1], end)
                 current[2] = max(current[2], conflict.demand or 0)
+                current[3] = min(current[3], conflict.capacity or 0)  # a staffing may thin out within it
                 current[4].update(conflict.campaigns)
             else:
                 if current:

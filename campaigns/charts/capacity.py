@@ -54,15 +54,25 @@ Z_MAX = 150
 class PoolDemand:
     key: str
     name: str
-    agents: int  # available
+    agents: int  # available (the usual number where a staffing varies by hour)
     peaks: tuple[int, ...]  # agents required: the peak in each interval
+    available: tuple[int, ...] = ()  # agents staffed in each interval (the fewest); empty: `agents` throughout
+
+    @property
+    def varies(self) -> bool:
+        return bool(self.available) and len(set(self.available)) > 1
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.agents} agents)"
+        if self.varies:
+            return f"{self.name} ({min(self.available)}–{max(self.available)} agents by hour)"
+        return f"{self.name} ({self.available[0] if self.available else self.agents} agents)"
+
+    def available_at(self, index: int) -> int:
+        return self.available[index] if self.available else self.agents
 
     def overloaded(self) -> list[int]:
-        return [i for i, peak in enumerate(self.peaks) if peak > self.agents]
+        return [i for i, peak in enumerate(self.peaks) if peak > self.available_at(i)]
 
 
 def utilisation(required: int, available: int) -> float | None:
@@ -82,7 +92,8 @@ def table_rows(pools: Sequence[PoolDemand], start_ts: int, display_zone: str) ->
     for pool in pools:
         for index, peak in enumerate(pool.peaks):
             ts = start_ts + index * INTERVAL_SECONDS
-            util = utilisation(peak, pool.agents)
+            available = pool.available_at(index)
+            util = utilisation(peak, available)
             rows.append(
                 [
                     pool.name,
@@ -90,9 +101,9 @@ def table_rows(pools: Sequence[PoolDemand], start_ts: int, display_zone: str) ->
                     iso_local(ts, zone),
                     zone_title(display_zone),
                     peak,
-                    pool.agents,
+                    available,
                     "" if util is None else util,
-                    "yes" if peak > pool.agents else "no",
+                    "yes" if peak > available else "no",
                 ]
             )
     return rows
@@ -114,13 +125,13 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
     count = len(pools[0].peaks)
     x = _axis(start_ts, count, zone)
     labels = [p.label for p in pools]
-    z = [[utilisation(peak, p.agents) for peak in p.peaks] for p in pools]
+    z = [[utilisation(peak, p.available_at(i)) for i, peak in enumerate(p.peaks)] for p in pools]
     over_x, over_y, over_text = [], [], []
     for pool in pools:
         for index in pool.overloaded():
             over_x.append(x[index])
             over_y.append(pool.label)
-            over_text.append(f"{pool.peaks[index]} of {pool.agents}")
+            over_text.append(f"{pool.peaks[index]} of {pool.available_at(index)}")
     # A value per pool and interval, tens of thousands over two weeks: dicts, validated once (common.figure).
     heat = {
         "type": "heatmap",
@@ -153,7 +164,7 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
     }
     overloaded_pools = [p for p in pools if p.overloaded()]
     intervals = sum(len(p.overloaded()) for p in pools)
-    busiest = max(pools, key=lambda p: max(p.peaks, default=0) / max(p.agents, 1))
+    busiest = max(pools, key=lambda p: max(_shares(p), default=0))
     summary = (
         f"{plural(len(pools), 'pool')} over {plural(count, '15-minute interval')}: "
         + (
@@ -161,8 +172,7 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
             if intervals
             else "no interval over capacity"
         )
-        + f"; highest utilisation in {busiest.name} "
-        f"({utilisation(max(busiest.peaks, default=0), busiest.agents) or 0:.0f} %)."
+        + f"; highest utilisation in {busiest.name} ({max(_shares(busiest), default=0) * 100:.0f} %)."
     )
     layout = base_layout(
         height=max(260, 140 + 28 * len(pools)),
@@ -184,6 +194,15 @@ def heatmap_chart(pools: Sequence[PoolDemand], *, start_ts: int, display_zone: s
     )
 
 
+def _shares(pool: PoolDemand) -> list[float]:
+    """Each interval's agents required as a share of those available then (an unstaffed interval with demand
+    counts as 1.5: over, as the heatmap draws it)."""
+    return [
+        peak / available if available > 0 else (Z_MAX / 100 if peak else 0)
+        for peak, available in ((peak, pool.available_at(i)) for i, peak in enumerate(pool.peaks))
+    ]
+
+
 def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "UTC") -> Chart:
     zone = zone_of(display_zone)
     title = f"{pool.name}: agents required vs available, 15-minute intervals ({zone_title(display_zone)})"
@@ -202,32 +221,47 @@ def demand_curve_chart(pool: PoolDemand, *, start_ts: int, display_zone: str = "
         + zone_title(display_zone)
         + "<br>%{y} agents required<extra></extra>",
     )
-    available = go.Scatter(
-        mode="lines",
-        name=f"Agents available ({pool.agents})",
-        x=[x[0], axis_ms(start_ts + count * INTERVAL_SECONDS, zone)] if x else [],
-        y=[pool.agents, pool.agents],
-        line={"color": MUTED, "dash": "dash", "width": 2},
-        hoverinfo="skip",
-    )
+    end_x = axis_ms(start_ts + count * INTERVAL_SECONDS, zone)
+    if pool.varies:
+        # The staffing by interval, as steps (the last value held to the end of the range).
+        available = go.Scatter(
+            mode="lines",
+            name="Agents available (weekly staffing)",
+            x=[*x, end_x],
+            y=[*pool.available, pool.available[-1]],
+            line={"shape": "hv", "color": MUTED, "dash": "dash", "width": 2},
+            hovertemplate="%{y} agents staffed<extra></extra>",
+        )
+        has = f"{min(pool.available)}–{max(pool.available)} agents by hour"
+    else:
+        flat = pool.available_at(0) if count else pool.agents
+        available = go.Scatter(
+            mode="lines",
+            name=f"Agents available ({flat})",
+            x=[x[0], end_x] if x else [],
+            y=[flat, flat],
+            line={"color": MUTED, "dash": "dash", "width": 2},
+            hoverinfo="skip",
+        )
+        has = f"{flat} agents"
     # The part of each overloaded interval above capacity, as a red hatched bar on top of the capacity line.
     marks = go.Bar(
         name="Over capacity (required − available)",
         x=[x[i] + INTERVAL_SECONDS * 500 for i in over],  # centred on the interval
-        base=[pool.agents] * len(over),
-        y=[pool.peaks[i] - pool.agents for i in over],
+        base=[pool.available_at(i) for i in over],
+        y=[pool.peaks[i] - pool.available_at(i) for i in over],
         width=[INTERVAL_SECONDS * 1000] * len(over),
-        customdata=[pool.peaks[i] for i in over],
+        customdata=[[pool.peaks[i], pool.available_at(i)] for i in over],
         marker={
             "color": BAD,
             "line": {"width": 0},
             "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": BAD, "size": 5, "solidity": 0.3},
         },
-        hovertemplate="⚠ over capacity by %{y}: %{customdata} of " + f"{pool.agents} agents<extra></extra>",
+        hovertemplate="⚠ over capacity by %{y}: %{customdata[0]} of %{customdata[1]} agents<extra></extra>",
     )
     peak = max(pool.peaks, default=0)
     first = f"; the first at {local_text(start_ts + over[0] * INTERVAL_SECONDS, zone)}" if over else ""
-    summary = f"{pool.name} has {pool.agents} agents; its campaigns need up to {peak} at once. " + (
+    summary = f"{pool.name} has {has}; its campaigns need up to {peak} at once. " + (
         f"{plural(len(over), 'interval')} over capacity ({len(over) / 4:.2f} h){first}."
         if over
         else "No interval over capacity."

@@ -58,6 +58,7 @@ class Chart:
     csv_url: str = ""  # set by the view: the same numbers as CSV
     headline: str = ""  # the number a manager reads first, for the dashboards' top line
     links: list[str] = field(default_factory=list)  # per row, what a click on its mark opens (keyboard path)
+    note: str = ""  # what is counted, said under the chart (the same for its figure, table and CSV)
 
     @property
     def table(self) -> list[tuple[list[Any], str]]:

@@ -11,6 +11,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from .common import ACCENT_LIGHT, BAD, INK, MUTED, OK, WARN, Chart, base_layout, figure, iso_day, plural
+from .durations import DAY_MS, day_axis
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             "Webhook health: no data.",
             None,
             columns,
-            empty="No webhook deliveries yet — each activation's outcome is announced to WFM.",
+            empty="No webhook deliveries yet — each activation that goes live or fails is announced to WFM.",
         )
     x = [iso_day(d.day) for d in days]
 
@@ -127,27 +128,31 @@ def webhook_health_chart(days: Sequence[DayDeliveries]) -> Chart:
             x=x,
             y=values,
             marker=marker,
+            # Most of a day wide: on a date axis plotly would otherwise size a lone day's bar to nothing.
+            width=[0.8 * DAY_MS] * len(x),
             hovertemplate="%{x}<br>%{y} " + name.lower() + "<extra></extra>",
         )
 
+    # The Webhooks page's words (models/webhooks.py STATES), two of them grouped.
     data = [
         series("Delivered", [d.delivered for d in days], OK, ""),
-        series("Retrying", [d.retrying for d in days], WARN, "/"),
+        series("Retrying or throttled", [d.retrying for d in days], WARN, "/"),
         series("Waiting", [d.waiting for d in days], MUTED, "."),
-        series("Dead", [d.dead for d in days], BAD, "x"),
+        series("Dead-lettered or stopped", [d.dead for d in days], BAD, "x"),
     ]
     totals = [sum(getattr(d, name) for d in days) for name in ("delivered", "retrying", "waiting", "dead")]
-    headline = f"{plural(totals[3], 'dead delivery', 'dead deliveries')}, {totals[1]} retrying"
+    headline = f"{totals[3]} dead-lettered or stopped, {totals[1]} retrying"
     summary = (
-        f"{plural(sum(totals), 'delivery', 'deliveries')}: {totals[0]} delivered, {totals[1]} retrying, "
-        f"{totals[2]} waiting, {totals[3]} dead" + (" — dead ones need a redelivery." if totals[3] else ".")
+        f"{plural(sum(totals), 'delivery', 'deliveries')}: {totals[0]} delivered, {totals[1]} retrying or "
+        f"throttled, {totals[2]} waiting, {totals[3]} dead-lettered or stopped"
+        + (" — those need a redelivery (or the endpoint resumed)." if totals[3] else ".")
     )
     layout = base_layout(
         height=320,
         x_title="Day created (UTC)",
         y_title="Deliveries",
         barmode="stack",
-        xaxis={"type": "date", "tickformat": "%a %d %b"},
+        xaxis=day_axis([d.day for d in days]),
         yaxis={"rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 10, "b": 56},
         legend={"traceorder": "normal"},

@@ -48,7 +48,7 @@ def draft_timeline_chart(
     draft_agents: int,
     current_agents: int,
     pool_name: str,
-    pool_agents: int | None,
+    pool_agents: str | None,  # "20 agents", "4–25 agents by hour"
     start_ts: int,
     end_ts: int,
     zone_name: str,
@@ -76,7 +76,7 @@ def draft_timeline_chart(
             end,
             "",
             row,
-            f"<b>{head}</b><br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
+            f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
             + (f"<br>{detail}" if detail else ""),
         )
         table.append([row, iso_utc(start), iso_utc(end), agents, detail])
@@ -142,7 +142,7 @@ def draft_timeline_chart(
             f"would be over capacity {plural(len(bands), 'time')} ({hours:.1f} h)."
             if bands
             else "would stay within capacity"
-            + (f" ({pool_agents} agents)." if pool_agents is not None else ".")
+            + (f" ({pool_agents})." if pool_agents is not None else ".")
         )
     )
     layout = base_layout(

@@ -67,10 +67,11 @@ class TimelinePool:
     name: str
     agents: int
     url: str = ""  # the timeline of this pool alone (the drill-down of the aggregated view)
+    agents_text: str = ""  # "4–25 agents by hour" for a pool whose staffing varies; else "N agents"
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.agents} agents)"
+        return f"{self.name} ({self.agents_text or f'{self.agents} agents'})"
 
 
 def timeline_chart(
@@ -180,7 +181,7 @@ def _band_rows(bands, pools, names, zone, display_zone, group_of, row_of):
         pool_name = pool.name if pool else band.pool_key
         who = ", ".join(names.get(c, c) for c in band.campaigns)
         hover = (
-            f"<b>⚠ {pool_name} over capacity</b>: up to {band.peak} agents needed, {band.capacity} available<br>"
+            f"⚠ {pool_name} over capacity: up to {band.peak} agents needed, {band.capacity} available<br>"
             f"{span_text(band.start, band.end, display_zone)}<br>{utc_span(band.start, band.end)}<br>"
             f"Campaigns: {who}"
         )
@@ -245,7 +246,7 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         row_count += 1
         order.append((group, label))
         pool_name = pools[campaign.pool_key].name if campaign.pool_key in pools else NO_POOL
-        head = f"<b>{name}</b> ({cid}) · {pool_name} · {agents} agents"
+        head = f"{name} ({cid}) · {pool_name} · {agents} agents"
         local_zone = zone_of(zone_name)
         in_clashes = cid in clashing
         for start, end in campaign.windows:
@@ -303,7 +304,7 @@ def _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         steps = demand_steps({c.id: c.windows for c in members}, {c.id: c.agents for c in members})
         for start, end, peak_agents, peak_campaigns in _busy_spans(steps):
             hover = (
-                f"<b>{pool_name}</b>: up to {peak_campaigns} campaigns and {peak_agents} agents at once"
+                f"{pool_name}: up to {peak_campaigns} campaigns and {peak_agents} agents at once"
                 f"{f' ({pool.agents} available)' if pool else ''}<br>"
                 f"{span_text(start, end, display_zone)}<br>{utc_span(start, end)}<br>Click to see its campaigns"
             )

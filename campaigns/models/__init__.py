@@ -10,6 +10,7 @@ from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, Draf
 from campaigns.models.history import CampaignVersion, Drift
 from campaigns.models.mirror import Campaign, CapacityPool
 from campaigns.models.notifications import MailMessage, Notification, NotificationKind, NotificationSettings
+from campaigns.models.pools import AgentPool, PoolMember
 from campaigns.models.records import AuditEntry, CXoneRateBucket, MetricCounter, NoticeDismissal, SyncStatus
 from campaigns.models.sign_on import SignOnIdentity
 from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -19,6 +20,7 @@ __all__ = [
     "OPEN_DRAFT_STATUSES",
     "STEP_TRANSITIONS",
     "Activation",
+    "AgentPool",
     "AuditEntry",
     "CXoneRateBucket",
     "Campaign",
@@ -32,6 +34,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationSettings",
+    "PoolMember",
     "ScheduleDraft",
     "SignOnIdentity",
     "SyncStatus",

@@ -25,6 +25,36 @@ class WebhookEndpoint(models.Model):
         return f"{self.url}{' (gone)' if self.gone_at else ''}"
 
 
+# Where a delivery stands, as every page says it (the Webhooks page's badges, its filter and its counts): the
+# stored status, with a pending one told apart by what happened to it so far.
+THROTTLE_STATUS_CODES = (429, 502, 503, 504)  # WFM asked us to slow down (campaigns/wfm/sender.py throttles)
+STATES = (
+    ("waiting", "Waiting"),  # pending, not tried yet
+    ("sending", "Sending"),  # a worker holds it right now
+    ("retrying", "Retrying"),  # pending after a failed attempt
+    ("throttled", "Throttled"),  # pending after WFM asked us to slow down
+    ("delivered", "Delivered"),
+    ("dead", "Dead-lettered"),
+    ("gone", "Stopped: endpoint gone"),
+)
+
+
+def in_state(state: str, now) -> Q:
+    """The deliveries in one of STATES at `now` (a query, for the filter and the counts)."""
+    sending = Q(lease_expires_at__gt=now)
+    throttled = Q(last_status_code__in=THROTTLE_STATUS_CODES)
+    pending = Q(status="pending")
+    return {
+        "waiting": pending & ~sending & Q(attempts=0),
+        "sending": pending & sending,
+        "retrying": pending & ~sending & Q(attempts__gt=0) & ~throttled,
+        "throttled": pending & ~sending & Q(attempts__gt=0) & throttled,
+        "delivered": Q(status="delivered"),
+        "dead": Q(status="dead"),
+        "gone": Q(status="gone"),
+    }[state]
+
+
 class WebhookDelivery(models.Model):
     """Outbox row for one WFM event; delivered (signed, retried) by a worker, never lost with the broker."""
 
@@ -72,6 +102,16 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.idempotency_key} ({self.status})"
+
+    def state(self, now) -> str:
+        """Which of STATES it is in at `now` (the same rule as in_state)."""
+        if self.status != self.Status.PENDING:
+            return self.status
+        if self.lease_expires_at and self.lease_expires_at > now:
+            return "sending"
+        if not self.attempts:
+            return "waiting"
+        return "throttled" if self.last_status_code in THROTTLE_STATUS_CODES else "retrying"
 
     @property
     def webhook_id(self) -> str:

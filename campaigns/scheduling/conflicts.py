@@ -251,14 +251,18 @@ def group_conflicts(
     key: str,
     members: Mapping[str, Instants],
     agents: Mapping[str, int],
-    pools: Mapping[str, int],
+    pools: Mapping[str, Any],
     *,
     premerged: bool = False,
 ) -> list[Conflict]:
-    """The conflicts of one pool (kind "capacity") or one contact list (kind "contact_list")."""
+    """The conflicts of one pool (kind "capacity") or one contact list (kind "contact_list"). A pool's capacity
+    is its number of agents, or a weekly staffing (staffing.Staffing, agents that change by the hour)."""
     if kind == CAPACITY:
         capacity = pools[key]
-        return to_conflicts(kind, key, sweep(members, agents, capacity, premerged=premerged), capacity)
+        if isinstance(capacity, int):
+            return to_conflicts(kind, key, sweep(members, agents, capacity, premerged=premerged), capacity)
+        spans = members if premerged else {m: merged(members[m]) for m in members}
+        return capacity.conflicts(key, spans, agents)
     return to_conflicts(kind, key, sweep(members, premerged=premerged), None)
 
 
@@ -269,7 +273,7 @@ class UnknownPool(ValueError):
         self.pool = pool
 
 
-def check_pools(pools: Mapping[str, int], campaigns: Iterable[CampaignLoad]) -> None:
+def check_pools(pools: Mapping[str, Any], campaigns: Iterable[CampaignLoad]) -> None:
     for campaign in campaigns:
         if campaign.pool and campaign.pool not in pools:
             raise UnknownPool(campaign.id, campaign.pool)

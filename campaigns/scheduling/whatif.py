@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .conflicts import (
     CAPACITY,
@@ -62,7 +63,7 @@ class ConflictIndex:
 
     def __init__(
         self,
-        pools: Mapping[str, int],
+        pools: Mapping[str, Any],
         campaigns: Sequence[CampaignLoad],
         start_utc: datetime,
         end_utc: datetime,
@@ -113,6 +114,11 @@ class ConflictIndex:
                 events += encoded[position[member]]
             if kind == CAPACITY:
                 capacity = self.pools[group]
+                if not isinstance(capacity, int):  # a weekly staffing: agents that change by the hour
+                    spans = {m: self._spans[m] for m in members}
+                    agents = {m: self._campaigns[m].agents for m in members}
+                    conflicts[key] = capacity.conflicts(group, spans, agents, instants)
+                    continue
                 intervals = sweep_events(events, coder, by_agents, capacity)
                 conflicts[key] = to_conflicts(kind, group, intervals, capacity, instants)
             else:
@@ -178,7 +184,7 @@ class ConflictIndex:
 
 
 def find_conflicts(
-    pools: Mapping[str, int], campaigns: Sequence[CampaignLoad], start_utc: datetime, end_utc: datetime
+    pools: Mapping[str, Any], campaigns: Sequence[CampaignLoad], start_utc: datetime, end_utc: datetime
 ) -> list[Conflict]:
     """Every capacity and contact-list conflict of windows starting in [start_utc, end_utc), sorted by start.
 

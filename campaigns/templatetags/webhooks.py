@@ -17,28 +17,48 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from campaigns.models import WebhookDelivery
+from campaigns.models.webhooks import STATES
 from campaigns.roles import can_view_webhooks
-from campaigns.wfm.sender import THROTTLE_STATUSES
 
 register = template.Library()
 Status = WebhookDelivery.Status
 
 
+BADGE_KINDS = {
+    "waiting": "info",
+    "sending": "info",
+    "retrying": "warn",
+    "throttled": "warn",
+    "delivered": "ok",
+    "dead": "bad",
+    "gone": "bad",
+}
+LABELS = dict(STATES)
+
+
 def delivery_state(delivery: WebhookDelivery, now=None) -> tuple[str, str]:
-    """(badge kind, label): Delivered, Dead-lettered, Stopped: endpoint gone, Sending, Pending, Throttled,
-    Retrying."""
-    now = now or timezone.now()
-    if delivery.status == Status.DELIVERED:
-        return "ok", "Delivered"
-    if delivery.status == Status.DEAD:
-        return "bad", "Dead-lettered"
-    if delivery.status == Status.GONE:
-        return "bad", "Stopped: endpoint gone"
-    if delivery.lease_expires_at and delivery.lease_expires_at > now:
-        return "info", "Sending"
-    if not delivery.attempts:
-        return "info", "Pending"
-    return "warn", "Throttled" if delivery.last_status_code in THROTTLE_STATUSES else "Retrying"
+    """(badge kind, label) in the words of models.webhooks.STATES: Waiting, Sending, Retrying, Throttled,
+    Delivered, Dead-lettered, Stopped: endpoint gone."""
+    state = delivery.state(now or timezone.now())
+    return BADGE_KINDS[state], LABELS[state]
+
+
+@register.filter
+def due_in(moment, now):
+    """When a retry is due, said to the second while it is close: "in 42 s", "in 4 min", "in 2 h 5 min"; one
+    already due waits for the next sweep (every minute)."""
+    if not moment or not now:
+        return ""
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "due: sent at the next sweep, within a minute"
+    if seconds < 60:
+        return f"in {seconds} s"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"in {minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"in {hours} h {rest} min" if rest else f"in {hours} h"
 
 
 @register.simple_tag(takes_context=True)

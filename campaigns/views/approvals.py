@@ -23,7 +23,9 @@ from campaigns.views.common import draft_with_campaign, lock_version_from, sched
 def approval_queue(request):
     drafts = list(
         ScheduleDraft.objects.filter(status=DraftStatus.SUBMITTED)
-        .select_related("campaign", "campaign__pool", "author")
+        .select_related(
+            "campaign", "campaign__pool", "campaign__pool_membership", "campaign__pool__pool_membership", "author"
+        )
         .order_by("submitted_at", "pk")
     )
     index = conflict_index.current(timezone.now()) if drafts else None  # one index for the whole queue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -20,6 +20,7 @@ from campaigns.views.history import drift_context
 from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 25
+GONE = "GONE"  # the state filter's value for campaigns gone from CXone (not a CXone state)
 
 
 @require_safe
@@ -40,7 +41,7 @@ def filtered_campaigns(query: QueryFilters) -> tuple:
     skill = query.row_id("skill", "Skill")
     filters = {
         "q": query.text("q"),
-        "state": query.choice("state", "State", Campaign.State.values),
+        "state": query.choice("state", "State", [*Campaign.State.values, GONE]),
         "skill": "" if skill is None else str(skill),
         "finding": query.choice("finding", "Findings", campaign_findings.LEVELS),
         "changed": query.choice("changed", "Changed in CXone", ["yes"]),
@@ -54,15 +55,20 @@ def filtered_campaigns(query: QueryFilters) -> tuple:
     )
     if filters["q"]:
         campaigns = campaigns.filter(Q(name__icontains=filters["q"]) | Q(cxone_id__icontains=filters["q"]))
-    if filters["state"]:
-        campaigns = campaigns.filter(state=filters["state"])
+    # A campaign gone from CXone has no state there any more: only the "gone" filter finds it, and it never
+    # counts as active, paused or as having findings.
+    if filters["state"] == GONE:
+        campaigns = campaigns.filter(missing_since__isnull=False)
+    elif filters["state"]:
+        campaigns = campaigns.filter(state=filters["state"], missing_since__isnull=True)
     if skill is not None:
         campaigns = campaigns.filter(pool_id=skill)
     if filters["finding"]:
-        campaigns = campaigns.filter(findings_level=filters["finding"])
+        campaigns = campaigns.filter(findings_level=filters["finding"], missing_since__isnull=True)
     if filters["changed"]:
         campaigns = campaigns.filter(changed_in_cxone=True)
-    return campaigns.order_by("name", "cxone_id"), filters
+    gone_last = ExpressionWrapper(Q(missing_since__isnull=False), output_field=BooleanField())
+    return campaigns.order_by(gone_last, "name", "cxone_id"), filters
 
 
 # The list answers both a whole page and (to htmx) only its results: caches and the browser's Back button must
@@ -83,19 +89,23 @@ def campaign_list(request):
         .values_list("campaign_id")
         .annotate(n=Count("id"))
     )
-    campaign_findings.ensure_current(page.object_list, now=now)
+    present = [c for c in page.object_list if not c.is_missing]
+    campaign_findings.ensure_current(present, now=now)
     for campaign in page.object_list:
         campaign.open_drafts = open_drafts.get(campaign.pk, 0)
-        campaign.badge = campaign_findings.badge(campaign.current_findings)
-        campaign.next_window = draft_checks.next_window(campaign, now=now)
+        # Gone from CXone: it dials nothing, so it has no next window and nothing to find.
+        campaign.badge = None if campaign.is_missing else campaign_findings.badge(campaign.current_findings)
+        campaign.next_window = None if campaign.is_missing else draft_checks.next_window(campaign, now=now)
+    gone = campaigns.filter(missing_since__isnull=False).count() if filters["state"] != GONE else 0
     context = {
         "nav": "campaigns",
         "page": page,
         "filters": filters,
         "finding_levels": campaign_findings.LEVELS.items(),
-        "states": Campaign.State.choices,
+        "states": [*Campaign.State.choices, (GONE, "Gone from CXone")],
         "skills": CapacityPool.objects.order_by("name").only("id", "name"),
-        "total": page.paginator.count,
+        "total": page.paginator.count - gone,
+        "gone": gone,
         "query_problems": query.problems,
     }
     template = "campaigns/campaign_list.html"
@@ -130,7 +140,8 @@ def campaign_detail(request, pk):
     context = {
         "nav": "campaigns",
         "campaign": campaign,
-        "report": draft_checks.evaluate_campaign(campaign),
+        # Gone from CXone: no windows to list or check.
+        "report": None if campaign.is_missing else draft_checks.evaluate_campaign(campaign),
         "drafts": drafts,
         "open_draft": next((d for d in drafts if d.is_open), None),
         "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),

@@ -12,20 +12,24 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
-from campaigns.models import CapacityPool
+from campaigns.services.pools import lookup as pools
 from campaigns.services.reports import dashboards
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
 
 
+def pool_choices() -> list[tuple[str, str]]:
+    """The pools some campaign present in CXone draws on: skills, and the pools supervisors defined."""
+    return [(pool.key, pool.name) for pool in pools.pools_in_use()]
+
+
 class TimelineForm(RangeForm):
-    pool = forms.ChoiceField(label="Pool (skill)", required=False)
+    pool = forms.ChoiceField(label="Pool", required=False)
     zone = forms.ChoiceField(label="Campaign zone", required=False)
     conflicting = forms.BooleanField(label="Only campaigns in a conflict", required=False)
 
     def __init__(self, data, *, viewer_zone: str, **kwargs):
         super().__init__(data, viewer_zone=viewer_zone, **kwargs)
-        pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
-        self.fields["pool"].choices = [("", "Every pool")] + [(key, name) for key, name in pools]
+        self.fields["pool"].choices = [("", "Every pool"), *pool_choices()]
         self.fields["zone"].choices = [("", "Every zone")] + [(z, z) for z in dashboards.campaign_zones()]
 
 
@@ -79,8 +83,7 @@ class CapacityForm(RangeForm):
 
     def __init__(self, data, *, viewer_zone: str, **kwargs):
         super().__init__(data, viewer_zone=viewer_zone, **kwargs)
-        pools = CapacityPool.objects.order_by("name").values_list("cxone_skill_id", "name")
-        self.fields["pool"].choices = [("", "The busiest pool")] + [(key, name) for key, name in pools]
+        self.fields["pool"].choices = [("", "The busiest pool"), *pool_choices()]
 
 
 @require_safe
@@ -109,7 +112,12 @@ def capacity(request):
             return csv_response(chart, f"capacity-{chart.key}-{start:%Y%m%d}-{(end - start).days}d")
         for chart in charts:
             chart.csv_url = "?" + urlencode({**params, "format": "csv", "chart": chart.key})
-        context.update(charts=charts, curve_pool=curve_pool, timeline_url=reverse("timeline"))
+        context.update(
+            charts=charts,
+            curve_pool=curve_pool,
+            timeline_url=reverse("timeline"),
+            nothing_shared=pools.nothing_shared(),
+        )
     template = "campaigns/capacity.html"
     if request.htmx and request.htmx.target == "chart-area":
         template += "#chart-area"
@@ -120,4 +128,8 @@ def _busiest(demands):
     """The pool with the highest utilisation at its peak (overloaded ones first)."""
     if not demands:
         return None
-    return max(demands, key=lambda p: (max(p.peaks, default=0) / max(p.agents, 1), p.name))
+    return max(demands, key=lambda p: (max(_share(p), default=0), p.name))
+
+
+def _share(pool) -> list[float]:
+    return [peak / max(pool.available_at(i), 1) for i, peak in enumerate(pool.peaks)]

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import WebhookDelivery, WebhookEndpoint
+from campaigns.models.webhooks import STATES, in_state
 from campaigns.services.errors import WorkflowError
 from campaigns.services.webhooks import outbox as webhooks
 from campaigns.templatetags.webhooks import delivery_state
@@ -23,7 +24,7 @@ from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 50
 Status = WebhookDelivery.Status
-FILTERS = [("", "All")] + [(s.value, s.label) for s in Status]
+FILTERS = [("", "All"), *STATES]  # the badges' own words
 EVENT_LABELS = {
     "CAMPAIGN_SCHEDULE_UPDATED": "Schedule activated",
     "CAMPAIGN_ACTIVATION_FAILED": "Activation failed",
@@ -42,10 +43,10 @@ def webhook_list(request):
     _allowed(request.user)
     now = timezone.now()
     query = QueryFilters(request.GET)
-    status = query.choice("status", "Status", Status.values)
+    status = query.choice("status", "Status", dict(STATES))
     deliveries = WebhookDelivery.objects.select_related("activation__campaign", "campaign").defer("payload")
     if status:
-        deliveries = deliveries.filter(status=status)
+        deliveries = deliveries.filter(in_state(status, now))
     page = Paginator(deliveries, PAGE_SIZE).get_page(query.page())
     rows = [
         {
@@ -55,7 +56,9 @@ def webhook_list(request):
         }
         for d in page.object_list
     ]
-    counts = dict(WebhookDelivery.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = WebhookDelivery.objects.aggregate(
+        **{state: Count("pk", filter=in_state(state, now)) for state, _ in STATES}
+    )
     config = webhooks.wfm_config()
     endpoint = WebhookEndpoint.objects.filter(url=config.url).first() if config else None
     context = {
@@ -64,7 +67,7 @@ def webhook_list(request):
         "rows": rows,
         "status": status,
         "filters": FILTERS,
-        "counts": [(s.label, counts.get(s.value, 0), s.value) for s in Status],
+        "counts": [(label, counts[state], state) for state, label in STATES],
         "config": config,
         "endpoint": endpoint,
         "can_redeliver": request.user.has_perm(roles.REDELIVER_WEBHOOKS),
@@ -81,7 +84,7 @@ def webhook_list(request):
 def _back(request):
     status = request.POST.get("status", "")
     url = reverse("webhooks")
-    return redirect(f"{url}?status={status}" if status in Status.values else url)
+    return redirect(f"{url}?status={status}" if status in dict(STATES) else url)
 
 
 @require_POST

@@ -27,6 +27,11 @@
     var fresh = !container.plannerDrawn;
     container.plannerDrawn = true;
     window.Plotly.react(container, figure.data, figure.layout, figure.config).then(function () {
+      // The drawing's SVG text (ticks, labels) read one by one would drown the chart's accessible name,
+      // summary and table; the toolbar buttons stay reachable.
+      container.querySelectorAll("svg.main-svg").forEach(function (svg) {
+        svg.setAttribute("aria-hidden", "true");
+      });
       container.setAttribute("data-drawn", String(Date.now()));
     });
     if (fresh) {
@@ -34,14 +39,26 @@
       if (container.hasAttribute("data-clickable")) {
         // A click on a bar opens what it stands for (a campaign, or a pool's own timeline).
         container.on("plotly_click", function (event) {
-          var point = event.points && event.points[0];
-          var link = point && point.customdata;
-          if (typeof link === "string" && link) {
+          var link = linkOf(event);
+          if (link) {
             window.location.assign(link);
           }
         });
+        // A pointer where a click opens something: a class (planner.css), never a style attribute (CSP).
+        container.on("plotly_hover", function (event) {
+          container.classList.toggle("chart-pointing", Boolean(linkOf(event)));
+        });
+        container.on("plotly_unhover", function () {
+          container.classList.remove("chart-pointing");
+        });
       }
     }
+  }
+
+  function linkOf(event) {
+    var point = event && event.points && event.points[0];
+    var link = point && point.customdata;
+    return typeof link === "string" && link ? link : "";
   }
 
   function drawAll(root) {

@@ -2,8 +2,9 @@
 
 Campaigns spread over US and Canadian zones, several skills (with an agent count: a sandbox extension, CXone's
 skill payload has none), DNC lists (some INACTIVE), contact lists with state/timezone breakdowns, some
-campaigns without a STATE_DNC rule, both DNC rule shapes, and pairs of campaigns that already overlap on a
-skill and on a contact list. Dates are relative to `epoch` (default: the first day of the current month,
+campaigns without a STATE_DNC rule, both DNC rule shapes, pairs of campaigns that already overlap on a
+skill and on a contact list, and (in tenants of ten campaigns or more) a capacity overload and a contact-list
+clash on purpose (conflicts_on_purpose). Dates are relative to `epoch` (default: the first day of the current month,
 UTC)."""
 
 from __future__ import annotations
@@ -177,7 +178,60 @@ def build(seed: int, count: int, epoch: dt.datetime) -> SeedData:
             "updatedAt": iso(updated),
             "activatedAt": iso(updated) if state == "ACTIVE" else None,
         }
+    conflicts_on_purpose(campaigns, skills, contact_lists, epoch)
     return SeedData(skills=skills, dnc_lists=dnc_lists, contact_lists=contact_lists, campaigns=campaigns)
+
+
+# Conflicts a newcomer should meet in the demo, on purpose (README, "The demo data"): the last five campaigns are
+# three of a two-agent skill whose weekday windows overlap (a capacity overload: red cells on Capacity, a hatched
+# band on Timeline) and two that dial one contact list at once (a clash: cross-hatched on Timeline, said in words
+# in the editor).
+OVERLOAD_SKILL = {"id": "S-70", "name": "Callbacks", "agents": 2}
+OVERLOAD = (
+    ("Callbacks Morning", "0 10 * * 1-5", 180),
+    ("Callbacks Midday", "0 11 * * 1-5", 180),
+    ("Callbacks Late Morning", "30 10 * * 1-5", 120),
+)
+CLASH = (("Payments Reminder", "0 9 * * 1-5", 240), ("Payments Follow-up", "0 12 * * 1-5", 180))
+CLASH_LIST = {  # theirs alone, so that what the editor says about the clash is about these two
+    "id": "L-70",
+    "name": "Payments due list",
+    "size": 1_840,
+    "breakdown": [{"state": "NY", "timezones": ["America/New_York"], "count": 1_840}],
+}
+
+
+def conflicts_on_purpose(campaigns: dict, skills: dict, contact_lists: dict, epoch: dt.datetime) -> None:
+    ids = sorted(campaigns, key=lambda cid: int(cid.removeprefix("C-")))
+    if len(ids) < 10:  # the small tenants of tests keep their random shape
+        return
+    skills[OVERLOAD_SKILL["id"]] = dict(OVERLOAD_SKILL)
+    contact_lists[CLASH_LIST["id"]] = dict(CLASH_LIST)
+    shared_list = CLASH_LIST["id"]
+    for cid, (name, cron, minutes) in zip(ids[-5:-2], OVERLOAD, strict=True):
+        _schedule(campaigns[cid], name, cron, minutes, "America/Chicago", epoch)
+        campaigns[cid]["skill"] = dict(OVERLOAD_SKILL)
+    for cid, (name, cron, minutes) in zip(ids[-2:], CLASH, strict=True):
+        _schedule(campaigns[cid], name, cron, minutes, "America/New_York", epoch)
+        campaigns[cid]["contactList"] = {"id": shared_list, "name": contact_lists[shared_list]["name"]}
+
+
+def _schedule(campaign: dict, name: str, cron: str, minutes: int, zone: str, epoch: dt.datetime) -> None:
+    start = (epoch - dt.timedelta(days=14)).astimezone(ZoneInfo(zone)).replace(hour=0, minute=0, second=0)
+    number = campaign["id"].removeprefix("C-")
+    campaign.update(
+        name=f"{name} {number}",
+        state="ACTIVE",
+        errors=[],
+        activatedAt=campaign["updatedAt"],
+    )
+    campaign["schedule"].update(
+        timezone=zone,
+        cronExpression=cron,
+        durationMinutes=minutes,
+        startTime=start.isoformat(),
+        endTime=(start + dt.timedelta(days=180)).isoformat(),
+    )
 
 
 def _dnc_rules(index: int) -> list[dict]:

@@ -175,7 +175,11 @@ def _pushed(a: Activation, owner: str, remote: schemas.Campaign, *, resolved: bo
         )
         if done != 1:
             return "lease lost after the PUT"
-        how = "An earlier PUT whose answer was lost had landed" if resolved else "CXone accepted the PUT"
+        how = (
+            "An earlier push whose answer was lost had landed"
+            if resolved
+            else "CXone accepted the new schedule"
+        )
         if capabilities().versions_shown:
             said = f"{how}: version {remote.version}; waiting for CXone to activate it."
         else:

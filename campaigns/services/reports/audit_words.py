@@ -46,6 +46,19 @@ ACTION_LABELS = {
     "campaigns.drift.restore_started": "Restore of the approved version started",
     "campaigns.drift.replaced": "Change in CXone replaced by an approved draft",
     "campaigns.draft.started_from_version": "Draft started from an earlier version",
+    "campaigns.webhook.redelivered": "WFM delivery sent again",
+    "campaigns.webhook.endpoint_resumed": "WFM endpoint resumed",
+    "campaigns.pool.created": "Pool defined",
+    "campaigns.pool.changed": "Pool changed",
+    "campaigns.pool.removed": "Pool removed",
+}
+
+# Objects named in words rather than by their model's name ("webhookdelivery #1"), with the page that lists
+# them ("" where that page is not everyone's: a planner may not open the Webhooks page).
+OBJECT_WORDS = {
+    "webhookdelivery": ("WFM delivery", ""),
+    "webhookendpoint": ("The WFM endpoint", ""),
+    "agentpool": ("Pool", "pools"),
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.
@@ -161,6 +174,14 @@ def object_name(entry: AuditEntry) -> tuple[str, str | None]:
         return f"Campaign {campaign.name}", reverse("campaign-detail", args=[campaign.pk])
     if entry.object_type == "drift" and campaign:
         return f"Change in CXone of {campaign.name}", reverse("campaign-history", args=[campaign.pk])
+    of = f" of {campaign.name}" if campaign else ""
+    if entry.object_type == "activation":
+        url = reverse("activation-list") + (f"?campaign={campaign.pk}" if campaign else "")
+        return f"Activation #{entry.object_id}{of}", url
+    if entry.object_type in OBJECT_WORDS:
+        words, page = OBJECT_WORDS[entry.object_type]
+        number = f" #{entry.object_id}" if entry.object_type != "webhookendpoint" else ""
+        return f"{words}{number}{of}", reverse(page) if page else None
     words = entry.object_type.replace("_", " ").capitalize()
     return f"{words} #{entry.object_id}", None
 

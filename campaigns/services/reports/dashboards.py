@@ -1,5 +1,5 @@
-"""The queries behind the charts: the mirror's schedules expanded by the engine, and the activation and webhook
-rows, turned into the plain data that campaigns/charts builds figures from.
+"""The queries behind the charts: the mirror's schedules expanded by the engine (and, from reports/activity.py,
+the activation and webhook rows), turned into the plain data that campaigns/charts builds figures from.
 
 Every range is a pair of UTC instants [start, end). Windows that open up to a day before the range and reach into
 it are included (a window lasts at most 24 h), so a range that starts at midnight does not lose the night shift.
@@ -23,10 +23,12 @@ from campaigns.charts import latency as latency_charts
 from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
-from campaigns.models import Activation, Campaign, CapacityPool, WebhookDelivery
+from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
-from campaigns.services.reports import drift_weeks
+from campaigns.scheduling.staffing import Staffing
+from campaigns.services.pools import lookup
+from campaigns.services.reports import activity, drift_weeks
 
 LEAD_IN = dt.timedelta(days=1)  # the longest window: one that opened the day before can still be open
 
@@ -37,7 +39,7 @@ class Mirror:
 
     start: dt.datetime
     end: dt.datetime
-    pools: dict[str, CapacityPool] = field(default_factory=dict)  # by skill id
+    pools: dict[str, lookup.Pool] = field(default_factory=dict)  # by key: skills and defined pools
     campaigns: dict[str, dict] = field(default_factory=dict)  # by CXone id: pk, name, zone, pool_key, ...
     loads: dict[str, scheduling.CampaignLoad] = field(default_factory=dict)
     windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # reaching into the range
@@ -56,7 +58,8 @@ class Mirror:
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
     """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there."""
     result = Mirror(start, end)
-    result.pools = {p.cxone_skill_id: p for p in CapacityPool.objects.all()}
+    book = lookup.book()
+    result.pools = book.pools
     rows = (
         Campaign.objects.filter(missing_since__isnull=True, duration_minutes__isnull=False)
         .exclude(cron_expression="")
@@ -72,18 +75,19 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
             "contact_list_id",
             "effective_start",
             "effective_end",
-            "pool__cxone_skill_id",
+            "pool_id",
         )
     )
     expansion = ExpansionCache(start - LEAD_IN, end)
     start_ts = result.start_ts
     for row in rows:
+        row["pool_key"] = book.key_of(row["pk"], row["pool_id"])  # a supervisor's pool, else the skill's
         load = scheduling.CampaignLoad(
             id=row["cxone_id"],
             cron_expression=row["cron_expression"],
             timezone=row["timezone"],
             duration_minutes=row["duration_minutes"],
-            pool=row["pool__cxone_skill_id"] or "",
+            pool=row["pool_key"],
             agents=row["agents_required"],
             contact_list=row["contact_list_id"] or None,
             effective_start=row["effective_start"],
@@ -97,8 +101,7 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
         result.loads[load.id] = load
         result.campaigns[load.id] = row
         result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
-    pools = {key: pool.agents for key, pool in result.pools.items()}
-    index = scheduling.ConflictIndex(pools, list(result.loads.values()), start - LEAD_IN, end)
+    index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
     result.invalid.update(index.invalid)
     result.conflicts = [c for c in index.conflicts if c.end > start]
     return result
@@ -123,7 +126,7 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
     in_conflict = {cid for c in data.conflicts for cid in c.campaigns}
     selected = []
     for cid, row in data.campaigns.items():
-        if query.pool and row["pool__cxone_skill_id"] != query.pool:
+        if query.pool and row["pool_key"] != query.pool:
             continue
         if query.zone and row["timezone"] != query.zone:
             continue
@@ -133,7 +136,7 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
             TimelineCampaign(
                 id=cid,
                 name=row["name"],
-                pool_key=row["pool__cxone_skill_id"] or "",
+                pool_key=row["pool_key"],
                 zone=row["timezone"],
                 agents=row["agents_required"],
                 url=reverse("campaign-detail", args=[row["pk"]]),
@@ -141,7 +144,8 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
             )
         )
     pools = {
-        key: TimelinePool(key, pool.name, pool.agents, pool_link(key)) for key, pool in data.pools.items()
+        key: TimelinePool(key, pool.name, pool.most, pool_link(key), pool.agents_text)
+        for key, pool in data.pools.items()
     }
     conflicts = [c for c in data.conflicts if not (query.pool and c.kind == CAPACITY and c.key != query.pool)]
     options = {} if max_bars is None else {"max_bars": max_bars}
@@ -174,7 +178,8 @@ def campaign_zones() -> list[str]:
 
 
 def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.PoolDemand]:
-    """Agents required (the peak in each 15-minute interval) and available, for every pool, by pool name."""
+    """Agents required (the peak in each 15-minute interval) and available (per interval where a staffing
+    varies), for every pool some present campaign draws on, by pool name."""
     data = mirror(start, end)
     members: dict[str, list[str]] = defaultdict(list)
     for cid, load in data.loads.items():
@@ -183,9 +188,16 @@ def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.P
     result = []
     for key, pool in sorted(data.pools.items(), key=lambda item: (item[1].name.lower(), item[0])):
         ids = members.get(key, [])
+        if not ids:
+            continue  # no campaign present in CXone draws on it: nothing to plan
         steps = demand_steps({c: data.windows[c] for c in ids}, {c: data.loads[c].agents for c in ids})
         peaks = interval_peaks(steps, data.start_ts, data.end_ts, INTERVAL_SECONDS)
-        result.append(capacity_charts.PoolDemand(key, pool.name, pool.agents, tuple(peaks)))
+        available = (
+            tuple(pool.capacity.per_interval(data.start_ts, len(peaks), INTERVAL_SECONDS))
+            if isinstance(pool.capacity, Staffing)
+            else ()
+        )
+        result.append(capacity_charts.PoolDemand(key, pool.name, pool.agents, tuple(peaks), available))
     return result
 
 
@@ -252,96 +264,16 @@ def _within(spans: Iterable[tuple[int, int]], start: int, end: int) -> tuple[int
     return seconds, count
 
 
-# ---- activations and webhooks ------------------------------------------------------------------------------
-
-
-def _utc_day(value: dt.datetime) -> dt.date:
-    return value.astimezone(dt.UTC).date()
-
-
-def activation_latency(
-    since: dt.datetime, until: dt.datetime, now: dt.datetime | None = None
-) -> tuple[list[latency_charts.DayLatency], list[float], latency_charts.SloShare]:
-    """Of the activations approved from `since` up to `until` (now, included): latency per approval day (UTC),
-    every latency, and the share ACTIVE within 5 minutes. Stale ones (CXone changed the campaign first) are not
-    latency and are left out; one still running counts once it is older than 5 minutes (it already missed)."""
-    now = now or timezone.now()
-    rows = Activation.objects.filter(approved_at__gte=since, approved_at__lte=until).values_list(
-        "step", "approved_at", "latency_ms"
-    )
-    by_day: dict[dt.date, list[float]] = defaultdict(list)
-    latencies: list[float] = []
-    within = counted = 0
-    slo = dt.timedelta(seconds=latency_charts.SLO_SECONDS)
-    for step, approved_at, latency_ms in rows:
-        if step == Activation.Step.STALE:
-            continue
-        if step == Activation.Step.ACTIVE and latency_ms is not None:
-            seconds = latency_ms / 1000
-            by_day[_utc_day(approved_at)].append(seconds)
-            latencies.append(seconds)
-            counted += 1
-            within += seconds <= latency_charts.SLO_SECONDS
-        elif step == Activation.Step.FAILED or approved_at <= now - slo:
-            counted += 1
-    days = [
-        latency_charts.DayLatency(
-            day,
-            len(values),
-            latency_charts.percentile(values, 0.5),
-            latency_charts.percentile(values, 0.95),
-        )
-        for day, values in sorted(by_day.items())
-    ]
-    return days, latencies, latency_charts.SloShare(within, counted)
-
-
-def failure_reasons(since: dt.datetime, until: dt.datetime) -> list[tuple[str, int]]:
-    """Failed activations approved from `since` up to `until`, by their outcome (or the first line of the error)."""
-    counts: dict[str, int] = defaultdict(int)
-    rows = Activation.objects.filter(
-        step=Activation.Step.FAILED, approved_at__gte=since, approved_at__lte=until
-    ).values_list("outcome", "error")
-    for outcome, error in rows:
-        reason = (outcome or "").strip()
-        if not reason:
-            lines = (error or "").strip().splitlines()
-            reason = lines[0] if lines else "(no reason recorded)"
-        counts[reason[:80]] += 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def webhook_health(since: dt.datetime, until: dt.datetime) -> list[dashboard_charts.DayDeliveries]:
-    """Deliveries created from `since` up to `until`, per UTC day, by where they are now. Pending after a failed
-    attempt is "retrying"; pending and never tried is "waiting"."""
-    days: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    rows = WebhookDelivery.objects.filter(created_at__gte=since, created_at__lte=until).values_list(
-        "created_at", "status", "attempts"
-    )
-    for created_at, status, attempts in rows:
-        counts = days[_utc_day(created_at)]
-        if status == WebhookDelivery.Status.DELIVERED:
-            counts[0] += 1
-        elif status in (WebhookDelivery.Status.DEAD, WebhookDelivery.Status.GONE):
-            # Stopped because the endpoint answered 410: like a dead letter, nothing more happens without a person.
-            counts[3] += 1
-        elif attempts:
-            counts[1] += 1
-        else:
-            counts[2] += 1
-    return [dashboard_charts.DayDeliveries(day, *counts) for day, counts in sorted(days.items())]
-
-
 def _conflicts_chart(now: dt.datetime, days: int) -> Chart:
     weeks = max(1, min(13, -(-days // 7)))  # this week and the next ones, as many weeks as the range has
     return dashboard_charts.conflicts_per_week_chart(conflicts_per_week(monday_of(now.date()), weeks))
 
 
 def _latency_charts(now: dt.datetime, days: int) -> tuple[Chart, Chart]:
-    by_day, latencies, slo = activation_latency(now - dt.timedelta(days=days), now, now)
+    approvals = activity.activation_latency(now - dt.timedelta(days=days), now, now)
     return (
-        latency_charts.latency_per_day_chart(by_day),
-        latency_charts.latency_histogram_chart(latencies, slo),
+        latency_charts.latency_per_day_chart(approvals),
+        latency_charts.latency_histogram_chart(approvals),
     )
 
 
@@ -356,10 +288,10 @@ DASHBOARD = {
         *drift_weeks.answer_times(now - dt.timedelta(days=days), now, now)
     ),
     "failures": lambda now, days: latency_charts.failures_chart(
-        failure_reasons(now - dt.timedelta(days=days), now)
+        activity.failure_reasons(now - dt.timedelta(days=days), now)
     ),
     "webhooks": lambda now, days: dashboard_charts.webhook_health_chart(
-        webhook_health(now - dt.timedelta(days=days), now)
+        activity.webhook_health(now - dt.timedelta(days=days), now)
     ),
 }
 

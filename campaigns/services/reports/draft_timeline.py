@@ -19,6 +19,7 @@ from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import conflict_index, draft_checks
+from campaigns.services.pools import lookup as pools
 
 DAYS = 7
 
@@ -80,13 +81,13 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
             current_windows = ()
     agents = values.get("agents_required") or campaign.agents_required
 
-    pool = campaign.pool
+    pool = pools.pool_of(campaign)  # the pool a supervisor put it in, else its skill's
     others: list[OtherCampaign] = []
     bands = []
     if pool is not None:
         index = conflict_index.current(now)
         expansion = ExpansionCache(start - dt.timedelta(days=1), end)
-        loads = [c for c in index.campaigns if c.pool == pool.cxone_skill_id and c.id != campaign.cxone_id]
+        loads = [c for c in index.campaigns if c.pool == pool.key and c.id != campaign.cxone_id]
         names = dict(
             Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list("cxone_id", "name")
         )
@@ -98,9 +99,7 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
             members[load.id] = windows
             weights[load.id] = load.agents
             others.append(OtherCampaign(load.id, names.get(load.id, load.id), load.agents, windows))
-        conflicts = group_conflicts(
-            CAPACITY, pool.cxone_skill_id, members, weights, {pool.cxone_skill_id: pool.agents}
-        )
+        conflicts = group_conflicts(CAPACITY, pool.key, members, weights, {pool.key: pool.capacity})
         bands = overload_bands(conflicts)
     return draft_timeline_chart(
         draft=draft_windows,
@@ -110,7 +109,7 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         draft_agents=agents,
         current_agents=campaign.agents_required,
         pool_name=pool.name if pool else "",
-        pool_agents=pool.agents if pool else None,
+        pool_agents=pool.agents_text if pool else None,
         start_ts=int(start.timestamp()),
         end_ts=int(end.timestamp()),
         zone_name=spec.timezone,

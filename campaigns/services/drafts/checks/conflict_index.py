@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 
 from campaigns import scheduling
 from campaigns.models import Campaign, CapacityPool
+from campaigns.services.pools import lookup
 
 HORIZON = dt.timedelta(days=14)
 
@@ -21,29 +23,32 @@ _lock = threading.Lock()
 _cached: tuple[tuple, scheduling.ConflictIndex] | None = None
 
 
-def loads() -> tuple[dict[str, int], list[scheduling.CampaignLoad]]:
-    """Pools and the campaigns dialing from them, as the engine sees them."""
-    pools = dict(CapacityPool.objects.values_list("cxone_skill_id", "agents"))
+def loads() -> tuple[dict[str, Any], list[scheduling.CampaignLoad]]:
+    """Pools (agents, or a weekly staffing) and the campaigns dialing from them, as the engine sees them: a
+    campaign draws on the pool a supervisor put it (or its skill) in, else on its skill (services/pools)."""
+    pools = lookup.book()
     campaigns = []
     rows = (
-        Campaign.objects.filter(
-            missing_since__isnull=True, pool__isnull=False, duration_minutes__isnull=False
-        )
+        Campaign.objects.filter(missing_since__isnull=True, duration_minutes__isnull=False)
         .exclude(cron_expression="")
         .exclude(timezone="")
         .values_list(
+            "pk",
+            "pool_id",
             "cxone_id",
             "cron_expression",
             "timezone",
             "duration_minutes",
-            "pool__cxone_skill_id",
             "agents_required",
             "contact_list_id",
             "effective_start",
             "effective_end",
         )
     )
-    for cxone_id, cron, zone, duration, pool, agents, contact_list, start, end in rows:
+    for pk, skill, cxone_id, cron, zone, duration, agents, contact_list, start, end in rows:
+        pool = pools.key_of(pk, skill)
+        if not pool:
+            continue
         campaigns.append(
             scheduling.CampaignLoad(
                 id=cxone_id,
@@ -57,12 +62,13 @@ def loads() -> tuple[dict[str, int], list[scheduling.CampaignLoad]]:
                 effective_end=end,
             )
         )
-    return pools, campaigns
+    return pools.capacities, campaigns
 
 
 def fingerprint() -> tuple:
     """Changes whenever something the index is built from changes: a schedule (CXone bumps the version), the
-    agents a campaign needs or a pool has, a campaign gone or back. Not synced_at, which every sync moves."""
+    agents a campaign needs or a pool has, a campaign gone or back, a pool a supervisor defined or changed. Not
+    synced_at, which every sync moves."""
     campaigns = Campaign.objects.aggregate(
         n=Count("id"),
         versions=Sum("remote_version"),
@@ -71,7 +77,7 @@ def fingerprint() -> tuple:
         pooled=Sum("pool_id"),
     )
     pools = CapacityPool.objects.aggregate(n=Count("id"), agents=Sum("agents"), changed=Max("updated_at"))
-    return tuple(campaigns.values()) + tuple(pools.values())
+    return tuple(campaigns.values()) + tuple(pools.values()) + lookup.fingerprint()
 
 
 def build(now: dt.datetime) -> scheduling.ConflictIndex:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from campaigns.models import Campaign, CapacityPool
+from campaigns.models import Campaign
+from campaigns.services.pools import lookup as pools
 
 
 @dataclass
@@ -26,7 +27,7 @@ class NameBook:
     queue of twenty drafts names its conflicts without twenty rounds of look-ups."""
 
     def __init__(self):
-        self.pools = dict(CapacityPool.objects.values_list("cxone_skill_id", "name"))
+        self.pools = pools.names()  # skills and the pools supervisors defined
         self.campaigns = {}
         self.lists = {}
         for pk, cxone_id, name, list_id, list_name in Campaign.objects.values_list(

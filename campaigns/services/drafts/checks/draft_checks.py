@@ -28,6 +28,7 @@ from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import conflict_index, skill_findings
 from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
+from campaigns.services.pools import lookup as pools
 
 PREVIEW_WINDOWS = 8
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
@@ -132,13 +133,14 @@ def evaluate_values(
         findings += skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
     report.findings = scheduling.FindingsReport.of(findings).findings
 
-    if conflicts and campaign.pool_id:
+    pool = pools.key_of_campaign(campaign) if conflicts else ""  # a supervisor's pool, else the skill's
+    if pool:
         load = scheduling.CampaignLoad(
             id=campaign.cxone_id,
             cron_expression=spec.cron_expression,
             timezone=spec.timezone,
             duration_minutes=spec.duration_minutes,
-            pool=campaign.pool.cxone_skill_id,
+            pool=pool,
             agents=values.get("agents_required") or campaign.agents_required,
             contact_list=campaign.contact_list_id or None,
             effective_start=spec.effective_start,
