@@ -13,7 +13,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from campaigns.models import Activation, AuditEntry, DraftStatus, WebhookDelivery
+from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, WebhookDelivery
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.test_permissions import MATRIX, ROLES
@@ -55,6 +55,9 @@ PARAMETERS = {
         "q": "text", "state": "choice", "skill": "id", "finding": "choice", "changed": "choice", "page": "page",
     },  # fmt: skip
     "campaign-history": {"from": "id", "to": "id"},
+    "pools": {},
+    "pool-new": {},
+    "pool-edit": {},
     "campaign-detail": {},
     "my-drafts": {},
     "draft-editor": {},
@@ -81,7 +84,7 @@ GET_PAGES = sorted(name for name, (gets, _) in MATRIX.items() if gets[SUPERVISOR
 # Pages whose path names a row, and which row.
 ROW_OF = {
     "campaign-detail": "campaign", "campaign-history": "campaign", "draft-new": "campaign",
-    "activation-step": "activation",
+    "activation-step": "activation", "pool-edit": "pool",
     "activation-retry": "activation", "webhook-redeliver": "delivery", "notification-dismiss": "entry",
 }  # fmt: skip
 WITH_ROWS = sorted(name for name in MATRIX if name in ROW_OF or name.startswith("draft-"))
@@ -102,8 +105,9 @@ def rows(campaign, other_planner):
     dead = WebhookDelivery.objects.create(
         event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
     )
+    pool = AgentPool.objects.create(name="Callers", agents=8)
     return {"campaign": campaign, "draft": draft, "activation": failed, "delivery": dead,
-            "entry": AuditEntry.objects.latest("id")}  # fmt: skip
+            "entry": AuditEntry.objects.latest("id"), "pool": pool}  # fmt: skip
 
 
 @pytest.fixture

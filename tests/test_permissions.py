@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft, WebhookDelivery
+from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, ScheduleDraft, WebhookDelivery
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import form_data
@@ -32,6 +32,10 @@ MATRIX = {
     "campaign-list": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "campaign-detail": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "campaign-history": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "pools": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "pool-new": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # the form again: no name given
+    "pool-edit": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),
+    "pool-remove": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the version shown
     "drift-keep": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "drift-restore": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
     "version-revise": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
@@ -77,6 +81,7 @@ MAY_CHANGE = {
     "webhook-redeliver": {"supervisor", "admin"},
     "notification-dismiss": {"outsider", "planner", "supervisor", "manager", "admin"},
     "drift-keep": {"supervisor", "admin"},
+    "pool-remove": {"supervisor", "admin"},
     "drift-restore": {"planner", "supervisor", "admin"},
     "version-revise": {"planner", "supervisor", "admin"},
     "notifications-read": {"outsider", "planner", "supervisor", "manager", "admin"},
@@ -126,13 +131,14 @@ def objects(campaign, other_planner):
         approved_at=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),
         base_version=elsewhere.remote_version,
     )
+    pool = AgentPool.objects.create(name="Shared callers", agents=12)
     changed = make_campaign("C-3003", name="Changed elsewhere")
     drift = found_in_cxone(changed, ["schedule"], cron_expression="0 10 * * 1-5")
     dead = WebhookDelivery.objects.create(
         event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
     )
     return {
-        "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead, "drift": drift,
+        "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead, "drift": drift, "pool": pool,
         "entry": AuditEntry.objects.latest("id"),
     }  # fmt: skip
 
@@ -144,6 +150,8 @@ def url_for(name, objects):
     }  # fmt: skip
     if name in args:
         return reverse(name, args=[objects[args[name]].pk])
+    if name in {"pool-edit", "pool-remove"}:
+        return reverse(name, args=[objects["pool"].pk])
     if name == "campaign-history":
         return reverse(name, args=[objects["campaign"].pk])
     if name.startswith("drift-"):
