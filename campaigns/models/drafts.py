@@ -53,6 +53,12 @@ class ScheduleDraft(models.Model):
     retry_interval_ms = models.PositiveIntegerField("retry: interval (ms)", default=60_000)
     retry_on_busy = models.BooleanField("retry on busy", default=True)
     retry_on_no_answer = models.BooleanField("retry on no answer", default=True)
+    # The Admin API's restricted calling window: at most this many calls within this many minutes (3 in 1440:
+    # "3 in 24 hours"; 0: none). Empty under v2, which has no such fields.
+    retry_restricted_minutes = models.PositiveIntegerField("retry: restricted calling minutes", null=True, blank=True)
+    retry_restricted_max_attempts = models.PositiveSmallIntegerField(
+        "retry: restricted calling max attempts", null=True, blank=True
+    )
     agents_required = models.PositiveIntegerField("agents required", default=1)
 
     base_version = models.PositiveIntegerField(
@@ -116,6 +122,14 @@ class ScheduleDraft(models.Model):
             models.CheckConstraint(
                 condition=Q(retry_interval_ms__gte=60_000), name="draft_retry_interval_min_60s"
             ),
+            models.CheckConstraint(
+                condition=Q(retry_restricted_minutes__isnull=True) | Q(retry_restricted_minutes__lte=9999),
+                name="draft_restricted_calling_minutes_fit_cxone",
+            ),
+            models.CheckConstraint(
+                condition=Q(retry_restricted_max_attempts__isnull=True) | Q(retry_restricted_max_attempts__lte=10),
+                name="draft_restricted_calling_attempts_0_to_10",
+            ),
             models.CheckConstraint(condition=Q(agents_required__gte=1), name="draft_needs_an_agent"),
             models.CheckConstraint(
                 condition=Q(approver__isnull=True) | ~Q(approver=F("author")), name="draft_four_eyes"
@@ -139,9 +153,14 @@ class ScheduleDraft(models.Model):
 
     def retry_policy(self) -> dict:
         """The retry policy in the CXone payload's shape."""
-        return {
+        policy = {
             "maxAttempts": self.retry_max_attempts,
             "retryIntervalMs": self.retry_interval_ms,
             "retryOnBusy": self.retry_on_busy,
             "retryOnNoAnswer": self.retry_on_no_answer,
         }
+        if self.retry_restricted_minutes is not None:
+            policy["restrictedCallingMinutes"] = self.retry_restricted_minutes
+        if self.retry_restricted_max_attempts is not None:
+            policy["restrictedCallingMaxAttempts"] = self.retry_restricted_max_attempts
+        return policy

@@ -69,6 +69,9 @@ class Campaign(models.Model):
     effective_start = models.DateTimeField(null=True, blank=True)
     effective_end = models.DateTimeField(null=True, blank=True)
     retry_policy = models.JSONField(default=dict, blank=True)
+    # The per-number windows of the campaign's cadences (Admin API timeConstraints), a second place where calling
+    # hours live: [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"}].
+    time_constraints = models.JSONField(default=list, blank=True)
 
     remote_errors = models.JSONField(default=list, blank=True)
     remote_updated_at = models.DateTimeField(null=True, blank=True)

@@ -1,12 +1,14 @@
 """Campaign sync: mirror CXone's campaigns, skills (as capacity pools), DNC lists and contact-list breakdowns.
 
-Two steps. Fetch (sync_fetch.py, async on the CXone bridge loop): every page of campaigns, the unlisted ones
+Two steps. Fetch (fetch.py, async on the CXone bridge loop): every page of campaigns, the unlisted ones
 confirmed by id, then each distinct DNC list and contact list once, a few at a time; each failure is kept
-beside its campaign, never thrown over the rest. Apply (one transaction): upsert pools and the campaigns read
-whole, mark missing the campaigns CXone confirmed gone (never delete them: drafts and the audit trail point at
-them), clear the mark of those that came back, flag open drafts whose base version CXone has moved past, and
-write the audit rows of all that in one bulk insert. A campaign that could not be read whole is not written at
-all: it keeps its previous mirror, is named in the result and the sync status, and is read again next time.
+beside its campaign, never thrown over the rest. Where the backend can say what changed, a sync between full
+ones reads only that (delta.py) and writes only those campaigns. Apply (one transaction): upsert pools and
+the campaigns read whole, mark missing the campaigns CXone confirmed gone (never delete them: drafts and the
+audit trail point at them), clear the mark of those that came back, flag open drafts whose base version CXone
+has moved past, and write the audit rows of all that in one bulk insert. A campaign that could not be read
+whole is not written at all: it keeps its previous mirror, is named in the result and the sync status, and is
+read again next time.
 
 The number of queries does not depend on the number of campaigns, except that a bulk write goes out in batches
 (of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38 campaigns or 124 audit rows per
@@ -19,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -32,8 +33,10 @@ from campaigns.cxone.factory import bridge_loop, get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
+from campaigns.services.sync import delta
 from campaigns.services.sync import status as sync_status
-from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
+from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_changes, fetch_snapshot
+from campaigns.services.sync.result import SyncResult
 
 __all__ = ["FETCH_CONCURRENCY", "RemoteSnapshot", "SyncResult", "apply_snapshot", "sync_campaigns"]
 
@@ -71,6 +74,7 @@ SYNCED_FIELDS = (
     "effective_start",
     "effective_end",
     "retry_policy",
+    "time_constraints",
     "remote_errors",
     "remote_updated_at",
     "remote_activated_at",
@@ -79,48 +83,19 @@ SYNCED_FIELDS = (
 )
 
 
-@dataclass
-class SyncResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    missing: int = 0  # newly marked missing by this run (confirmed gone by id)
-    reappeared: int = 0  # were missing, listed again (also counted in updated)
-    pools_created: int = 0
-    pools_updated: int = 0
-    # Open drafts newly flagged behind CXone (behind_remote_since set, status unchanged). The name is kept for the
-    # sync task's result dict; this is not workflow.mark_stale's STALE status.
-    drafts_flagged_behind: int = 0
-    lists_not_found: list[str] = field(default_factory=list)
-    # Campaigns that could not be read whole: not written (they keep their previous mirror), read next sync.
-    failed: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # pages of CXone's list that could not be read
-    # The pks of the campaigns this run created, changed or marked missing (for work that follows a change).
-    changed_campaign_pks: list[int] = field(default_factory=list)
-    skipped: bool = False  # another sync held the claim; this one did nothing
-
-    def summary(self) -> str:
-        if self.skipped:
-            return "another sync is running; nothing done"
-        text = (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
-            f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_flagged_behind})"
-        )
-        return text + (f"; failed {len(self.failed)}" if self.failed else "")
-
-    def counts(self) -> dict[str, int]:
-        names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_flagged_behind")
-        return {name: getattr(self, name) for name in names} | {"failed": len(self.failed)}
-
-
 # --- The sync ------------------------------------------------------------------------------------------
 
 
 def sync_campaigns(
-    client: CXoneBackend | None = None, *, now: dt.datetime | None = None, page_size: int = MAX_PAGE_SIZE
+    client: CXoneBackend | None = None,
+    *,
+    now: dt.datetime | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    full: bool | None = None,
 ) -> SyncResult:
-    """Read CXone (sync_fetch.py), then mirror what could be read, and record the outcome in the sync status.
+    """Read CXone (fetch.py), then mirror what could be read, and record the outcome in the sync status.
+    `full`: read CXone's whole list (True), only what changed since the last read where the backend can say
+    (False), or decide by CXONE_FULL_SYNC_SECONDS (None; delta.py).
 
     Runs only while it holds the sync's claim (another sync running: returns a `skipped` result at once).
     Raises the client's CXoneError, after recording it, only when nothing could be read at all."""
@@ -128,8 +103,15 @@ def sync_campaigns(
         log.info("Campaign sync: another sync holds the claim; not starting a second one")
         return SyncResult(skipped=True)
     try:
-        known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
-        fetch = fetch_snapshot(client or get_client(), known=list(known), page_size=page_size)
+        client = client or get_client()
+        status = sync_status.current()
+        since = delta.delta_since(client, status, now=now or timezone.now(), full=full)
+        if since is None:
+            known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
+            fetch = fetch_snapshot(client, known=list(known), page_size=page_size)
+        else:
+            unread = list(status.failed_campaigns or {})
+            fetch = fetch_changes(client, since, mirrored=delta.mirrored_lists(), unread_before=unread)
         snapshot = _run_renewing_the_claim(fetch)
         sync_status.renew()
         result = apply_snapshot(snapshot, now=now)
@@ -138,7 +120,9 @@ def sync_campaigns(
     except BaseException as exc:
         sync_status.record_failure(exc)
         raise
-    sync_status.record_success(result.failed, result.problems, result.counts())
+    sync_status.record_success(
+        result.failed, result.problems, result.counts(), poll_marker=snapshot.poll_marker, full=snapshot.full
+    )
     return result
 
 
@@ -165,6 +149,7 @@ def _run_renewing_the_claim(fetch):
 def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) -> SyncResult:
     now = now or timezone.now()
     result = SyncResult(
+        kind="full" if snapshot.full else "delta",
         lists_not_found=sorted(
             [i for i, v in snapshot.dnc_lists.items() if v is None]
             + [i for i, v in snapshot.contact_lists.items() if v is None]
@@ -249,6 +234,7 @@ def mirror_fields(
         "effective_start": schedule.start_time if schedule else None,
         "effective_end": schedule.end_time if schedule else None,
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
+        "time_constraints": [tc.to_api() for tc in remote.time_constraints or []],
         "remote_errors": list(remote.errors),
         "remote_updated_at": remote.updated_at,
         "remote_activated_at": remote.activated_at,
@@ -334,6 +320,9 @@ def _upsert_campaigns(
     unchanged_ids = [r.id for r in remotes if r.id in existing and r.id not in updated_ids]
     if unchanged_ids:
         Campaign.objects.filter(cxone_id__in=unchanged_ids).update(synced_at=now)
+    if not snapshot.full:  # CXone said nothing else changed since its last poll: seen unchanged too
+        read_now = {r.id for r in remotes} | set(snapshot.failed) | snapshot.gone
+        Campaign.objects.filter(missing_since__isnull=True).exclude(cxone_id__in=read_now).update(synced_at=now)
     result.created, result.updated = len(to_create), len(to_update)
     result.changed_campaign_pks += [c.pk for c in to_create] + [c.pk for c, _ in to_update]
     return audit
