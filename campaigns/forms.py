@@ -10,6 +10,7 @@ import datetime as dt
 
 from django import forms
 
+from campaigns.cxone.factory import capabilities
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import (
     DATE_RANGE,
@@ -23,6 +24,18 @@ from campaigns.scheduling import (
 from campaigns.scheduling.spec import FIRST_DATE, LAST_DATE
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
+# The form's retry fields for each of the backend's (capabilities.retry_fields), in the order shown: v2 types the
+# interval in seconds; the Admin API's fields are CXone's own, the interval in whole minutes.
+RETRY_FORM_FIELDS = {
+    "retry_max_attempts": "retry_max_attempts",
+    "retry_on_busy": "retry_on_busy",
+    "retry_on_no_answer": "retry_on_no_answer",
+    "retry_restricted_minutes": "retry_restricted_minutes",
+    "retry_restricted_max_attempts": "retry_restricted_max_attempts",
+}
+ADMIN_RETRY_LABELS = {
+    "retry_max_attempts": ("Maximum attempts (maximumAttempts)", "How many times a number is dialled in all."),
+}
 
 
 class WholeNumberField(forms.IntegerField):
@@ -75,10 +88,46 @@ class DraftForm(forms.Form):
     )
     retry_on_busy = forms.BooleanField(label="Retry on busy", required=False)
     retry_on_no_answer = forms.BooleanField(label="Retry on no answer", required=False)
+    # The Admin API's retry-settings, in CXone's own terms (only under that backend).
+    retry_interval_minutes = WholeNumberField(
+        label="Minimum minutes between retries (minimumRetryMinutes)",
+        min_value=1,
+        max_value=7 * 24 * 60,
+        help_text="Whole minutes, as CXone keeps it.",
+    )
+    retry_restricted_minutes = WholeNumberField(
+        label="Restricted calling: period in minutes (restrictedCallingMinutes)",
+        min_value=0,
+        max_value=9999,
+        required=False,
+        help_text="24 hours is 1440. CXone's field holds at most 9999, so 7 days (10,080) does not fit.",
+    )
+    retry_restricted_max_attempts = WholeNumberField(
+        label="Restricted calling: most calls in that period (restrictedCallingMaxAttempts)",
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text="“At most 3 calls in 24 hours” is 3 in 1440; 0 is no restriction.",
+    )
     agents_required = WholeNumberField(label="Agents required", min_value=1, max_value=10_000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the retry fields the backend writes are shown and read (capabilities.retry_fields).
+        self.retry_names = [
+            "retry_interval_seconds" if name == "retry_interval_ms" else RETRY_FORM_FIELDS[name]
+            for name in capabilities().retry_fields
+        ]
+        self.admin_terms = "retry_restricted_minutes" in self.retry_names
+        if self.admin_terms:
+            self.retry_names = [
+                "retry_interval_minutes" if name == "retry_interval_seconds" else name for name in self.retry_names
+            ]
+            for name, (label, help_text) in ADMIN_RETRY_LABELS.items():
+                self.fields[name].label, self.fields[name].help_text = label, help_text
+        every_retry_field = {"retry_interval_seconds", "retry_interval_minutes", *RETRY_FORM_FIELDS.values()}
+        for name in every_retry_field - set(self.retry_names):
+            del self.fields[name]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help id_{name}_error")
         for name in ("effective_start", "effective_end"):
@@ -108,10 +157,17 @@ class DraftForm(forms.Form):
             "effective_end": draft.effective_end.astimezone(zone).date(),
             "retry_max_attempts": draft.retry_max_attempts,
             "retry_interval_seconds": draft.retry_interval_ms // 1000,
+            "retry_interval_minutes": draft.retry_interval_ms // 60_000,
             "retry_on_busy": draft.retry_on_busy,
             "retry_on_no_answer": draft.retry_on_no_answer,
+            "retry_restricted_minutes": draft.retry_restricted_minutes,
+            "retry_restricted_max_attempts": draft.retry_restricted_max_attempts,
             "agents_required": draft.agents_required,
         }
+
+    def retry_fields(self) -> list:
+        """The retry fields this backend writes, bound, in the order the editor shows them."""
+        return [self[name] for name in self.retry_names]
 
     def clean_timezone(self):
         raw = self.cleaned_data["timezone"].strip()
@@ -199,16 +255,20 @@ class DraftForm(forms.Form):
             "effective_start": start,
             "effective_end": end,
             "retry_max_attempts": data["retry_max_attempts"],
-            "retry_interval_ms": data["retry_interval_seconds"] * 1000,
-            "retry_on_busy": data["retry_on_busy"],
-            "retry_on_no_answer": data["retry_on_no_answer"],
             "agents_required": data["agents_required"],
         }
+        if self.admin_terms:
+            values["retry_interval_ms"] = data["retry_interval_minutes"] * 60_000
+            values["retry_restricted_minutes"] = data["retry_restricted_minutes"]
+            values["retry_restricted_max_attempts"] = data["retry_restricted_max_attempts"]
+        else:
+            values["retry_interval_ms"] = data["retry_interval_seconds"] * 1000
+            values["retry_on_busy"] = data["retry_on_busy"]
+            values["retry_on_no_answer"] = data["retry_on_no_answer"]
         if draft is None or not self.initial:
             return values
-        changed = {
-            "retry_interval_ms" if name == "retry_interval_seconds" else name for name in self.changed_data
-        }
+        interval = {"retry_interval_seconds", "retry_interval_minutes"}
+        changed = {"retry_interval_ms" if name in interval else name for name in self.changed_data}
         if "timezone" in changed:  # the dates are read in the zone: a new zone moves the instants
             changed |= {"effective_start", "effective_end"}
         return {name: value if name in changed else getattr(draft, name) for name, value in values.items()}

@@ -7,11 +7,14 @@ from __future__ import annotations
 EDITABLE_FIELDS = (
     "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end",
     "retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer", "agents_required",
+    "retry_restricted_minutes", "retry_restricted_max_attempts",
 )  # fmt: skip
-# Draft retry fields ← keys of the campaign's CXone retry policy.
+# Draft retry fields ← keys of the campaign's CXone retry policy (the restricted calling window: Admin API only).
 RETRY_KEYS = {
     "retry_max_attempts": "maxAttempts", "retry_interval_ms": "retryIntervalMs",
     "retry_on_busy": "retryOnBusy", "retry_on_no_answer": "retryOnNoAnswer",
+    "retry_restricted_minutes": "restrictedCallingMinutes",
+    "retry_restricted_max_attempts": "restrictedCallingMaxAttempts",
 }  # fmt: skip
 # What a campaign without a retry policy is checked with (CXone's defaults: one attempt, a minute apart).
 RETRY_DEFAULTS = {"retry_max_attempts": 1, "retry_interval_ms": 60_000}

@@ -74,7 +74,10 @@ ROW_FIELDS = {
     "cron_expression": ("cron_expression",),
     "duration_minutes": ("duration_minutes",),
     "effective": ("effective_start", "effective_end"),
-    "retry": ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer"),
+    "retry": (
+        "retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer",
+        "retry_restricted_minutes", "retry_restricted_max_attempts",
+    ),  # fmt: skip
     "agents_required": ("agents_required",),
 }
 
@@ -92,6 +95,8 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
         label for name, label in (("retry_on_busy", "busy"), ("retry_on_no_answer", "no answer")) if get(name)
     ]
     retry = f"{get('retry_max_attempts')} attempts, every {ms_minutes(get('retry_interval_ms'))}"
+    if get("retry_restricted_max_attempts") and get("retry_restricted_minutes"):  # the Admin API's window
+        retry += f", at most {get('retry_restricted_max_attempts')} in {minutes(get('retry_restricted_minutes'))}"
     values = {
         "timezone": ("Time zone", zone),
         "cron_expression": ("Cron expression", get("cron_expression")),

@@ -81,6 +81,8 @@ def _mirror(a: Activation, remote: schemas.Campaign) -> None:
             effective_end=schedule.end_time,
             retry_policy=schedule.retry_policy.to_api() if schedule.retry_policy else {},
         )
+    if remote.time_constraints is not None:
+        values["time_constraints"] = [tc.to_api() for tc in remote.time_constraints]
     if remote.state == "ACTIVE" and remote.version == a.pushed_version:
         values["agents_required"] = a.draft.agents_required
     mirror = Campaign.objects.filter(pk=a.campaign_id)

@@ -27,18 +27,39 @@ def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
         base = run_sync(client.get_campaign(campaign.cxone_id))
     if base.version != a.base_version:
         raise RemoteMoved(base.version)
-    return base.with_schedule(schedule_of(draft))
+    return base.with_schedule(schedule_of(draft, keeping=base.schedule))
 
 
-def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
+# The retry policy's fields a draft may leave unset, which then keep what CXone has (the Admin API's restricted
+# calling window: a draft made before the skill had one, or under v2, must not switch it off).
+KEPT_WHEN_UNSET = ("restricted_calling_minutes", "restricted_calling_max_attempts")
+
+
+def schedule_of(draft: ScheduleDraft, *, keeping: schemas.Schedule | None = None) -> schemas.Schedule:
+    """The draft's schedule as CXone is sent it; retry fields the draft leaves unset keep `keeping`'s."""
+    policy = schemas.RetryPolicy.model_validate(draft.retry_policy())
+    held = keeping.retry_policy if keeping is not None else None
+    if held is not None:
+        kept = {name: getattr(held, name) for name in KEPT_WHEN_UNSET if getattr(policy, name) is None}
+        policy = policy.model_copy(update=kept)
     return schemas.Schedule(
         timezone=draft.timezone,
         cron_expression=draft.cron_expression,
         duration_minutes=draft.duration_minutes,
         start_time=draft.effective_start,
         end_time=draft.effective_end,
-        retry_policy=schemas.RetryPolicy.model_validate(draft.retry_policy()),
+        retry_policy=policy,
     )
+
+
+def landed(remote: schemas.Campaign, a: Activation, draft: ScheduleDraft) -> bool:
+    """Whether CXone's campaign, read now, is our PUT having landed: at the version it gives, with the draft's
+    schedule. Where versions are fingerprints of what a write holds (the Admin API: the week and the retry
+    policy), that version is the proof; the skill's own period and the switches it has no field for would
+    never read back equal."""
+    if remote.version != a.pushed_version:
+        return False
+    return not get_client().capabilities.versions_ordered or same_schedule(remote.schedule, draft)
 
 
 def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool:

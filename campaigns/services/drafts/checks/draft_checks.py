@@ -191,7 +191,9 @@ def evaluate_values(
     ]
 
     if skill_findings.admin_backend():
-        report.skill = skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
+        report.skill = skill_findings.skill_findings(
+            values, skill_zone=campaign.timezone or None, time_constraints=campaign.time_constraints or ()
+        )
 
     if conflicts and campaign.pool_id:
         load = scheduling.CampaignLoad(
