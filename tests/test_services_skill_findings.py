@@ -4,6 +4,7 @@ contract it says nothing of the kind; the engine's other findings are the same e
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import draft_checks
@@ -109,3 +110,27 @@ def test_the_editor_shows_the_finding_and_refuses_submission_under_the_admin_bac
     settings.CXONE_API = "outbound-v2"
     page = text(validate(as_planner, draft, cron_expression="0 9,14 * * 1-5", duration_minutes="180"))
     assert "Personal Connection skill" not in page
+
+
+def test_the_editor_shows_the_retry_fields_in_cxones_terms_under_the_admin_backend(as_planner, planner, settings):
+    from tests.conftest import make_draft
+    from tests.draft_view_support import form_data, text
+
+    settings.CXONE_API = "admin"
+    draft = make_draft(make_campaign("C-1001", cron_expression="0 9 * * *"), planner)
+    page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    for name in ("maximumAttempts", "minimumRetryMinutes", "restrictedCallingMinutes", "restrictedCallingMaxAttempts"):
+        assert name in page
+    assert "Retry on busy" not in page
+
+    data = form_data(draft, retry_interval_minutes="30", retry_restricted_minutes="1440",
+                     retry_restricted_max_attempts="3")  # fmt: skip
+    as_planner.post(reverse("draft-editor", args=[draft.pk]), {**data, "action": "save"})
+    draft.refresh_from_db()
+    assert (draft.retry_interval_ms, draft.retry_restricted_minutes, draft.retry_restricted_max_attempts) == (
+        1_800_000, 1440, 3)  # fmt: skip
+    assert draft.retry_policy()["restrictedCallingMaxAttempts"] == 3
+
+    settings.CXONE_API = "outbound-v2"
+    page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    assert "Retry on busy" in page and "restrictedCallingMinutes" not in page

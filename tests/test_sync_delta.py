@@ -6,9 +6,13 @@ skill's own record shows, the deltas miss nothing a full sync would have found."
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from campaigns.cxone.factory import run_sync, set_client_factory
 from campaigns.models import AuditEntry, Campaign, CapacityPool, SyncStatus
@@ -159,7 +163,7 @@ def mirror_rows() -> dict[str, dict]:
     return {row["cxone_id"]: row for row in Campaign.objects.values("cxone_id", *MIRRORED)}
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=CHANGES)
 def test_deltas_miss_nothing_a_full_sync_would_find(settings, changes):
     settings.CXONE_API, settings.CXONE_FULL_SYNC_SECONDS = "admin", 3600
@@ -180,3 +184,13 @@ def test_deltas_miss_nothing_a_full_sync_would_find(settings, changes):
         assert mirror_rows() == by_deltas
     finally:
         tenant.close()
+
+
+def test_the_command_says_when_it_read_only_what_changed_and_full_reads_the_whole_list(tenant):
+    call_command("sync_campaigns", stdout=io.StringIO())
+    said = io.StringIO()
+    call_command("sync_campaigns", stdout=said)
+    assert said.getvalue().startswith("created 0, updated 0") and "only what changed" in said.getvalue()
+    said = io.StringIO()
+    call_command("sync_campaigns", "--full", stdout=said)
+    assert "unchanged 8" in said.getvalue() and "only what changed" not in said.getvalue()

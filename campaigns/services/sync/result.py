@@ -33,11 +33,12 @@ class SyncResult:
         if self.skipped:
             return "another sync is running; nothing done"
         text = (
-            f"{self.kind}: created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
             f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_flagged_behind})"
         )
-        return text + (f"; failed {len(self.failed)}" if self.failed else "")
+        text += f"; failed {len(self.failed)}" if self.failed else ""
+        return text + ("; read only what changed since the last sync" if self.kind == "delta" else "")
 
     def counts(self) -> dict[str, int]:
         names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_flagged_behind")
