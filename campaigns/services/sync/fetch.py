@@ -21,7 +21,7 @@ are the mirror's (MirroredLists). Nothing is `gone` but what CXone says is no ca
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from campaigns.cxone import schemas
@@ -54,6 +54,10 @@ class MirroredLists:
     contacts: schemas.ContactList | None
 
 
+# Told a campaign read whole, with its DNC list and contact list (None where CXone has none).
+Ready = Callable[[schemas.Campaign, schemas.DncList | None, schemas.ContactList | None], None]
+
+
 def describe(exc: CXoneError) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -64,8 +68,10 @@ async def fetch_snapshot(
     known: Iterable[str] = (),
     page_size: int = MAX_PAGE_SIZE,
     concurrency: int = FETCH_CONCURRENCY,
+    ready: Ready | None = None,
 ) -> RemoteSnapshot:
-    """Everything sync writes. `known`: the ids of the campaigns mirrored and not yet marked missing.
+    """Everything sync writes. `known`: the ids of the campaigns mirrored and not yet marked missing; `ready`:
+    told each campaign, with its DNC and contact list, as soon as it is read whole (on the fetch's loop).
     Raises the client's CXoneError only when not even the first page of the list could be read."""
     snapshot = RemoteSnapshot()
     gate = asyncio.Semaphore(concurrency)
@@ -74,7 +80,9 @@ async def fetch_snapshot(
     if unseen:
         by_id.update(await _confirm_by_id(client, unseen, gate, snapshot))
     campaigns = list(by_id.values())
-    await _read_lists(client, _dnc_ids(campaigns), _contact_ids(campaigns), gate, snapshot)
+    await _read_lists(
+        client, _dnc_ids(campaigns), _contact_ids(campaigns), gate, snapshot, campaigns=campaigns, ready=ready
+    )
     _keep_whole(by_id, snapshot)
     return snapshot
 
@@ -86,6 +94,7 @@ async def fetch_changes(
     mirrored: Mapping[str, MirroredLists],
     unread_before: Iterable[str] = (),
     concurrency: int = FETCH_CONCURRENCY,
+    ready: Ready | None = None,
 ) -> RemoteSnapshot:
     """What changed since the poll marker `since`. `mirrored`: the mirror's lists of each campaign it has;
     `unread_before`: the campaigns the last sync could not read whole, read again by id. Raises the client's
@@ -116,7 +125,9 @@ async def fetch_changes(
         ref = campaign.contact_list.id if campaign.contact_list else None
         if kept and kept.contacts and ref == kept.contacts.id and ref not in contact_ids:
             snapshot.contact_lists[ref] = kept.contacts
-    await _read_lists(client, sorted(dnc_ids), sorted(contact_ids), gate, snapshot)
+    await _read_lists(
+        client, sorted(dnc_ids), sorted(contact_ids), gate, snapshot, campaigns=by_id.values(), ready=ready
+    )
     _keep_whole(by_id, snapshot)
     return snapshot
 
@@ -209,10 +220,36 @@ async def _read_lists(
     list_ids: list[str],
     gate: asyncio.Semaphore,
     snapshot: RemoteSnapshot,
+    *,
+    campaigns: Iterable[schemas.Campaign] = (),
+    ready: Ready | None = None,
 ) -> None:
-    """Fill snapshot.dnc_lists / contact_lists: the list, None (404), or the reason it could not be read."""
+    """Fill snapshot.dnc_lists / contact_lists: the list, None (404), or the reason it could not be read. `ready`
+    is told each of `campaigns` as soon as its lists are in (read or kept), with them."""
+    waiting: dict[tuple[str, str], list[schemas.Campaign]] = {}
+    left: dict[str, int] = {}
 
-    async def read(into: dict, getter, item_id: str) -> None:
+    def refs(campaign: schemas.Campaign) -> list[tuple[str, str]]:
+        contacts = campaign.contact_list.id if campaign.contact_list else ""
+        return [("dnc", campaign.dnc_list_id or ""), ("contacts", contacts)]
+
+    def announce(campaign: schemas.Campaign) -> None:
+        dnc = snapshot.dnc_lists.get(campaign.dnc_list_id or "")
+        contacts = snapshot.contact_lists.get(campaign.contact_list.id if campaign.contact_list else "")
+        if ready is not None and not isinstance(dnc, str) and not isinstance(contacts, str):
+            ready(campaign, dnc, contacts)
+
+    if ready is not None:
+        to_read = {("dnc", i) for i in dnc_ids} | {("contacts", i) for i in list_ids}
+        for campaign in campaigns:
+            keys = [key for key in refs(campaign) if key in to_read]
+            left[campaign.id] = len(keys)
+            for key in keys:
+                waiting.setdefault(key, []).append(campaign)
+            if not keys:
+                announce(campaign)
+
+    async def read(into: dict, kind: str, getter, item_id: str) -> None:
         async with gate:
             try:
                 into[item_id] = await getter(item_id)
@@ -220,8 +257,12 @@ async def _read_lists(
                 into[item_id] = None
             except CXoneError as exc:
                 into[item_id] = describe(exc)
+        for campaign in waiting.get((kind, item_id), ()):
+            left[campaign.id] -= 1
+            if left[campaign.id] == 0:
+                announce(campaign)
 
     await asyncio.gather(
-        *(read(snapshot.dnc_lists, client.get_dnc_list, i) for i in dnc_ids),
-        *(read(snapshot.contact_lists, client.get_contact_list, i) for i in list_ids),
+        *(read(snapshot.dnc_lists, "dnc", client.get_dnc_list, i) for i in dnc_ids),
+        *(read(snapshot.contact_lists, "contacts", client.get_contact_list, i) for i in list_ids),
     )

@@ -18,7 +18,6 @@ only moves synced_at, the time sync last saw each campaign)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -29,12 +28,13 @@ from django.utils import timezone
 
 from campaigns.cxone import schemas
 from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
-from campaigns.cxone.factory import bridge_loop, get_client
+from campaigns.cxone.factory import get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool, DraftStatus, ScheduleDraft
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.sync import delta
 from campaigns.services.sync import status as sync_status
+from campaigns.services.sync.ahead import FindingsAhead, run_fetch
 from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_changes, fetch_snapshot
 from campaigns.services.sync.result import SyncResult
 
@@ -106,15 +106,17 @@ def sync_campaigns(
         client = client or get_client()
         status = sync_status.current()
         since = delta.delta_since(client, status, now=now or timezone.now(), full=full)
+        ahead = FindingsAhead(now or timezone.now(), mirror_fields)
         if since is None:
             known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
-            fetch = fetch_snapshot(client, known=list(known), page_size=page_size)
+            fetch = fetch_snapshot(client, known=list(known), page_size=page_size, ready=ahead.ready)
         else:
             unread = list(status.failed_campaigns or {})
-            fetch = fetch_changes(client, since, mirrored=delta.mirrored_lists(), unread_before=unread)
-        snapshot = _run_renewing_the_claim(fetch)
+            mirrored = delta.mirrored_lists()
+            fetch = fetch_changes(client, since, mirrored=mirrored, unread_before=unread, ready=ahead.ready)
+        snapshot = run_fetch(fetch, ahead)
         sync_status.renew()
-        result = apply_snapshot(snapshot, now=now)
+        result = apply_snapshot(snapshot, now=now, ahead=ahead)
         # The campaigns are written (committed). Work that follows from changed campaigns goes here, as one
         # call with their pks: e.g. recompute_findings(result.changed_campaign_pks).
     except BaseException as exc:
@@ -126,27 +128,13 @@ def sync_campaigns(
     return result
 
 
-def _run_renewing_the_claim(fetch):
-    """Run the fetch on the CXone bridge loop; however long it takes (a large tenant at a low rate limit),
-    renew the sync's claim every RENEW_EVERY_SECONDS so that no second sync starts beside it."""
-    future = asyncio.run_coroutine_threadsafe(fetch, bridge_loop())
-    try:
-        while True:
-            try:
-                return future.result(timeout=sync_status.RENEW_EVERY_SECONDS)
-            except TimeoutError:
-                if future.done():
-                    raise
-                sync_status.renew()
-    except BaseException:
-        future.cancel()
-        raise
-
-
 # --- Apply ---------------------------------------------------------------------------------------------
 
 
-def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) -> SyncResult:
+def apply_snapshot(
+    snapshot: RemoteSnapshot, *, now: dt.datetime | None = None, ahead: FindingsAhead | None = None
+) -> SyncResult:
+    """Write what `snapshot` read (one transaction), with the findings `ahead` computed for it meanwhile."""
     now = now or timezone.now()
     result = SyncResult(
         kind="full" if snapshot.full else "delta",
@@ -159,7 +147,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
     )
     with transaction.atomic():
         pools = _upsert_pools(snapshot.campaigns, result)
-        audit = _upsert_campaigns(snapshot, pools, now, result)
+        audit = _upsert_campaigns(snapshot, pools, now, result, ahead)
         audit += _mark_missing(snapshot.gone, now, result)
         audit += _flag_drafts_behind_remote(now, result)
         if audit:
@@ -265,12 +253,13 @@ def _differences(campaign: Campaign, values: dict[str, Any]) -> dict[str, list]:
 
 
 def _upsert_campaigns(
-    snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult
+    snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult, ahead: FindingsAhead | None
 ) -> list[AuditEntry]:
     remotes = snapshot.campaigns
     existing = Campaign.objects.select_related("pool").in_bulk([r.id for r in remotes], field_name="cxone_id")
     to_create: list[Campaign] = []
     to_update: list[tuple[Campaign, dict]] = []
+    with_findings = False
     for remote in remotes:
         values = mirror_fields(
             remote,
@@ -281,6 +270,8 @@ def _upsert_campaigns(
         campaign = existing.get(remote.id)
         if campaign is None:
             to_create.append(Campaign(cxone_id=remote.id, synced_at=now, **values))
+            if ahead is not None:
+                ahead.attach(to_create[-1])
             continue
         changes = _differences(campaign, values)
         if not changes:
@@ -290,6 +281,8 @@ def _upsert_campaigns(
             result.reappeared += 1
         for name, value in values.items():
             setattr(campaign, name, value)
+        if ahead is not None and ahead.attach(campaign):
+            with_findings = True
         to_update.append((campaign, changes))
 
     audit: list[AuditEntry] = []
@@ -306,7 +299,9 @@ def _upsert_campaigns(
             for campaign in to_create
         ]
     if to_update:
-        fields = sorted({name for _, changes in to_update for name in changes} | {"synced_at"})
+        fields = {name for _, changes in to_update for name in changes} | {"synced_at"}
+        # The findings computed ahead go with the row (rows without keep theirs: written back unchanged).
+        fields = sorted(fields | (set(campaign_findings.STORED_FIELDS) if with_findings else set()))
         for campaign, _ in to_update:
             campaign.synced_at = now
         Campaign.objects.bulk_update([c for c, _ in to_update], fields, batch_size=500)
