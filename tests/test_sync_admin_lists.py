@@ -12,6 +12,7 @@ from campaigns.models import Campaign
 from campaigns.sandbox import create_app
 from campaigns.sandbox.cxone import pc_shapes
 from campaigns.services import schedule_values
+from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.cxone_support import admin_asgi_client, admin_config
@@ -129,3 +130,13 @@ def test_a_skill_without_a_calling_list_has_its_zones_and_no_contacts(tenant):
     assert campaign.contact_list_id == "skill-zones-1002" and campaign.contact_list_size == 0
     (row,) = campaign.contact_list_breakdown
     assert row["count"] == 0 and row["timezones"]
+
+
+def test_a_skills_schedule_is_open_ended_so_its_findings_cover_the_next_400_days(tenant, planner):
+    sync_campaigns()
+    campaign = Campaign.objects.get(cxone_id="1001")
+    assert campaign.open_ended and campaign.effective_end  # the end is only where drafts start from
+    report = draft_checks.evaluate_campaign(campaign, conflicts=False)
+    assert (report.checked_until - report.checked_from).days == draft_checks.OPEN_ENDED_DAYS
+    draft = workflow.start_draft(campaign, planner)
+    assert draft.effective_end == campaign.effective_end

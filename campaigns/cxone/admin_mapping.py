@@ -11,9 +11,10 @@
   included: admin_settings.week_of) as one cron + window length in the zone its times are in, when every active
   day has the same window; a week with different windows on different days (which a planner can set in CXone)
   has no schedule here and says why in `errors`. Its retry policy is the skill's retry-settings.
-- effective period: a skill's schedule holds from when it was last set until someone changes it. A draft needs
-  a period, so the mirror shows startTime = the skill's lastUpdateTime and endTime OPEN_END_YEARS later (stable
-  from one sync to the next); the editor warns that CXone does not stop at a draft's end (skill_findings.py).
+- effective period: a skill's schedule holds from when it was last set until someone changes it (open_ended). A
+  draft needs a period, so the mirror shows startTime = the skill's lastUpdateTime and endTime OPEN_END_YEARS
+  later (stable from one sync to the next), while the checks judge it as any open-ended schedule; the editor warns
+  that CXone does not stop at a draft's end (skill_findings.py).
 - contact list: the skill's calling lists as one (admin_lists.contact_list_id), else its zones.
 - time constraints: its cadences' per-number windows.
 - DNC: the DNC group that scrubs the skill (dnc_list_id). The Admin API has no dncRules tags; the equivalent
@@ -150,6 +151,7 @@ def _schedule(week, zone: str, updated: dt.datetime | None, policy, errors: list
         start_time=updated,
         end_time=end,
         retry_policy=policy,
+        open_ended=True,
     )
 
 

@@ -44,6 +44,9 @@ class Schedule(ApiModel):
     start_time: dt.datetime | None = None
     end_time: dt.datetime | None = None
     retry_policy: RetryPolicy | None = None
+    # The schedule runs until someone changes it (an Admin API skill's): end_time is a placeholder, for drafts.
+    # None, and left out of every payload, under v2.
+    open_ended: bool | None = Field(default=None, exclude=True)
 
 
 class DncRule(BaseModel):

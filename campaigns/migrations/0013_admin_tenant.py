@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """A real tenant's Admin API: a campaign's cadence windows, a draft's restricted calling window (retry
+    """A real tenant's Admin API: a campaign's cadence windows and open-ended schedule, a draft's restricted calling window (retry
     settings), and where the sync's last read of what changed left off (its lastPollTime, the last full read)."""
 
     dependencies = [
@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='campaign',
+            name='open_ended',
+            field=models.BooleanField(default=False),
+        ),
         migrations.AddField(
             model_name='campaign',
             name='time_constraints',

@@ -68,6 +68,9 @@ class Campaign(models.Model):
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     effective_start = models.DateTimeField(null=True, blank=True)
     effective_end = models.DateTimeField(null=True, blank=True)
+    # CXone's schedule has no end (a Personal Connection skill's): effective_end is only where drafts start from,
+    # and the schedule is checked as any open-ended one is.
+    open_ended = models.BooleanField(default=False)
     retry_policy = models.JSONField(default=dict, blank=True)
     # The per-number windows of the campaign's cadences (Admin API timeConstraints), a second place where calling
     # hours live: [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"}].

@@ -24,22 +24,26 @@ from campaigns.models import Campaign
 from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.sync import status as sync_status
 
-__all__ = ["FindingsAhead", "run_fetch"]
+__all__ = ["FindingsAhead", "mirror_rows", "run_fetch"]
 
 log = logging.getLogger(__name__)
 LOOK_SECONDS = 0.2  # how often the waiting thread looks whether the fetch has finished
 
 
+def mirror_rows() -> dict[str, Campaign]:
+    """Every mirrored campaign by CXone id, in one query, without the large fields a sync does not read."""
+    return Campaign.objects.defer("raw_payload", "current_findings").in_bulk(field_name="cxone_id")
+
+
 class FindingsAhead:
     """Findings computed for the campaigns a fetch reads, by CXone id, with the key of the row they fit."""
 
-    def __init__(self, now: dt.datetime, mirror_fields):
+    def __init__(self, now: dt.datetime, mirror_fields, rows: dict[str, Campaign]):
+        """`rows`: the mirror as it is (what sync does not own, such as agents_required, counts too): mirror_rows()."""
         self.now = now
         self._mirror_fields = mirror_fields
         self._ready: queue.SimpleQueue = queue.SimpleQueue()
-        # The mirror rows as they are (what sync does not own, such as agents_required, counts too), in one
-        # query, without the large fields nothing here reads.
-        self._existing = Campaign.objects.defer("raw_payload", "current_findings").in_bulk(field_name="cxone_id")
+        self._existing = rows
         self._found: dict[str, tuple[str, dict]] = {}
 
     def ready(self, remote: schemas.Campaign, dnc, contacts) -> None:

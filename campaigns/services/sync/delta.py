@@ -10,6 +10,7 @@ finds them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 
@@ -32,19 +33,22 @@ def delta_since(client: CXoneBackend, status: SyncStatus, *, now: dt.datetime, f
     return status.poll_marker
 
 
-def mirrored_lists() -> dict[str, MirroredLists]:
-    """The DNC and contact list of each campaign the mirror has (and has not marked missing), as sync wrote them."""
+def mirrored_lists(rows: Iterable[Campaign]) -> dict[str, MirroredLists]:
+    """The DNC and contact list of each of the mirror's `rows` not marked missing, as sync wrote them."""
     found: dict[str, MirroredLists] = {}
-    rows = Campaign.objects.filter(missing_since__isnull=True).values_list(
-        "cxone_id", "dnc_list_id", "dnc_list_name", "dnc_list_state", "contact_list_id", "contact_list_name",
-        "contact_list_size", "contact_list_breakdown",
-    )  # fmt: skip
-    for cxone_id, dnc_id, dnc_name, dnc_state, list_id, list_name, size, breakdown in rows:
-        dnc = schemas.DncList(id=dnc_id, name=dnc_name, state=dnc_state) if dnc_id and dnc_state else None
-        contacts = (
-            schemas.ContactList(id=list_id, name=list_name, size=size, breakdown=breakdown or [])
-            if list_id
-            else None
-        )
-        found[cxone_id] = MirroredLists(dnc=dnc, contacts=contacts)
+    for row in rows:
+        if row.missing_since is not None:
+            continue
+        dnc = None
+        if row.dnc_list_id and row.dnc_list_state:
+            dnc = schemas.DncList(id=row.dnc_list_id, name=row.dnc_list_name, state=row.dnc_list_state)
+        contacts = None
+        if row.contact_list_id:
+            contacts = schemas.ContactList(
+                id=row.contact_list_id,
+                name=row.contact_list_name,
+                size=row.contact_list_size,
+                breakdown=row.contact_list_breakdown or [],
+            )
+        found[row.cxone_id] = MirroredLists(dnc=dnc, contacts=contacts)
     return found

@@ -34,7 +34,7 @@ from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.sync import delta
 from campaigns.services.sync import status as sync_status
-from campaigns.services.sync.ahead import FindingsAhead, run_fetch
+from campaigns.services.sync.ahead import FindingsAhead, mirror_rows, run_fetch
 from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_changes, fetch_snapshot
 from campaigns.services.sync.result import SyncResult
 
@@ -73,6 +73,7 @@ SYNCED_FIELDS = (
     "duration_minutes",
     "effective_start",
     "effective_end",
+    "open_ended",
     "retry_policy",
     "time_constraints",
     "remote_errors",
@@ -106,13 +107,14 @@ def sync_campaigns(
         client = client or get_client()
         status = sync_status.current()
         since = delta.delta_since(client, status, now=now or timezone.now(), full=full)
-        ahead = FindingsAhead(now or timezone.now(), mirror_fields)
+        rows = mirror_rows()
+        ahead = FindingsAhead(now or timezone.now(), mirror_fields, rows)
         if since is None:
-            known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
-            fetch = fetch_snapshot(client, known=list(known), page_size=page_size, ready=ahead.ready)
+            known = [cxone_id for cxone_id, row in rows.items() if row.missing_since is None]
+            fetch = fetch_snapshot(client, known=known, page_size=page_size, ready=ahead.ready)
         else:
             unread = list(status.failed_campaigns or {})
-            mirrored = delta.mirrored_lists()
+            mirrored = delta.mirrored_lists(rows.values())
             fetch = fetch_changes(client, since, mirrored=mirrored, unread_before=unread, ready=ahead.ready)
         snapshot = run_fetch(fetch, ahead)
         sync_status.renew()
@@ -221,6 +223,7 @@ def mirror_fields(
         "duration_minutes": duration if duration is not None and duration > 0 else None,
         "effective_start": schedule.start_time if schedule else None,
         "effective_end": schedule.end_time if schedule else None,
+        "open_ended": bool(schedule and schedule.open_ended),
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
         "time_constraints": [tc.to_api() for tc in remote.time_constraints or []],
         "remote_errors": list(remote.errors),

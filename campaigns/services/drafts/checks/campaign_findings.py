@@ -176,5 +176,5 @@ def badge(findings: dict | None) -> dict:
 # The Campaign fields findings_key reads (so refresh_outdated loads only those).
 _KEY_FIELDS = (
     "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end", "retry_policy",
-    "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state", "time_constraints",
+    "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state", "time_constraints", "open_ended",
 )  # fmt: skip
