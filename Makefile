@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/sync.py --api admin
 	$(BIN)/python bench/charts.py --campaigns 2000 --days 7
 
 clean:

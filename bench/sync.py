@@ -13,7 +13,10 @@ requests: the requests the sync needed (every request CXone answered other than 
 dropped ones included); r429: the 429s; bound_s = requests / rate, the least time CXone's limit allows (less
 the burst); lost: the tenant's campaigns not mirrored as CXone has them after the run.
 
-    .venv/bin/python bench/sync.py [--campaigns 2000] [--rate 5] [--burst 20]
+With --api admin the sandbox is a real tenant's Admin API and the runs are a full sync and then a delta sync
+after 20 skills changed (bench/sync_admin.py says what each line holds).
+
+    .venv/bin/python bench/sync.py [--api admin] [--campaigns 2000] [--rate 5] [--burst 20]
 """
 
 from __future__ import annotations
@@ -31,20 +34,24 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import sync_admin  # noqa: E402  (bench/ is on the path as the script's own folder)
+
 FAULTS = {"server_error_rate": 0.10, "drop_rate": 0.05}
 NO_FAULTS = {"server_error_rate": 0.0, "drop_rate": 0.0}
 
 
-def serve_sandbox(campaigns: int, rate: float, burst: int, ports, stop) -> None:
+def serve_sandbox(campaigns: int, rate: float, burst: int, ports, stop, api: str = "outbound-v2") -> None:
     from campaigns.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(campaigns=campaigns, seed=1, rate_limit=rate, burst=burst)
+    config = SandboxConfig(campaigns=campaigns, seed=1, rate_limit=rate, burst=burst, api=api)
     with SandboxServer(config) as server:
         ports.put(server.port)
         stop.wait(3600)  # never outlive the benchmark by much, whatever happens to the parent
 
 
-def configure_django(url: str, rate: float, burst: int, db_path: Path) -> None:
+def configure_django(url: str, rate: float, burst: int, db_path: Path, api: str = "outbound-v2") -> None:
+    if api == "admin":
+        os.environ.update(sync_admin.django_environment(url))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="planner.settings",
         SECRET_KEY="bench-only-secret-key",
@@ -130,21 +137,29 @@ def main() -> None:
     parser.add_argument("--campaigns", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=5.0, help="CXone's limit, requests per second")
     parser.add_argument("--burst", type=int, default=20, help="CXone's bucket size")
+    parser.add_argument("--api", default="outbound-v2", choices=["outbound-v2", "admin"], help="CXone's API")
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
     ports, stop = context.Queue(), context.Event()
     sandbox = context.Process(
-        target=serve_sandbox, args=(args.campaigns, args.rate, args.burst, ports, stop), daemon=True
+        target=serve_sandbox, args=(args.campaigns, args.rate, args.burst, ports, stop, args.api), daemon=True
     )
     sandbox.start()
     try:
         url = f"http://127.0.0.1:{ports.get(timeout=60)}"
         with tempfile.TemporaryDirectory() as tmp:
-            configure_django(url, args.rate, args.burst, Path(tmp) / "bench.sqlite3")
-            with httpx.Client(base_url=url, timeout=30) as admin:
-                for faults in (False, True):
-                    print(json.dumps(run(admin, args.campaigns, args.rate, faults)), flush=True)
+            configure_django(url, args.rate, args.burst, Path(tmp) / "bench.sqlite3", args.api)
+            with httpx.Client(base_url=url, timeout=30) as control:
+                if args.api == "admin":
+                    for found in sync_admin.run(control, args.campaigns, args.rate):
+                        print(json.dumps(found), flush=True)
+                else:
+                    for faults in (False, True):
+                        print(json.dumps(run(control, args.campaigns, args.rate, faults)), flush=True)
+            from campaigns.metrics import counters
+
+            counters.flush()  # now, while the benchmark's database is still there (not at exit)
     finally:
         stop.set()
         sandbox.join(15)

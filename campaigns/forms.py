@@ -13,7 +13,6 @@ from django import forms
 from campaigns.cxone.factory import capabilities
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import (
-    ADMIN,
     DATE_RANGE,
     PURPOSES,
     Proposal,
@@ -27,6 +26,28 @@ from campaigns.scheduling import (
 from campaigns.scheduling.spec import FIRST_DATE, LAST_DATE
 
 SPEC_FIELDS = ("cron_expression", "timezone", "duration_minutes", "effective_start", "effective_end")
+# The form's retry fields for each of the backend's (capabilities.retry_fields), in the order shown: v2 types the
+# interval in seconds; the Admin API's fields are CXone's own, the interval in whole minutes.
+RETRY_FORM_FIELDS = {
+    "retry_max_attempts": "retry_max_attempts",
+    "retry_interval_ms": "retry_interval_seconds",
+    "retry_on_busy": "retry_on_busy",
+    "retry_on_no_answer": "retry_on_no_answer",
+    "retry_restricted_minutes": "retry_restricted_minutes",
+    "retry_restricted_max_attempts": "retry_restricted_max_attempts",
+}
+# Under the Admin API the editor says the skill's retry settings by CXone's own names.
+ADMIN_RETRY_LABELS = {
+    "retry_max_attempts": ("Maximum attempts (maximumAttempts)", "How many times a number is dialled in all."),
+    "retry_restricted_minutes": (
+        "Restricted calling: period in minutes (restrictedCallingMinutes)",
+        "24 hours is 1440. CXone's field holds at most 9999, so 7 days (10,080) does not fit.",
+    ),
+    "retry_restricted_max_attempts": (
+        "Restricted calling: most calls in that period (restrictedCallingMaxAttempts)",
+        "“At most 3 calls in 24 hours” is 3 in 1440; 0 and 0 is no restriction.",
+    ),
+}
 
 
 class WholeNumberField(forms.IntegerField):
@@ -116,6 +137,14 @@ class DraftForm(forms.Form):
         max_value=7 * 24 * 3600,
         help_text="At least 60 seconds (CXone's minimum).",
     )
+    retry_interval_minutes = WholeNumberField(
+        label="Minimum minutes between retries (minimumRetryMinutes)",
+        unit="minutes",
+        example="15",
+        min_value=1,
+        max_value=7 * 24 * 60,
+        help_text="Whole minutes, as CXone keeps it.",
+    )
     retry_restricted_minutes = WholeNumberField(
         label="Retry: restricted calling (minutes)",
         unit="minutes",
@@ -152,10 +181,17 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if capabilities().api != ADMIN:
-            # Restricted calling is the Admin API's: v2 would never write it, so the editor does not offer it
-            # (the draft keeps what it holds).
-            del self.fields["retry_restricted_minutes"], self.fields["retry_restricted_max_attempts"]
+        # Only the retry fields the backend writes are shown and read (capabilities.retry_fields): v2 never writes
+        # a restricted calling window, the Admin API has no busy / no-answer switches (the draft keeps what it
+        # holds of those).
+        self.admin_terms = admin_terms()
+        self.retry_names = [retry_field_name(name, self.admin_terms) for name in capabilities().retry_fields]
+        if self.admin_terms:
+            for name, (label, help_text) in ADMIN_RETRY_LABELS.items():
+                self.fields[name].label, self.fields[name].help_text = label, help_text
+        every_retry_field = {"retry_interval_minutes", *RETRY_FORM_FIELDS.values()}
+        for name in every_retry_field - set(self.retry_names):
+            del self.fields[name]
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help id_{name}_error")
         for name in ("effective_start", "effective_end"):
@@ -185,6 +221,7 @@ class DraftForm(forms.Form):
             "effective_end": draft.effective_end.astimezone(zone).date(),
             "retry_max_attempts": draft.retry_max_attempts,
             "retry_interval_seconds": draft.retry_interval_ms // 1000,
+            "retry_interval_minutes": draft.retry_interval_ms // 60_000,
             "retry_on_busy": draft.retry_on_busy,
             "retry_on_no_answer": draft.retry_on_no_answer,
             "retry_restricted_minutes": draft.retry_restricted_minutes,
@@ -199,13 +236,20 @@ class DraftForm(forms.Form):
         empty when a value has no field here."""
         if proposal is None:
             return {}
+        fields = dict(cls.PROPOSAL_FIELDS)
+        if admin_terms():
+            fields["retry_interval_ms"] = ("retry_interval_minutes", 60_000)
         values = {}
         for name, value in proposal.values.items():
-            if name not in cls.PROPOSAL_FIELDS:
+            if name not in fields:
                 return {}
-            field, unit = cls.PROPOSAL_FIELDS[name]
+            field, unit = fields[name]
             values[field] = str(value // unit if unit else value)
         return values
+
+    def retry_fields(self) -> list:
+        """The retry fields this backend writes, bound, in the order the editor shows them."""
+        return [self[name] for name in self.retry_names]
 
     def clean_timezone(self):
         raw = self.cleaned_data["timezone"].strip()
@@ -301,23 +345,36 @@ class DraftForm(forms.Form):
             "effective_start": start,
             "effective_end": end,
             "retry_max_attempts": data["retry_max_attempts"],
-            "retry_interval_ms": data["retry_interval_seconds"] * 1000,
-            "retry_on_busy": data["retry_on_busy"],
-            "retry_on_no_answer": data["retry_on_no_answer"],
             "purpose": data["purpose"],
             "agents_required": data["agents_required"],
         }
-        if "retry_restricted_minutes" in self.fields:
+        if self.admin_terms:
+            values["retry_interval_ms"] = data["retry_interval_minutes"] * 60_000
             values["retry_restricted_minutes"] = data.get("retry_restricted_minutes") or 0
             values["retry_restricted_max_attempts"] = data.get("retry_restricted_max_attempts") or 0
+        else:
+            values["retry_interval_ms"] = data["retry_interval_seconds"] * 1000
+            values["retry_on_busy"] = data["retry_on_busy"]
+            values["retry_on_no_answer"] = data["retry_on_no_answer"]
         if draft is None or not self.initial:
             return values
-        changed = {
-            "retry_interval_ms" if name == "retry_interval_seconds" else name for name in self.changed_data
-        }
+        interval = {"retry_interval_seconds", "retry_interval_minutes"}
+        changed = {"retry_interval_ms" if name in interval else name for name in self.changed_data}
         if "timezone" in changed:  # the dates are read in the zone: a new zone moves the instants
             changed |= {"effective_start", "effective_end"}
         return {name: value if name in changed else getattr(draft, name) for name, value in values.items()}
+
+
+def admin_terms() -> bool:
+    """Whether the backend writes CXone's restricted calling window (the Admin API's retry-settings)."""
+    return "retry_restricted_minutes" in capabilities().retry_fields
+
+
+def retry_field_name(name: str, admin: bool) -> str:
+    """The form field of one of the backend's retry fields (the interval in whole minutes under the Admin API)."""
+    if name == "retry_interval_ms" and admin:
+        return "retry_interval_minutes"
+    return RETRY_FORM_FIELDS[name]
 
 
 class RejectForm(forms.Form):

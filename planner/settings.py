@@ -281,8 +281,16 @@ CXONE_TENANT_ID = env_str("CXONE_TENANT_ID")
 CXONE_ADMIN_API_VERSION = env_str("CXONE_ADMIN_API_VERSION", "v31.0")
 CXONE_ADMIN_TIME_FORMAT = env_str("CXONE_ADMIN_TIME_FORMAT", "%H:%M")
 CXONE_ADMIN_SCHEDULE_ZONE = env_str("CXONE_ADMIN_SCHEDULE_ZONE", "")
-# Where a skill's schedule is read: "schedule-settings" (its own endpoint) or "parameters" (the combined read).
-CXONE_ADMIN_SCHEDULE_READ = env_str("CXONE_ADMIN_SCHEDULE_READ", "schedule-settings")
+# Where one skill's parameters are read: "parameters" (the combined read: schedule one item per weekday, retry,
+# zones, calling lists, cadences) or "schedule-settings" (the groups' own endpoints, without lists or cadences).
+CXONE_ADMIN_SCHEDULE_READ = env_str("CXONE_ADMIN_SCHEDULE_READ", "parameters")
+# A live tenant was reported to refuse any week with a day off: such a week is then a blocking finding, never
+# pushed to fail at activation. Off for a tenant that takes them.
+CXONE_ADMIN_REQUIRE_ALL_DAYS = env_bool("CXONE_ADMIN_REQUIRE_ALL_DAYS", True)
+# Syncs between full ones read only what changed (the Admin API's updatedSince); a full read this often (and
+# after any sync that could not read the whole list) catches what a delta cannot see: deletions, DNC scrubbing,
+# calling-list records.
+CXONE_FULL_SYNC_SECONDS = env_int("CXONE_FULL_SYNC_SECONDS", 3600, minimum=0)
 
 WFM_WEBHOOK_URL = env_url("WFM_WEBHOOK_URL")
 # One Standard Webhooks secret ("whsec_" + base64 of 24-64 random bytes), or two separated by a space or a comma

@@ -11,6 +11,7 @@ from campaigns.cxone.resilience import CircuitBreaker, RetrySettings
 from campaigns.cxone.schemas import Campaign
 from campaigns.cxone.v2 import CXoneClient
 from campaigns.sandbox import SandboxConfig
+from tests.admin_contract import ContractTransport
 
 BASE_URL = "http://cxone.test"
 # Small waits; the attempt limit, not the time budget, ends a call that keeps failing with 5xx or no answer
@@ -71,13 +72,21 @@ def admin_config(**knobs) -> SandboxConfig:
     return fast_config(api="admin", **knobs)
 
 
-def admin_client_for(base_url: str, *, transport=None, **options) -> AdminClient:
-    """An AdminClient of the sandbox's default application and access key, with small retry waits."""
+def admin_client_for(base_url: str, *, transport=None, contract: bool = True, **options) -> AdminClient:
+    """An AdminClient of the sandbox's default application and access key, with small retry waits. Every
+    request it sends and every answer it gets is held to the Admin API's contract (tests/admin_contract.py):
+    one outside it fails the call with ContractViolation. `client.transport.contract` is that checker."""
     options.setdefault("retry", FAST_RETRY)
     options.setdefault("circuit", CircuitBreaker(threshold=50, cooldown=1.0))
-    return AdminClient(
+    checker = None
+    if contract:
+        checker = ContractTransport(transport or httpx.AsyncHTTPTransport())
+        transport = checker
+    client = AdminClient(
         base_url, "demo", "demo-secret", "demo-key", "demo-key-secret", transport=transport, **options
     )
+    client.transport.contract = checker
+    return client
 
 
 def admin_asgi_client(app, **options) -> AdminClient:

@@ -22,6 +22,8 @@ def form_data(draft: ScheduleDraft, **overrides) -> dict:
         if isinstance(value, bool):
             if value:
                 data[name] = "on"  # an unticked checkbox is simply absent
+        elif value is None:
+            data[name] = ""  # an empty field is posted empty
         elif isinstance(value, dt.date):
             data[name] = value.isoformat()
         else:

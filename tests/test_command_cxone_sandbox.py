@@ -1,7 +1,9 @@
-"""`manage.py cxone_sandbox`: bad options are named, never a traceback, and it serves loopback only unless told."""
+"""`manage.py cxone_sandbox`: bad options are named, never a traceback, it serves loopback only unless told, and
+its flags become the sandbox's knobs, the Admin personality's open points included."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -59,3 +61,25 @@ def test_on_the_command_line_a_bad_option_is_a_message_not_a_traceback(args, say
     )  # fmt: skip
     assert done.returncode != 0
     assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def served_with(monkeypatch, *flags):
+    served = []
+    monkeypatch.setattr(cxone_sandbox, "serve", lambda app, **kwargs: served.append(app))
+    call_command("cxone_sandbox", *flags, stdout=io.StringIO())
+    return served[0].state.config
+
+
+def test_the_admin_personalitys_knobs_default_to_what_the_sources_report(monkeypatch):
+    config = served_with(monkeypatch, "--api", "admin", "--campaigns", "2")
+    assert (config.admin_require_all_days, config.admin_retry_get, config.admin_zone_name_field,
+            config.admin_retry_after) == (True, "flat", "name", False)  # fmt: skip
+
+
+def test_each_open_point_is_a_flag(monkeypatch):
+    config = served_with(
+        monkeypatch, "--api", "admin", "--campaigns", "2", "--no-admin-require-all-days",
+        "--admin-retry-get", "wrapped", "--admin-zone-name-field", "standardName", "--admin-retry-after",
+    )  # fmt: skip
+    assert (config.admin_require_all_days, config.admin_retry_get, config.admin_zone_name_field,
+            config.admin_retry_after) == (False, "wrapped", "standardName", True)  # fmt: skip

@@ -1,19 +1,24 @@
-"""The Admin API backend against the sandbox's Admin personality in process: discovery, access-key tokens,
-Personal Connection skills as campaigns, refusals before anything is written, per-item batch failures."""
+"""The Admin API backend against the sandbox's Admin personality in process, every request and answer held to
+the contract (tests/admin_contract.py): discovery, access-key tokens, Personal Connection skills as campaigns
+read from the combined parameters (one schedule item per weekday), the listing's one read of every skill's
+parameters, 429s without Retry-After."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
+from campaigns.cxone import admin_settings
 from campaigns.cxone.admin_client import AdminClient
-from campaigns.cxone.admin_mapping import schedule_version
-from campaigns.cxone.errors import BatchItemsFailed, InvalidCredentials, NotFound, SkillBusy, ValidationFailed
+from campaigns.cxone.admin_mapping import skill_version
+from campaigns.cxone.errors import InvalidCredentials, NotFound, SkillBusy
 from campaigns.cxone.factory import run_sync
 from campaigns.cxone.resilience import RetrySettings
 from campaigns.sandbox import create_app
 from campaigns.scheduling.weekly import WeeklySchedule
 from tests.cxone_support import BASE_URL, FAST_RETRY, FakeClock, admin_asgi_client, admin_config
+
+API = "/inContactAPI/services/{version}"
 
 
 @pytest.fixture
@@ -30,6 +35,11 @@ def admin(tenant):
 
 def requests_to(tenant, route: str) -> int:
     return tenant.state.stats.count(route)
+
+
+def held_version(tenant, skill_id: str) -> int:
+    week = WeeklySchedule.from_settings(tenant.state.pc.schedules[skill_id])
+    return skill_version(week, admin_settings.held_retry_fields(tenant.state.pc.retry[skill_id]))
 
 
 def test_it_discovers_the_api_from_the_tenant_id_in_the_id_token(tenant, admin):
@@ -65,63 +75,65 @@ def test_only_personal_connection_skills_are_campaigns(tenant, admin):
         run_sync(admin.get_campaign("9002"))  # a Manual skill
 
 
-def test_a_skill_reads_as_a_campaign_with_its_week_zone_dnc_group_and_zones(tenant, admin):
+def test_a_skill_reads_as_a_campaign_with_its_week_retry_policy_zone_dnc_group_and_calling_list(tenant, admin):
     campaign = run_sync(admin.get_campaign("1001"))
     week = WeeklySchedule.from_settings(tenant.state.pc.schedules["1001"])
-    assert campaign.version == schedule_version(week)
+    retry = tenant.state.pc.retry["1001"]
+    assert campaign.version == held_version(tenant, "1001")
     assert campaign.schedule.timezone == "America/New_York"  # the business unit's default zone
     assert week.as_cron() == [(campaign.schedule.cron_expression, campaign.schedule.duration_minutes)]
+    policy = campaign.schedule.retry_policy
+    assert (policy.max_attempts, policy.retry_interval_ms) == (retry["maximumAttempts"],
+                                                               retry["minimumRetryMinutes"] * 60_000)  # fmt: skip
+    assert campaign.contact_list.id == str(tenant.state.pc.skill_lists["1001"][0])
     assert run_sync(admin.get_dnc_list(campaign.dnc_list_id)).state in ("ACTIVE", "INACTIVE")
-    zones = run_sync(admin.get_contact_list(campaign.contact_list.id)).breakdown[0].timezones
-    assert zones and all("/" in zone for zone in zones)
 
 
-def test_a_week_with_different_windows_on_different_days_has_no_schedule_and_says_why(tenant, admin):
-    tenant.state.pc.schedules["1001"]["fridayEndTime"] = "12:00"
-    tenant.state.pc.schedules["1001"]["fridayIsActive"] = True
+def test_the_combined_read_gives_one_schedule_item_per_weekday_and_each_day_counts(tenant, admin):
+    settings = tenant.state.pc.schedules["1001"]
+    for day in ("sunday", "saturday"):  # a week with a different window at the weekend
+        settings.update({f"{day}IsActive": True, f"{day}StartTime": "10:00", f"{day}EndTime": "14:00"})
+    params = run_sync(admin.skill_parameters("1001"))
+    assert [item["day"] for item in params["scheduleSettings"]["schedules"]] == [
+        "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]  # fmt: skip
     campaign = run_sync(admin.get_campaign("1001"))
-    assert campaign.schedule is None
-    assert campaign.errors[0]["code"] == "schedule.several_windows"
+    # Read day by day, not as item 0 for the whole week: the weekend's window is not the weekdays'.
+    assert campaign.schedule is None and campaign.errors[0]["code"] == "schedule.several_windows"
+    assert "Weekends 10:00–14:00" in campaign.errors[0]["message"]
 
 
-def test_a_schedule_a_skill_cannot_hold_is_refused_before_anything_is_written(tenant, admin):
-    current = run_sync(admin.get_campaign("1005"))
-    two_windows = current.schedule.model_copy(
-        update={"cron_expression": "0 9,14 * * 1-5", "duration_minutes": 180}
-    )
-    with pytest.raises(ValidationFailed, match="Weekdays 09:00–17:00"):
-        run_sync(admin.put_campaign_once(current.with_schedule(two_windows), base_version=current.version))
-    other_zone = current.schedule.model_copy(
-        update={"cron_expression": "0 9 * * 1-5", "timezone": "Europe/Paris"}
-    )
-    with pytest.raises(ValidationFailed, match="America/New_York"):
-        run_sync(admin.put_campaign_once(current.with_schedule(other_zone), base_version=current.version))
-    assert tenant.state.stats.puts["1005"] == 0
+def test_zone_rows_named_name_or_standard_name_read_the_same(tenant, admin):
+    named = run_sync(admin.get_campaign("1001"))
+    tenant.state.config.update({"admin_zone_name_field": "standardName"})
+    assert run_sync(admin.get_campaign("1001")).dnc_rules == named.dnc_rules
+    assert {r.type for r in named.dnc_rules} >= {"FCC_MIN_TIME", "FCC_MAX_TIME"}
 
 
-def test_a_time_format_the_tenant_refuses_comes_back_as_validation_failed(tenant, admin):
-    tenant.state.config.admin_time_format = "%H:%M:%S"
-    current = run_sync(admin.get_campaign("1005"))
-    schedule = current.schedule.model_copy(update={"cron_expression": "0 9 * * 1-5"})
-    with pytest.raises(ValidationFailed):
-        run_sync(admin.put_campaign_once(current.with_schedule(schedule), base_version=current.version))
-    seconds = admin_asgi_client(tenant, time_format="%H:%M:%S")
-    run_sync(seconds.put_campaign_once(current.with_schedule(schedule), base_version=current.version))
-    assert tenant.state.pc.schedules["1005"]["mondayStartTime"] == "09:00:00"
-    run_sync(seconds.aclose())
+def test_the_groups_own_endpoints_read_the_same_schedule_and_retry_policy_flat_or_wrapped(tenant, admin):
+    combined = run_sync(admin.get_campaign("1001"))
+    for shape in ("flat", "wrapped"):
+        tenant.state.config.update({"admin_retry_get": shape})
+        own = admin_asgi_client(tenant, schedule_read="schedule-settings")
+        campaign = run_sync(own.get_campaign("1001"))
+        assert (campaign.version, campaign.schedule) == (combined.version, combined.schedule)
+        run_sync(own.aclose())
+    assert requests_to(tenant, f"GET {API}/skills/{{skill_id}}/parameters/retry-settings") == 2
 
 
-def test_refused_items_of_a_time_zone_batch_are_raised_by_name(tenant, admin):
-    rows = [{"standardName": "Eastern Standard Time", "timeZoneActiveToCall": True},
-            {"standardName": "Mars Standard Time", "timeZoneActiveToCall": True}]  # fmt: skip
-    with pytest.raises(BatchItemsFailed, match="Mars Standard Time") as caught:
-        run_sync(admin.put_time_zones("1001", rows))
-    assert [item["standardName"] for item in caught.value.items] == ["Mars Standard Time"]
+def test_a_tenant_without_the_combined_read_is_read_through_the_groups_endpoints(tenant, admin):
+    routes = [r for r in tenant.routes if not r.path.endswith("/{skill_id}/parameters")]
+    tenant.routes[:] = routes
+    tenant.app.router.routes[:] = [r for r in tenant.app.router.routes if r in routes]
+    campaign = run_sync(admin.get_campaign("1001"))
+    assert campaign.schedule is not None and campaign.schedule.retry_policy is not None
+    assert requests_to(tenant, "unmatched") == 1  # the combined read: 404
+    assert requests_to(tenant, f"GET {API}/skills/{{skill_id}}/parameters/schedule-settings") == 1
 
 
 def test_a_stopped_skill_starts_after_a_moment_and_starting_a_running_one_leaves_it_running(tenant, admin):
     run_sync(admin.stop_skill("1001"))
     assert run_sync(admin.get_campaign("1001")).state == "PAUSED"
+    run_sync(admin.stop_skill("1001"))  # not running: 404, and nothing to do
     run_sync(admin.start_skill("1001"))
     with pytest.raises(SkillBusy):  # still starting: a second start is refused ("Invalid state")
         run_sync(admin.start_skill("1001"))
@@ -130,34 +142,39 @@ def test_a_stopped_skill_starts_after_a_moment_and_starting_a_running_one_leaves
     assert run_sync(admin.get_campaign("1001")).state == "ACTIVE"
 
 
-def test_dnc_readiness_reads_the_skills_zone_window_and_its_dnc_group_as_rules(tenant, admin):
-    campaign = run_sync(admin.get_campaign("1001"))
-    assert [rule.flat() for rule in campaign.dnc_rules] == [
-        {"type": "FCC_MIN_TIME", "value": "08:00"},
-        {"type": "FCC_MAX_TIME", "value": "21:00"},
-        {"type": "STATE_DNC"},
-    ]
-    tenant.state.pc.zones["1001"][0]["endTime"] = "20:00"  # the zones disagree: no one latest time to say
-    run_sync(admin.aclose())
-    fresh = admin_asgi_client(tenant)
-    assert "FCC_MAX_TIME" not in {rule.type for rule in run_sync(fresh.get_campaign("1001")).dnc_rules}
-    run_sync(fresh.aclose())
+def test_the_failure_knob_makes_a_started_skill_never_run(tenant, admin):
+    tenant.state.config.update({"failure_rate": 1.0})
+    run_sync(admin.stop_skill("1001"))
+    run_sync(admin.start_skill("1001"))
+    tenant.state.clock.advance(2)
+    assert run_sync(admin.get_campaign("1001")).state == "PAUSED"
 
 
-def test_the_combined_parameters_read_gives_the_same_campaign(tenant, admin):
-    combined = admin_asgi_client(tenant, schedule_read="parameters")
-    assert run_sync(combined.get_campaign("1001")) == run_sync(admin.get_campaign("1001"))
-    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters") == 1
-    run_sync(combined.aclose())
+def test_a_listing_reads_every_skills_parameters_in_one_request_and_pages_from_that_read(tenant, admin):
+    first = run_sync(admin.list_campaigns(skip=0, top=5))
+    second = run_sync(admin.list_campaigns(skip=5, top=5))
+    assert (len(first.campaigns), len(second.campaigns), first.total_records) == (5, 3, 8)
+    assert "next" in first.links and "next" not in second.links
+    assert first.last_poll_time and first.last_poll_time.endswith("Z")
+    assert requests_to(tenant, f"GET {API}/skills/parameters") == 1
+    assert requests_to(tenant, f"GET {API}/skills/{{skill_id}}/parameters") == 0  # never two reads per skill
+    assert requests_to(tenant, f"GET {API}/skills") == 1
 
 
-def test_a_tenant_without_the_schedule_settings_route_is_read_through_the_combined_one(tenant, admin):
-    routes = [r for r in tenant.routes if not r.path.endswith("/parameters/schedule-settings")]
-    tenant.routes[:] = routes
-    tenant.app.router.routes[:] = [r for r in tenant.app.router.routes if r in routes]
-    assert run_sync(admin.get_campaign("1001")).schedule is not None
-    assert requests_to(tenant, "unmatched") == 1  # the schedule-settings route: 404
-    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters") == 1
+def test_what_changed_since_a_listing_costs_one_request_when_nothing_did(tenant, admin):
+    poll = run_sync(admin.list_campaigns(top=100)).last_poll_time
+    tenant.state.stats.reset()
+    nothing = run_sync(admin.changed_campaigns(poll))
+    assert (nothing.campaigns, nothing.gone) == ([], [])
+    assert tenant.state.stats.as_dict()["totalRequests"] == 1
+
+    tenant.state.clock.advance(1)
+    for skill_id in ("1002", "1004"):
+        tenant.state.pc.touched(skill_id, tenant.state.now_iso())
+    tenant.state.pc.skills["9002"]["lastUpdateTime"] = tenant.state.now_iso()  # a Manual skill changed too
+    changed = run_sync(admin.changed_campaigns(nothing.last_poll_time, dnc_lists={"1002": "3"}))
+    assert sorted(c.id for c in changed.campaigns) == ["1002", "1004"] and changed.gone == ["9002"]
+    assert next(c for c in changed.campaigns if c.id == "1002").dnc_list_id == "3"  # kept from the mirror
 
 
 class RecordingLimit:
@@ -189,24 +206,23 @@ def test_a_429_without_retry_after_is_backed_off_on_our_own_and_holds_the_shared
     run_sync(client.get_skill("1001"))  # the bucket's one token
     run_sync(client.get_skill("1001"))  # 429s (no Retry-After) until the sandbox's bucket refills
 
-    assert tenant.state.stats.count("GET /inContactAPI/services/{version}/skills/{skill_id}", 429) >= 1
+    assert tenant.state.stats.count(f"GET {API}/skills/{{skill_id}}", 429) >= 1
     assert shared.holds and shared.holds == clock.waits  # every wait was ours, and everyone held off for it
     run_sync(client.aclose())
 
 
-def test_the_failure_knob_makes_a_started_skill_never_run(tenant, admin):
-    tenant.state.config.update({"failure_rate": 1.0})
-    run_sync(admin.stop_skill("1001"))
-    run_sync(admin.start_skill("1001"))
-    tenant.state.clock.advance(2)
-    assert run_sync(admin.get_campaign("1001")).state == "PAUSED"
+def test_a_429_with_retry_after_waits_what_the_tenant_says(tenant):
+    clock = FakeClock()
 
+    async def sleep(seconds: float) -> None:
+        await clock.sleep(seconds)
+        tenant.state.clock.advance(seconds)
 
-def test_paging_reads_each_skills_parameters_once(tenant, admin):
-    first = run_sync(admin.list_campaigns(skip=0, top=5))
-    second = run_sync(admin.list_campaigns(skip=5, top=5))
-    assert (len(first.campaigns), len(second.campaigns), first.total_records) == (5, 3, 8)
-    assert "next" in first.links and "next" not in second.links
-    route = "GET /inContactAPI/services/{version}/skills/{skill_id}/parameters/schedule-settings"
-    assert requests_to(tenant, route) == 8
-    assert requests_to(tenant, "GET /inContactAPI/services/{version}/skills") == 1  # the list, read once
+    client = admin_asgi_client(tenant, clock=clock, sleep=sleep, retry=RetrySettings())
+    run_sync(client.get_skill("1001"))
+    tenant.state.config.update({"rate_limit": 0.25, "burst": 1, "admin_retry_after": True})
+    tenant.state.buckets.clear()
+    run_sync(client.get_skill("1001"))
+    run_sync(client.get_skill("1001"))
+    assert clock.waits and clock.waits[0] >= 3  # the sandbox said 4 s; our own backoff starts far lower
+    run_sync(client.aclose())

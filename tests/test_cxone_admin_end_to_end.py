@@ -1,6 +1,7 @@
-"""End to end on the sandbox's Admin API personality over a real socket, as a real tenant would be used: sync,
-a planner's draft, submission and approval through the workflow, then the activation pipeline itself (push,
-polls) through the backend interface, and the skill running with the approved week."""
+"""End to end on the sandbox's Admin API personality over a real socket, as a real tenant would be used, every
+request and answer held to the contract: sync, a planner's draft of a new week and retry policy, submission and
+approval through the workflow, then the activation pipeline itself (push, polls) through the backend interface,
+and the skill running with the approved week and retry settings, read back."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ from tests.cxone_support import admin_client_for, admin_config
 
 pytestmark = pytest.mark.django_db
 
-PROPOSED = {"cron_expression": "0 12 * * 1-5", "duration_minutes": 180}
+# Every day (the sandbox, as a live tenant, refuses a week with a day off), and a new retry policy in the Admin
+# API's terms: 2 attempts at least 2 minutes apart, at most 3 calls in 24 hours.
+RETRY_WRITTEN = ("maximumAttempts", "minimumRetryMinutes", "restrictedCallingMinutes", "restrictedCallingMaxAttempts")
+PROPOSED = {
+    "cron_expression": "0 12 * * *", "duration_minutes": 180, "retry_max_attempts": 2,
+    "retry_interval_ms": 120_000, "retry_restricted_minutes": 1440, "retry_restricted_max_attempts": 3,
+}  # fmt: skip
 Step = Activation.Step
 
 
@@ -57,7 +64,7 @@ def approved(campaign, planner, supervisor, capture) -> Activation:
     return Activation.objects.get(draft=draft)
 
 
-def test_approve_then_the_workers_push_and_see_the_skill_running_with_the_approved_week(
+def test_approve_then_the_workers_push_and_see_the_skill_running_with_the_approved_week_and_retry_policy(
     admin_tenant, planner, supervisor, django_capture_on_commit_callbacks
 ):
     campaign = stopped_and_pushable()
@@ -82,9 +89,27 @@ def test_approve_then_the_workers_push_and_see_the_skill_running_with_the_approv
     assert a.step == Step.ACTIVE and a.draft.status == DraftStatus.ACTIVE and a.latency_ms is not None
     assert (campaign.state, campaign.remote_version) == ("ACTIVE", expected)
     week = WeeklySchedule.from_settings(admin_tenant.state.pc.schedules[campaign.cxone_id])
-    assert week.describe() == "Weekdays 12:00–15:00"
+    assert week.describe() == "Every day 12:00–15:00"
+    held = admin_tenant.state.pc.retry[campaign.cxone_id]
+    assert {k: held[k] for k in RETRY_WRITTEN} == {"maximumAttempts": 2, "minimumRetryMinutes": 2,
+                                                  "restrictedCallingMinutes": 1440, "restrictedCallingMaxAttempts": 3}
+    assert campaign.retry_policy["restrictedCallingMaxAttempts"] == 3  # the mirror read it back
     assert admin_tenant.state.pc.skills[campaign.cxone_id]["isRunning"] is True
     assert sum(admin_tenant.state.stats.puts.values()) == 1
+
+
+def test_a_skill_running_the_week_but_not_the_retry_policy_is_not_active(
+    admin_tenant, planner, supervisor, django_capture_on_commit_callbacks
+):
+    campaign = stopped_and_pushable()
+    a = approved(campaign, planner, supervisor, django_capture_on_commit_callbacks)
+    assert activation.push(a.pk) == "pushed"
+    admin_tenant.state.pc.retry[campaign.cxone_id]["restrictedCallingMaxAttempts"] = 5  # changed in CXone
+    admin_tenant.state.clock.advance(6)
+    due_now()
+    activation_polling.poll_round("test")
+    a.refresh_from_db()
+    assert a.step == Step.STALE and "retry policy other than ours" in a.error
 
 
 def test_a_skill_whose_week_changed_in_cxone_since_approval_makes_the_activation_stale_unwritten(
@@ -98,14 +123,22 @@ def test_a_skill_whose_week_changed_in_cxone_since_approval_makes_the_activation
     assert activation.push(a.pk) == "stale"
     a.refresh_from_db()
     assert a.step == Step.STALE and a.draft.status == DraftStatus.STALE
-    assert "has another schedule than the one this draft was based on" in a.error
+    assert "has another schedule or retry policy than the one this draft was based on" in a.error
     assert sum(admin_tenant.state.stats.puts.values()) == 0
 
 
 def test_a_week_the_skill_cannot_hold_cannot_even_be_submitted(admin_tenant, planner):
     campaign = stopped_and_pushable()
     # 12:00 and 14:00 for an hour: legal everywhere the contacts are, but two windows a day.
-    draft = workflow.start_draft(campaign, planner, cron_expression="0 12,14 * * 1-5", duration_minutes=60)
-    with pytest.raises(BlockingFindings, match="nearest schedule that fits: Weekdays 12:00–15:00"):
+    draft = workflow.start_draft(campaign, planner, cron_expression="0 12,14 * * *", duration_minutes=60)
+    with pytest.raises(BlockingFindings, match="nearest schedule that fits: Every day 12:00–15:00"):
+        workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
+    assert sum(admin_tenant.state.stats.puts.values()) == 0
+
+
+def test_a_week_with_days_off_is_refused_before_submission_not_at_activation(admin_tenant, planner):
+    campaign = stopped_and_pushable()
+    draft = workflow.start_draft(campaign, planner, cron_expression="0 12 * * 1-5", duration_minutes=180)
+    with pytest.raises(BlockingFindings, match="it has days off.*nearest schedule that fits: Every day 12:00"):
         workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
     assert sum(admin_tenant.state.stats.puts.values()) == 0

@@ -4,6 +4,7 @@ contract it says nothing of the kind; the engine's other findings are the same e
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import draft_checks
@@ -17,8 +18,14 @@ def evaluate(campaign, **changes):
     return draft_checks.evaluate_values(campaign, values, conflicts=False)
 
 
+@pytest.fixture
+def days_off_held(settings):
+    """A tenant that takes a week with days off (CXONE_ADMIN_REQUIRE_ALL_DAYS off)."""
+    settings.CXONE_ADMIN_REQUIRE_ALL_DAYS = False
+
+
 def test_two_windows_a_day_block_under_the_admin_backend_and_the_nearest_schedule_is_proposed(
-    frozen_clock, settings
+    frozen_clock, settings, days_off_held
 ):
     settings.CXONE_API = "admin"
     campaign = make_campaign("C-1001")
@@ -32,11 +39,41 @@ def test_two_windows_a_day_block_under_the_admin_backend_and_the_nearest_schedul
     assert stored["rule"] == "cxone.personal_connection"
 
 
-def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warning(frozen_clock, settings):
+def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warning(
+    frozen_clock, settings, days_off_held
+):
     settings.CXONE_API = "admin"
     report = evaluate(make_campaign("C-1001"))
     assert [f.severity for f in report.skill] == ["warning"]  # its effective end: a skill has none
     assert not any("skill" in message for message in report.blocking)
+
+
+def test_a_week_with_days_off_blocks_where_the_tenant_refuses_one_and_every_day_is_proposed(
+    frozen_clock, settings
+):
+    settings.CXONE_API = "admin"  # CXONE_ADMIN_REQUIRE_ALL_DAYS is on by default, as the live report says
+    report = evaluate(make_campaign("C-1001"))  # Mon–Fri 09:00–17:00
+    (finding,) = [f for f in report.skill if f["severity"] == "error"]
+    assert "it has days off (Weekdays 09:00–17:00)" in finding["message"]
+    assert "nearest schedule that fits: Every day 09:00–17:00" in finding["message"]
+    assert (finding["proposal_cron"], finding["proposal_duration_minutes"]) == ("0 9 * * *", 480)
+    assert finding["message"] in report.blocking
+
+    every_day = evaluate(make_campaign("C-1002"), cron_expression="0 9 * * *")
+    assert not [f for f in every_day.skill if f["severity"] == "error"]
+
+
+def test_a_cadence_window_that_differs_from_the_planned_one_is_a_warning(frozen_clock, settings, days_off_held):
+    settings.CXONE_API = "admin"
+    windows = [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"},
+               {"cadence": "Landlines", "dayType": "Saturday", "startTime": "10:00", "endTime": "12:00"},
+               {"cadence": "Same", "dayType": "Weekdays", "startTime": "09:00", "endTime": "17:00"}]  # fmt: skip
+    report = evaluate(make_campaign("C-1001", time_constraints=windows))  # Mon–Fri 09:00–17:00
+    (cadence,) = [f for f in report.skill if f["rule"] == "cxone.cadence_window"]  # not Saturday, not "Same"
+    assert cadence["severity"] == "warning"
+    assert "Mobile numbers" in cadence["message"] and "narrows the window for those numbers (nothing " \
+        "09:00–10:00)" in cadence["message"] and "widens it (17:00–20:00)" in cadence["message"]  # fmt: skip
+    assert not report.blocking
 
 
 def test_another_zone_than_the_skills_is_blocking(frozen_clock, settings):
@@ -64,6 +101,7 @@ def test_the_editor_shows_the_finding_and_refuses_submission_under_the_admin_bac
     from tests.draft_view_support import text, validate
 
     settings.CXONE_API = "admin"
+    settings.CXONE_ADMIN_REQUIRE_ALL_DAYS = False
     draft = make_draft(make_campaign("C-1001"), planner)
 
     page = text(validate(as_planner, draft, cron_expression="0 9,14 * * 1-5", duration_minutes="180"))
@@ -73,3 +111,27 @@ def test_the_editor_shows_the_finding_and_refuses_submission_under_the_admin_bac
     settings.CXONE_API = "outbound-v2"
     page = text(validate(as_planner, draft, cron_expression="0 9,14 * * 1-5", duration_minutes="180"))
     assert "Personal Connection skill" not in page
+
+
+def test_the_editor_shows_the_retry_fields_in_cxones_terms_under_the_admin_backend(as_planner, planner, settings):
+    from tests.conftest import make_draft
+    from tests.draft_view_support import form_data, text
+
+    settings.CXONE_API = "admin"
+    draft = make_draft(make_campaign("C-1001", cron_expression="0 9 * * *"), planner)
+    page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    for name in ("maximumAttempts", "minimumRetryMinutes", "restrictedCallingMinutes", "restrictedCallingMaxAttempts"):
+        assert name in page
+    assert "Retry on busy" not in page
+
+    data = form_data(draft, retry_interval_minutes="30", retry_restricted_minutes="1440",
+                     retry_restricted_max_attempts="3")  # fmt: skip
+    as_planner.post(reverse("draft-editor", args=[draft.pk]), {**data, "action": "save"})
+    draft.refresh_from_db()
+    assert (draft.retry_interval_ms, draft.retry_restricted_minutes, draft.retry_restricted_max_attempts) == (
+        1_800_000, 1440, 3)  # fmt: skip
+    assert draft.retry_policy()["restrictedCallingMaxAttempts"] == 3
+
+    settings.CXONE_API = "outbound-v2"
+    page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
+    assert "Retry on busy" in page and "restrictedCallingMinutes" not in page

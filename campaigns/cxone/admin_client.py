@@ -1,50 +1,47 @@
 """The `admin` backend: a real tenant's ACD Admin API (shared/design/cxone-admin-api.md), answering our schemas.
 
-Its token, discovery and error shapes are admin_auth.py's; connection, token keeping, pacing and retries are the
-shared Transport's (transport.py), as for v2. A 429 usually has no Retry-After: the transport backs off on its own
-and holds the shared bucket. This module is the API's operations.
+Its token, discovery and error shapes are admin_auth.py's; the API's operations admin_operations.py's, in the
+shapes of campaigns/cxone/contract/admin-api.json; connection, token keeping, pacing and retries the shared
+Transport's (transport.py), as for v2. A 429 usually has no Retry-After: the transport backs off on its own and
+holds the shared bucket. This module answers the backend interface:
 
-- No versions: admin_mapping.schedule_version fingerprints the skill's schedule; put_campaign_once reads it just
-  before writing and refuses (VersionConflict) when it differs from the draft's base.
+- A listing reads the skill list, every skill's parameters at once (GET /skills/parameters) and which DNC group
+  scrubs which skill, once, at its first page; its later pages are cut from that read. Its lastPollTime is the
+  page's last_poll_time, which changed_campaigns takes back: what changed since costs one request when nothing
+  did, and one more for the parameters when something did.
+- No versions: admin_mapping.skill_version fingerprints what a push writes (the week and the retry policy);
+  put_campaign_once reads it just before writing and refuses (VersionConflict) when it differs from the draft's.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from campaigns.cxone import admin_lists, admin_settings, ratelimit
 from campaigns.cxone import admin_mapping as mapping
 from campaigns.cxone import capabilities as caps
-from campaigns.cxone import ratelimit
-from campaigns.cxone.admin_auth import AccessKeyGrant, Discovery, raise_batch_failures, read_answer
-from campaigns.cxone.errors import (
-    NotFound,
-    SkillBusy,
-    UnexpectedResponse,
-    ValidationFailed,
-    VersionConflict,
-)
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule
-from campaigns.cxone.transport import Transport, TransportBackend, path_segment
-from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
+from campaigns.cxone.admin_auth import AccessKeyGrant
+from campaigns.cxone.admin_operations import CONCURRENT_READS, AdminOperations
+from campaigns.cxone.errors import NotFound, UnexpectedResponse, ValidationFailed, VersionConflict
+from campaigns.cxone.schemas import Campaign, CampaignChanges, CampaignPage, ContactList, DncList, Schedule
+from campaigns.scheduling.cxone_zones import UnknownCXoneZone
 from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
 
 __all__ = ["AdminClient"]
 
-MAX_TOP = 100
-# How long a listing's reads of the DNC groups and the business unit are reused (a sync reads each once).
-SHARED_READS_SECONDS = 30.0
-CONCURRENT_SKILL_READS = 8
+# Up to this many changed skills are read one by one (their combined reads); more, all at once.
+SINGLE_READS_UP_TO = 1
 
 
-class AdminClient(TransportBackend):
+class AdminClient(AdminOperations):
     """Async client of a real tenant's Admin API; the `admin` implementation of backend.CXoneBackend.
 
-    `options` are the Transport's: timeout, retry, circuit, rate_limit, refresh_margin, transport (httpx's),
-    max_connections, sleep, clock."""
-
-    capabilities = caps.ADMIN
+    `require_all_days`: the tenant refuses a week with a day off (CXONE_ADMIN_REQUIRE_ALL_DAYS); such a week is
+    refused here before anything is written. `options` are the Transport's: timeout, retry, circuit,
+    rate_limit, refresh_margin, transport (httpx's), max_connections, sleep, clock."""
 
     def __init__(
         self,
@@ -58,56 +55,65 @@ class AdminClient(TransportBackend):
         api_version: str = "v31.0",
         time_format: str = "%H:%M",
         schedule_zone: str = "",
-        schedule_read: str = "schedule-settings",
+        schedule_read: str = "parameters",
+        require_all_days: bool = True,
         **options: Any,
     ):
-        self._grant = AccessKeyGrant(
-            client_id, client_secret, access_key_id, access_key_secret, tenant_id=tenant_id
+        grant = AccessKeyGrant(client_id, client_secret, access_key_id, access_key_secret, tenant_id=tenant_id)
+        super().__init__(
+            base_url,
+            grant,
+            api_version=api_version,
+            schedule_zone=schedule_zone,
+            schedule_read=schedule_read,
+            **options,
         )
-        self._discovery = Discovery(self._grant, api_version)
-        super().__init__(Transport(base_url, grant=self._grant, read_answer=read_answer, **options))
         self.time_format = time_format
-        self.schedule_zone = schedule_zone
-        # Where a skill's schedule is read: its own endpoint, or the combined parameters read (CXONE_ADMIN_
-        # SCHEDULE_READ); either way an endpoint the tenant does not have (404) sends it to the other.
-        self.schedule_read = schedule_read
-        self._shared: dict[str, tuple[float, Any]] = {}
+        self.capabilities = dataclasses.replace(caps.ADMIN, requires_all_days=require_all_days)
+        self._listing: tuple[list[Campaign], str | None] | None = None
 
     def __repr__(self) -> str:
         base, api = self.transport.base_url, self._discovery.api_base
         return f"<AdminClient {base} tenant={self.tenant_id!r} api={api!r}>"
 
-    @property
-    def tenant_id(self) -> str | None:
-        """The tenant's id: from the settings, else from the first token's id_token."""
-        return self._grant.tenant_id
-
-    # --- The interface ---------------------------------------------------------------------------------------
+    # --- Reading ---------------------------------------------------------------------------------------------
 
     async def list_campaigns(
         self, *, skip: int = 0, top: int = 50, ids: Iterable[str] | None = None
     ) -> CampaignPage:
-        """The Personal Connection skills as campaigns. The skill list is read whole (100 a page) and the
-        other strategies left out, so that skip/top count campaigns, not skills."""
+        """The Personal Connection skills as campaigns, `top` from `skip`. The first page (skip 0) reads the
+        tenant afresh; later pages are cut from that read, so skip/top count campaigns and paging never shifts."""
         wanted = list(dict.fromkeys(ids or ()))
         if wanted:
             found = await self.get_campaigns(wanted)
             return CampaignPage(totalRecords=len(found), campaigns=found, _links={})
-        if skip == 0:  # a new listing reads the skill list afresh; its later pages reuse it for a while
-            self._shared.pop("skills", None)
-        every = await self._shared_read("skills", self._all_skills)
-        skills = [s for s in every if mapping.is_personal_connection(s)]
-        # Only the page's skills have their parameters read: a sync pages through, reading each skill once.
-        page = await self._campaigns_of(skills[skip : skip + top])
+        if skip == 0 or self._listing is None:
+            self.forget_shared_reads()
+            self._listing = await self._read_listing()
+        every, poll_time = self._listing
         links = {"self": f"skills?skip={skip}&top={top}"}
-        if skip + top < len(skills):
+        if skip + top < len(every):
             links["next"] = f"skills?skip={skip + top}&top={top}"
-        return CampaignPage(totalRecords=len(skills), campaigns=page, _links=links)
+        return CampaignPage(
+            totalRecords=len(every), campaigns=every[skip : skip + top], _links=links, lastPollTime=poll_time
+        )
+
+    async def changed_campaigns(self, since: str, *, dnc_lists: Mapping[str, str] | None = None) -> CampaignChanges:
+        """The skills changed since `since` (a listing's lastPollTime): GET /skills?updatedSince, then their
+        parameters. Which DNC group scrubs a skill is answered from the groups' side, one request per group, so
+        a delta keeps what the last full listing found: `dnc_lists`, the DNC list the mirror has for each."""
+        skills, poll_time = await self.skill_pages(since=since)
+        if poll_time is None:
+            raise UnexpectedResponse("GET /skills?updatedSince: no lastPollTime in the answer")
+        changed = [s for s in skills if mapping.is_personal_connection(s)]
+        gone = [mapping.skill_id_of(s) for s in skills if not mapping.is_personal_connection(s)]
+        campaigns = await self._campaigns_of(changed, dnc_by_skill=dict(dnc_lists or {}))
+        return CampaignChanges(campaigns=campaigns, gone=gone, lastPollTime=poll_time)
 
     async def get_campaigns(self, ids: Iterable[str], *, urgent: bool = False) -> list[Campaign]:
         """The skills with these ids (the Admin API reads one skill a request; a few run at once). `urgent`
         reads overtake queued requests in the shared rate limit (the activation poller's)."""
-        gate = asyncio.Semaphore(CONCURRENT_SKILL_READS)
+        gate = asyncio.Semaphore(CONCURRENT_READS)
 
         async def one(skill_id: str) -> Campaign | None:
             async with gate:
@@ -124,209 +130,126 @@ class AdminClient(TransportBackend):
         skill = await self.get_skill(campaign_id)
         if not mapping.is_personal_connection(skill):
             raise NotFound(f"skill {campaign_id} is not a Personal Connection skill")
-        return (await self._campaigns_of([skill]))[0]
+        params = await self.skill_parameters(campaign_id)
+        scrubbing = await self.dnc_group_by_skill()
+        return mapping.skill_to_campaign(
+            skill, params, zone=await self.schedule_zone_name(), dnc_group_id=scrubbing.get(campaign_id)
+        )
+
+    async def get_dnc_list(self, dnc_list_id: str) -> DncList:
+        return admin_lists.dnc_group_to_list(await self.dnc_group(dnc_list_id))
+
+    async def get_contact_list(self, contact_list_id: str) -> ContactList:
+        """Where a skill's contacts are: its calling lists' records counted by state and zone; a skill without
+        a calling list has its zones (time-zones settings, else the business unit's) and no contacts."""
+        if contact_list_id.startswith(admin_lists.ZONES_LIST_PREFIX):
+            return await self._zones_contact_list(contact_list_id.removeprefix(admin_lists.ZONES_LIST_PREFIX))
+        list_ids = admin_lists.list_ids_of(contact_list_id)
+        counted = await asyncio.gather(*(self.calling_list_counts(i) for i in list_ids))
+        return admin_lists.merge_lists(contact_list_id, list(counted))
+
+    async def _zones_contact_list(self, skill_id: str) -> ContactList:
+        rows = mapping.zone_rows_of(await self.skill_parameters(skill_id))
+        names = [admin_settings.zone_name(r) for r in rows if r.get("timeZoneActiveToCall", True)]
+        if not any(names):
+            names = list((await self.business_unit()).get("timeZones") or [])
+        try:
+            return admin_lists.zones_to_contact_list(skill_id, [n for n in names if n])
+        except UnknownCXoneZone as exc:
+            raise UnexpectedResponse(f"skill {skill_id}: {exc}") from exc
+
+    # --- Writing -------------------------------------------------------------------------------------------
 
     async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
-        """Write the campaign's schedule to its skill and start it. Refused before anything is written when the
-        schedule does not fit a skill, is in another zone than the skill's times, or the skill's schedule read
-        just now is not the one the draft was based on (VersionConflict). Its writes are safe to repeat
-        (schedule-settings is a full replace of the same values, a start of a running skill changes nothing),
-        so the activation worker's "never apply one approval twice" holds."""
-        schedule = campaign.schedule
-        if schedule is None:
-            raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
-        fit = fit_weekly(schedule.cron_expression, schedule.duration_minutes)
-        if not fit.fits:
-            raise ValidationFailed(
-                fit.message(), details=[{"field": "schedule.cronExpression", "message": fit.message()}]
-            )
+        """Write the campaign's schedule and retry policy to its skill and start it. Refused before anything is
+        written when the skill cannot hold them (week, zone, retry fields), or when the skill's schedule and
+        retry settings read just now are not the ones the draft was based on (VersionConflict). The schedule
+        goes first (the write a tenant is likeliest to refuse), then retry-settings and the fields
+        general-settings shares with them; a group that already holds the draft's values is not written. The
+        writes are full replaces of the same values and a start of a running skill changes nothing, so a repeat
+        is harmless and the activation worker's "never apply one approval twice" holds."""
+        week, retry = self._to_write(campaign.schedule)
         zone = await self.schedule_zone_name()
-        if schedule.timezone != zone:
-            message = f"a skill's times are in {zone}, not {schedule.timezone}"
+        if campaign.schedule.timezone != zone:
+            message = f"a skill's times are in {zone}, not {campaign.schedule.timezone}"
             raise ValidationFailed(message, details=[{"field": "schedule.timezone", "message": message}])
         skill_id = campaign.id
-        current = mapping.schedule_version(await self._read_week(skill_id))
-        if current != base_version:
+        current = await self.skill_parameters(skill_id)
+        try:
+            held_week = admin_settings.week_of(current.get("scheduleSettings") or {})
+        except ValueError as exc:
+            raise UnexpectedResponse(f"skill {skill_id} schedule settings: {exc}") from exc
+        held_retry = admin_settings.retry_settings_of(current.get("retrySettings"))
+        held = mapping.skill_version(held_week, admin_settings.held_retry_fields(held_retry))
+        if held != base_version:
             raise VersionConflict(
-                f"skill {skill_id}: its schedule changed in CXone since the draft was made",
-                current_version=current,
+                f"skill {skill_id}: its schedule or retry settings changed in CXone since the draft was made",
+                current_version=held,
                 status_code=409,
                 code="schedule.changed",
             )
-        await self.put_schedule_settings(skill_id, fit.schedule.to_settings(self.time_format))
+        if held_week != week:
+            await self.put_schedule_settings(skill_id, week.to_settings(self.time_format))
+        if admin_settings.held_retry_fields(held_retry) != tuple(retry.values()):
+            await self.put_retry_settings(skill_id, {**held_retry, **retry})
+            general = current.get("generalSettings")
+            if isinstance(general, dict):  # shares two fields; CXone keeps them equal, we write both anyway
+                shared = {k: retry[k] for k in ("maximumAttempts", "minimumRetryMinutes")}
+                await self.put_general_settings(skill_id, {**general, **shared})
         await self.start_skill(skill_id)
         written = await self.get_campaign(skill_id)
         # Written; running is seen by the next polls (a start is accepted, 202, and takes a moment).
         return written.model_copy(update={"state": "DRAFT" if written.state != "ACTIVE" else "ACTIVE"})
 
     def next_version(self, schedule: Schedule, *, base_version: int) -> int:
-        """The fingerprint the skill's schedule will have once `schedule` is written (ValidationFailed when a
-        skill cannot hold it)."""
-        fit = fit_weekly(schedule.cron_expression, schedule.duration_minutes)
+        """The fingerprint the skill will have once `schedule` (and its retry policy) is written
+        (ValidationFailed when a skill cannot hold them)."""
+        week, retry = self._to_write(schedule)
+        return mapping.skill_version(week, tuple(retry.values()))
+
+    def _to_write(self, schedule: Schedule | None) -> tuple[WeeklySchedule, dict[str, int]]:
+        """The week and the retry-settings fields a schedule writes, or ValidationFailed saying why a skill of
+        this tenant cannot hold it."""
+        if schedule is None:
+            raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
+        fit = fit_weekly(
+            schedule.cron_expression, schedule.duration_minutes, all_days=self.capabilities.requires_all_days
+        )
         if not fit.fits:
             raise ValidationFailed(
                 fit.message(), details=[{"field": "schedule.cronExpression", "message": fit.message()}]
             )
-        return mapping.schedule_version(fit.schedule)
-
-    async def get_dnc_list(self, dnc_list_id: str) -> DncList:
-        body = await self._api("GET", f"/dnc-groups/{path_segment(dnc_list_id)}")
-        groups = body.get("dncGroups") if isinstance(body, dict) else None
-        group = groups[0] if isinstance(groups, list) and groups else body
-        return mapping.dnc_group_to_list(group)
-
-    async def get_contact_list(self, contact_list_id: str) -> ContactList:
-        """The zones a skill may call: its time-zones settings, else the business unit's zones."""
-        if not contact_list_id.startswith(mapping.ZONES_LIST_PREFIX):
-            raise NotFound(f"{contact_list_id!r} is not a skill's zones (the Admin API has no contact lists)")
-        skill_id = contact_list_id.removeprefix(mapping.ZONES_LIST_PREFIX)
-        rows = await self._shared_read(f"zones:{skill_id}", lambda: self.get_time_zones(skill_id))
-        names = mapping.active_zone_names(rows)
-        if not names:
-            names = list((await self.business_unit()).get("timeZones") or [])
-        try:
-            return mapping.zones_to_contact_list(skill_id, [n if isinstance(n, str) else n.get("standardName")
-                                                            for n in names])  # fmt: skip
-        except UnknownCXoneZone as exc:
-            raise UnexpectedResponse(f"skill {skill_id}: {exc}") from exc
-
-    # --- The Admin API's own operations ---------------------------------------------------------------------
-
-    async def get_skill(self, skill_id: str) -> dict:
-        body = await self._api("GET", f"/skills/{path_segment(skill_id)}")
-        skills = body.get("skills") if isinstance(body, dict) else None
-        return skills[0] if isinstance(skills, list) and skills else body
-
-    async def get_schedule_settings(self, skill_id: str) -> dict:
-        """The skill's schedule-settings, read from the endpoint CXONE_ADMIN_SCHEDULE_READ names, or from the
-        other one when the tenant answers 404 for that route (the skill itself exists: it was just listed)."""
-        base = f"/skills/{path_segment(skill_id)}/parameters"
-        paths = [base + "/schedule-settings", base]
-        if self.schedule_read == "parameters":
-            paths.reverse()
-        try:
-            return mapping.schedule_settings_of(await self._api("GET", paths[0]))
-        except NotFound:
-            return mapping.schedule_settings_of(await self._api("GET", paths[1]))
-
-    async def put_schedule_settings(self, skill_id: str, settings: dict) -> None:
-        path = f"/skills/{path_segment(skill_id)}/parameters/schedule-settings"
-        raise_batch_failures(await self._api("PUT", path, json={"scheduleSettings": settings}), path)
-
-    async def get_time_zones(self, skill_id: str) -> dict:
-        return await self._api("GET", f"/skills/{path_segment(skill_id)}/parameters/time-zones")
-
-    async def put_time_zones(self, skill_id: str, zones: list[dict]) -> None:
-        """A full replace: a zone left out is switched off. Refused items raise BatchItemsFailed."""
-        path = f"/skills/{path_segment(skill_id)}/parameters/time-zones"
-        raise_batch_failures(await self._api("PUT", path, json={"timeZoneSettings": zones}), path)
-
-    async def start_skill(self, skill_id: str) -> None:
-        """Start the skill; one already running (409 "Invalid state" while it runs) is left as it is."""
-        try:
-            await self._api("POST", f"/skills/{path_segment(skill_id)}/start")
-        except SkillBusy:
-            if not (await self.get_skill(skill_id)).get("isRunning"):
-                raise
-
-    async def stop_skill(self, skill_id: str, *, force: bool = False) -> None:
-        params = {"force": "true"} if force else None
-        await self._api("POST", f"/skills/{path_segment(skill_id)}/stop", params=params)
-
-    async def dnc_groups(self) -> list[dict]:
-        body = await self._api("GET", "/dnc-groups")
-        return list(body.get("dncGroups") or []) if isinstance(body, dict) else list(body or [])
-
-    async def business_unit(self) -> dict:
-        """The business unit ({defaultTimeZone, timeZones[], …}), read once per SHARED_READS_SECONDS."""
-
-        async def read() -> dict:
-            body = await self._api("GET", "/business-unit")
-            units = body.get("businessUnits") if isinstance(body, dict) else None
-            return units[0] if isinstance(units, list) and units else body
-
-        return await self._shared_read("business-unit", read)
-
-    async def schedule_zone_name(self) -> str:
-        """The IANA zone a skill's schedule times are in: CXONE_ADMIN_SCHEDULE_ZONE, else the business unit's
-        default zone (the likeliest reading; unconfirmed)."""
-        if self.schedule_zone:
-            return self.schedule_zone
-        default = (await self.business_unit()).get("defaultTimeZone")
-        name = default.get("standardName") if isinstance(default, dict) else default
-        try:
-            return iana_zone_for(name)
-        except UnknownCXoneZone as exc:
-            raise UnexpectedResponse(f"business unit default zone: {exc}") from exc
+        if schedule.retry_policy is None:
+            raise ValidationFailed("a schedule without a retry policy cannot be written", details=[])
+        return fit.schedule, admin_settings.retry_fields_of(schedule.retry_policy)
 
     # --- Reading skills as campaigns ------------------------------------------------------------------------
 
-    async def _all_skills(self) -> list[dict]:
-        skills: list[dict] = []
-        skip = 0
-        while True:
-            body = await self._api("GET", "/skills", params={"skip": skip, "top": MAX_TOP})
-            page = body.get("skills") if isinstance(body, dict) else None
-            if not isinstance(page, list):
-                raise UnexpectedResponse("GET /skills: no skills list in the answer")
-            skills.extend(s for s in page if isinstance(s, dict))
-            skip += len(page)
-            total = body.get("totalRecords")
-            if not page or len(page) < MAX_TOP or (isinstance(total, int) and skip >= total):
-                return skills
+    async def _read_listing(self) -> tuple[list[Campaign], str | None]:
+        skills, poll_time = await self.skill_pages()
+        ours = [s for s in skills if mapping.is_personal_connection(s)]
+        return await self._campaigns_of(ours, dnc_by_skill=await self.dnc_group_by_skill()), poll_time
 
-    async def _campaigns_of(self, skills: list[dict]) -> list[Campaign]:
+    async def _campaigns_of(self, skills: list[dict], *, dnc_by_skill: dict[str, str]) -> list[Campaign]:
+        """The skills as campaigns: their parameters read all at once (one by one when only a few, or when the
+        tenant has no GET /skills/parameters)."""
+        if not skills:
+            return []
         zone = await self.schedule_zone_name()
-        scrubbed = await self._dnc_group_by_skill()
-        gate = asyncio.Semaphore(CONCURRENT_SKILL_READS)
+        params: dict[str, dict] = {}
+        if len(skills) > SINGLE_READS_UP_TO:
+            try:
+                params = await self.every_skills_parameters()
+            except NotFound:
+                params = {}
+        gate = asyncio.Semaphore(CONCURRENT_READS)
 
         async def one(skill: dict) -> Campaign:
             skill_id = mapping.skill_id_of(skill)
-            async with gate:
-                settings = await self.get_schedule_settings(skill_id)
-                zone_rows = await self.get_time_zones(skill_id)
-            # get_contact_list reads it next
-            self._shared[f"zones:{skill_id}"] = (self.transport.clock(), zone_rows)
-            return mapping.skill_to_campaign(
-                skill,
-                settings,
-                zone=zone,
-                dnc_group_id=scrubbed.get(skill_id),
-                skill_agents=skill.get("agents"),
-                zone_rows=zone_rows,
-            )
+            found = params.get(skill_id)
+            if found is None:  # not in the bulk answer (or none was read): its own combined read
+                async with gate:
+                    found = await self.skill_parameters(skill_id)
+            return mapping.skill_to_campaign(skill, found, zone=zone, dnc_group_id=dnc_by_skill.get(skill_id))
 
         return list(await asyncio.gather(*(one(s) for s in skills)))
-
-    async def _read_week(self, skill_id: str) -> WeeklySchedule | None:
-        try:
-            return WeeklySchedule.from_settings(await self.get_schedule_settings(skill_id))
-        except ValueError as exc:
-            raise UnexpectedResponse(f"skill {skill_id} schedule-settings: {exc}") from exc
-
-    async def _dnc_group_by_skill(self) -> dict[str, str]:
-        """skill id → the DNC group that scrubs it (the first, by group id, when several do)."""
-
-        async def read() -> dict[str, str]:
-            found: dict[str, str] = {}
-            for group in sorted(await self.dnc_groups(), key=lambda g: str(g.get("dncGroupId"))):
-                group_id = str(group.get("dncGroupId", group.get("id", "")))
-                body = await self._api("GET", f"/dnc-groups/{path_segment(group_id)}/scrubbed-skills")
-                rows = body.get("skills", []) if isinstance(body, dict) else body or []
-                for row in rows:
-                    skill_id = str(row.get("skillId")) if isinstance(row, dict) else str(row)
-                    found.setdefault(skill_id, group_id)
-            return found
-
-        return await self._shared_read("dnc-by-skill", read)
-
-    async def _api(self, method: str, path: str, **kwargs) -> Any:
-        return await self.transport.request(method, await self._discovery.url(self.transport, path), **kwargs)
-
-    async def _shared_read(self, key: str, read):
-        cached = self._shared.get(key)
-        if cached is not None and self.transport.clock() - cached[0] < SHARED_READS_SECONDS:
-            return cached[1]
-        value = await read()
-        self._shared[key] = (self.transport.clock(), value)
-        return value

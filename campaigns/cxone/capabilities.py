@@ -12,6 +12,12 @@ campaigns/cxone/ asks which API the tenant speaks: pages, messages and services 
   up from the skill's last update, which no one sets, so a change to it is nobody's edit.
 - zones_held: the zones a campaign calls are a setting of its own in CXone (a skill's time-zones), which someone
   can change in the CXone UI; else they are where its contact list's contacts live, which no approval sets.
+- requires_all_days: the tenant refuses a week with a day off (CXONE_ADMIN_REQUIRE_ALL_DAYS): the editor reports
+  such a week, with the nearest one the tenant holds, before it is submitted.
+- delta_sync: the backend answers changed_campaigns (what changed since a listing's last_poll_time), so a sync
+  between full ones reads only that.
+- retry_fields: the draft's retry fields this backend writes, in its order (the editor shows these): v2's
+  interval, busy and no-answer switches; the Admin API's whole-minute interval and restricted calling window.
 """
 
 from __future__ import annotations
@@ -19,6 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from campaigns.cxone.admin_mapping import CONCURRENCY_NOTE
+
+V2_RETRY_FIELDS = ("retry_max_attempts", "retry_interval_ms", "retry_on_busy", "retry_on_no_answer")
+ADMIN_RETRY_FIELDS = (
+    "retry_max_attempts",
+    "retry_interval_ms",
+    "retry_restricted_minutes",
+    "retry_restricted_max_attempts",
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,9 @@ class Capabilities:
     concurrency_note: str = ""
     periods_held: bool = True
     zones_held: bool = False
+    requires_all_days: bool = False
+    delta_sync: bool = False
+    retry_fields: tuple[str, ...] = V2_RETRY_FIELDS
 
     def version_words(self, version: int | None, *, unknown: str = "another version") -> str:
         """A version as people read it: "version 8" where versions count changes, else what it stands for."""
@@ -49,4 +66,7 @@ ADMIN = Capabilities(
     concurrency_note=CONCURRENCY_NOTE,
     periods_held=False,
     zones_held=True,
+    requires_all_days=True,
+    delta_sync=True,
+    retry_fields=ADMIN_RETRY_FIELDS,
 )

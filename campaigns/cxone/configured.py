@@ -10,6 +10,7 @@ shared bucket's); factory.py is the door the layers above use to reach it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,7 +37,7 @@ __all__ = [
 API_CHOICES = (caps.OUTBOUND_V2.api, caps.ADMIN.api)
 CREDENTIALS = ("CXONE_BASE_URL", "CXONE_CLIENT_ID", "CXONE_CLIENT_SECRET")
 ACCESS_KEY = ("CXONE_ACCESS_KEY_ID", "CXONE_ACCESS_KEY_SECRET")
-SCHEDULE_READS = ("schedule-settings", "parameters")
+SCHEDULE_READS = ("parameters", "schedule-settings")
 
 # What a SettingsProblem is about, so that the system checks can give each kind its stable id.
 MISSING_CREDENTIALS = "missing-credentials"  # the tenant, the application or its secret
@@ -56,7 +57,13 @@ def _api() -> str:
 
 def configured_capabilities() -> caps.Capabilities:
     """What the configured backend can do, known without building a client (CXone may not be configured)."""
-    return caps.ADMIN if _api() == caps.ADMIN.api else caps.OUTBOUND_V2
+    if _api() != caps.ADMIN.api:
+        return caps.OUTBOUND_V2
+    return dataclasses.replace(caps.ADMIN, requires_all_days=_require_all_days())
+
+
+def _require_all_days() -> bool:
+    return bool(getattr(settings, "CXONE_ADMIN_REQUIRE_ALL_DAYS", True))
 
 
 def build_client() -> CXoneBackend:
@@ -87,6 +94,7 @@ def build_client() -> CXoneBackend:
         time_format=settings.CXONE_ADMIN_TIME_FORMAT,
         schedule_zone=settings.CXONE_ADMIN_SCHEDULE_ZONE,
         schedule_read=settings.CXONE_ADMIN_SCHEDULE_READ,
+        require_all_days=_require_all_days(),
         **options,
     )
 
@@ -117,7 +125,7 @@ def _admin_problems(*, credentials_required: bool) -> list[SettingsProblem]:
         problems.append(SettingsProblem(BACKEND_SETTING, message))
     read = getattr(settings, "CXONE_ADMIN_SCHEDULE_READ", SCHEDULE_READS[0])
     if read not in SCHEDULE_READS:
-        message = f"CXONE_ADMIN_SCHEDULE_READ {read!r} must be schedule-settings or parameters."
+        message = f"CXONE_ADMIN_SCHEDULE_READ {read!r} must be parameters or schedule-settings."
         problems.append(SettingsProblem(BACKEND_SETTING, message))
     time_format = getattr(settings, "CXONE_ADMIN_TIME_FORMAT", "")
     try:  # a format that writes 13:45 must read back as 13:45

@@ -24,10 +24,17 @@ class ApiModel(BaseModel):
 
 
 class RetryPolicy(ApiModel):
+    """How often a number is dialled again. The v2 contract's four fields; the Admin API (retry-settings) holds
+    max_attempts and the interval in whole minutes, has no busy / no-answer switches, and adds a restricted
+    calling window: at most `restricted_calling_max_attempts` calls within `restricted_calling_minutes`
+    ("3 in 24 hours" is 3 in 1440; 0 is none). Those two stay None (and out of every payload) under v2."""
+
     max_attempts: int
     retry_interval_ms: int
     retry_on_busy: bool = True
     retry_on_no_answer: bool = True
+    restricted_calling_minutes: int | None = None
+    restricted_calling_max_attempts: int | None = None
 
 
 class Schedule(ApiModel):
@@ -37,6 +44,9 @@ class Schedule(ApiModel):
     start_time: dt.datetime | None = None
     end_time: dt.datetime | None = None
     retry_policy: RetryPolicy | None = None
+    # The schedule runs until someone changes it (an Admin API skill's): end_time is a placeholder, for drafts.
+    # None, and left out of every payload, under v2.
+    open_ended: bool | None = Field(default=None, exclude=True)
 
 
 class DncRule(BaseModel):
@@ -73,6 +83,17 @@ class DncRule(BaseModel):
         return {"type": self.type, **({"value": self.value} if self.value is not None else {})}
 
 
+class TimeConstraint(ApiModel):
+    """A per-phone-number calling window of one of the skill's cadences (Admin API cadenceSettings): on the days
+    `day_type` names ("Weekday", "Saturday", …), numbers of that cadence are dialled only from `start_time` to
+    `end_time` ("HH:MM"), in the skill's zone."""
+
+    cadence: str = ""
+    day_type: str
+    start_time: str
+    end_time: str
+
+
 class SkillRef(ApiModel):
     id: str
     name: str = ""
@@ -98,6 +119,8 @@ class Campaign(ApiModel):
     errors: list[Any] = Field(default_factory=list)
     updated_at: dt.datetime | None = None
     activated_at: dt.datetime | None = None
+    # The Admin API's cadence windows (a second place where calling hours live); None under v2.
+    time_constraints: list[TimeConstraint] | None = None
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -120,7 +143,10 @@ class Campaign(ApiModel):
     def to_put_payload(self, version: int) -> dict[str, Any]:
         """The full campaign for a PUT: state DRAFT, the proposed `version`, read-only fields left out."""
         payload = self.model_dump(
-            by_alias=True, mode="json", exclude_none=True, exclude={"errors", "updated_at", "activated_at"}
+            by_alias=True,
+            mode="json",
+            exclude_none=True,
+            exclude={"errors", "updated_at", "activated_at", "time_constraints"},
         )
         payload.update({"state": "DRAFT", "version": version})
         return payload
@@ -130,6 +156,17 @@ class CampaignPage(ApiModel):
     total_records: int
     campaigns: list[Campaign]
     links: dict[str, str] = Field(default_factory=dict, alias="_links")
+    # When CXone took this listing (Admin API lastPollTime): pass it back to changed_campaigns next time.
+    last_poll_time: str | None = None
+
+
+class CampaignChanges(ApiModel):
+    """What changed in CXone since a listing's last_poll_time: the campaigns changed (read whole), the ids that
+    are no campaigns any more, and the new last_poll_time to pass back next time."""
+
+    campaigns: list[Campaign] = Field(default_factory=list)
+    gone: list[str] = Field(default_factory=list)
+    last_poll_time: str
 
 
 class DncList(ApiModel):
@@ -141,9 +178,14 @@ class DncList(ApiModel):
 
 
 class BreakdownEntry(ApiModel):
+    """How many contacts of a list are in a state (or province; "" when not given) and zones. Under the Admin
+    API one row per state and zone from the list's records; `unknown_zone` marks the contacts of a state whose
+    time zone the list does not give (timezones empty): the checks then treat them as anywhere in the state."""
+
     state: str
     timezones: list[str] = Field(default_factory=list)
     count: int = 0
+    unknown_zone: bool | None = None
 
 
 class ContactList(ApiModel):

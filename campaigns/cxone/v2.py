@@ -8,7 +8,7 @@ retries are the shared Transport's (transport.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -17,7 +17,15 @@ from campaigns.cxone import capabilities as caps
 from campaigns.cxone import ratelimit
 from campaigns.cxone.backend import MAX_PAGE_SIZE
 from campaigns.cxone.errors import UnexpectedResponse
-from campaigns.cxone.schemas import Campaign, CampaignPage, ContactList, DncList, Schedule, Token
+from campaigns.cxone.schemas import (
+    Campaign,
+    CampaignChanges,
+    CampaignPage,
+    ContactList,
+    DncList,
+    Schedule,
+    Token,
+)
 from campaigns.cxone.transport import (
     Transport,
     TransportBackend,
@@ -102,6 +110,10 @@ class CXoneClient(TransportBackend):
         params: list[tuple[str, str | int]] = [("skip", skip), ("top", top)]
         params.extend(("id", campaign_id) for campaign_id in ids or ())
         return parse_answer(CampaignPage, await self.transport.request("GET", CAMPAIGNS_PATH, params=params))
+
+    async def changed_campaigns(self, since: str, *, dnc_lists: Mapping[str, str] | None = None) -> CampaignChanges:
+        """The v2 contract has no read of what changed (capabilities.delta_sync is False): every sync lists."""
+        raise NotImplementedError("the Outbound API v2 contract has no read of what changed since a listing")
 
     async def get_campaigns(self, ids: Iterable[str], *, urgent: bool = False) -> list[Campaign]:
         """The campaigns with these ids, MAX_PAGE_SIZE per request (absent ids are simply not returned).

@@ -72,10 +72,16 @@ class Campaign(models.Model):
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     effective_start = models.DateTimeField(null=True, blank=True)
     effective_end = models.DateTimeField(null=True, blank=True)
+    # CXone's schedule has no end (a Personal Connection skill's): effective_end is only where drafts start from,
+    # and the schedule is checked as any open-ended one is.
+    open_ended = models.BooleanField(default=False)
     retry_policy = models.JSONField(default=dict, blank=True)
     # Not in CXone: ours. Which frequency limits the retry policy must keep (telemarketing: the states' 3 calls in
     # 24 h; debt collection: Regulation F). Set from the draft that last went live, audited.
     purpose = models.CharField(max_length=24, choices=PURPOSE_CHOICES, default=TELEMARKETING)
+    # The per-number windows of the campaign's cadences (Admin API timeConstraints), a second place where calling
+    # hours live: [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"}].
+    time_constraints = models.JSONField(default=list, blank=True)
 
     remote_errors = models.JSONField(default=list, blank=True)
     remote_updated_at = models.DateTimeField(null=True, blank=True)

@@ -76,6 +76,10 @@ class SyncStatus(models.Model):
     # {cxone_id: reason} of the campaigns the last sync could not read whole (they kept their previous mirror).
     failed_campaigns = models.JSONField(default=dict, blank=True)
     last_result = models.JSONField(default=dict, blank=True)
+    # CXone's lastPollTime of the last listing or change set written: a sync between full ones asks what
+    # changed since it (CXONE_FULL_SYNC_SECONDS). Empty: the next sync is a full one.
+    poll_marker = models.CharField(max_length=64, blank=True)
+    last_full_sync_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "sync status"

@@ -25,6 +25,10 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = {404: "route.not_found", 405: "method.not_allowed"}.get(exc.status_code, "request.invalid")
+    if request.app.state.sandbox.config.api == "admin":  # each personality answers in its API's error shape
+        error = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "InvalidRequest")
+        body = {"error": error, "errorDescription": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
     return JSONResponse(
         {"code": code, "message": exc.detail}, status_code=exc.status_code, headers=exc.headers
     )

@@ -57,6 +57,13 @@ class SandboxConfig:
     access_key_id: str = "demo-key"
     access_key_secret: str = "demo-key-secret"
     admin_time_format: str = "%H:%M"  # the only time format the Admin personality accepts in schedule-settings
+    # What the Admin API's sources leave open (cxone-admin-api.md), one knob each:
+    # a schedule-settings PUT with an inactive day or a zero-length window is refused (InvalidParameter), as a
+    # live tenant was reported to do; off: any week is taken.
+    admin_require_all_days: bool = True
+    admin_retry_get: str = "flat"  # GET retry-settings answers flat (as published) or "wrapped" {retrySettings}
+    admin_zone_name_field: str = "name"  # the combined read's zone rows say "name" (published) or "standardName"
+    admin_retry_after: bool = False  # the Admin personality's 429s carry Retry-After (reported: they do not)
     # Auth.
     client_id: str = "demo"
     client_secret: str = "demo-secret"
@@ -90,7 +97,13 @@ class SandboxConfig:
 
     RATES = ("failure_rate", "error_rate", "server_error_rate", "drop_rate", "wfm_failure_rate")
     RANGES = ("activation_delay", "latency_ms")
-    BOOLS = ("omit_retry_after", "reject_inactive_dnc")
+    BOOLS = ("omit_retry_after", "reject_inactive_dnc", "admin_require_all_days", "admin_retry_after")
+    CHOICES = {
+        "api": ("outbound-v2", "admin"),
+        "admin_time_format": ("%H:%M", "%H:%M:%S"),
+        "admin_retry_get": ("flat", "wrapped"),
+        "admin_zone_name_field": ("name", "standardName"),
+    }
     STRINGS = ("client_id", "client_secret", "wfm_secret", "tenant_id", "access_key_id", "access_key_secret")
     SECONDS = ("wfm_hang_seconds",)
     OPTIONAL_STRINGS = ("delete_while_paging",)
@@ -147,13 +160,9 @@ class SandboxConfig:
             if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 3600:
                 raise ValueError("expected seconds from 0 to 3600")
             return float(raw)
-        if name == "api":
-            if raw not in ("outbound-v2", "admin"):
-                raise ValueError("expected outbound-v2 or admin")
-            return raw
-        if name == "admin_time_format":
-            if raw not in ("%H:%M", "%H:%M:%S"):
-                raise ValueError("expected %H:%M or %H:%M:%S")
+        if name in self.CHOICES:
+            if raw not in self.CHOICES[name]:
+                raise ValueError(f"expected {' or '.join(self.CHOICES[name])}")
             return raw
         if name == "wfm_status":
             if isinstance(raw, bool) or not isinstance(raw, int) or not (raw == 0 or 200 <= raw <= 599):

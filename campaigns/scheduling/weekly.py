@@ -83,6 +83,19 @@ class WeeklySchedule:
             for w, days in self.groups()
         ]
 
+    @property
+    def has_days_off(self) -> bool:
+        return len(self.active_days) < 7
+
+    def every_day(self) -> WeeklySchedule:
+        """The nearest week with no day off: every day, from the earliest start to the latest end of its days
+        (a tenant that refuses a week with an inactive day holds this one)."""
+        windows = [w for w in self.days if w is not None]
+        if not windows:
+            raise ValueError("a week with no calling day has no nearest week of calling days")
+        window = DayWindow(min(w.start for w in windows), max(w.end for w in windows))
+        return WeeklySchedule.uniform(set(range(7)), window)
+
     def describe(self) -> str:
         """ "Weekdays 09:00–17:00"; "Mon–Thu 09:00–17:00, Fri 09:00–13:00"; "No calling days"."""
         parts = [f"{weekday_text(days)} {window}" for window, days in self.groups()]
@@ -147,8 +160,25 @@ class WeeklyFit:
         return text
 
 
-def fit_weekly(cron: str, duration_minutes: int) -> WeeklyFit:
-    """Map a cron schedule onto one window per weekday, or say why it cannot be and what would fit."""
+def fit_weekly(cron: str, duration_minutes: int, *, all_days: bool = False) -> WeeklyFit:
+    """Map a cron schedule onto one window per weekday, or say why it cannot be and what would fit. `all_days`:
+    the tenant holds only weeks where every day is a calling day (a live tenant refused any other), so a week
+    with days off does not fit either, and what would fit has none."""
+    fit = _fit_weekly(cron, duration_minutes)
+    if not all_days:
+        return fit
+    if fit.schedule is not None and fit.schedule.has_days_off:
+        reason = (
+            f"it has days off ({fit.schedule.describe()}); this CXone tenant refuses a week with a day that does "
+            "not dial, so every day must be a calling day"
+        )
+        return WeeklyFit(None, [reason], fit.schedule.every_day())
+    if fit.nearest is not None and fit.nearest.has_days_off:
+        return WeeklyFit(None, fit.reasons, fit.nearest.every_day())
+    return fit
+
+
+def _fit_weekly(cron: str, duration_minutes: int) -> WeeklyFit:
     errors = cron_errors(cron)
     if errors:
         return WeeklyFit(None, [f"the cron expression is not valid ({'; '.join(errors)})"])

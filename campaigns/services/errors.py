@@ -132,6 +132,13 @@ RULES = [  # the database's check constraints, in planners' words, before they s
     ("retry_restricted_minutes", lambda x: 0 <= x <= 9999, "Enter restricted-calling minutes from 0 to 9999."),
     ("retry_restricted_max_attempts", lambda x: 0 <= x <= 10, "Enter restricted-calling attempts from 0 to 10."),
 ]
+# Fields a draft may leave empty (the Admin API's restricted calling window), checked when given.
+OPTIONAL_RULES = [
+    ("retry_restricted_minutes", lambda x: 0 <= x <= 9999,
+     "Enter the restricted calling period in minutes, 0 to 9999 (CXone's field holds no more: 24 hours is 1440)."),
+    ("retry_restricted_max_attempts", lambda x: 0 <= x <= 10,
+     "Enter at most 10 calls for the restricted calling period (0: no restriction)."),
+]  # fmt: skip
 REQUIRED = {
     "timezone": "time zone", "cron_expression": "cron expression", "duration_minutes": "duration (minutes)",
     "effective_start": "effective from", "effective_end": "effective until",
@@ -150,6 +157,9 @@ def check_values(v: dict) -> None:
         raise InvalidInput("cron_expression", f"Cron expression: {'; '.join(problems)}.")
     for f, ok, msg in RULES:
         if f in v and (not isinstance(v[f], int) or isinstance(v[f], bool) or not ok(v[f])):
+            raise InvalidInput(f, msg)
+    for f, ok, msg in OPTIONAL_RULES:
+        if v.get(f) is not None and (not isinstance(v[f], int) or isinstance(v[f], bool) or not ok(v[f])):
             raise InvalidInput(f, msg)
     for f in ("effective_start", "effective_end"):
         moment = v[f]

@@ -45,10 +45,13 @@ def retry_policy_of(values: dict) -> RetryPolicy:
 
 
 def campaign_values(campaign) -> dict | None:
-    """The campaign's current schedule ready to be checked, or None when CXone gave it none."""
+    """The campaign's current schedule ready to be checked, or None when CXone gave it none. A schedule that runs
+    until someone changes it (open_ended) is checked as open-ended: its mirrored end is only where drafts start."""
     values = campaign_schedule(campaign)
     if not all(values.get(name) for name in SCHEDULE_CORE):
         return None
+    if getattr(campaign, "open_ended", False):
+        values.pop("effective_end", None)
     return {**RETRY_DEFAULTS, **values}
 
 

@@ -44,7 +44,8 @@ class Command(BaseCommand):
     # The sandbox stands in for CXone: it needs neither the database nor the product's URLs to be sound.
     requires_system_checks = []
     help = (
-        "Serve the CXone Outbound API v2 sandbox. Knobs can be changed while it runs: "
+        "Serve the CXone sandbox (the Outbound API v2, or with --api admin a real tenant's Admin API). Knobs can "
+        "be changed while it runs: "
         "PATCH /_sandbox/config; stats at GET /_sandbox/stats; WFM webhook stand-in at POST /wfm/webhook."
     )
 
@@ -78,6 +79,30 @@ class Command(BaseCommand):
             default=defaults.admin_time_format,
             choices=["%H:%M", "%H:%M:%S"],
             help="Admin API: the only time format schedule-settings accept",
+        )
+        parser.add_argument(
+            "--admin-require-all-days",
+            action=argparse.BooleanOptionalAction,
+            default=defaults.admin_require_all_days,
+            help="Admin API: refuse a schedule-settings week with an inactive day or a zero-length window, as a "
+            "live tenant was reported to (default on; --no-admin-require-all-days takes any week)",
+        )
+        parser.add_argument(
+            "--admin-retry-get",
+            default=defaults.admin_retry_get,
+            choices=["flat", "wrapped"],
+            help="Admin API: GET retry-settings answers flat (as published) or wrapped in {retrySettings}",
+        )
+        parser.add_argument(
+            "--admin-zone-name-field",
+            default=defaults.admin_zone_name_field,
+            choices=["name", "standardName"],
+            help="Admin API: what the combined parameters read calls a zone row's name",
+        )
+        parser.add_argument(
+            "--admin-retry-after",
+            action="store_true",
+            help="Admin API: send Retry-After with a 429 (a live tenant was reported not to)",
         )
         parser.add_argument("--client-id", default=defaults.client_id)
         parser.add_argument("--client-secret", default=defaults.client_secret)
@@ -140,6 +165,10 @@ class Command(BaseCommand):
                 "access_key_id": options["access_key_id"],
                 "access_key_secret": options["access_key_secret"],
                 "admin_time_format": options["admin_time_format"],
+                "admin_require_all_days": options["admin_require_all_days"],
+                "admin_retry_get": options["admin_retry_get"],
+                "admin_zone_name_field": options["admin_zone_name_field"],
+                "admin_retry_after": options["admin_retry_after"],
                 "client_id": options["client_id"],
                 "client_secret": options["client_secret"],
                 "rate_limit": options["rate_limit"],

@@ -40,6 +40,11 @@ class Command(BaseCommand):
             help="Keep trying for this long while CXone cannot be reached (e.g. the sandbox is still starting).",
         )
         parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Read CXone's whole list even where only what changed since the last sync would be read.",
+        )
+        parser.add_argument(
             "--enqueue",
             action="store_true",
             help="Queue one sync for the workers (qcluster) and return at once, without calling CXone here.",
@@ -52,7 +57,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + options["wait"]
         while True:
             try:
-                result = sync_campaigns()
+                result = sync_campaigns(full=True if options["full"] else None)
                 break
             except TransportError as exc:
                 if time.monotonic() >= deadline:

@@ -51,7 +51,7 @@ def edit_skill(tenant: PcTenant, skill_id: str, changes: dict, *, now_iso: str, 
         raise SkillEditRefused("isRunning", "must be true or false")
     tenant.schedules[skill_id].update(week)
     if retry:
-        tenant.retry_settings.setdefault(skill_id, {}).update(retry)
+        tenant.retry.setdefault(skill_id, {}).update(retry)
     if running is not None:
         tenant.starting.pop(skill_id, None)
         skill["isRunning"] = running
@@ -59,7 +59,7 @@ def edit_skill(tenant: PcTenant, skill_id: str, changes: dict, *, now_iso: str, 
     return {
         "skill": dict(skill),
         "scheduleSettings": dict(tenant.schedules[skill_id]),
-        "retrySettings": dict(tenant.retry_settings.get(skill_id, {})),
+        "retrySettings": dict(tenant.retry.get(skill_id, {})),
     }
 
 

@@ -84,8 +84,11 @@ def _mirror(a: Activation, remote: schemas.Campaign) -> None:
             duration_minutes=schedule.duration_minutes if schedule.duration_minutes > 0 else None,
             effective_start=schedule.start_time,
             effective_end=schedule.end_time,
+            open_ended=bool(schedule.open_ended),
             retry_policy=schedule.retry_policy.to_api() if schedule.retry_policy else {},
         )
+    if remote.time_constraints is not None:
+        values["time_constraints"] = [tc.to_api() for tc in remote.time_constraints]
     if remote.state == "ACTIVE" and remote.version == a.pushed_version:
         values["agents_required"] = a.draft.agents_required
     mirror = Campaign.objects.filter(pk=a.campaign_id)

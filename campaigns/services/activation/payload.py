@@ -31,14 +31,35 @@ def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
 
 
 def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
+    """The draft's schedule as CXone is sent it: the whole retry policy the backend writes, as approved. Where the
+    backend writes the restricted calling window (the Admin API), the draft's is sent too, 0 and 0 meaning none:
+    what the supervisor approved is what dials, never a window left over in CXone."""
+    policy = schemas.RetryPolicy.model_validate(draft.retry_policy())
+    if "retry_restricted_minutes" in get_client().capabilities.retry_fields:
+        policy = policy.model_copy(
+            update={
+                "restricted_calling_minutes": draft.retry_restricted_minutes,
+                "restricted_calling_max_attempts": draft.retry_restricted_max_attempts,
+            }
+        )
     return schemas.Schedule(
         timezone=draft.timezone,
         cron_expression=draft.cron_expression,
         duration_minutes=draft.duration_minutes,
         start_time=draft.effective_start,
         end_time=draft.effective_end,
-        retry_policy=schemas.RetryPolicy.model_validate(draft.retry_policy()),
+        retry_policy=policy,
     )
+
+
+def landed(remote: schemas.Campaign, a: Activation, draft: ScheduleDraft) -> bool:
+    """Whether CXone's campaign, read now, is our PUT having landed: at the version it gives, with the draft's
+    schedule. Where versions are fingerprints of what a write holds (the Admin API: the week and the retry
+    policy), that version is the proof; the skill's own period and the switches it has no field for would
+    never read back equal."""
+    if remote.version != a.pushed_version:
+        return False
+    return not get_client().capabilities.versions_ordered or same_schedule(remote.schedule, draft)
 
 
 def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool:

@@ -103,7 +103,7 @@ def _observe(a: Activation, remote, owner: str, now: dt.datetime) -> bool:
         moved = (
             f"moved on to version {remote.version} before version {a.pushed_version} (ours) was seen active"
             if capabilities().versions_shown
-            else "has a schedule other than ours before ours was seen running"
+            else "has a schedule or retry policy other than ours before ours was seen running"
         )
         error = (
             f"CXone's campaign {moved}: someone changed it meanwhile. Revise the draft to start from CXone's "

@@ -135,7 +135,7 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
         return _gone(a, owner)
     except cx.CXoneError as exc:
         return _wait(a, owner, exc, seconds=timing.wait_seconds(a.attempts, exc))
-    if remote.version == a.pushed_version and payload.same_schedule(remote.schedule, draft):
+    if payload.landed(remote, a, draft):
         return _pushed(a, owner, remote, resolved=True)
     if remote.version != a.base_version:
         return _stale(a, owner, remote.version)
@@ -228,7 +228,7 @@ def _stale(a, owner, version) -> str:
         now_at = f"version {version}" if version is not None else "another version"
         differs = f"is at {now_at}, not version {a.base_version} that this push builds on"
     else:
-        differs = "has another schedule than the one this draft was based on"
+        differs = "has another schedule or retry policy than the one this draft was based on"
     error = (
         f"CXone's campaign {differs}: someone changed it meanwhile. Revise the draft to start from CXone's "
         "current schedule."

@@ -1,12 +1,14 @@
 """Campaign sync: mirror CXone's campaigns, skills (as capacity pools), DNC lists and contact-list breakdowns.
 
-Two steps. Fetch (sync_fetch.py, async on the CXone bridge loop): every page of campaigns, the unlisted ones
+Two steps. Fetch (fetch.py, async on the CXone bridge loop): every page of campaigns, the unlisted ones
 confirmed by id, then each distinct DNC list and contact list once, a few at a time; each failure is kept
-beside its campaign, never thrown over the rest. Apply (one transaction): upsert pools and the campaigns read
-whole, mark missing the campaigns CXone confirmed gone (never delete them: drafts and the audit trail point at
-them), clear the mark of those that came back, flag open drafts whose base version CXone has moved past, and
-write the audit rows of all that in one bulk insert. A campaign that could not be read whole is not written at
-all: it keeps its previous mirror, is named in the result and the sync status, and is read again next time.
+beside its campaign, never thrown over the rest. Where the backend can say what changed, a sync between full
+ones reads only that (delta.py) and writes only those campaigns. Apply (one transaction): upsert pools and
+the campaigns read whole, mark missing the campaigns CXone confirmed gone (never delete them: drafts and the
+audit trail point at them), clear the mark of those that came back, flag open drafts whose base version CXone
+has moved past, and write the audit rows of all that in one bulk insert. A campaign that could not be read
+whole is not written at all: it keeps its previous mirror, is named in the result and the sync status, and is
+read again next time.
 
 The number of queries does not depend on the number of campaigns, except that a bulk write goes out in batches
 (of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38 campaigns or 124 audit rows per
@@ -16,10 +18,8 @@ only moves synced_at, the time sync last saw each campaign)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -27,14 +27,16 @@ from django.utils import timezone
 
 from campaigns.cxone import schemas
 from campaigns.cxone.backend import MAX_PAGE_SIZE, CXoneBackend
-from campaigns.cxone.factory import bridge_loop, get_client
+from campaigns.cxone.factory import get_client
 from campaigns.models import AuditEntry, Campaign, CapacityPool
 from campaigns.services.audit import entry as audit_entry
 from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.history.drift import look_for_drift
-from campaigns.services.sync import behind
+from campaigns.services.sync import behind, delta
 from campaigns.services.sync import status as sync_status
-from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_snapshot
+from campaigns.services.sync.ahead import FindingsAhead, mirror_rows, run_fetch
+from campaigns.services.sync.fetch import FETCH_CONCURRENCY, RemoteSnapshot, fetch_changes, fetch_snapshot
+from campaigns.services.sync.result import SyncResult
 
 __all__ = ["FETCH_CONCURRENCY", "RemoteSnapshot", "SyncResult", "apply_snapshot", "sync_campaigns"]
 
@@ -67,7 +69,9 @@ SYNCED_FIELDS = (
     "duration_minutes",
     "effective_start",
     "effective_end",
+    "open_ended",
     "retry_policy",
+    "time_constraints",
     "remote_errors",
     "remote_updated_at",
     "remote_activated_at",
@@ -76,48 +80,19 @@ SYNCED_FIELDS = (
 )
 
 
-@dataclass
-class SyncResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    missing: int = 0  # newly marked missing by this run (confirmed gone by id)
-    reappeared: int = 0  # were missing, listed again (also counted in updated)
-    pools_created: int = 0
-    pools_updated: int = 0
-    # Open drafts newly flagged behind CXone (behind_remote_since set, status unchanged). The name is kept for the
-    # sync task's result dict; this is not workflow.mark_stale's STALE status.
-    drafts_flagged_behind: int = 0
-    lists_not_found: list[str] = field(default_factory=list)
-    # Campaigns that could not be read whole: not written (they keep their previous mirror), read next sync.
-    failed: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # pages of CXone's list that could not be read
-    # The pks of the campaigns this run created, changed or marked missing (for work that follows a change).
-    changed_campaign_pks: list[int] = field(default_factory=list)
-    skipped: bool = False  # another sync held the claim; this one did nothing
-
-    def summary(self) -> str:
-        if self.skipped:
-            return "another sync is running; nothing done"
-        text = (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"missing {self.missing} (reappeared {self.reappeared}; pools created {self.pools_created}, "
-            f"renamed {self.pools_updated}; drafts behind CXone {self.drafts_flagged_behind})"
-        )
-        return text + (f"; failed {len(self.failed)}" if self.failed else "")
-
-    def counts(self) -> dict[str, int]:
-        names = ("created", "updated", "unchanged", "missing", "reappeared", "drafts_flagged_behind")
-        return {name: getattr(self, name) for name in names} | {"failed": len(self.failed)}
-
-
 # --- The sync ------------------------------------------------------------------------------------------
 
 
 def sync_campaigns(
-    client: CXoneBackend | None = None, *, now: dt.datetime | None = None, page_size: int = MAX_PAGE_SIZE
+    client: CXoneBackend | None = None,
+    *,
+    now: dt.datetime | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    full: bool | None = None,
 ) -> SyncResult:
-    """Read CXone (sync_fetch.py), then mirror what could be read, and record the outcome in the sync status.
+    """Read CXone (fetch.py), then mirror what could be read, and record the outcome in the sync status.
+    `full`: read CXone's whole list (True), only what changed since the last read where the backend can say
+    (False), or decide by CXONE_FULL_SYNC_SECONDS (None; delta.py).
 
     Runs only while it holds the sync's claim (another sync running: returns a `skipped` result at once).
     Raises the client's CXoneError, after recording it, only when nothing could be read at all."""
@@ -125,44 +100,42 @@ def sync_campaigns(
         log.info("Campaign sync: another sync holds the claim; not starting a second one")
         return SyncResult(skipped=True)
     try:
-        known = Campaign.objects.filter(missing_since__isnull=True).values_list("cxone_id", flat=True)
-        fetch = fetch_snapshot(client or get_client(), known=list(known), page_size=page_size)
-        snapshot = _run_renewing_the_claim(fetch)
+        client = client or get_client()
+        status = sync_status.current()
+        since = delta.delta_since(client, status, now=now or timezone.now(), full=full)
+        rows = mirror_rows()
+        ahead = FindingsAhead(now or timezone.now(), mirror_fields, rows)
+        if since is None:
+            known = [cxone_id for cxone_id, row in rows.items() if row.missing_since is None]
+            fetch = fetch_snapshot(client, known=known, page_size=page_size, ready=ahead.ready)
+        else:
+            unread = list(status.failed_campaigns or {})
+            mirrored = delta.mirrored_lists(rows.values())
+            fetch = fetch_changes(client, since, mirrored=mirrored, unread_before=unread, ready=ahead.ready)
+        snapshot = run_fetch(fetch, ahead)
         sync_status.renew()
-        result = apply_snapshot(snapshot, now=now)
-        # The campaigns are written (committed). Work that follows from changed campaigns goes here, as one
-        # call with their pks: e.g. recompute_findings(result.changed_campaign_pks).
+        result = apply_snapshot(snapshot, now=now, ahead=ahead)
+        # The campaigns are written (committed). Work that follows from changed campaigns goes here.
         look_for_drift(now=now)  # "changed in CXone": every campaign against the version it is held to
     except BaseException as exc:
         sync_status.record_failure(exc)
         raise
-    sync_status.record_success(result.failed, result.problems, result.counts())
+    sync_status.record_success(
+        result.failed, result.problems, result.counts(), poll_marker=snapshot.poll_marker, full=snapshot.full
+    )
     return result
-
-
-def _run_renewing_the_claim(fetch):
-    """Run the fetch on the CXone bridge loop; however long it takes (a large tenant at a low rate limit),
-    renew the sync's claim every RENEW_EVERY_SECONDS so that no second sync starts beside it."""
-    future = asyncio.run_coroutine_threadsafe(fetch, bridge_loop())
-    try:
-        while True:
-            try:
-                return future.result(timeout=sync_status.RENEW_EVERY_SECONDS)
-            except TimeoutError:
-                if future.done():
-                    raise
-                sync_status.renew()
-    except BaseException:
-        future.cancel()
-        raise
 
 
 # --- Apply ---------------------------------------------------------------------------------------------
 
 
-def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) -> SyncResult:
+def apply_snapshot(
+    snapshot: RemoteSnapshot, *, now: dt.datetime | None = None, ahead: FindingsAhead | None = None
+) -> SyncResult:
+    """Write what `snapshot` read (one transaction), with the findings `ahead` computed for it meanwhile."""
     now = now or timezone.now()
     result = SyncResult(
+        kind="full" if snapshot.full else "delta",
         lists_not_found=sorted(
             [i for i, v in snapshot.dnc_lists.items() if v is None]
             + [i for i, v in snapshot.contact_lists.items() if v is None]
@@ -172,7 +145,7 @@ def apply_snapshot(snapshot: RemoteSnapshot, *, now: dt.datetime | None = None) 
     )
     with transaction.atomic():
         pools = _upsert_pools(snapshot.campaigns, result)
-        audit = _upsert_campaigns(snapshot, pools, now, result)
+        audit = _upsert_campaigns(snapshot, pools, now, result, ahead)
         audit += _mark_missing(snapshot.gone, now, result)
         audit += behind.flag_open_drafts(now, result)
         if audit:
@@ -246,7 +219,9 @@ def mirror_fields(
         "duration_minutes": duration if duration is not None and duration > 0 else None,
         "effective_start": schedule.start_time if schedule else None,
         "effective_end": schedule.end_time if schedule else None,
+        "open_ended": bool(schedule and schedule.open_ended),
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
+        "time_constraints": [tc.to_api() for tc in remote.time_constraints or []],
         "remote_errors": list(remote.errors),
         "remote_updated_at": remote.updated_at,
         "remote_activated_at": remote.activated_at,
@@ -277,12 +252,13 @@ def _differences(campaign: Campaign, values: dict[str, Any]) -> dict[str, list]:
 
 
 def _upsert_campaigns(
-    snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult
+    snapshot: RemoteSnapshot, pools, now: dt.datetime, result: SyncResult, ahead: FindingsAhead | None
 ) -> list[AuditEntry]:
     remotes = snapshot.campaigns
     existing = Campaign.objects.select_related("pool").in_bulk([r.id for r in remotes], field_name="cxone_id")
     to_create: list[Campaign] = []
     to_update: list[tuple[Campaign, dict]] = []
+    with_findings = False
     for remote in remotes:
         values = mirror_fields(
             remote,
@@ -293,6 +269,8 @@ def _upsert_campaigns(
         campaign = existing.get(remote.id)
         if campaign is None:
             to_create.append(Campaign(cxone_id=remote.id, synced_at=now, **values))
+            if ahead is not None:
+                ahead.attach(to_create[-1])
             continue
         changes = _differences(campaign, values)
         if not changes:
@@ -302,6 +280,8 @@ def _upsert_campaigns(
             result.reappeared += 1
         for name, value in values.items():
             setattr(campaign, name, value)
+        if ahead is not None and ahead.attach(campaign):
+            with_findings = True
         to_update.append((campaign, changes))
 
     audit: list[AuditEntry] = []
@@ -318,7 +298,9 @@ def _upsert_campaigns(
             for campaign in to_create
         ]
     if to_update:
-        fields = sorted({name for _, changes in to_update for name in changes} | {"synced_at"})
+        fields = {name for _, changes in to_update for name in changes} | {"synced_at"}
+        # The findings computed ahead go with the row (rows without keep theirs: written back unchanged).
+        fields = sorted(fields | (set(campaign_findings.STORED_FIELDS) if with_findings else set()))
         for campaign, _ in to_update:
             campaign.synced_at = now
         Campaign.objects.bulk_update([c for c, _ in to_update], fields, batch_size=500)
@@ -332,6 +314,9 @@ def _upsert_campaigns(
     unchanged_ids = [r.id for r in remotes if r.id in existing and r.id not in updated_ids]
     if unchanged_ids:
         Campaign.objects.filter(cxone_id__in=unchanged_ids).update(synced_at=now)
+    if not snapshot.full:  # CXone said nothing else changed since its last poll: seen unchanged too
+        read_now = {r.id for r in remotes} | set(snapshot.failed) | snapshot.gone
+        Campaign.objects.filter(missing_since__isnull=True).exclude(cxone_id__in=read_now).update(synced_at=now)
     result.created, result.updated = len(to_create), len(to_update)
     result.changed_campaign_pks += [c.pk for c in to_create] + [c.pk for c, _ in to_update]
     return audit
@@ -362,3 +347,4 @@ def _mark_missing(confirmed_gone: set[str], now: dt.datetime, result: SyncResult
     result.missing = len(gone)
     result.changed_campaign_pks += [campaign.pk for campaign in gone]
     return audit
+

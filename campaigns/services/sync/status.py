@@ -45,10 +45,23 @@ def renew(now: dt.datetime | None = None) -> None:
     SyncStatus.objects.filter(pk=STATUS_PK).update(lease_until=now + LEASE)
 
 
-def record_success(failed: dict[str, str], problems: list[str], counts: dict, now=None) -> None:
-    """The sync read CXone's list and wrote what it read; `failed` campaigns kept their previous mirror."""
+def record_success(
+    failed: dict[str, str],
+    problems: list[str],
+    counts: dict,
+    now=None,
+    *,
+    poll_marker: str | None = None,
+    full: bool = True,
+) -> None:
+    """The sync read CXone's list (or what changed in it) and wrote what it read; `failed` campaigns kept their
+    previous mirror. `poll_marker`: where the next delta starts (CXone's lastPollTime of this read); a read that
+    missed pages of the list leaves none, so that the next sync reads the whole list again."""
     now = now or timezone.now()
     error = _partial_error(failed, problems)
+    values = {}
+    if full:
+        values["last_full_sync_at"] = now
     SyncStatus.objects.filter(pk=STATUS_PK).update(
         lease_until=None,
         last_finished_at=now,
@@ -57,6 +70,8 @@ def record_success(failed: dict[str, str], problems: list[str], counts: dict, no
         last_error_at=now if error else None,
         failed_campaigns=failed,
         last_result=counts,
+        poll_marker="" if problems or not poll_marker else poll_marker[:64],
+        **values,
     )
 
 

@@ -59,6 +59,8 @@ def findings_key(campaign: Campaign) -> str:
         "dnc_rules": campaign.dnc_rules,
         "dnc_list_state": campaign.dnc_list_state,
     }
+    if campaign.time_constraints:  # the cadences' windows (Admin API) are findings too
+        inputs["time_constraints"] = campaign.time_constraints
     text = json.dumps(inputs, sort_keys=True, default=_instant)
     return f"{rules_fingerprint()}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
@@ -178,5 +180,6 @@ def badge(findings: dict | None) -> dict:
 # The Campaign fields findings_key reads (so refresh_outdated loads only those).
 _KEY_FIELDS = (
     "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end", "retry_policy",
-    "purpose", "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state",
+    "purpose", "agents_required", "contact_list_breakdown", "dnc_rules", "dnc_list_state", "time_constraints",
+    "open_ended",
 )  # fmt: skip

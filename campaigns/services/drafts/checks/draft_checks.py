@@ -130,7 +130,9 @@ def evaluate_values(
     )
     findings += [note.as_finding() for note in dst]
     if skill_findings.admin_backend():
-        findings += skill_findings.skill_findings(values, skill_zone=campaign.timezone or None)
+        findings += skill_findings.skill_findings(
+            values, skill_zone=campaign.timezone or None, time_constraints=campaign.time_constraints or ()
+        )
     report.findings = scheduling.FindingsReport.of(findings).findings
 
     pool = pools.key_of_campaign(campaign) if conflicts else ""  # a supervisor's pool, else the skill's

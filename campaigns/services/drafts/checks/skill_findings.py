@@ -2,29 +2,52 @@
 
 A real tenant's skill keeps one start and end time per weekday in one zone, with no dates (scheduling/weekly.py).
 A schedule that does not fit is blocking, says why and proposes the nearest schedule that fits; a schedule in
-another zone than the skill's times cannot be written either. The engine's other findings are not touched.
+another zone than the skill's times cannot be written either. Where the tenant refuses a week with a day off
+(capabilities.requires_all_days, as a live tenant was reported to), a week with days off is blocking too, with
+the nearest week the tenant holds, so that it is never pushed only to fail at activation.
+
+The skill's cadences may carry per-number windows (timeConstraints) that differ from the planned window: a
+second place where calling hours live, reported as a warning naming the hours it adds or takes away. The
+engine's other findings are not touched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from campaigns.cxone.factory import capabilities
 from campaigns.scheduling import Finding, Proposal
+from campaigns.scheduling.describe import weekday_text
 from campaigns.scheduling.findings import SKILL
-from campaigns.scheduling.weekly import fit_weekly
+from campaigns.scheduling.weekly import WeeklySchedule, clock, fit_weekly, parse_time
 
 RULE = "cxone.personal_connection"
 SOURCE = "CXone Admin API: a Personal Connection skill's schedule settings"
+CADENCE_RULE = "cxone.cadence_window"
+CADENCE_SOURCE = "CXone Admin API: the skill's cadence settings (timeConstraints)"
+# A cadence's dayType, as the days it covers (cron's numbering: 0 = Sunday).
+DAY_TYPES = {
+    "weekday": {1, 2, 3, 4, 5}, "weekdays": {1, 2, 3, 4, 5}, "weekend": {0, 6}, "weekends": {0, 6},
+    "all": set(range(7)), "alldays": set(range(7)), "everyday": set(range(7)), "daily": set(range(7)),
+    "sunday": {0}, "monday": {1}, "tuesday": {2}, "wednesday": {3}, "thursday": {4}, "friday": {5},
+    "saturday": {6},
+}  # fmt: skip
 
 
 def admin_backend() -> bool:
     return capabilities().weekly_schedules_only
 
 
-def skill_findings(values: dict, *, skill_zone: str | None) -> list[Finding]:
+def skill_findings(
+    values: dict, *, skill_zone: str | None, time_constraints: Iterable[dict] = ()
+) -> list[Finding]:
     """Findings for a valid schedule's values (cron_expression, duration_minutes, timezone, effective_end);
-    `skill_zone`: the zone the skill's times are in (the mirror's zone), if known."""
+    `skill_zone`: the zone the skill's times are in (the mirror's zone), if known; `time_constraints`: the
+    skill's cadence windows as the mirror keeps them."""
     findings: list[Finding] = []
-    fit = fit_weekly(values.get("cron_expression"), values.get("duration_minutes"))
+    fit = fit_weekly(
+        values.get("cron_expression"), values.get("duration_minutes"), all_days=capabilities().requires_all_days
+    )
     if not fit.fits:
         proposal = None
         if fit.nearest is not None and len(fit.nearest.as_cron()) == 1:
@@ -46,4 +69,49 @@ def skill_findings(values: dict, *, skill_zone: str | None) -> list[Finding]:
             "someone changes it."
         )
         findings.append(Finding(SKILL, RULE, message, source=SOURCE, advisory=True))
+    week = fit.schedule or fit_weekly(values.get("cron_expression"), values.get("duration_minutes")).schedule
+    if week is not None:
+        findings += cadence_findings(week, time_constraints)
     return findings
+
+
+def cadence_findings(week: WeeklySchedule, time_constraints: Iterable[dict]) -> list[Finding]:
+    """A warning for each cadence window that widens or narrows the planned window on a day the week dials."""
+    findings = []
+    for constraint in time_constraints:
+        try:
+            start = parse_time(constraint.get("startTime"), "startTime")
+            end = parse_time(constraint.get("endTime"), "endTime")
+        except ValueError:
+            continue
+        day_type = str(constraint.get("dayType") or "")
+        days = DAY_TYPES.get(day_type.replace(" ", "").replace("_", "").casefold())
+        unknown = days is None
+        for window, on in week.groups():
+            covered = on & (set(range(7)) if unknown else days)
+            if not covered or (start, end) == (window.start, window.end):
+                continue
+            message = _cadence_message(constraint, day_type, covered, window, start, end, unknown)
+            # A warning: whether CXone lets a cadence dial outside the skill's week is unconfirmed.
+            findings.append(Finding(SKILL, CADENCE_RULE, message, source=CADENCE_SOURCE, advisory=True))
+    return findings
+
+
+def _cadence_message(constraint, day_type, covered, window, start, end, unknown) -> str:
+    name = constraint.get("cadence") or "a cadence"
+    said = [f"Cadence “{name}” dials its numbers {clock(start)}–{clock(end)} on {weekday_text(covered)}, not "
+            f"the planned {window}"]  # fmt: skip
+    narrower = [f"nothing {clock(window.start)}–{clock(min(start, window.end))}" if start > window.start else "",
+                f"nothing {clock(max(end, window.start))}–{clock(window.end)}" if end < window.end else ""]  # fmt: skip
+    wider = [f"{clock(start)}–{clock(min(window.start, end))}" if start < window.start else "",
+             f"{clock(max(window.end, start))}–{clock(end)}" if end > window.end else ""]  # fmt: skip
+    if any(narrower):
+        said.append(f"it narrows the window for those numbers ({', '.join(p for p in narrower if p)})")
+    if any(wider):
+        said.append(
+            f"it widens it ({', '.join(p for p in wider if p)}): if CXone lets a cadence dial outside the "
+            "skill's week (unconfirmed), those hours were not judged by the calling-hours checks"
+        )
+    if unknown:
+        said.append(f"its day type “{day_type}” is not one we know, so it is taken as every day")
+    return "; ".join(said) + "."
