@@ -69,17 +69,18 @@ def mirror() -> None:
     sync_campaigns()
 
 
-def pushable(count: int = 1) -> list[Campaign]:
-    """Mirrored campaigns for which PROPOSED has no blocking finding (some seeded ones never will)."""
+def pushable(count: int = 1, proposed: dict = PROPOSED, **filters) -> list[Campaign]:
+    """Mirrored campaigns (of `filters`) for which `proposed` has no blocking finding (some seeded ones never
+    will)."""
     found = []
-    for campaign in Campaign.objects.order_by("cxone_id"):
-        values = {**workflow.campaign_schedule(campaign), **PROPOSED}
+    for campaign in Campaign.objects.filter(**filters).order_by("cxone_id"):
+        values = {**workflow.campaign_schedule(campaign), **proposed}
         if draft_checks.evaluate_values(campaign, values, conflicts=False).blocking:
             continue
         found.append(campaign)
         if len(found) == count:
             return found
-    raise AssertionError(f"the sandbox tenant has fewer than {count} campaigns that can take {PROPOSED}")
+    raise AssertionError(f"the sandbox tenant has fewer than {count} campaigns that can take {proposed}")
 
 
 def approve(campaign, planner, supervisor, **fields) -> ScheduleDraft:

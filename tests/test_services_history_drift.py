@@ -249,8 +249,10 @@ def test_a_skills_zones_changed_in_cxone_are_drift_under_the_admin_api(admin_cxo
 def test_our_own_push_is_never_drift_under_the_admin_api(
     admin_cxone, planner, supervisor, django_capture_on_commit_callbacks
 ):
-    campaign = next(c for c in pushable(6) if c.state == "PAUSED")
-    draft = approved_draft(campaign, planner, supervisor, **PROPOSED)
+    # Every day: the tenant refuses a week with a day off (CXONE_ADMIN_REQUIRE_ALL_DAYS, on by default).
+    every_day = {**PROPOSED, "cron_expression": "0 12 * * *"}
+    [campaign] = pushable(1, every_day, state="PAUSED")
+    draft = approved_draft(campaign, planner, supervisor, **every_day)
     with django_capture_on_commit_callbacks(execute=True):
         activation.queue(draft.pk)
     a = Activation.objects.get(draft=draft)

@@ -32,6 +32,7 @@ from typing import Any
 
 from campaigns.cxone import admin_lists, admin_settings
 from campaigns.cxone.schemas import Campaign, ContactListRef, Schedule, SkillRef
+from campaigns.scheduling.cxone_zones import UnknownCXoneZone, iana_zone_for
 from campaigns.scheduling.weekly import WeeklySchedule, clock, parse_time
 
 PERSONAL_CONNECTION = "personal connection"
@@ -67,6 +68,23 @@ def skill_version(week: WeeklySchedule | None, retry: tuple | None) -> int:
 def zone_rows_of(params: dict) -> list[dict]:
     rows = params.get("timeZoneSettings")
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def called_zones(raw_payload: dict | None) -> list[str]:
+    """The IANA zones a mirrored skill is set to call (its active time-zone settings, as the mirror's raw payload
+    keeps them); [] for anything else (a v2 campaign, whose zones are where its contacts are)."""
+    params = (raw_payload or {}).get("parameters") if isinstance(raw_payload, dict) else None
+    if not isinstance(params, dict):
+        return []
+    zones = set()
+    for row in zone_rows_of(params):
+        name = admin_settings.zone_name(row)
+        if name and row.get("timeZoneActiveToCall", True):
+            try:
+                zones.add(iana_zone_for(name))
+            except UnknownCXoneZone:
+                zones.add(f"CXone: {name}")  # shown as CXone names it; still compared
+    return sorted(zones)
 
 
 def dnc_rules_of(zone_rows: list[dict], dnc_group_id: str | None) -> list[dict]:
@@ -172,4 +190,5 @@ __all__ = [
     "skill_to_campaign",
     "skill_version",
     "zone_rows_of",
+    "called_zones",
 ]
