@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.services import schedule_values
-from campaigns.services.drafts.checks import draft_checks
+from campaigns.services.drafts.checks import draft_checks, skill_findings
 from tests.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +53,14 @@ def test_a_week_with_days_off_blocks_where_the_tenant_refuses_one_and_every_day_
 ):
     settings.CXONE_API = "admin"  # CXONE_ADMIN_REQUIRE_ALL_DAYS is on by default, as the live report says
     report = evaluate(make_campaign("C-1001"))  # Mon–Fri 09:00–17:00
-    (finding,) = [f for f in report.skill if f["severity"] == "error"]
-    assert "it has days off (Weekdays 09:00–17:00)" in finding["message"]
-    assert "nearest schedule that fits: Every day 09:00–17:00" in finding["message"]
-    assert (finding["proposal_cron"], finding["proposal_duration_minutes"]) == ("0 9 * * *", 480)
-    assert finding["message"] in report.blocking
+    (finding,) = [f for f in report.findings if f.rule == skill_findings.RULE and f.blocking]
+    assert "it has days off (Weekdays 09:00–17:00)" in finding.message
+    assert "nearest schedule that fits: Every day 09:00–17:00" in finding.message
+    assert finding.proposal.values == {"cron_expression": "0 9 * * *", "duration_minutes": 480}
+    assert finding.message in report.blocking
 
     every_day = evaluate(make_campaign("C-1002"), cron_expression="0 9 * * *")
-    assert not [f for f in every_day.skill if f["severity"] == "error"]
+    assert not [f for f in every_day.findings if f.rule == skill_findings.RULE and f.blocking]
 
 
 def test_a_cadence_window_that_differs_from_the_planned_one_is_a_warning(frozen_clock, settings, days_off_held):
@@ -69,10 +69,10 @@ def test_a_cadence_window_that_differs_from_the_planned_one_is_a_warning(frozen_
                {"cadence": "Landlines", "dayType": "Saturday", "startTime": "10:00", "endTime": "12:00"},
                {"cadence": "Same", "dayType": "Weekdays", "startTime": "09:00", "endTime": "17:00"}]  # fmt: skip
     report = evaluate(make_campaign("C-1001", time_constraints=windows))  # Mon–Fri 09:00–17:00
-    (cadence,) = [f for f in report.skill if f["rule"] == "cxone.cadence_window"]  # not Saturday, not "Same"
-    assert cadence["severity"] == "warning"
-    assert "Mobile numbers" in cadence["message"] and "narrows the window for those numbers (nothing " \
-        "09:00–10:00)" in cadence["message"] and "widens it (17:00–20:00)" in cadence["message"]  # fmt: skip
+    (cadence,) = [f for f in report.findings if f.rule == skill_findings.CADENCE_RULE]  # not Saturday, not "Same"
+    assert cadence.severity == "warning"
+    assert "Mobile numbers" in cadence.message and "narrows the window for those numbers (nothing " \
+        "09:00–10:00)" in cadence.message and "widens it (17:00–20:00)" in cadence.message  # fmt: skip
     assert not report.blocking
 
 
@@ -130,7 +130,7 @@ def test_the_editor_shows_the_retry_fields_in_cxones_terms_under_the_admin_backe
     draft.refresh_from_db()
     assert (draft.retry_interval_ms, draft.retry_restricted_minutes, draft.retry_restricted_max_attempts) == (
         1_800_000, 1440, 3)  # fmt: skip
-    assert draft.retry_policy()["restrictedCallingMaxAttempts"] == 3
+    assert draft.retry().admin_retry_settings()["restrictedCallingMaxAttempts"] == 3
 
     settings.CXONE_API = "outbound-v2"
     page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))

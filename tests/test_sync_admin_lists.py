@@ -11,6 +11,7 @@ from campaigns.cxone.factory import run_sync, set_client_factory
 from campaigns.models import Campaign
 from campaigns.sandbox import create_app
 from campaigns.sandbox.cxone import pc_shapes
+from campaigns.scheduling.findings import CALLING_HOURS, DNC
 from campaigns.services import schedule_values
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import draft_checks
@@ -40,7 +41,7 @@ def tenant(settings):
 
 def dnc_findings(campaign: Campaign) -> list[str]:
     values = schedule_values.campaign_values(campaign)
-    return [f["message"] for f in draft_checks.evaluate_values(campaign, values, conflicts=False).dnc]
+    return [f.message for f in draft_checks.evaluate_values(campaign, values, conflicts=False).of_kind(DNC)]
 
 
 def test_a_dnc_group_read_from_its_result_set_makes_the_skill_ready_to_dial(tenant):
@@ -115,12 +116,12 @@ def test_a_compliance_finding_counts_the_contacts_of_the_states_and_zones_it_tou
     values = {**schedule_values.campaign_values(florida), "cron_expression": "30 8 * * *",
               "duration_minutes": 180}  # fmt: skip
     report = draft_checks.evaluate_values(florida, values, conflicts=False)
-    (finding,) = [f for f in report.compliance if f["jurisdiction"] == "US-FL"]
+    (finding,) = [f for f in report.of_kind(CALLING_HOURS) if f.jurisdiction == "US-FL"]
     records = records_of(tenant, florida.cxone_id)
     central_or_unknown = sum(1 for r in records if r["state"] == "FL"
                              and r["timeZone"] in ("Central Standard Time", ""))  # fmt: skip
-    assert finding["contacts_affected"] == central_or_unknown > 0
-    assert f"{central_or_unknown} contact" in finding["message"]
+    assert finding.contacts_affected == central_or_unknown > 0
+    assert f"{central_or_unknown} contact" in finding.message
 
 
 def test_a_skill_without_a_calling_list_has_its_zones_and_no_contacts(tenant):

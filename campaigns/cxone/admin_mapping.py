@@ -70,20 +70,16 @@ def zone_rows_of(params: dict) -> list[dict]:
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
 
 
-def called_zones(raw_payload: dict | None) -> list[str]:
-    """The IANA zones a mirrored skill is set to call (its active time-zone settings, as the mirror's raw payload
-    keeps them); [] for anything else (a v2 campaign, whose zones are where its contacts are)."""
-    params = (raw_payload or {}).get("parameters") if isinstance(raw_payload, dict) else None
-    if not isinstance(params, dict):
-        return []
+def called_zones(zone_rows: list[dict]) -> list[str]:
+    """The IANA zones a skill is set to call: its active time-zone settings."""
     zones = set()
-    for row in zone_rows_of(params):
+    for row in zone_rows:
         name = admin_settings.zone_name(row)
         if name and row.get("timeZoneActiveToCall", True):
             try:
                 zones.add(iana_zone_for(name))
             except UnknownCXoneZone:
-                zones.add(f"CXone: {name}")  # shown as CXone names it; still compared
+                zones.add(f"CXone: {name}")  # still compared, named as CXone names it
     return sorted(zones)
 
 
@@ -139,6 +135,7 @@ def skill_to_campaign(skill: dict, params: dict, *, zone: str, dnc_group_id: str
         errors=errors,
         updated_at=updated,
         time_constraints=admin_settings.time_constraints_of(params.get("cadenceSettings")),
+        called_zones=called_zones(zone_rows),
     )
     # Its groups only: the combined read names the skill by skillId, GET /skills/parameters by skillNo and name.
     groups = {key: value for key, value in params.items() if key not in ("skillId", "skillNo", "skillName")}

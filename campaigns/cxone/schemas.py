@@ -121,6 +121,9 @@ class Campaign(ApiModel):
     activated_at: dt.datetime | None = None
     # The Admin API's cadence windows (a second place where calling hours live); None under v2.
     time_constraints: list[TimeConstraint] | None = None
+    # The IANA zones the campaign is itself set to call (a skill's active time-zone settings), a setting someone
+    # can change in CXone's UI; None where the zones are only where the contacts are (v2).
+    called_zones: list[str] | None = None
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -146,7 +149,7 @@ class Campaign(ApiModel):
             by_alias=True,
             mode="json",
             exclude_none=True,
-            exclude={"errors", "updated_at", "activated_at", "time_constraints"},
+            exclude={"errors", "updated_at", "activated_at", "time_constraints", "called_zones"},
         )
         payload.update({"state": "DRAFT", "version": version})
         return payload

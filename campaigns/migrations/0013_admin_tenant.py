@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
+            model_name="campaign",
+            name="called_zones",
+            field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.AddField(
             model_name="syncstatus",
             name="last_full_sync_at",
             field=models.DateTimeField(blank=True, null=True),

@@ -82,6 +82,9 @@ class Campaign(models.Model):
     # The per-number windows of the campaign's cadences (Admin API timeConstraints), a second place where calling
     # hours live: [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"}].
     time_constraints = models.JSONField(default=list, blank=True)
+    # The zones the campaign is itself set to call in CXone (a skill's active time-zone settings: IANA ids); empty
+    # where its zones are only where its contacts are (v2). What a change of zones in CXone's UI moves.
+    called_zones = models.JSONField(default=list, blank=True)
 
     remote_errors = models.JSONField(default=list, blank=True)
     remote_updated_at = models.DateTimeField(null=True, blank=True)

@@ -47,7 +47,7 @@ CHANGED_BACK = "campaigns.drift.changed_back"
 # What a campaign's values are read from (and nothing else: the raw payload is the mirror's largest column).
 MIRROR_FIELDS = (
     "pk", "cxone_id", "name", "state", "remote_version", "timezone", "cron_expression", "duration_minutes",
-    "effective_start", "effective_end", "retry_policy", "contact_list_breakdown", "agents_required",
+    "effective_start", "effective_end", "retry_policy", "contact_list_breakdown", "called_zones", "agents_required",
 )  # fmt: skip
 
 

@@ -11,7 +11,6 @@ dialling counts."""
 from __future__ import annotations
 
 from campaigns.cxone import schemas
-from campaigns.cxone.admin_mapping import called_zones
 from campaigns.cxone.capabilities import Capabilities
 from campaigns.models import Campaign, CampaignVersion
 from campaigns.services.schedule_values import RETRY_KEYS
@@ -59,7 +58,7 @@ def of_campaign(campaign: Campaign) -> dict:
         "effective_end": campaign.effective_end,
         "retry_policy": dict(campaign.retry_policy or {}),
         # A skill's zones are its own setting (its time-zone settings); else where the contacts are.
-        "zones": called_zones(campaign.raw_payload) or zones_of(campaign.contact_list_breakdown),
+        "zones": list(campaign.called_zones or []) or zones_of(campaign.contact_list_breakdown),
         "running": running_of(campaign.state),
         "remote_version": campaign.remote_version,
     }
@@ -77,7 +76,7 @@ def of_remote(remote: schemas.Campaign, campaign: Campaign) -> dict:
         "effective_start": schedule.start_time if schedule else None,
         "effective_end": schedule.end_time if schedule else None,
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
-        "zones": called_zones(campaign.raw_payload) or zones_of(campaign.contact_list_breakdown),
+        "zones": list(remote.called_zones or []) or zones_of(campaign.contact_list_breakdown),
         "running": running_of(remote.state),
         "remote_version": max(0, remote.version),
     }

@@ -11,7 +11,7 @@ whole is not written at all: it keeps its previous mirror, is named in the resul
 read again next time.
 
 The number of queries does not depend on the number of campaigns, except that a bulk write goes out in batches
-(of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 38 campaigns or 124 audit rows per
+(of 500 rows; of fewer on SQLite, whose 999-parameter limit allows about 28 campaigns or 111 audit rows per
 INSERT), so a large tenant adds one query per batch. A fetch that cannot read even the list writes nothing, so
 a CXone outage never marks a campaign missing. Running it twice in a row changes nothing the second time (it
 only moves synced_at, the time sync last saw each campaign)."""
@@ -72,6 +72,7 @@ SYNCED_FIELDS = (
     "open_ended",
     "retry_policy",
     "time_constraints",
+    "called_zones",
     "remote_errors",
     "remote_updated_at",
     "remote_activated_at",
@@ -222,6 +223,7 @@ def mirror_fields(
         "open_ended": bool(schedule and schedule.open_ended),
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
         "time_constraints": [tc.to_api() for tc in remote.time_constraints or []],
+        "called_zones": list(remote.called_zones or []),
         "remote_errors": list(remote.errors),
         "remote_updated_at": remote.updated_at,
         "remote_activated_at": remote.activated_at,
