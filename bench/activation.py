@@ -183,7 +183,9 @@ def prepare(sandbox: Sandbox, approvals: int, *, deployment: bool = False) -> li
     planner.groups.add(Group.objects.get(name=roles.PLANNER))
     supervisor, _ = User.objects.get_or_create(username="bench_supervisor")
     supervisor.groups.add(Group.objects.get(name=roles.SUPERVISOR))
-    proposed = {"cron_expression": "0 12 * * 1-5", "duration_minutes": 180}
+    # A retry policy within the strictest frequency limit (Florida: 3 calls in 24 hours): since findings that
+    # block do block, a sandbox campaign's own 4 or 5 attempts would keep its draft from being approved.
+    proposed = {"cron_expression": "0 12 * * 1-5", "duration_minutes": 180, "retry_max_attempts": 3}
     drafts = []
     for campaign in Campaign.objects.order_by("cxone_id"):
         values = {**workflow.campaign_schedule(campaign), **proposed}
