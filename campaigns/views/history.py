@@ -69,37 +69,38 @@ def keep_cxone(request, pk):
 @permission_required(START_DRAFTS, raise_exception=True)
 def restore_approved(request, pk):
     drift = get_object_or_404(Drift.objects.select_related("campaign"), pk=pk)
-    try:
-        draft = answers.restore_approved(drift.pk, request.user)
-    except OpenDraftExists as exc:
-        messages.info(request, exc.message)
-        return redirect("draft-editor", exc.draft_id)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect("campaign-detail", drift.campaign_id)
-    messages.success(
+    return _draft_started(
         request,
-        f"Draft #{draft.pk} has the values of the version {drift.campaign.name} is held to. Submit it for "
-        "approval: once approved it is pushed to CXone like any other draft.",
+        lambda: answers.restore_approved(drift.pk, request.user),
+        back=("campaign-detail", drift.campaign_id),
+        said=lambda draft: f"Draft #{draft.pk} has the values of the version {drift.campaign.name} is held to. "
+        "Submit it for approval: once approved it is pushed to CXone like any other draft.",
     )
-    return redirect("draft-editor", draft.pk)
 
 
 @require_POST
 @permission_required(START_DRAFTS, raise_exception=True)
 def revise_from_version(request, pk):
     version = get_object_or_404(CampaignVersion, pk=pk)
+    return _draft_started(
+        request,
+        lambda: answers.revise_from_version(version.pk, request.user),
+        back=("campaign-history", version.campaign_id),
+        said=lambda draft: f"Draft #{draft.pk} starts from that version's values. Change what needs changing, "
+        "then submit it for approval.",
+    )
+
+
+def _draft_started(request, start, *, back, said):
+    """Start a draft and open it in the editor; an open draft of the campaign is opened instead (there is one
+    open draft per campaign), and a refusal goes back to where the planner came from."""
     try:
-        draft = answers.revise_from_version(version.pk, request.user)
+        draft = start()
     except OpenDraftExists as exc:
         messages.info(request, exc.message)
         return redirect("draft-editor", exc.draft_id)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect("campaign-history", version.campaign_id)
-    messages.success(
-        request,
-        f"Draft #{draft.pk} starts from that version's values. Change what needs changing, then submit it for "
-        "approval.",
-    )
+        return redirect(*back)
+    messages.success(request, said(draft))
     return redirect("draft-editor", draft.pk)
