@@ -1,0 +1,189 @@
+"""A schedule's windows over a whole effective period, one campaign-local day at a time, never one by one.
+
+A cron repeats: every matching day opens the same windows at the same wall-clock times, and on a day whose
+clock does not change (nor the next day's, while its windows run) those windows are the day's UTC midnight plus
+the cron's times of day, each lasting `duration` minutes. Such a "plain" day is kept as (its first instant, how
+many windows); only the days near the campaign zone's DST transitions and the two ends of the period are
+expanded window by window (the engine's own expansion, windows.window_instants). Every whole-period finding
+(calling hours, DST, frequency limits) reads this, so its cost grows with the days of the period, not with the
+windows a schedule opens: `* * * * *` to 2100 is 1,440 windows a day but still about 1,100 days.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from .fires import _daily_clock, transitions
+from .spec import InvalidSchedule, ScheduleSpec, structural_errors
+from .windows import Window, window_instants
+from .zones import canonical_zone, get_zone, localize
+
+__all__ = ["Day", "Period"]
+
+_DAY = 86400
+# A window's end is computed on the wall clock when a transition lies within two hours after it (windows.py):
+# a plain day keeps that far from every transition.
+_END_MARGIN = 7200
+
+
+@dataclass(frozen=True)
+class Day:
+    """The windows of one campaign-local date that start inside the period.
+
+    Plain: starts are `first + clock[i]` and ends `start + duration` (UTC epoch seconds). Otherwise `starts`
+    and `ends` list them (both ascending: a later wall time never opens or closes earlier)."""
+
+    day: date
+    first: int  # the UTC instant of the day's local midnight (plain days), or of its first window
+    count: int
+    plain: bool
+    starts: tuple[int, ...] = ()
+    ends: tuple[int, ...] = ()
+
+
+class Period:
+    """The windows of `spec` whose start lies in [start, end) and inside its effective period, by local day."""
+
+    def __init__(self, spec: ScheduleSpec, start: datetime, end: datetime):
+        errors = structural_errors(spec)
+        if errors:
+            raise InvalidSchedule(errors)
+        self.spec = spec
+        self.zone_name = canonical_zone(spec.timezone)
+        self.zone = get_zone(self.zone_name)
+        self.duration = spec.duration_minutes * 60
+        start_ts, end_ts = math.ceil(start.timestamp()), math.ceil(end.timestamp())
+        if spec.effective_start is not None:
+            start_ts = max(start_ts, math.ceil(spec.effective_start.timestamp()))
+        if spec.effective_end is not None:
+            end_ts = min(end_ts, math.ceil(spec.effective_end.timestamp()))
+        self.start_ts, self.end_ts = start_ts, max(start_ts, end_ts)
+        clock, months, match_day = _daily_clock(spec.cron_expression)
+        self.clock = clock
+        self.days: list[Day] = []
+        if self.start_ts < self.end_ts:
+            self._split(months, match_day)
+        self.count = sum(day.count for day in self.days)
+
+    def _split(self, months, match_day) -> None:
+        marks = transitions(self.zone_name, self.start_ts, self.end_ts)
+        day = datetime.fromtimestamp(self.start_ts, self.zone).date() - timedelta(days=1)
+        last = datetime.fromtimestamp(self.end_ts, self.zone).date() + timedelta(days=1)
+        while day <= last:
+            following = day + timedelta(days=1)
+            if day.month in months and match_day(day):
+                self._add_day(day, following, marks)
+            day = following
+
+    def _add_day(self, day: date, following: date, marks: tuple[int, ...]) -> None:
+        midnight = self._midnight(day)
+        next_midnight = self._midnight(following)
+        index = bisect_left(marks, midnight - 1)
+        quiet = index == len(marks) or marks[index] > midnight + _DAY + self.duration + _END_MARGIN
+        if (
+            quiet
+            and next_midnight == midnight + _DAY
+            and self.start_ts <= midnight
+            and next_midnight <= self.end_ts
+        ):
+            if self.clock:
+                self.days.append(Day(day, midnight, len(self.clock), True))
+            return
+        # Near a transition or at an end of the period: the engine's own expansion of that local day (its
+        # windows are those whose start lies between its midnight and the next: a wall time never maps before
+        # the first instant of its own date nor after the first instant of the next).
+        low = max(self.start_ts, midnight)
+        high = min(self.end_ts, next_midnight)
+        if low >= high:
+            return
+        instants = window_instants(
+            self.spec.cron_expression, self.zone_name, self.spec.duration_minutes, low, high
+        )
+        if instants:
+            self.days.append(
+                Day(
+                    day,
+                    instants[0][0],
+                    len(instants),
+                    False,
+                    tuple(s for s, _ in instants),
+                    tuple(e for _, e in instants),
+                )
+            )
+
+    # ---- what the findings ask -------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def start_of(self, day: Day, index: int) -> int:
+        return day.first + self.clock[index] if day.plain else day.starts[index]
+
+    def end_of(self, day: Day, index: int) -> int:
+        return day.first + self.clock[index] + self.duration if day.plain else day.ends[index]
+
+    def window(self, day: Day, index: int) -> Window:
+        start = datetime.fromtimestamp(self.start_of(day, index), UTC)
+        end = datetime.fromtimestamp(self.end_of(day, index), UTC)
+        return Window(start, end, start.astimezone(self.zone), end.astimezone(self.zone))
+
+    def windows_of(self, day: Day) -> Iterator[Window]:
+        return (self.window(day, index) for index in range(day.count))
+
+    def _midnight(self, day: date) -> int:
+        return int(localize(datetime.combine(day, time()), self.zone).timestamp())
+
+    def first_windows(self, limit: int) -> list[Window]:
+        found: list[Window] = []
+        for day in self.days if limit > 0 else ():
+            for index in range(min(day.count, limit - len(found))):
+                found.append(self.window(day, index))
+            if len(found) >= limit:
+                break
+        return found
+
+    @property
+    def first(self) -> Window | None:
+        return self.window(self.days[0], 0) if self.days else None
+
+    def count_before(self, moment: datetime) -> int:
+        """How many windows start before `moment`."""
+        ts = math.ceil(moment.timestamp())
+        total = 0
+        for day in self.days:
+            if self.start_of(day, 0) >= ts:
+                break
+            if day.plain:
+                total += bisect_left(self.clock, ts - day.first)
+            else:
+                total += bisect_left(day.starts, ts)
+        return total
+
+    def from_day(self, first_day: date) -> tuple[Window | None, int]:
+        """The first window whose local start falls on or after `first_day`, and how many windows do."""
+        first, total = None, 0
+        for day in self.days:
+            if day.plain:
+                if day.day < first_day:
+                    continue
+                first = first or self.window(day, 0)
+                total += day.count
+                continue
+            for window in self.windows_of(day):  # a transition's day: its windows' own local dates
+                if window.local_start.date() >= first_day:
+                    first = first or window
+                    total += 1
+        return first, total
+
+    def unsteady_windows(self) -> Iterator[Window]:
+        """Every window of the days that are not plain, in order: the only ones the clocks' changes can touch."""
+        for day in self.days:
+            if not day.plain:
+                yield from self.windows_of(day)
