@@ -12,12 +12,13 @@ windows a schedule opens: `* * * * *` to 2100 is 1,440 windows a day but still a
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .fires import _daily_clock, transitions
+from .budget import Deadline
+from .fires import daily_clock, transitions
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .windows import Window, window_instants
 from .zones import canonical_zone, get_zone, localize
@@ -28,6 +29,8 @@ _DAY = 86400
 # A window's end is computed on the wall clock when a transition lies within two hours after it (windows.py):
 # a plain day keeps that far from every transition.
 _END_MARGIN = 7200
+# No zone changes its clock twice within three hours (fires.py), nor repeats more than that of its wall clock.
+_NEAR = 3 * 3600
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,18 @@ class Period:
         if spec.effective_end is not None:
             end_ts = min(end_ts, math.ceil(spec.effective_end.timestamp()))
         self.start_ts, self.end_ts = start_ts, max(start_ts, end_ts)
-        clock, months, match_day = _daily_clock(spec.cron_expression)
+        clock, months, match_day = daily_clock(spec.cron_expression)
         self.clock = clock
         self.days: list[Day] = []
+        self.marks: tuple[int, ...] = ()
         if self.start_ts < self.end_ts:
             self._split(months, match_day)
         self.count = sum(day.count for day in self.days)
 
     def _split(self, months, match_day) -> None:
-        marks = transitions(self.zone_name, self.start_ts, self.end_ts)
+        # Day-aligned bounds: the transitions are cached, and a keystroke a minute later asks for the same ones.
+        marks = transitions(self.zone_name, self.start_ts // _DAY * _DAY, (self.end_ts // _DAY + 1) * _DAY)
+        self.marks = marks
         day = datetime.fromtimestamp(self.start_ts, self.zone).date() - timedelta(days=1)
         last = datetime.fromtimestamp(self.end_ts, self.zone).date() + timedelta(days=1)
         while day <= last:
@@ -182,8 +188,20 @@ class Period:
                     total += 1
         return first, total
 
-    def unsteady_windows(self) -> Iterator[Window]:
-        """Every window of the days that are not plain, in order: the only ones the clocks' changes can touch."""
+    def near_transitions(self, deadline: Deadline | None = None, part: str = "DST") -> Iterator[Window]:
+        """In order, every window that a change of the campaign zone's clock can touch: one that opens at most a
+        second after a transition, or has one inside it or within the next three hours (the first occurrence of
+        a repeated wall time). The DST findings of any other window are none. CutShort(part) when `deadline`
+        passes."""
         for day in self.days:
-            if not day.plain:
-                yield from self.windows_of(day)
+            if day.plain:
+                continue
+            if deadline is not None:
+                deadline.check(part)
+            chosen: set[int] = set()
+            for mark in self.marks:
+                stop = bisect_right(day.starts, mark + 1)
+                start = min(bisect_left(day.ends, mark), bisect_left(day.starts, mark - _NEAR))
+                chosen.update(range(start, stop))
+            for index in sorted(chosen):
+                yield self.window(day, index)

@@ -20,7 +20,7 @@ from typing import Any
 from .budget import Deadline
 from .compliance import Tally, broken_day, contact_groups, contact_rules, report_of
 from .findings import FindingsReport
-from .fires import _instant_of, _segments
+from .fires import instant_of, segments
 from .period import Day, Period
 from .rules import Jurisdiction, Rule, RuleSet, load_rules
 from .zones import canonical_zone, get_zone
@@ -39,7 +39,7 @@ class _Clock:
         # Day-aligned bounds: the segments are cached, and a keystroke a minute later asks for the same ones.
         low = period.start_ts // _DAY * _DAY - _DAY
         high = (period.end_ts // _DAY + 2) * _DAY
-        self.marks, self.offsets = _segments(zone_name, low, high)
+        self.marks, self.offsets = segments(zone_name, low, high)
 
     def ordinal(self, ts: int) -> int:
         """The proleptic ordinal of the local date at instant `ts`."""
@@ -47,7 +47,7 @@ class _Clock:
 
     def instant(self, ordinal: int, seconds: int) -> int:
         """The first instant at which the clock reads that date and time of day or later (compliance._instant)."""
-        return _instant_of((ordinal - _EPOCH_ORDINAL) * _DAY + seconds, self.marks, self.offsets)
+        return instant_of((ordinal - _EPOCH_ORDINAL) * _DAY + seconds, self.marks, self.offsets)
 
 
 def _seconds(value) -> int:
