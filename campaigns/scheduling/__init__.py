@@ -28,7 +28,7 @@ from .spec import (
     validate_spec,
 )
 from .whatif import ConflictIndex, WhatIf, find_conflicts
-from .windows import Window, clear_expansion_caches, expand_windows, isoformat_utc
+from .windows import Window, clear_expansion_caches, expand_instants, expand_windows, isoformat_utc
 from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "cron_errors",
     "dnc_readiness",
     "dst_findings",
+    "expand_instants",
     "expand_windows",
     "fcc_bounds",
     "find_conflicts",

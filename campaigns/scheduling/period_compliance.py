@@ -45,6 +45,14 @@ class _Clock:
         """The proleptic ordinal of the local date at instant `ts`."""
         return (ts + self.offsets[bisect_right(self.marks, ts)]) // _DAY + _EPOCH_ORDINAL
 
+    def steady_offset(self, low: int, high: int) -> int | None:
+        """The offset in seconds when the clock does not change from a day before `low` to a day after `high`
+        (the local dates around them are then plain arithmetic), else None."""
+        index = bisect_left(self.marks, low - _DAY)
+        if index < len(self.marks) and self.marks[index] <= high + _DAY:
+            return None
+        return self.offsets[bisect_right(self.marks, low)]
+
     def instant(self, ordinal: int, seconds: int) -> int:
         """The first instant at which the clock reads that date and time of day or later (compliance._instant)."""
         return instant_of((ordinal - _EPOCH_ORDINAL) * _DAY + seconds, self.marks, self.offsets)
@@ -74,8 +82,29 @@ class _Allowed:
         return self._days[ordinal]
 
 
-def _kept(period: Period, day: Day, allowed: _Allowed, clock: _Clock) -> list[tuple[int, int]]:
-    """The index ranges [i, j) of the day's windows that keep the rule in the zone of `clock`."""
+def _kept(period: Period, day: Day, allowed: _Allowed, clock: _Clock, seen: dict) -> list[tuple[int, int]]:
+    """The index ranges [i, j) of the day's windows that keep the rule in the zone of `clock`.
+
+    Plain days far from the contact zone's transitions repeat: the same local dates of the rule (weekday,
+    holiday, effective or not) at the same distance from the day's midnight give the same ranges, so each
+    such shape is worked out once (`seen`)."""
+    if day.plain:
+        first_ts = day.first + period.clock[0]
+        last_end = day.first + period.clock[-1] + period.duration
+        offset = clock.steady_offset(first_ts, last_end)
+        if offset is not None:
+            first_date, last_date = (first_ts + offset) // _DAY, (last_end - 1 + offset) // _DAY
+            shape = (
+                first_date * _DAY - offset - day.first,
+                tuple(allowed.on(date + _EPOCH_ORDINAL) for date in range(first_date, last_date + 1)),
+            )
+            if shape not in seen:
+                seen[shape] = _kept_by_intervals(period, day, allowed, clock)
+            return seen[shape]
+    return _kept_by_intervals(period, day, allowed, clock)
+
+
+def _kept_by_intervals(period: Period, day: Day, allowed: _Allowed, clock: _Clock) -> list[tuple[int, int]]:
     last = day.count - 1
     intervals: list[list[int]] = []
     first_date = clock.ordinal(period.start_of(day, 0))
@@ -169,11 +198,11 @@ def check_period_compliance(
             if key not in kept:
                 clock = clocks.setdefault(zone_name, _Clock(zone_name, period))
                 rule_allows = allowed.setdefault(rule.id, _Allowed(rule))
-                ranges = []
+                ranges, seen = [], {}
                 for number, day in enumerate(period.days):
                     if number % _EVERY_DAYS == 0:
                         deadline.check("calling hours")
-                    ranges.append(_kept(period, day, rule_allows, clock))
+                    ranges.append(_kept(period, day, rule_allows, clock, seen))
                 kept[key] = ranges
                 breaks[key] = any(
                     _first_broken(day_kept, day.count) is not None

@@ -32,6 +32,7 @@ from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F40
 from campaigns.services.pools import lookup as pools
 
 PREVIEW_WINDOWS = 8
+BUDGET_SECONDS = scheduling.CHECK_SECONDS  # each check's time budget (read at each check: tests shrink it)
 # The kind a part's "not checked" finding takes; DST notes are advisory and conflicts no finding at all, so theirs
 # are of their own kind (which blocks).
 PART_KINDS = {"calling hours": CALLING_HOURS, "retry policy": FREQUENCY, "skill": SKILL}
@@ -78,7 +79,7 @@ def evaluate_values(
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
     the index once. Within `deadline` (2 s from now unless given): a part it cuts short is a blocking
     "not checked" finding, never silence."""
-    deadline = deadline or scheduling.Deadline()
+    deadline = deadline or scheduling.Deadline(BUDGET_SECONDS)
     spec = scheduling.ScheduleSpec(
         cron_expression=values.get("cron_expression"),
         timezone=values.get("timezone"),
@@ -247,11 +248,17 @@ def campaign_schedule_values(campaign: Campaign) -> dict | None:
 
 
 def evaluate_campaign(
-    campaign: Campaign, *, conflicts: bool = True, now: dt.datetime | None = None
+    campaign: Campaign,
+    *,
+    conflicts: bool = True,
+    now: dt.datetime | None = None,
+    deadline: scheduling.Deadline | None = None,
 ) -> Report | None:
     """The findings of the campaign's current schedule, or None when it has none."""
     values = campaign_schedule_values(campaign)
-    return evaluate_values(campaign, values, conflicts=conflicts, now=now) if values else None
+    if not values:
+        return None
+    return evaluate_values(campaign, values, conflicts=conflicts, now=now, deadline=deadline)
 
 
 def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict | None:
