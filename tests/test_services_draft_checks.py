@@ -9,8 +9,8 @@ import pytest
 from campaigns import scheduling
 from campaigns.services import schedule_values
 from campaigns.services.drafts import workflow
-from campaigns.services.drafts.guards import BlockingFindings
 from campaigns.services.drafts.checks import draft_checks
+from campaigns.services.drafts.guards import BlockingFindings
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
