@@ -15,17 +15,20 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 
 from .budget import Deadline
-from .fires import daily_clock, transitions
+from .fires import daily_clock, instant_of, segments, transitions
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .windows import Window, window_instants
-from .zones import canonical_zone, get_zone, localize
+from .zones import canonical_zone, get_zone
 
 __all__ = ["Day", "Period"]
 
 _DAY = 86400
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_START, _END = itemgetter(0), itemgetter(1)
 # A window's end is computed on the wall clock when a transition lies within two hours after it (windows.py):
 # a plain day keeps that far from every transition.
 _END_MARGIN = 7200
@@ -74,20 +77,25 @@ class Period:
         self.count = sum(day.count for day in self.days)
 
     def _split(self, months, match_day) -> None:
-        # Day-aligned bounds: the transitions are cached, and a keystroke a minute later asks for the same ones.
-        marks = transitions(self.zone_name, self.start_ts // _DAY * _DAY, (self.end_ts // _DAY + 1) * _DAY)
-        self.marks = marks
+        # Day-aligned bounds: the zone's clock is cached, and a keystroke a minute later asks for the same one.
+        low, high = self.start_ts // _DAY * _DAY - _DAY, (self.end_ts // _DAY + 2) * _DAY
+        self.marks = marks = transitions(self.zone_name, low, high)
+        self._clock = segments(self.zone_name, low, high)
         day = datetime.fromtimestamp(self.start_ts, self.zone).date() - timedelta(days=1)
         last = datetime.fromtimestamp(self.end_ts, self.zone).date() + timedelta(days=1)
+        midnight = self.midnight(day)
         while day <= last:
             following = day + timedelta(days=1)
+            next_midnight = self.midnight(following)
             if day.month in months and match_day(day):
-                self._add_day(day, following, marks)
-            day = following
+                self._add_day(day, midnight, next_midnight, marks)
+            day, midnight = following, next_midnight
 
-    def _add_day(self, day: date, following: date, marks: tuple[int, ...]) -> None:
-        midnight = self._midnight(day)
-        next_midnight = self._midnight(following)
+    def midnight(self, day: date) -> int:
+        """The first instant whose local reading is `day` 00:00 or later (zones.localize, in integers)."""
+        return instant_of((day.toordinal() - _EPOCH_ORDINAL) * _DAY, *self._clock)
+
+    def _add_day(self, day: date, midnight: int, next_midnight: int, marks: tuple[int, ...]) -> None:
         index = bisect_left(marks, midnight - 1)
         quiet = index == len(marks) or marks[index] > midnight + _DAY + self.duration + _END_MARGIN
         if (
@@ -116,8 +124,8 @@ class Period:
                     instants[0][0],
                     len(instants),
                     False,
-                    tuple(s for s, _ in instants),
-                    tuple(e for _, e in instants),
+                    tuple(map(_START, instants)),
+                    tuple(map(_END, instants)),
                 )
             )
 
@@ -142,9 +150,6 @@ class Period:
 
     def windows_of(self, day: Day) -> Iterator[Window]:
         return (self.window(day, index) for index in range(day.count))
-
-    def _midnight(self, day: date) -> int:
-        return int(localize(datetime.combine(day, time()), self.zone).timestamp())
 
     def first_windows(self, limit: int) -> list[Window]:
         found: list[Window] = []
@@ -173,20 +178,28 @@ class Period:
         return total
 
     def from_day(self, first_day: date) -> tuple[Window | None, int]:
-        """The first window whose local start falls on or after `first_day`, and how many windows do."""
+        """The first window whose local start falls on or after `first_day`, and how many do. A window opens
+        at the first occurrence of its wall time (or just after a gap), so its local date is on or after
+        `first_day` exactly when it opens at or after that date's first instant."""
+        threshold = self.midnight(first_day) if self.days else 0
         first, total = None, 0
         for day in self.days:
             if day.plain:
-                if day.day < first_day:
-                    continue
-                first = first or self.window(day, 0)
-                total += day.count
-                continue
-            for window in self.windows_of(day):  # a transition's day: its windows' own local dates
-                if window.local_start.date() >= first_day:
-                    first = first or window
-                    total += 1
+                skipped = bisect_left(self.clock, threshold - day.first)
+            else:
+                skipped = bisect_left(day.starts, threshold)
+            if skipped < day.count:
+                first = first or self.window(day, skipped)
+                total += day.count - skipped
         return first, total
+
+    def _repeated(self, mark: int) -> int:
+        """How many seconds of wall clock the transition at `mark` repeats (0 when it skips some)."""
+        marks, offsets = self._clock
+        index = bisect_left(marks, mark)
+        if index < len(marks) and marks[index] == mark:
+            return max(0, offsets[index] - offsets[index + 1])
+        return _NEAR  # pragma: no cover - every mark is one of the clock's transitions
 
     def near_transitions(self, deadline: Deadline | None = None, part: str = "DST") -> Iterator[Window]:
         """In order, every window that a change of the campaign zone's clock can touch: one that opens at most a
@@ -201,7 +214,7 @@ class Period:
             chosen: set[int] = set()
             for mark in self.marks:
                 stop = bisect_right(day.starts, mark + 1)
-                start = min(bisect_left(day.ends, mark), bisect_left(day.starts, mark - _NEAR))
+                start = min(bisect_left(day.ends, mark), bisect_left(day.starts, mark - self._repeated(mark)))
                 chosen.update(range(start, stop))
             for index in sorted(chosen):
                 yield self.window(day, index)

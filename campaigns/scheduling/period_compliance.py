@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .budget import Deadline
@@ -40,6 +41,20 @@ class _Clock:
         low = period.start_ts // _DAY * _DAY - _DAY
         high = (period.end_ts // _DAY + 2) * _DAY
         self.marks, self.offsets = segments(zone_name, low, high)
+        self.places = [self._place(period, day) for day in period.days]
+
+    def _place(self, period: Period, day: Day) -> tuple[int, int, int] | None:
+        """Where a plain day's windows fall on this clock when it does not change around them: (its first local
+        date's first instant less the day's, that date's ordinal, how many local dates they touch); else None."""
+        if not day.plain:
+            return None
+        first_ts = day.first + period.clock[0]
+        last_end = day.first + period.clock[-1] + period.duration
+        offset = self.steady_offset(first_ts, last_end)
+        if offset is None:
+            return None
+        first_date, last_date = (first_ts + offset) // _DAY, (last_end - 1 + offset) // _DAY
+        return first_date * _DAY - offset - day.first, first_date + _EPOCH_ORDINAL, last_date - first_date + 1
 
     def ordinal(self, ts: int) -> int:
         """The proleptic ordinal of the local date at instant `ts`."""
@@ -62,12 +77,24 @@ def _seconds(value) -> int:
     return value.hour * 3600 + value.minute * 60 + value.second
 
 
+@lru_cache(maxsize=64)
+def _dates_allowed(rule: Rule, first: int, last: int) -> tuple:
+    """_Allowed.on for each ordinal in [first, last): the same for every check of the day (holidays cost)."""
+    allowed = _Allowed.__new__(_Allowed)
+    allowed.rule, allowed._days = rule, {}
+    return tuple(allowed.on(ordinal) for ordinal in range(first, last))
+
+
 class _Allowed:
     """What one rule allows, date by date (its days off, holidays and effective dates), remembered per date."""
 
-    def __init__(self, rule: Rule):
+    def __init__(self, rule: Rule, period: Period):
         self.rule = rule
         self._days: dict[int, tuple[int, int] | None | bool] = {}
+        # Every local date the period's windows can touch in any zone, in a list to slice.
+        self.base = (period.start_ts - 2 * _DAY) // _DAY + _EPOCH_ORDINAL
+        last = (period.end_ts + 4 * _DAY) // _DAY + _EPOCH_ORDINAL
+        self.dates = _dates_allowed(rule, self.base, last)
 
     def on(self, ordinal: int) -> tuple[int, int] | None | bool:
         """True when the rule does not apply that date; None when it allows no call; else (open, close) in
@@ -82,26 +109,23 @@ class _Allowed:
         return self._days[ordinal]
 
 
-def _kept(period: Period, day: Day, allowed: _Allowed, clock: _Clock, seen: dict) -> list[tuple[int, int]]:
-    """The index ranges [i, j) of the day's windows that keep the rule in the zone of `clock`.
+def _kept(period: Period, number: int, allowed: _Allowed, clock: _Clock, seen: dict) -> list[tuple[int, int]]:
+    """The index ranges [i, j) of the windows of the period's day `number` that keep the rule in the zone of
+    `clock`.
 
     Plain days far from the contact zone's transitions repeat: the same local dates of the rule (weekday,
     holiday, effective or not) at the same distance from the day's midnight give the same ranges, so each
-    such shape is worked out once (`seen`)."""
-    if day.plain:
-        first_ts = day.first + period.clock[0]
-        last_end = day.first + period.clock[-1] + period.duration
-        offset = clock.steady_offset(first_ts, last_end)
-        if offset is not None:
-            first_date, last_date = (first_ts + offset) // _DAY, (last_end - 1 + offset) // _DAY
-            shape = (
-                first_date * _DAY - offset - day.first,
-                tuple(allowed.on(date + _EPOCH_ORDINAL) for date in range(first_date, last_date + 1)),
-            )
-            if shape not in seen:
-                seen[shape] = _kept_by_intervals(period, day, allowed, clock)
-            return seen[shape]
-    return _kept_by_intervals(period, day, allowed, clock)
+    such shape is worked out once (`seen`) and shared."""
+    day = period.days[number]
+    place = clock.places[number]
+    if place is None:
+        return _kept_by_intervals(period, day, allowed, clock)
+    distance, first_date, dates = place
+    at = first_date - allowed.base
+    shape = (distance, tuple(allowed.dates[at : at + dates]))
+    if shape not in seen:
+        seen[shape] = _kept_by_intervals(period, day, allowed, clock)
+    return seen[shape]
 
 
 def _kept_by_intervals(period: Period, day: Day, allowed: _Allowed, clock: _Clock) -> list[tuple[int, int]]:
@@ -187,6 +211,7 @@ def check_period_compliance(
     allowed: dict[str, _Allowed] = {}
     kept: dict[tuple[str, str], list[list[tuple[int, int]]]] = {}  # (rule, zone) → each day's kept ranges
     breaks: dict[tuple[str, str], bool] = {}
+    verdicts = _Verdicts(period)
     zones_of: dict[
         str, list[str]
     ] = {}  # each rule's zones, in the order the window-by-window check adds them
@@ -196,17 +221,18 @@ def check_period_compliance(
         for zone_name in zone_names:
             key = (rule.id, zone_name)
             if key not in kept:
-                clock = clocks.setdefault(zone_name, _Clock(zone_name, period))
-                rule_allows = allowed.setdefault(rule.id, _Allowed(rule))
+                if zone_name not in clocks:
+                    clocks[zone_name] = _Clock(zone_name, period)
+                if rule.id not in allowed:
+                    allowed[rule.id] = _Allowed(rule, period)
                 ranges, seen = [], {}
-                for number, day in enumerate(period.days):
+                for number in range(len(period.days)):
                     if number % _EVERY_DAYS == 0:
                         deadline.check("calling hours")
-                    ranges.append(_kept(period, day, rule_allows, clock, seen))
+                    ranges.append(_kept(period, number, allowed[rule.id], clocks[zone_name], seen))
                 kept[key] = ranges
                 breaks[key] = any(
-                    _first_broken(day_kept, day.count) is not None
-                    for day_kept, day in zip(ranges, period.days, strict=True)
+                    verdicts.of(number, day_kept)[1] is not None for number, day_kept in enumerate(ranges)
                 )
             if breaks[key]:
                 broken = True
@@ -222,18 +248,47 @@ def check_period_compliance(
         zones = zones_of[rule_id]
         affected = 0
         for number, day in enumerate(period.days):
-            both = kept[(rule_id, zones[0])][number]
-            for zone_name in zones[1:]:
-                both = _intersect(both, kept[(rule_id, zone_name)][number])
-            index = _first_broken(both, day.count)
+            both = verdicts.both([kept[(rule_id, zone_name)][number] for zone_name in zones])
+            broken_count, index = verdicts.of(number, both)
             if index is None:
                 continue
-            affected += day.count - sum(stop - start for start, stop in both)
+            affected += broken_count
             if tally.first is None:
                 zone_name = next(z for z in zones if _broken(kept[(rule_id, z)][number], index))
                 tally.first = _first_of(period, day, index, tally.rule, zone_name)
         counted.append((tally, affected))
     return report_of(counted, unknown, period.first, len(period), get_zone(campaign_zone_name))
+
+
+class _Verdicts:
+    """What a day's kept ranges say (how many windows break the rule, the first that does) and the ranges kept
+    in every zone of a rule, each worked out once per distinct list (plain days share their lists)."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self._of: dict[tuple[int, int], tuple[int, int | None]] = {}
+        self._both: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        self._keep: list = []  # the lists whose ids key the memos stay alive while they do
+
+    def of(self, number: int, kept: list[tuple[int, int]]) -> tuple[int, int | None]:
+        count = self.period.days[number].count
+        key = (id(kept), count)
+        if key not in self._of:
+            self._keep.append(kept)
+            self._of[key] = (count - sum(stop - start for start, stop in kept), _first_broken(kept, count))
+        return self._of[key]
+
+    def both(self, lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+        if len(lists) == 1:
+            return lists[0]
+        key = tuple(map(id, lists))
+        if key not in self._both:
+            self._keep.extend(lists)
+            both = lists[0]
+            for other in lists[1:]:
+                both = _intersect(both, other)
+            self._both[key] = both
+        return self._both[key]
 
 
 def _first_of(period: Period, day: Day, index: int, rule: Rule, zone_name: str) -> tuple:
