@@ -14,7 +14,7 @@ from .dnc import dnc_readiness, fcc_bounds
 from .dst import DstFinding, dst_findings
 from .findings import BLOCKING, KINDS, WARNING, Finding, FindingsReport, FirstWindow, Proposal, severity_of
 from .frequency import PURPOSES, TELEMARKETING, parse_purpose, retry_policy_findings
-from .period import Period
+from .period import Period, period_of
 from .period_compliance import check_period_compliance
 from .retry import ADMIN, OUTBOUND_V2, RetryPolicy
 from .rules import Jurisdiction, Rule, RuleSet, jurisdiction_zones, load_rules, parse_jurisdiction
@@ -37,6 +37,7 @@ __all__ = [
     "CutShort",
     "Deadline",
     "Period",
+    "period_of",
     "check_period_compliance",
     "BLOCKING",
     "DATE_RANGE",

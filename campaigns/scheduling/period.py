@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from operator import itemgetter
 
 from .budget import Deadline
@@ -24,7 +25,7 @@ from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .windows import Window, window_instants
 from .zones import canonical_zone, get_zone
 
-__all__ = ["Day", "Period"]
+__all__ = ["Day", "Period", "period_of"]
 
 _DAY = 86400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -218,3 +219,14 @@ class Period:
                 chosen.update(range(start, stop))
             for index in sorted(chosen):
                 yield self.window(day, index)
+
+
+def period_of(spec: ScheduleSpec, start: datetime, end: datetime) -> Period:
+    """Period(spec, start, end), shared: storing the findings of thousands of campaigns meets the same
+    schedules over the same period again and again."""
+    return _period(spec, math.ceil(start.timestamp()), math.ceil(end.timestamp()))
+
+
+@lru_cache(maxsize=128)
+def _period(spec: ScheduleSpec, start_ts: int, end_ts: int) -> Period:
+    return Period(spec, datetime.fromtimestamp(start_ts, UTC), datetime.fromtimestamp(end_ts, UTC))

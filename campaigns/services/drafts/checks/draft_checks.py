@@ -108,7 +108,7 @@ def evaluate_values(
     )
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
     # The whole period by local day (scheduling/period.py): the checks cost its days, not its windows.
-    period = scheduling.Period(spec, start, report.checked_until)
+    period = scheduling.period_of(spec, start, report.checked_until)
     report.checked_windows = len(period)
     report.window_count = period.count_before(report.horizon_end)
     findings: list[scheduling.Finding] = []
