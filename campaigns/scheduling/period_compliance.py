@@ -77,36 +77,34 @@ def _seconds(value) -> int:
     return value.hour * 3600 + value.minute * 60 + value.second
 
 
+def _allowed_on(rule: Rule, ordinal: int) -> tuple[int, int] | None | bool:
+    """What `rule` allows on a local date: True when it does not apply then; None when it allows no call (a day
+    off, a holiday); else (open, close) in seconds of the local day."""
+    day = date.fromordinal(ordinal)
+    if not rule.applies_on(day):
+        return True
+    hours = rule.hours_on(day)
+    return None if hours is None else (_seconds(hours[0]), _seconds(hours[1]))
+
+
 @lru_cache(maxsize=64)
 def _dates_allowed(rule: Rule, first: int, last: int) -> tuple:
-    """_Allowed.on for each ordinal in [first, last): the same for every check of the day (holidays cost)."""
-    allowed = _Allowed.__new__(_Allowed)
-    allowed.rule, allowed._days = rule, {}
-    return tuple(allowed.on(ordinal) for ordinal in range(first, last))
+    """_allowed_on for each ordinal in [first, last): the same for every check of the day (holidays cost)."""
+    return tuple(_allowed_on(rule, ordinal) for ordinal in range(first, last))
 
 
 class _Allowed:
-    """What one rule allows, date by date (its days off, holidays and effective dates), remembered per date."""
+    """What one rule allows on every local date the period's windows can touch in any zone, in a list to slice."""
 
     def __init__(self, rule: Rule, period: Period):
         self.rule = rule
-        self._days: dict[int, tuple[int, int] | None | bool] = {}
-        # Every local date the period's windows can touch in any zone, in a list to slice.
         self.base = (period.start_ts - 2 * _DAY) // _DAY + _EPOCH_ORDINAL
         last = (period.end_ts + 4 * _DAY) // _DAY + _EPOCH_ORDINAL
         self.dates = _dates_allowed(rule, self.base, last)
 
     def on(self, ordinal: int) -> tuple[int, int] | None | bool:
-        """True when the rule does not apply that date; None when it allows no call; else (open, close) in
-        seconds of the local day."""
-        if ordinal not in self._days:
-            day = date.fromordinal(ordinal)
-            if not self.rule.applies_on(day):
-                self._days[ordinal] = True
-            else:
-                hours = self.rule.hours_on(day)
-                self._days[ordinal] = None if hours is None else (_seconds(hours[0]), _seconds(hours[1]))
-        return self._days[ordinal]
+        at = ordinal - self.base
+        return self.dates[at] if 0 <= at < len(self.dates) else _allowed_on(self.rule, ordinal)
 
 
 def _kept(period: Period, number: int, allowed: _Allowed, clock: _Clock, seen: dict) -> list[tuple[int, int]]:
