@@ -30,9 +30,6 @@ __all__ = ["Day", "Period", "period_of"]
 _DAY = 86400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _START, _END = itemgetter(0), itemgetter(1)
-# A window's end is computed on the wall clock when a transition lies within two hours after it (windows.py):
-# a plain day keeps that far from every transition.
-_END_MARGIN = 7200
 # No zone changes its clock twice within three hours (fires.py), nor repeats more than that of its wall clock.
 _NEAR = 3 * 3600
 
@@ -96,11 +93,20 @@ class Period:
         """The first instant whose local reading is `day` 00:00 or later (zones.localize, in integers)."""
         return instant_of((day.toordinal() - _EPOCH_ORDINAL) * _DAY, *self._clock)
 
-    def _add_day(self, day: date, midnight: int, next_midnight: int, marks: tuple[int, ...]) -> None:
+    def _quiet(self, midnight: int, marks: tuple[int, ...]) -> bool:
+        """True when the clocks' changes leave the windows of the day starting at `midnight` alone: none lies
+        in them or a second before one opens, and none repeats a wall time one of them opens at."""
         index = bisect_left(marks, midnight - 1)
-        quiet = index == len(marks) or marks[index] > midnight + _DAY + self.duration + _END_MARGIN
+        while index < len(marks) and marks[index] <= midnight + _DAY + self.duration + _NEAR:
+            mark = marks[index]
+            if mark <= midnight + _DAY + self.duration or mark - self._repeated(mark) < midnight + _DAY:
+                return False
+            index += 1
+        return True
+
+    def _add_day(self, day: date, midnight: int, next_midnight: int, marks: tuple[int, ...]) -> None:
         if (
-            quiet
+            self._quiet(midnight, marks)
             and next_midnight == midnight + _DAY
             and self.start_ts <= midnight
             and next_midnight <= self.end_ts
