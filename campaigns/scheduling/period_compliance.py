@@ -41,32 +41,39 @@ class _Clock:
         low = period.start_ts // _DAY * _DAY - _DAY
         high = (period.end_ts // _DAY + 2) * _DAY
         self.marks, self.offsets = segments(zone_name, low, high)
-        self.places = [self._place(period, day) for day in period.days]
+        self.places = self._places(period)
 
-    def _place(self, period: Period, day: Day) -> tuple[int, int, int] | None:
-        """Where a plain day's windows fall on this clock when it does not change around them: (its first local
-        date's first instant less the day's, that date's ordinal, how many local dates they touch); else None."""
-        if not day.plain:
-            return None
-        first_ts = day.first + period.clock[0]
-        last_end = day.first + period.clock[-1] + period.duration
-        offset = self.steady_offset(first_ts, last_end)
-        if offset is None:
-            return None
-        first_date, last_date = (first_ts + offset) // _DAY, (last_end - 1 + offset) // _DAY
-        return first_date * _DAY - offset - day.first, first_date + _EPOCH_ORDINAL, last_date - first_date + 1
+    def _places(self, period: Period) -> list[tuple[int, int, int] | None]:
+        """Where each plain day's windows fall on this clock when it does not change from a day before them to a
+        day after: (their first local date's first instant less the day's, that date's ordinal, how many local
+        dates they touch); else None. One walk along the days and the transitions together."""
+        marks, offsets, count = self.marks, self.offsets, len(self.marks)
+        places: list[tuple[int, int, int] | None] = []
+        if not period.clock:
+            return [None] * len(period.days)
+        opens, closes = period.clock[0], period.clock[-1] + period.duration
+        passed = 0  # the transitions more than a day before the day's first window
+        for day in period.days:
+            first_ts, last_end = day.first + opens, day.first + closes
+            while passed < count and marks[passed] < first_ts - _DAY:
+                passed += 1
+            if not day.plain or (passed < count and marks[passed] <= last_end + _DAY):
+                places.append(None)
+                continue
+            offset = offsets[passed]
+            first_date, last_date = (first_ts + offset) // _DAY, (last_end - 1 + offset) // _DAY
+            places.append(
+                (
+                    first_date * _DAY - offset - day.first,
+                    first_date + _EPOCH_ORDINAL,
+                    last_date - first_date + 1,
+                )
+            )
+        return places
 
     def ordinal(self, ts: int) -> int:
         """The proleptic ordinal of the local date at instant `ts`."""
         return (ts + self.offsets[bisect_right(self.marks, ts)]) // _DAY + _EPOCH_ORDINAL
-
-    def steady_offset(self, low: int, high: int) -> int | None:
-        """The offset in seconds when the clock does not change from a day before `low` to a day after `high`
-        (the local dates around them are then plain arithmetic), else None."""
-        index = bisect_left(self.marks, low - _DAY)
-        if index < len(self.marks) and self.marks[index] <= high + _DAY:
-            return None
-        return self.offsets[bisect_right(self.marks, low)]
 
     def instant(self, ordinal: int, seconds: int) -> int:
         """The first instant at which the clock reads that date and time of day or later (compliance._instant)."""
