@@ -89,6 +89,10 @@ def test_a_period_holds_exactly_the_windows_of_the_expansion(schedule):
     assert period.first_windows(8) == windows[:8]
     middle = start + (end - start) / 3
     assert period.count_before(middle) == sum(1 for window in windows if window.start < middle)
+    # A frequency limit from a date on: the first window whose local start is on or after it, and how many are.
+    from_day = middle.astimezone(period.zone).date()
+    later = [window for window in windows if window.local_start.date() >= from_day]
+    assert period.from_day(from_day) == ((later[0] if later else None), len(later))
 
 
 @settings(max_examples=60, deadline=None)
