@@ -12,6 +12,7 @@ from campaigns.services import activation, leases
 from campaigns.services.activation import doorbell
 from campaigns.services.activation import polling as activation_polling
 from campaigns.services.drafts import workflow
+from campaigns.services.drafts.checks import draft_checks
 from tests import activation_support
 from tests.activation_support import (
     PUT,
@@ -257,4 +258,16 @@ def test_a_frequency_limit_that_applies_since_approval_stops_the_push(
     assert activation.push(a.pk) == "failed: blocked by findings"
     a.refresh_from_db()
     assert "Florida: at most 3 calls per 24 hours" in a.error
+    assert requests(sandbox, PUT) == 0
+
+
+def test_a_push_whose_re_check_runs_out_of_time_is_blocked_not_sent(
+    sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks, monkeypatch
+):
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    monkeypatch.setattr(draft_checks, "BUDGET_SECONDS", 0)  # no part of the re-check can complete
+
+    assert activation.push(a.pk) == "failed: blocked by findings"
+    a.refresh_from_db()
+    assert "not checked: calling hours cut short after 0 s" in a.error
     assert requests(sandbox, PUT) == 0

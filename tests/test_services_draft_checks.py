@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 
+from campaigns import scheduling
 from campaigns.services import schedule_values
+from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import draft_checks
+from campaigns.services.drafts.guards import BlockingFindings
 from tests.conftest import make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +117,76 @@ def test_missing_values_are_field_errors_not_exceptions(frozen_clock):
     campaign = make_campaign("C-1001")
     report = draft_checks.evaluate_values(campaign, {}, conflicts=False)
     assert set(report.field_errors) == {"cron_expression", "timezone", "duration_minutes"}
+
+
+# ---- the time budget: a part cut short is a blocking "not checked", never "no finding" --------------------
+
+
+class StepClock:
+    """A clock that moves one second each time it is read: a deadline of N seconds lets N looks pass."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1
+        return self.now
+
+
+def test_a_check_out_of_time_says_each_part_it_did_not_check_and_blocks(frozen_clock):
+    report = draft_checks.evaluate_campaign(c_1002(), deadline=scheduling.Deadline(0))
+
+    assert report.cut_short == ["DST", "calling hours", "retry policy"]  # (no pool: no conflicts to check)
+    assert [reason.split(";")[0] for reason in report.blocking] == [
+        "not checked: DST cut short after 0 s",
+        "not checked: calling hours cut short after 0 s",
+        "not checked: retry policy cut short after 0 s",
+    ]
+    # The calling-hours card shows the part as not checked, not "every window is inside the calling hours".
+    [calling_hours] = report.compliance
+    assert calling_hours.rule == "not-checked" and calling_hours.blocking
+    assert {finding.kind for finding in report.blocking_findings} == {"calling_hours", "frequency", "unchecked"}
+    assert report.as_json()["cut_short"] == report.cut_short
+
+
+def test_a_budget_that_runs_out_inside_the_calling_hours_keeps_the_parts_before_it(frozen_clock):
+    clock = StepClock()
+    deadline = scheduling.Deadline(3, clock=clock)  # created at 1: DST looks at 2 and 3, calling hours at 4
+    report = draft_checks.evaluate_campaign(c_1002(), conflicts=False, deadline=deadline)
+
+    assert report.cut_short == ["calling hours", "retry policy"]
+    assert not report.of_kind("unchecked")  # DST was checked in full
+    assert [finding.rule for finding in report.compliance] == ["not-checked"]
+
+
+def test_a_generous_budget_cuts_nothing_short(frozen_clock):
+    report = draft_checks.evaluate_campaign(c_1002(), conflicts=False, deadline=scheduling.Deadline(None))
+    assert report.cut_short == []
+    assert [finding.rule for finding in report.compliance] == ["us-federal"]
+
+
+def test_a_draft_checked_out_of_time_cannot_be_submitted(frozen_clock, planner, monkeypatch):
+    draft = make_draft(c_1002(contact_list_breakdown=[]), planner)  # legal in New York: only the budget refuses it
+    monkeypatch.setattr(draft_checks, "BUDGET_SECONDS", 0)
+    with pytest.raises(BlockingFindings, match="not checked: calling hours cut short after 0 s"):
+        workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
+
+
+def test_every_minute_to_2100_is_checked_in_full_for_its_first_three_years(frozen_clock):
+    values = {
+        "cron_expression": "* * * * *",
+        "timezone": "America/New_York",
+        "duration_minutes": 1,
+        "effective_start": None,
+        "effective_end": dt.datetime(2100, 1, 1, 5, tzinfo=dt.UTC),
+    }
+    report = draft_checks.evaluate_values(c_1002(), values, conflicts=False, deadline=scheduling.Deadline(None))
+
+    assert report.cut_short == [] and report.period_cut_short
+    assert report.checked_windows > 1_500_000
+    [federal] = report.compliance
+    # Every minute calls Phoenix before 08:00 and after 21:00 there: the first such window is the first one out.
+    assert federal.rule == "us-federal" and federal.contacts_affected == 232
+    assert not dt.time(8) <= federal.window.local_start.time() < dt.time(21)
+    assert 0 < federal.windows_affected < report.checked_windows
+    assert len(report.windows) == draft_checks.PREVIEW_WINDOWS and report.window_count >= 14 * 1440 - 60

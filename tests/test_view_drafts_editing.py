@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from campaigns.models import CapacityPool, ScheduleDraft
 from campaigns.services.drafts import workflow
+from campaigns.services.drafts.checks import draft_checks
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import FLORIDA, S, edits, form_data, messages_of, text, validate
 
@@ -330,3 +331,18 @@ def test_the_editor_lists_the_dst_traps_of_the_whole_period_not_only_the_next_wi
         "Checked every window of the effective period from 2026-12-01 06:00 UTC to 2027-04-01 05:00 UTC"
         in body
     )
+
+
+def test_live_validation_out_of_time_says_what_it_did_not_check_and_never_that_all_is_well(
+    as_planner, campaign, planner, monkeypatch
+):
+    draft = make_draft(campaign, planner)
+    monkeypatch.setattr(draft_checks, "BUDGET_SECONDS", 0)
+
+    response = validate(as_planner, draft, cron_expression="* * * * *", duration_minutes="1")
+
+    body = text(response)
+    assert response.status_code == 200
+    assert "not checked: calling hours cut short after 0 s" in body
+    assert "Every window is inside the calling hours" not in body
+    assert response.context["report"].blocking

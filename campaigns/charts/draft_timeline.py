@@ -39,6 +39,23 @@ class OtherCampaign:
     windows: tuple[tuple[int, int], ...]
 
 
+def runs(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Windows that touch or overlap as one bar each (start, end, how many windows): a campaign that opens a
+    window every minute calls without a break, and 10,000 one-minute bars would only slow the editor down."""
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] += 1
+        else:
+            merged.append([start, end, 1])
+    return [(start, end, count) for start, end, count in merged]
+
+
+def _run(count: int) -> str:
+    return f"{count} windows back to back" if count > 1 else ""
+
+
 def draft_timeline_chart(
     *,
     draft: Sequence[tuple[int, int]],
@@ -81,9 +98,17 @@ def draft_timeline_chart(
         )
         table.append([row, iso_utc(start), iso_utc(end), agents, detail])
 
-    for start, end in draft:
-        add(draft_bars, DRAFT_ROW, start, end, f"This draft · {draft_agents} agents", draft_agents)
-    for start, end in current:
+    for start, end, count in runs(draft):
+        add(
+            draft_bars,
+            DRAFT_ROW,
+            start,
+            end,
+            f"This draft · {draft_agents} agents",
+            draft_agents,
+            _run(count),
+        )
+    for start, end, count in runs(current):
         add(
             current_bars,
             CURRENT_ROW,
@@ -91,13 +116,14 @@ def draft_timeline_chart(
             end,
             f"Current schedule · {current_agents} agents",
             current_agents,
+            _run(count),
         )
     rows = [DRAFT_ROW, CURRENT_ROW]
     if len(others) <= MAX_OTHER_ROWS:
         for other in others:
             row = other.name
             rows.append(row)
-            for start, end in other.windows:
+            for start, end, count in runs(other.windows):
                 add(
                     other_bars,
                     row,
@@ -105,12 +131,13 @@ def draft_timeline_chart(
                     end,
                     f"{other.name} ({other.id}) · {other.agents} agents",
                     other.agents,
+                    _run(count),
                 )
     else:
         row = f"{len(others)} other campaigns"
         rows.append(row)
         for other in others:
-            for start, end in other.windows:
+            for start, end, count in runs(other.windows):
                 add(
                     other_bars,
                     row,
@@ -118,6 +145,7 @@ def draft_timeline_chart(
                     end,
                     f"{other.name} ({other.id}) · {other.agents} agents",
                     other.agents,
+                    _run(count),
                 )
     if bands:
         rows.insert(0, OVERLOAD_ROW)
@@ -141,8 +169,7 @@ def draft_timeline_chart(
         + (
             f"would be over capacity {plural(len(bands), 'time')} ({hours:.1f} h)."
             if bands
-            else "would stay within capacity"
-            + (f" ({pool_agents})." if pool_agents is not None else ".")
+            else "would stay within capacity" + (f" ({pool_agents})." if pool_agents is not None else ".")
         )
     )
     layout = base_layout(

@@ -6,6 +6,7 @@ one policy of what blocks (findings.py) — and capacity / contact-list conflict
 All arithmetic happens on UTC instants; local wall-clock values are only for input and display.
 """
 
+from .budget import CHECK_SECONDS, CutShort, Deadline
 from .compliance import check_compliance
 from .conflicts import CampaignLoad, Conflict, UnknownPool
 from .cron import cron_errors
@@ -13,6 +14,8 @@ from .dnc import dnc_readiness, fcc_bounds
 from .dst import DstFinding, dst_findings
 from .findings import BLOCKING, KINDS, WARNING, Finding, FindingsReport, FirstWindow, Proposal, severity_of
 from .frequency import PURPOSES, TELEMARKETING, parse_purpose, retry_policy_findings
+from .period import Period, period_of
+from .period_compliance import check_period_compliance
 from .retry import ADMIN, OUTBOUND_V2, RetryPolicy
 from .rules import Jurisdiction, Rule, RuleSet, jurisdiction_zones, load_rules, parse_jurisdiction
 from .spec import (
@@ -25,11 +28,17 @@ from .spec import (
     validate_spec,
 )
 from .whatif import ConflictIndex, WhatIf, find_conflicts
-from .windows import Window, clear_expansion_caches, expand_windows, isoformat_utc
+from .windows import Window, clear_expansion_caches, expand_instants, expand_windows, isoformat_utc
 from .zones import UnknownZone, canonical_zone, suggest_zones, zone_error, zone_or_utc
 
 __all__ = [
     "ADMIN",
+    "CHECK_SECONDS",
+    "CutShort",
+    "Deadline",
+    "Period",
+    "period_of",
+    "check_period_compliance",
     "BLOCKING",
     "DATE_RANGE",
     "KINDS",
@@ -64,6 +73,7 @@ __all__ = [
     "cron_errors",
     "dnc_readiness",
     "dst_findings",
+    "expand_instants",
     "expand_windows",
     "fcc_bounds",
     "find_conflicts",

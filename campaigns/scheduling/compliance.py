@@ -30,7 +30,7 @@ from .rules import (
 from .windows import Window
 from .zones import UnknownZone, canonical_zone, get_zone, localize
 
-__all__ = ["check_compliance", "contact_groups"]
+__all__ = ["Tally", "broken_day", "check_compliance", "contact_groups", "contact_rules", "report_of"]
 
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
 CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
@@ -96,7 +96,7 @@ def _steady_day(zone_name: str, day: date) -> bool:
     return next_day - start == _DAY
 
 
-def _violation(
+def broken_day(
     rule: Rule, zone_name: str, zone: ZoneInfo, window: Window, local_start: datetime, local_end: datetime
 ) -> date | None:
     """The first local date on which `window` (`local_start`–`local_end` in `zone`) breaks `rule` for a contact
@@ -149,7 +149,7 @@ def _campaign_fcc_rule(rules: RuleSet, dnc_rules: Iterable[object] | None) -> Ru
     )
 
 
-class _Tally:
+class Tally:
     """The first offending window of one rule, the windows it breaks, and the contacts it touches."""
 
     def __init__(self, rule: Rule):
@@ -164,33 +164,17 @@ class _Tally:
             self.first = (window, zone, day)
 
 
-def check_compliance(
-    windows: Sequence[Window],
-    *,
-    campaign_zone: str,
-    contact_zones: Sequence[str] | None = None,
-    jurisdictions: Sequence[str | Jurisdiction] | None = None,
-    breakdown: Sequence[dict[str, Any]] | None = None,
-    dnc_rules: Iterable[object] | None = None,
-    rules: RuleSet | None = None,
-) -> FindingsReport:
-    """Check windows against the calling-hours rules; warnings (low confidence) leave `ok` True."""
-    rules = rules or load_rules()
-    campaign_zone_name = canonical_zone(campaign_zone)
-    campaign_tz = get_zone(campaign_zone_name)
-    groups = contact_groups(
-        campaign_zone=campaign_zone_name,
-        contact_zones=contact_zones,
-        jurisdictions=jurisdictions,
-        breakdown=breakdown,
-    )
+def contact_rules(
+    rules: RuleSet,
+    groups: Sequence[ContactGroup],
+    dnc_rules: Iterable[object] | None,
+    unknown: dict[str, dict[str, Any]],
+) -> list[tuple[ContactGroup, Rule, list[str]]]:
+    """Each group's rules and the canonical zones to check them in, in the order checks run (the first
+    offending window's zone is the first of them that the window breaks the rule in). Zones that are not
+    zones are gathered in `unknown`, by jurisdiction."""
     fcc_rule = _campaign_fcc_rule(rules, dnc_rules)
-    tallies: dict[str, _Tally] = {}
-    cache: dict[tuple[str, str], list[tuple[int, date]]] = {}
-    local: dict[str, list[tuple[datetime, datetime]]] = {}  # each window in each contact zone, computed once
-    unknown: dict[str, dict[str, Any]] = {}
-    ordered = sorted(enumerate(windows), key=lambda item: item[1].start)
-
+    plan = []
     for group in groups:
         zone_names = []
         for zone in group.zones:
@@ -207,33 +191,79 @@ def check_compliance(
         group_rules = rules.rules_for(group.jurisdiction)
         if fcc_rule is not None and group.jurisdiction.country == "US":
             group_rules.append(fcc_rule)
-        for rule in group_rules:
-            broken = False
-            for zone_name in dict.fromkeys(zone_names):
-                key = (rule.id, zone_name)
-                if key not in cache:
-                    zone = get_zone(zone_name)
-                    if zone_name not in local:
-                        local[zone_name] = [
-                            (w.start.astimezone(zone), w.end.astimezone(zone)) for _, w in ordered
-                        ]
-                    cache[key] = [
-                        (index, day)
-                        for (index, window), (start, end) in zip(ordered, local[zone_name], strict=True)
-                        if (day := _violation(rule, zone_name, zone, window, start, end)) is not None
+        plan += [(group, rule, list(dict.fromkeys(zone_names))) for rule in group_rules]
+    return plan
+
+
+def check_compliance(
+    windows: Sequence[Window],
+    *,
+    campaign_zone: str,
+    contact_zones: Sequence[str] | None = None,
+    jurisdictions: Sequence[str | Jurisdiction] | None = None,
+    breakdown: Sequence[dict[str, Any]] | None = None,
+    dnc_rules: Iterable[object] | None = None,
+    rules: RuleSet | None = None,
+) -> FindingsReport:
+    """Check windows against the calling-hours rules, window by window; warnings (low confidence) leave `ok`
+    True. A whole effective period is checked day by day instead (period_compliance.py), to the same verdicts."""
+    rules = rules or load_rules()
+    campaign_zone_name = canonical_zone(campaign_zone)
+    campaign_tz = get_zone(campaign_zone_name)
+    groups = contact_groups(
+        campaign_zone=campaign_zone_name,
+        contact_zones=contact_zones,
+        jurisdictions=jurisdictions,
+        breakdown=breakdown,
+    )
+    unknown: dict[str, dict[str, Any]] = {}
+    plan = contact_rules(rules, groups, dnc_rules, unknown)
+    tallies: dict[str, Tally] = {}
+    cache: dict[tuple[str, str], list[tuple[int, date]]] = {}
+    local: dict[str, list[tuple[datetime, datetime]]] = {}  # each window in each contact zone, computed once
+    ordered = sorted(enumerate(windows), key=lambda item: item[1].start)
+
+    for group, rule, zone_names in plan:
+        broken = False
+        for zone_name in zone_names:
+            key = (rule.id, zone_name)
+            if key not in cache:
+                zone = get_zone(zone_name)
+                if zone_name not in local:
+                    local[zone_name] = [
+                        (w.start.astimezone(zone), w.end.astimezone(zone)) for _, w in ordered
                     ]
-                if cache[key]:
-                    broken = True
-                    tally = tallies.setdefault(rule.id, _Tally(rule))
-                    for index, day in cache[key]:
-                        tally.add(index, windows[index], zone_name, day)
-            if broken and group.count is not None:
-                tally = tallies[rule.id]
-                tally.contacts = (tally.contacts or 0) + group.count
+                cache[key] = [
+                    (index, day)
+                    for (index, window), (start, end) in zip(ordered, local[zone_name], strict=True)
+                    if (day := broken_day(rule, zone_name, zone, window, start, end)) is not None
+                ]
+            if cache[key]:
+                broken = True
+                tally = tallies.setdefault(rule.id, Tally(rule))
+                for index, day in cache[key]:
+                    tally.add(index, windows[index], zone_name, day)
+        if broken and group.count is not None:
+            tally = tallies[rule.id]
+            tally.contacts = (tally.contacts or 0) + group.count
 
     first = min(windows, key=lambda window: window.start) if windows else None
+    return report_of(
+        [(tally, len(tally.windows)) for tally in tallies.values()], unknown, first, len(windows), campaign_tz
+    )
+
+
+def report_of(
+    tallies: Sequence[tuple[Tally, int]],
+    unknown: dict[str, dict[str, Any]],
+    first: Window | None,
+    total: int,
+    campaign_tz: ZoneInfo,
+) -> FindingsReport:
+    """The findings: one per broken rule (its tally and how many windows break it), one per jurisdiction
+    whose contacts have a zone that is not one."""
     first_day = first.start.astimezone(campaign_tz).date() if first else None
-    findings = [_finding(tally, campaign_tz, len(windows), first_day) for tally in tallies.values()]
+    findings = [_finding(tally, affected, campaign_tz, total, first_day) for tally, affected in tallies]
     for code, entry in unknown.items():
         findings.append(
             Finding(
@@ -254,13 +284,15 @@ def check_compliance(
                 confidence="high",
                 source="contact time zones (the contact list's breakdown by state and zone)",
                 contacts_affected=entry["count"],
-                windows_affected=len(windows),
+                windows_affected=total,
             )
         )
     return FindingsReport.of(findings)
 
 
-def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int, first_day: date | None) -> Finding:
+def _finding(
+    tally: Tally, affected: int, campaign_tz: ZoneInfo, total: int, first_day: date | None
+) -> Finding:
     assert tally.first is not None
     window, zone_name, day = tally.first
     rule = tally.rule
@@ -270,14 +302,16 @@ def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int, first_day: date |
     ends = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %H:%M %Z}"
     message = (
         f"{rule.jurisdiction} ({rule.title}): the window {local_start:%a %Y-%m-%d %H:%M}–{ends} "
-        f"in {zone_name} breaks the rule ({reason}); {len(tally.windows)} of {total} windows affected "
+        f"in {zone_name} breaks the rule ({reason}); {affected} of {total} windows affected "
         f"from {local_start:%Y-%m-%d}"
     )
     if tally.contacts is not None:
         message += f", {tally.contacts} contact{'' if tally.contacts == 1 else 's'}"
     if rule.effective_from and first_day and first_day < rule.effective_from:
         # The schedule runs across the day the rule takes effect: the windows before it were legal.
-        message += f". The rule takes effect on {rule.effective_from:%Y-%m-%d}: windows before then are not affected"
+        message += (
+            f". The rule takes effect on {rule.effective_from:%Y-%m-%d}: windows before then are not affected"
+        )
     return Finding(
         kind=CALLING_HOURS,
         rule=rule.id,
@@ -286,7 +320,7 @@ def _finding(tally: _Tally, campaign_tz: ZoneInfo, total: int, first_day: date |
         confidence=rule.confidence,
         source=rule.source,
         contacts_affected=tally.contacts,
-        windows_affected=len(tally.windows),
+        windows_affected=affected,
         window=FirstWindow(
             start=window.start,
             end=window.end,

@@ -25,7 +25,7 @@ from cronsim import CronSim
 
 from .zones import get_zone, transition_between
 
-__all__ = ["fire_instants", "transitions", "wall_clock_fires"]
+__all__ = ["daily_clock", "fire_instants", "instant_of", "segments", "transitions", "wall_clock_fires"]
 
 _HOUR = 3600
 _STEP = 3 * _HOUR  # offsets are sampled this often; no zone changes its offset twice within 3 hours
@@ -85,7 +85,7 @@ def local_days(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[date, 
 
 
 @lru_cache(maxsize=1024)
-def _segments(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def segments(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The zone's clock around the horizon as offset segments: (the transitions T1 < T2 < ..., the UTC offset
     in seconds before T1, after T1, after T2, ...)."""
     zone = get_zone(zone_name)
@@ -95,7 +95,7 @@ def _segments(zone_name: str, start_ts: int, end_ts: int) -> tuple[tuple[int, ..
     return marks, offsets
 
 
-def _instant_of(wall: int, marks: tuple[int, ...], offsets: tuple[int, ...]) -> int:
+def instant_of(wall: int, marks: tuple[int, ...], offsets: tuple[int, ...]) -> int:
     """The first instant at which the clock reads `wall` (seconds since 1970-01-01 00:00 local) or later.
 
     During segment i (from T(i) to T(i+1), offset o(i)) the clock reads [T(i) + o(i), T(i+1) + o(i)): the first
@@ -112,7 +112,7 @@ def _instant_of(wall: int, marks: tuple[int, ...], offsets: tuple[int, ...]) -> 
 
 
 @lru_cache(maxsize=512)
-def _daily_clock(expression: str) -> tuple[tuple[int, ...], frozenset[int], Callable[[date], bool]]:
+def daily_clock(expression: str) -> tuple[tuple[int, ...], frozenset[int], Callable[[date], bool]]:
     """(the matching times of day as seconds after midnight, ascending; the matching months; a day matcher)."""
     sim = CronSim(expression, datetime(2000, 1, 1))
     clock = tuple(sorted(hour * 3600 + minute * 60 for hour in sim.hours for minute in sim.minutes))
@@ -124,8 +124,8 @@ def wall_clock_fires(
 ) -> list[int]:
     """UTC epoch seconds of every fire in [start_ts, end_ts), ascending, each instant once. `cache_days=False`
     for long one-off periods (a year of findings), whose list of days would only crowd the shared cache."""
-    clock, months, match_day = _daily_clock(expression)
-    marks, offsets = _segments(zone_name, start_ts, end_ts)
+    clock, months, match_day = daily_clock(expression)
+    marks, offsets = segments(zone_name, start_ts, end_ts)
     fires: list[int] = []
     days = (local_days if cache_days else local_days.__wrapped__)(zone_name, start_ts, end_ts)
     for day, midnight, offset in days:
@@ -140,7 +140,7 @@ def wall_clock_fires(
             continue
         # Near a transition: wall → instant never goes backwards, so equal instants (a gap) are neighbours.
         for seconds in clock:
-            ts = _instant_of(midnight + seconds, marks, offsets)
+            ts = instant_of(midnight + seconds, marks, offsets)
             if ts >= end_ts:
                 return fires
             if ts >= start_ts and (not fires or ts > fires[-1]):
@@ -156,5 +156,5 @@ def fire_instants(expression: str, zone_name: str, start_ts: int, end_ts: int) -
 
 def clear_caches() -> None:
     """Forget every cached expansion of this module (benchmarks measure a cold engine)."""
-    for cached in (fire_instants, transitions, local_days, _segments, _daily_clock):
+    for cached in (fire_instants, transitions, local_days, segments, daily_clock):
         cached.cache_clear()

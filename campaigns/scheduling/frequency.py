@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .findings import FREQUENCY, Finding, FirstWindow, Proposal
+from .period import Period
 from .retry import MINUTE_MS, OUTBOUND_V2, RetryPolicy, nearest_compliant
 from .rules import (
     FrequencyLimit,
@@ -88,7 +89,7 @@ def retry_policy_findings(
     breakdown: Sequence[dict[str, Any]] | None = None,
     as_of: date | None = None,
     until: date | None = None,
-    windows: Sequence[Window] = (),
+    windows: Sequence[Window] | Period = (),
     rules: RuleSet | None = None,
 ) -> list[Finding]:
     """A finding for each frequency limit the policy, as `api` dials it, can exceed.
@@ -133,7 +134,7 @@ def retry_policy_findings(
         )
         if proposal is not None:
             message += f". The nearest policy that keeps it: {proposal.label[0].lower()}{proposal.label[1:]}"
-        first = next((w for w in windows if w.local_start.date() >= starts), None)
+        first, affected = _from_day(windows, starts)
         findings.append(
             Finding(
                 kind=FREQUENCY,
@@ -151,9 +152,7 @@ def retry_policy_findings(
                 )
                 if first
                 else None,
-                windows_affected=sum(1 for w in windows if w.local_start.date() >= starts)
-                if windows
-                else None,
+                windows_affected=affected if windows else None,
                 proposal=proposal,
                 facts={
                     "calls": calls,
@@ -165,3 +164,12 @@ def retry_policy_findings(
             )
         )
     return findings
+
+
+def _from_day(windows: Sequence[Window] | Period, starts: date) -> tuple[Window | None, int]:
+    """The first window whose local start falls on or after `starts`, and how many do (a whole period is
+    counted by its days, not window by window)."""
+    if isinstance(windows, Period):
+        return windows.from_day(starts)
+    after = [w for w in windows if w.local_start.date() >= starts]
+    return (after[0] if after else None), len(after)

@@ -19,7 +19,14 @@ from .fires import fire_instants, transitions, wall_clock_fires
 from .spec import InvalidSchedule, ScheduleSpec, structural_errors
 from .zones import canonical_zone, get_zone, localize
 
-__all__ = ["Window", "expand_windows", "isoformat_utc", "window_instants", "windows_in_period"]
+__all__ = [
+    "Window",
+    "expand_instants",
+    "expand_windows",
+    "isoformat_utc",
+    "window_instants",
+    "windows_in_period",
+]
 
 
 def isoformat_utc(value: datetime) -> str:
@@ -116,6 +123,23 @@ def windows_in_period(
     if low == 0 and high == len(instants):
         return instants
     return instants[low : max(low, high)]
+
+
+def expand_instants(
+    spec: ScheduleSpec, start_utc: datetime, end_utc: datetime
+) -> tuple[tuple[int, int], ...]:
+    """expand_windows as (start, end) UTC epoch seconds: for charts of thousands of windows, no Window objects."""
+    errors = structural_errors(spec)
+    if errors:
+        raise InvalidSchedule(errors)
+    instants = window_instants(
+        spec.cron_expression,
+        canonical_zone(spec.timezone),
+        spec.duration_minutes,
+        math.ceil(start_utc.timestamp()),
+        math.ceil(end_utc.timestamp()),
+    )
+    return windows_in_period(instants, spec.effective_start, spec.effective_end)
 
 
 def expand_windows(

@@ -39,9 +39,7 @@ def _windows(
 ) -> tuple[tuple[int, int], ...]:
     start_ts = int(start.timestamp())
     return tuple(
-        (int(w.start.timestamp()), int(w.end.timestamp()))
-        for w in scheduling.expand_windows(spec, start - dt.timedelta(days=1), end)
-        if w.end.timestamp() > start_ts
+        w for w in scheduling.expand_instants(spec, start - dt.timedelta(days=1), end) if w[1] > start_ts
     )
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, ScheduleDraft
+from campaigns.scheduling.findings import CALLING_HOURS, FREQUENCY, SKILL, UNCHECKED
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import conflict_index, skill_findings
@@ -31,6 +32,10 @@ from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F40
 from campaigns.services.pools import lookup as pools
 
 PREVIEW_WINDOWS = 8
+BUDGET_SECONDS = scheduling.CHECK_SECONDS  # each check's time budget (read at each check: tests shrink it)
+# The kind a part's "not checked" finding takes; DST notes are advisory and conflicts no finding at all, so theirs
+# are of their own kind (which blocks).
+PART_KINDS = {"calling hours": CALLING_HOURS, "retry policy": FREQUENCY, "skill": SKILL}
 HORIZON = conflict_index.HORIZON  # the previews and the conflict index look as far ahead
 OPEN_ENDED_DAYS = 400  # a whole DST cycle in every zone, and then some
 # An effective period longer than this is checked for its first MAX_CHECKED_DAYS (the report says so): three
@@ -46,11 +51,19 @@ ZONE_NAMES = sorted(
 )
 
 
-def evaluate_draft(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> Report:
+def evaluate_draft(
+    draft: ScheduleDraft,
+    *,
+    index: scheduling.ConflictIndex | None = None,
+    deadline: scheduling.Deadline | None = None,
+) -> Report:
     """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
-    activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it.
-    Never trust findings handed over by a caller or stored earlier: call this."""
-    return evaluate_values(draft.campaign, schedule_values.draft_values(draft), index=index)
+    activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it —
+    including any part the time budget cut short. Never trust findings handed over by a caller or stored
+    earlier: call this."""
+    return evaluate_values(
+        draft.campaign, schedule_values.draft_values(draft), index=index, deadline=deadline
+    )
 
 
 def evaluate_values(
@@ -60,10 +73,13 @@ def evaluate_values(
     now: dt.datetime | None = None,
     conflicts: bool = True,
     index: scheduling.ConflictIndex | None = None,
+    deadline: scheduling.Deadline | None = None,
 ) -> Report:
     """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
-    the index once."""
+    the index once. Within `deadline` (2 s from now unless given): a part it cuts short is a blocking
+    "not checked" finding, never silence."""
+    deadline = deadline or scheduling.Deadline(BUDGET_SECONDS)
     spec = scheduling.ScheduleSpec(
         cron_expression=values.get("cron_expression"),
         timezone=values.get("timezone"),
@@ -91,12 +107,15 @@ def evaluate_values(
         api=api,
     )
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
-    windows = _windows(spec, start, report.checked_until)
-    report.checked_windows = len(windows)
-    report.window_count = _count_before(windows, report.horizon_end)
-    dst = scheduling.dst_findings(spec, windows)
+    # The whole period by local day (scheduling/period.py): the checks cost its days, not its windows.
+    period = scheduling.period_of(spec, start, report.checked_until)
+    report.checked_windows = len(period)
+    report.window_count = period.count_before(report.horizon_end)
+    findings: list[scheduling.Finding] = []
+    budget = _Budget(deadline, report, findings)
+    dst = budget.run("DST", lambda: scheduling.dst_findings(spec, period.near_transitions(deadline))) or []
     dst_by_start = {d.window_start: d for d in dst}
-    for window in windows[: min(PREVIEW_WINDOWS, report.window_count)]:
+    for window in period.first_windows(min(PREVIEW_WINDOWS, report.window_count)):
         mark = dst_by_start.get(window.start)
         report.windows.append(
             {
@@ -109,31 +128,47 @@ def evaluate_values(
         )
 
     breakdown = campaign.contact_list_breakdown or None
-    findings = list(
-        scheduling.check_compliance(
-            windows,
+    compliance = budget.run(
+        "calling hours",
+        lambda: scheduling.check_period_compliance(
+            period,
             campaign_zone=spec.timezone,
             contact_zones=None if breakdown else [spec.timezone],
             breakdown=breakdown,
             dnc_rules=campaign.dnc_rules,
-        ).findings
+            deadline=deadline,
+        ),
     )
+    findings += compliance.findings if compliance else []
     findings += scheduling.dnc_readiness(campaign.dnc_rules, campaign.dnc_list_state)
-    findings += scheduling.retry_policy_findings(
-        schedule_values.retry_policy_of(values),
-        api=api,
-        purpose=values.get("purpose") or campaign.purpose,
-        breakdown=breakdown,
-        as_of=start.date(),
-        until=report.checked_until.date(),
-        windows=windows,
+    findings += (
+        budget.run(
+            "retry policy",
+            lambda: scheduling.retry_policy_findings(
+                schedule_values.retry_policy_of(values),
+                api=api,
+                purpose=values.get("purpose") or campaign.purpose,
+                breakdown=breakdown,
+                as_of=start.date(),
+                until=report.checked_until.date(),
+                windows=period,
+            ),
+        )
+        or []
     )
     findings += [note.as_finding() for note in dst]
     if skill_findings.admin_backend():
-        findings += skill_findings.skill_findings(
-            values, skill_zone=campaign.timezone or None, time_constraints=campaign.time_constraints or ()
+        findings += (
+            budget.run(
+                "skill",
+                lambda: skill_findings.skill_findings(
+                    values,
+                    skill_zone=campaign.timezone or None,
+                    time_constraints=campaign.time_constraints or (),
+                ),
+            )
+            or []
         )
-    report.findings = scheduling.FindingsReport.of(findings).findings
 
     pool = pools.key_of_campaign(campaign) if conflicts else ""  # a supervisor's pool, else the skill's
     if pool:
@@ -148,11 +183,42 @@ def evaluate_values(
             effective_start=spec.effective_start,
             effective_end=spec.effective_end,
         )
-        what_if = (index or conflict_index.current(now)).what_if(load)
-        report.conflicts_added, report.conflicts_removed = summarise(
-            what_if.added, what_if.removed, zone=spec.timezone
-        )
+        what_if = budget.run("conflicts", lambda: (index or conflict_index.current(now)).what_if(load))
+        if what_if is not None:
+            report.conflicts_added, report.conflicts_removed = summarise(
+                what_if.added, what_if.removed, zone=spec.timezone
+            )
+    report.findings = scheduling.FindingsReport.of(findings).findings
     return report
+
+
+class _Budget:
+    """Runs each part of the checks unless the deadline has passed, before or during it; a part cut short adds
+    a blocking "not checked" finding (of the part's own kind, so its card never reads as "nothing found")."""
+
+    def __init__(self, deadline: scheduling.Deadline, report: Report, findings: list):
+        self.deadline, self.report, self.findings = deadline, report, findings
+
+    def run(self, part: str, check):
+        try:
+            self.deadline.check(part)
+            return check()
+        except scheduling.CutShort:
+            self.report.cut_short.append(part)
+            self.findings.append(unchecked(part, self.deadline))
+            return None
+
+
+def unchecked(part: str, deadline: scheduling.Deadline) -> scheduling.Finding:
+    """The finding of a part of the checks the time budget cut short: it blocks until a full check completes."""
+    return scheduling.Finding(
+        kind=PART_KINDS.get(part, UNCHECKED),
+        rule="not-checked",
+        message=f"not checked: {part} cut short after {deadline.words()}; check again (a full check must "
+        f"complete before the schedule can be submitted, approved or pushed)",
+        source="the checks' time budget",
+        facts={"part": part},
+    )
 
 
 def _windows(spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime) -> list[scheduling.Window]:
@@ -182,11 +248,17 @@ def campaign_schedule_values(campaign: Campaign) -> dict | None:
 
 
 def evaluate_campaign(
-    campaign: Campaign, *, conflicts: bool = True, now: dt.datetime | None = None
+    campaign: Campaign,
+    *,
+    conflicts: bool = True,
+    now: dt.datetime | None = None,
+    deadline: scheduling.Deadline | None = None,
 ) -> Report | None:
     """The findings of the campaign's current schedule, or None when it has none."""
     values = campaign_schedule_values(campaign)
-    return evaluate_values(campaign, values, conflicts=conflicts, now=now) if values else None
+    if not values:
+        return None
+    return evaluate_values(campaign, values, conflicts=conflicts, now=now, deadline=deadline)
 
 
 def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict | None:

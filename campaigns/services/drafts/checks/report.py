@@ -37,6 +37,9 @@ class Report:
     period_cut_short: bool = False  # the effective period runs past the checks' limit
     rules_version: str = ""  # of the calling-hours rules file the findings come from
     api: str = ""  # the CXone backend the retry policy was judged for
+    cut_short: list[str] = field(
+        default_factory=list
+    )  # parts the time budget stopped (each a blocking finding)
 
     @property
     def valid(self) -> bool:
@@ -88,6 +91,7 @@ class Report:
             "checked_until": _plain(self.checked_until),
             "checked_windows": self.checked_windows,
             "period_cut_short": self.period_cut_short,
+            "cut_short": self.cut_short,
             "rules_version": self.rules_version,
             "api": self.api,
             "blocking": self.blocking,
