@@ -34,7 +34,8 @@ def approval_queue(request):
     )
     # A page at a time: each draft is reviewed (findings, what-if) as the page is drawn, so a queue of hundreds
     # after a bulk edit costs one page's reviews, not all of them.
-    page = Paginator(waiting, PAGE_SIZE).get_page(QueryFilters(request.GET).page())
+    query = QueryFilters(request.GET)
+    page = Paginator(waiting, PAGE_SIZE).get_page(query.page())
     drafts = list(page.object_list)
     index = conflict_index.current(timezone.now()) if drafts else None  # one index for the whole queue
     edited = workflow.drafts_edited_by(request.user, drafts) if drafts else set()
@@ -60,10 +61,11 @@ def approval_queue(request):
         "nav": "queue",
         "items": items,
         "page": page,
+        "query_problems": query.problems,
         "my_open_drafts": open_drafts_of(request.user),
         "going_live": recent_for_approver(request.user),
     }
-    return render(request, "campaigns/approval_queue.html", context)
+    return render(request, "campaigns/approval_queue.html", context, status=query.status)
 
 
 @require_POST
