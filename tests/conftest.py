@@ -15,6 +15,7 @@ from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.drafts.workflow import schedule_snapshot
+from campaigns.services.reports import dashboards as report_dashboards
 
 PASSWORD = "correct-horse-battery"
 # A Monday just before the factories' effective period (1 Dec 2026 → 1 Mar 2027): with the clock here, the
@@ -63,6 +64,14 @@ def manager(db):
 @pytest.fixture
 def outsider(db):
     return make_user("oscar_outsider")
+
+
+@pytest.fixture(autouse=True)
+def fresh_mirrors():
+    """Each test expands its own mirror: two tests' campaigns can share the fingerprint the kept ones go by."""
+    report_dashboards.forget_mirrors()
+    yield
+    report_dashboards.forget_mirrors()
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ it are included (a window lasts at most 24 h), so a range that starts at midnigh
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
+from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.pools import lookup
 from campaigns.services.reports import activity, drift_weeks
 
@@ -55,8 +57,37 @@ class Mirror:
         return int(self.end.timestamp())
 
 
+# The last few mirrors this process expanded, by range and by what they were built from: the timeline, capacity
+# and dashboards of 10 000 campaigns ask for the same ranges (today's week, this Monday's weeks) over and over,
+# and expanding them all costs far more than the aggregate that says whether anything changed.
+MIRRORS_KEPT = 6
+_mirrors: OrderedDict[tuple, Mirror] = OrderedDict()
+_mirrors_lock = threading.Lock()
+
+
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
-    """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there."""
+    """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there
+    (kept while the mirror does not change: callers read it, never change it)."""
+    key = (start, end, conflict_index.fingerprint())
+    with _mirrors_lock:
+        if key in _mirrors:
+            _mirrors.move_to_end(key)
+            return _mirrors[key]
+    result = _expand(start, end)
+    with _mirrors_lock:
+        _mirrors[key] = result
+        while len(_mirrors) > MIRRORS_KEPT:
+            _mirrors.popitem(last=False)
+    return result
+
+
+def forget_mirrors() -> None:
+    """Drop the kept mirrors (tests that change the mirror within one fingerprint)."""
+    with _mirrors_lock:
+        _mirrors.clear()
+
+
+def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
     result = Mirror(start, end)
     book = lookup.book()
     result.pools = book.pools
