@@ -147,13 +147,19 @@ def seed(args) -> dict:
             **fields,
         )
 
+    # Open drafts spread over 50 planners (the measuring user among them): no one has hundreds in hand.
+    planners = [user] + [
+        User.objects.create_user(f"bench_planner_{n}", password="bench-only") for n in range(49)
+    ]
+    for planner in planners[1:]:
+        planner.groups.add(Group.objects.get(name=roles.PLANNER))
     open_drafts = []
     for n, campaign in enumerate(campaigns[::10]):
         submitted = n % 10 == 0
         open_drafts.append(
             draft(
                 campaign,
-                author=author if submitted else user,
+                author=author if submitted else planners[n % len(planners)],
                 status=DraftStatus.SUBMITTED if submitted else DraftStatus.DRAFT,
                 submitted_at=now - dt.timedelta(minutes=n) if submitted else None,
             )
@@ -237,7 +243,7 @@ def seed(args) -> dict:
             cursor.execute(f"UPDATE {table} SET created_at = now() - (id % 90) * interval '1 day'")  # noqa: S608
         cursor.execute("ANALYZE")
     say(f"{made} deliveries, 50000 audit entries")
-    editable = next(d for d in open_drafts if d.status == DraftStatus.DRAFT)
+    editable = next(d for d in open_drafts if d.status == DraftStatus.DRAFT and d.author_id == user.pk)
     return {"user": user, "campaign": campaigns[0].pk, "draft": editable.pk}
 
 
@@ -322,13 +328,17 @@ def main() -> int:
             from campaigns.models import ScheduleDraft
 
             user = User.objects.get(username="bench_supervisor")
-            seeded = {
-                "user": user,
-                "campaign": ScheduleDraft.objects.filter(status="draft").first().campaign_id,
-                "draft": ScheduleDraft.objects.filter(status="draft").first().pk,
-            }
+            editable = ScheduleDraft.objects.filter(status="draft", author=user).order_by("pk").first()
+            seeded = {"user": user, "campaign": editable.campaign_id, "draft": editable.pk}
         else:
             seeded = seed(args)
+        # What the sync does as it mirrors a tenant: each campaign's findings stored once (else the first page
+        # view computes 10 000 of them).
+        from campaigns.services.drafts.checks import campaign_findings
+
+        began = time.monotonic()
+        checked = campaign_findings.refresh_unchecked()
+        say(f"findings of {checked} campaigns stored in {time.monotonic() - began:.0f} s")
         cookie = session_cookie(seeded["user"])
         from django.db import connections
 

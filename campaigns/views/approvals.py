@@ -19,7 +19,7 @@ from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, schedule_rows
 from campaigns.views.query import QueryFilters
 
-PAGE_SIZE = 20
+PAGE_SIZE = 8  # each draft is reviewed as the page is drawn (findings of both schedules, what-if): ~15 ms each
 
 
 @require_safe

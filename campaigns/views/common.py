@@ -3,6 +3,8 @@ import datetime as dt
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from campaigns.models import ScheduleDraft
 from campaigns.scheduling import PURPOSES, TELEMARKETING, zone_or_utc
@@ -124,3 +126,14 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
         }
         for key, (label, value) in values.items()
     ]
+
+
+def campaign_options(campaigns, chosen: str):
+    """The <option>s of the campaign filter (audit, activations), joined here rather than by a template loop:
+    with 10 000 campaigns the loop alone took a page past its budget."""
+    rows = campaigns.values_list("pk", "name")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == chosen else "", name) for pk, name in rows),  # noqa: S308
+    )
