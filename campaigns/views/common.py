@@ -1,9 +1,9 @@
 import datetime as dt
+import html
 
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from campaigns.models import ScheduleDraft
@@ -129,11 +129,11 @@ def schedule_rows(schedule, compared_with: dict | None = None) -> list[dict]:
 
 
 def campaign_options(campaigns, chosen: str):
-    """The <option>s of the campaign filter (audit, activations), joined here rather than by a template loop:
-    with 10 000 campaigns the loop alone took a page past its budget."""
-    rows = campaigns.values_list("pk", "name")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == chosen else "", name) for pk, name in rows),  # noqa: S308
+    """The <option>s of the campaign filter (audit, activations), joined here rather than by a template loop or
+    format_html per row: with 10 000 campaigns either took a page past its budget. Names are escaped."""
+    return mark_safe(  # noqa: S308 (every value below is escaped or an integer)
+        "".join(
+            f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{html.escape(name)}</option>'
+            for pk, name in campaigns.values_list("pk", "name")
+        )
     )
