@@ -64,6 +64,7 @@ def activation_list(request):
                 "name"
             ),
             "" if campaign is None else str(campaign),
+            kept_as="activations",
         ),
         "can_retry": request.user.has_perm(roles.REVIEW_DRAFTS),
     }

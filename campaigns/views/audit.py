@@ -55,7 +55,7 @@ def audit_trail(request):
         "page": page,
         "filters": filters,
         "viewer_zone_label": str(viewer_zone(request)),
-        "campaign_options": campaign_options(Campaign.objects.order_by("name"), filters["campaign"]),
+        "campaign_options": campaign_options(Campaign.objects.order_by("name"), filters["campaign"], kept_as="audit"),
         "users": get_user_model()
         .objects.filter(Exists(AuditEntry.objects.filter(actor=OuterRef("pk"))))
         .order_by("username"),
