@@ -15,6 +15,7 @@ from campaigns.services import cluster_liveness, leases
 from campaigns.services.activation import sweeper
 from campaigns.services.activation.takeover import take_over
 from tests import activation_support
+from tests.conftest import make_campaign, make_draft
 
 Step = Activation.Step
 HOST = socket.gethostname()[:40]
@@ -67,7 +68,7 @@ def test_a_push_whose_cluster_stopped_its_heartbeats_is_queued_again_at_once(pus
 @pytest.mark.django_db
 def test_a_push_held_by_a_worker_a_heartbeat_lists_keeps_its_lease(pushing, heartbeats):
     a = pushing(ALIVE)
-    assert take_over() == {"pushes": 0, "polls": 0}
+    assert take_over() == {"pushes": 0, "polls": 0, "rerung": 0}
     a.refresh_from_db()
     assert (a.step, a.lease_owner) == (Step.PUSHING, ALIVE)
 
@@ -108,7 +109,7 @@ def test_a_lease_taken_a_moment_ago_waits_for_the_next_heartbeat(pushing, heartb
 def test_a_dead_workers_poll_round_frees_its_rows(pushing, heartbeats):
     a = pushing(DEAD)
     Activation.objects.filter(pk=a.pk).update(step=Step.POLLING)
-    assert take_over() == {"pushes": 0, "polls": 1}
+    assert take_over() == {"pushes": 0, "polls": 1, "rerung": 0}
     a.refresh_from_db()
     assert (a.step, a.lease_owner, a.lease_expires_at) == (Step.POLLING, "", None)
 
@@ -128,3 +129,24 @@ def test_a_cluster_worker_names_itself_as_one_in_its_leases(monkeypatch):
     assert not leases.worker_id().endswith(":qcluster")
     monkeypatch.setitem(leases._in_cluster, "worker", True)
     assert leases.worker_id().endswith(":qcluster")
+
+
+
+@pytest.mark.django_db
+def test_queued_pushes_rung_before_the_cluster_died_are_rung_again_at_once(
+    pushing, heartbeats, doorbells, planner
+):
+    a = pushing(DEAD)
+    waiting = make_campaign("C-TAKEOVER")
+    queued = Activation.objects.create(
+        draft=make_draft(waiting, planner),
+        campaign=waiting,
+        step=Step.QUEUED,
+        approved_at=timezone.now(),
+        doorbell_at=timezone.now(),  # its task may be in the dead cluster's own queue
+    )
+    assert sweeper.ring_due_doorbells() == 0  # rung a moment ago: normally it waits DOORBELL_GRACE
+
+    assert take_over() == {"pushes": 1, "polls": 0, "rerung": 1}
+    assert sweeper.ring_due_doorbells() == 2
+    assert {args for _, args in doorbells} >= {(a.pk,), (queued.pk,)}

@@ -27,7 +27,8 @@ CLAIM_GRACE = dt.timedelta(seconds=5)
 
 
 def take_over(now: dt.datetime | None = None) -> dict:
-    """Free the leased rows of dead cluster workers: {"pushes": back to queued, "polls": rows freed}."""
+    """Free the leased rows of dead cluster workers: {"pushes": back to queued, "polls": rows freed, "rerung":
+    queued rows whose doorbell is rung again (their tasks may have died with the cluster)}."""
     now = now or timezone.now()
     held = Activation.objects.filter(
         step__in=[Step.PUSHING, Step.POLLING],
@@ -36,10 +37,10 @@ def take_over(now: dt.datetime | None = None) -> dict:
     )
     owners = set(held.values_list("lease_owner", flat=True).distinct())
     if not owners:
-        return {"pushes": 0, "polls": 0}
+        return {"pushes": 0, "polls": 0, "rerung": 0}
     dead = dead_owners(owners)
     if not dead:
-        return {"pushes": 0, "polls": 0}
+        return {"pushes": 0, "polls": 0, "rerung": 0}
     pushes = 0
     old_enough = now + dt.timedelta(seconds=settings.ACTIVATION_LEASE_SECONDS) - CLAIM_GRACE
     for a in held.filter(step=Step.PUSHING, lease_owner__in=dead, lease_expires_at__lte=old_enough):
@@ -67,4 +68,10 @@ def take_over(now: dt.datetime | None = None) -> dict:
     polls = Activation.objects.filter(step=Step.POLLING, lease_owner__in=dead).update(
         lease_owner="", lease_expires_at=None
     )
-    return {"pushes": pushes, "polls": polls}
+    rerung = 0
+    if pushes or polls:
+        # The dead cluster had also taken push tasks from the broker that it never started (queue_limit): they
+        # died with it. Every queued row rung since is rung again now rather than after DOORBELL_GRACE; a
+        # task that was not lost runs twice, and the second finds the row claimed.
+        rerung = Activation.objects.filter(step=Step.QUEUED, doorbell_at__isnull=False).update(doorbell_at=None)
+    return {"pushes": pushes, "polls": polls, "rerung": rerung}
