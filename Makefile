@@ -81,6 +81,7 @@ scale: install
 
 bench: install
 	$(BIN)/python bench/conflicts.py --campaigns 2000 --days 28
+	$(BIN)/python bench/conflicts.py --campaigns 10000 --days 90 --pairwise-sample 1000
 	$(BIN)/python bench/client.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/sync.py

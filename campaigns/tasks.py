@@ -11,7 +11,7 @@ import dataclasses
 from campaigns.services import activation
 from campaigns.services.notifications import sending as notification_mail
 from campaigns.services.sync.mirror import sync_campaigns
-from campaigns.services.webhooks import outbox
+from campaigns.services.webhooks import outbox, waiter
 
 
 def sync_campaigns_task() -> dict:
@@ -22,6 +22,11 @@ def sync_campaigns_task() -> dict:
 def deliver_webhook(delivery_id: int) -> str:
     """One attempt at one WFM webhook delivery (enqueued when its event is recorded, and by the sweeper)."""
     return outbox.deliver(delivery_id)
+
+
+def wait_for_webhook_retries() -> str:
+    """Ring each webhook retry at its due time while one is due soon (one waiter at a time)."""
+    return waiter.run(outbox.enqueue_delivery)
 
 
 def sweep_webhooks_task() -> int:

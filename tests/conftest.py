@@ -15,6 +15,8 @@ from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.drafts.workflow import schedule_snapshot
+from campaigns.services.reports import dashboards as report_dashboards
+from campaigns.views import common as view_common
 
 PASSWORD = "correct-horse-battery"
 # A Monday just before the factories' effective period (1 Dec 2026 → 1 Mar 2027): with the clock here, the
@@ -63,6 +65,17 @@ def manager(db):
 @pytest.fixture
 def outsider(db):
     return make_user("oscar_outsider")
+
+
+@pytest.fixture(autouse=True)
+def fresh_mirrors():
+    """Each test expands its own mirror and reads its own filter menus: two tests' campaigns can share the
+    fingerprint the kept mirrors go by, and the menus are kept for a minute."""
+    report_dashboards.forget_mirrors()
+    view_common.forget_options()
+    yield
+    report_dashboards.forget_mirrors()
+    view_common.forget_options()
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ PARAMETERS = {
     "campaign-detail": {},
     "my-drafts": {},
     "draft-editor": {},
-    "approval-queue": {},
+    "approval-queue": {"page": "page"},
     "activation-list": {"step": "choice", "campaign": "id", "page": "page"},
     "activation-step": {},
     "audit": {"campaign": "id", "user": "id", "action": "text", "page": "page"},

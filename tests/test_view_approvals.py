@@ -75,6 +75,23 @@ def test_the_queue_lists_submitted_drafts_oldest_first(as_supervisor, pool, plan
     assert "(2 waiting, oldest first)" in body
 
 
+def test_a_long_queue_is_reviewed_a_page_at_a_time_oldest_first(as_supervisor, pool, planner, frozen_clock):
+    from campaigns.views import approvals
+
+    drafts = []
+    for n in range(approvals.PAGE_SIZE + 3):
+        drafts.append(submitted(make_campaign(f"C-{100 + n}", pool=pool), planner))
+        frozen_clock.shift(dt.timedelta(minutes=1))
+
+    first = as_supervisor.get(reverse("approval-queue"))
+    later = as_supervisor.get(reverse("approval-queue"), {"page": 2})
+
+    assert [item["draft"].pk for item in first.context["items"]] == [d.pk for d in drafts[: approvals.PAGE_SIZE]]
+    assert [item["draft"].pk for item in later.context["items"]] == [d.pk for d in drafts[approvals.PAGE_SIZE :]]
+    assert f"({len(drafts)} waiting, oldest first)" in text(first)
+    assert "Submitted later →" in text(first) and "← Submitted earlier" in text(later)
+
+
 def test_each_queue_item_shows_current_and_proposed_in_local_time_and_utc_with_findings(
     as_supervisor, pool, planner
 ):

@@ -17,10 +17,22 @@ from django.utils import timezone
 
 from campaigns.models import WorkerLease
 
+# Set in a qcluster worker process (django-q2's post_spawn signal, wired in apps.py): its leases then say so, and
+# a holder that is a cluster worker can be known dead from the cluster's heartbeats (cluster_liveness.py).
+CLUSTER_WORKER_MARK = "qcluster"
+_in_cluster = {"worker": False}
+
+
+def mark_cluster_worker(**_signal) -> None:
+    """Receiver of django-q2's post_spawn: this process is a qcluster worker from now on."""
+    _in_cluster["worker"] = True
+
 
 def worker_id() -> str:
-    """Who holds a lease: host, process and a random part (one process may run several tasks over time)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """Who holds a lease: host, process and a random part (one process may run several tasks over time), and
+    ":qcluster" when the process is a cluster worker (only those are judged by heartbeats)."""
+    owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{owner}:{CLUSTER_WORKER_MARK}" if _in_cluster["worker"] else owner
 
 
 def acquire(name: str, owner: str, seconds: float) -> bool:

@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from campaigns import roles
 from campaigns.models import Activation, Campaign
 from campaigns.services.activation import retrying as activation_retry
 from campaigns.services.errors import WorkflowError
+from campaigns.views.common import campaign_options
 from campaigns.views.query import QueryFilters
 
 VIEW_ACTIVATIONS = "campaigns.view_activation"
@@ -56,7 +58,14 @@ def activation_list(request):
         "filters": {"step": step, "campaign": "" if campaign is None else str(campaign)},
         "query_problems": query.problems,
         "steps": Activation.Step.choices,
-        "campaigns": Campaign.objects.filter(activations__isnull=False).distinct().order_by("name"),
+        # EXISTS, not a DISTINCT over a join: with 100 000 activations the join sorted every campaign row.
+        "campaign_options": campaign_options(
+            Campaign.objects.filter(Exists(Activation.objects.filter(campaign=OuterRef("pk")))).order_by(
+                "name"
+            ),
+            "" if campaign is None else str(campaign),
+            kept_as="activations",
+        ),
         "can_retry": request.user.has_perm(roles.REVIEW_DRAFTS),
     }
     if request.htmx and request.htmx.target == "activation-rows":

@@ -6,6 +6,7 @@ from itertools import islice
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns.models import AuditEntry, Campaign
 from campaigns.services.reports import audit_words
 from campaigns.viewer import viewer_zone
+from campaigns.views.common import campaign_options
 from campaigns.views.query import QueryFilters
 
 PAGE_SIZE = 50
@@ -53,8 +55,10 @@ def audit_trail(request):
         "page": page,
         "filters": filters,
         "viewer_zone_label": str(viewer_zone(request)),
-        "campaigns": Campaign.objects.only("id", "name").order_by("name"),
-        "users": get_user_model().objects.filter(audit_entries__isnull=False).distinct().order_by("username"),
+        "campaign_options": campaign_options(Campaign.objects.order_by("name"), filters["campaign"], kept_as="audit"),
+        "users": get_user_model()
+        .objects.filter(Exists(AuditEntry.objects.filter(actor=OuterRef("pk"))))
+        .order_by("username"),
         "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
         "query_problems": query.problems,
     }

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
-from campaigns.charts.capacity import demand_curve_chart, heatmap_chart
+from campaigns.charts.capacity import demand_curve_chart
 from campaigns.services.pools import lookup as pools
-from campaigns.services.reports import dashboards
+from campaigns.services.reports import capacity_heatmap, dashboards
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
 
 
@@ -97,9 +97,8 @@ def capacity(request):
         status = 400
     else:
         start, end = form.period()
-        demands = dashboards.pool_demands(start, end)
+        demands, heatmap = capacity_heatmap.heatmap(start, end, form.display_zone)
         start_ts = int(start.timestamp())
-        heatmap = heatmap_chart(demands, start_ts=start_ts, display_zone=form.display_zone)
         charts = [heatmap]
         chosen = form.cleaned_data.get("pool")
         curve_pool = next((p for p in demands if p.key == chosen), None) or _busiest(demands)

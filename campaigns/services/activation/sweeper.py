@@ -3,7 +3,8 @@ worker killed mid-push, a task the Redis broker lost, or a process that died bet
 Activation row delays an activation but never loses it. Each part is also safe to run at any time, by any
 number of processes: every change is a conditional UPDATE.
 
-- reclaim_expired_leases: a push whose worker stopped answering goes back to queued (a PUT it may have sent
+- reclaim_expired_leases: a push whose worker stopped answering (its lease expired, or its cluster's heartbeats
+  stopped: takeover.py) goes back to queued (a PUT it may have sent
   stays recorded, so the next attempt reads the campaign before anything else); a poll round that died frees
   its rows.
 - ring_due_doorbells: queued rows that are due and whose push_activation task was not enqueued within the
@@ -25,6 +26,7 @@ from campaigns.models import Activation, DraftStatus, ScheduleDraft
 from campaigns.services.activation import doorbell
 from campaigns.services.activation.outcomes import record
 from campaigns.services.activation.queueing import queue
+from campaigns.services.activation.takeover import take_over
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -51,10 +53,12 @@ def sweep() -> dict:
 
 
 def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
-    """Pushes whose lease expired → queued, due now; poll rounds that died → rows freed. How many pushes."""
+    """Pushes whose lease expired, or whose cluster's heartbeats stopped (takeover.py) → queued, due now; poll
+    rounds that died → rows freed. How many pushes."""
     now = now or timezone.now()
+    taken = take_over(now)["pushes"]
     expired = Activation.objects.lease_expired(now, Step.PUSHING)
-    reclaimed = 0
+    reclaimed = taken
     for a in expired.select_related("campaign"):
         with transaction.atomic():
             done = Activation.objects.filter(

@@ -7,10 +7,13 @@ it are included (a window lasts at most 24 h), so a range that starts at midnigh
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +30,7 @@ from campaigns.models import Campaign
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
+from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.pools import lookup
 from campaigns.services.reports import activity, drift_weeks
 
@@ -45,6 +49,8 @@ class Mirror:
     windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # reaching into the range
     invalid: dict[str, str] = field(default_factory=dict)  # CXone id → why its windows cannot be drawn
     conflicts: list[scheduling.Conflict] = field(default_factory=list)
+    # What the pages drew from it, kept with it (a kept mirror is asked the same questions again).
+    drawn: dict[tuple, Any] = field(default_factory=dict)
 
     @property
     def start_ts(self) -> int:
@@ -55,8 +61,38 @@ class Mirror:
         return int(self.end.timestamp())
 
 
+# The last few mirrors this process expanded, by range and by what they were built from: the timeline, capacity
+# and dashboards of 10 000 campaigns ask for the same ranges (today's week, this Monday's weeks) over and over,
+# and expanding them all costs far more than the aggregate that says whether anything changed.
+MIRRORS_KEPT = 6
+_mirrors: OrderedDict[tuple, Mirror] = OrderedDict()
+_mirrors_lock = threading.Lock()
+
+
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
-    """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there."""
+    """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there
+    (kept while the mirror does not change: callers read it, never change it)."""
+    key = (start, end, conflict_index.fingerprint())
+    with _mirrors_lock:
+        if key in _mirrors:
+            _mirrors.move_to_end(key)
+            return _mirrors[key]
+    result = _expand(start, end)
+    with _mirrors_lock:
+        _mirrors[key] = result
+        while len(_mirrors) > MIRRORS_KEPT:
+            _mirrors.popitem(last=False)
+    return result
+
+
+def forget_mirrors() -> None:
+    """Drop the kept mirrors and dashboards (tests that change the rows within one fingerprint or minute)."""
+    with _mirrors_lock:
+        _mirrors.clear()
+        _dashboards.clear()
+
+
+def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
     result = Mirror(start, end)
     book = lookup.book()
     result.pools = book.pools
@@ -121,8 +157,17 @@ class TimelineQuery:
 
 
 def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars: int | None = None) -> Chart:
-    """The timeline chart of the campaigns the query selects (conflicts are found among all of them)."""
+    """The timeline chart of the campaigns the query selects (conflicts are found among all of them); drawn once
+    per query while the mirror is kept (the pool links follow from the query)."""
     data = mirror(query.start, query.end)
+    key = ("timeline", query, max_bars)
+    chart = data.drawn.get(key)
+    if chart is None:
+        chart = data.drawn[key] = _timeline(data, query, pool_link, max_bars)
+    return copy.copy(chart)
+
+
+def _timeline(data: Mirror, query: TimelineQuery, pool_link: Callable[[str], str], max_bars: int | None) -> Chart:
     in_conflict = {cid for c in data.conflicts for cid in c.campaigns}
     selected = []
     for cid, row in data.campaigns.items():
@@ -179,8 +224,14 @@ def campaign_zones() -> list[str]:
 
 def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.PoolDemand]:
     """Agents required (the peak in each 15-minute interval) and available (per interval where a staffing
-    varies), for every pool some present campaign draws on, by pool name."""
+    varies), for every pool some present campaign draws on, by pool name (computed once per kept mirror)."""
     data = mirror(start, end)
+    if ("demands",) not in data.drawn:
+        data.drawn[("demands",)] = _pool_demands(data)
+    return list(data.drawn[("demands",)])
+
+
+def _pool_demands(data: Mirror) -> list[capacity_charts.PoolDemand]:
     members: dict[str, list[str]] = defaultdict(list)
     for cid, load in data.loads.items():
         if load.pool:
@@ -296,10 +347,30 @@ DASHBOARD = {
 }
 
 
+# The dashboards are history (weeks of activations and deliveries): drawn at most once a minute per range and
+# process. Counting 100 000 activations and 200 000 deliveries, even in the database, is not per request work.
+DASHBOARD_FRESH = dt.timedelta(seconds=60)
+_dashboards: dict[int, tuple[dt.datetime, list[Chart]]] = {}
+
+
 def dashboard(days: int, now: dt.datetime | None = None) -> list[Chart]:
     """Every dashboard chart: activations and webhooks of the last `days` days, conflicts of the current
-    schedules in the weeks from this one. In the order the page shows them."""
-    now = now or timezone.now()
+    schedules in the weeks from this one. In the order the page shows them (computed at most once a minute for
+    the present; a given `now` always computes)."""
+    if now is not None:
+        return _dashboard(days, now)
+    now = timezone.now()
+    with _mirrors_lock:
+        kept = _dashboards.get(days)
+    if kept is not None and kept[0] <= now < kept[0] + DASHBOARD_FRESH:
+        return [copy.copy(chart) for chart in kept[1]]  # the view sets each chart's CSV link on its copy
+    charts = _dashboard(days, now)
+    with _mirrors_lock:
+        _dashboards[days] = (now, charts)
+    return [copy.copy(chart) for chart in charts]
+
+
+def _dashboard(days: int, now: dt.datetime) -> list[Chart]:
     latency, histogram = _latency_charts(now, days)
     return [
         _conflicts_chart(now, days),

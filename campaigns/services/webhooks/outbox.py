@@ -38,6 +38,7 @@ from campaigns.models import Activation, Drift, WebhookDelivery, WebhookEndpoint
 from campaigns.services import audit
 from campaigns.services.errors import NotAllowed, WorkflowError
 from campaigns.services.notifications import notify
+from campaigns.services.webhooks import waiter
 from campaigns.services.webhooks.payload import (
     DRIFT_EVENT,
     EVENTS,
@@ -249,6 +250,8 @@ def record_answer(
         elif result == "dead":  # the admins hear of it with the outcome, in its transaction
             delivery.refresh_from_db()
             notify.webhook_dead(delivery)
+    if fields.get("next_attempt_at") and fields["next_attempt_at"] <= now + waiter.HORIZON:
+        waiter.start()  # the retry is rung at its due time by the waiter, not at the next sweep
     return result
 
 
@@ -280,6 +283,7 @@ def sweep_due_deliveries(*, enqueue: Callable[[int], None] | None = None, limit:
     )
     for delivery_id in ids:
         enqueue(delivery_id)
+    waiter.start_if_due_soon(now)  # a retry due before the next sweep is rung on time by the waiter
     return len(ids)
 
 

@@ -1,0 +1,69 @@
+"""Which lease holders are dead, from django-q2's cluster heartbeats.
+
+Every live cluster's sentinel saves a Stat (host, its own and its workers' PIDs) every guard cycle with a
+3-second expiry, in the broker (Redis) or the cluster cache (ORM broker: shared by the processes of one host).
+A holder that is a qcluster worker (its lease owner ends in ":qcluster", see leases.worker_id) is dead when its
+host has live heartbeats and none of them lists its PID: its cluster was killed, or its worker was (a task
+timeout, the OOM killer). Anything else is judged alive: a holder that is not a cluster worker (a web process, a
+command), a host whose heartbeats this process cannot see, or heartbeats that cannot be read at all; those
+keep waiting for their lease to expire, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django_q.status import Stat
+
+from campaigns.services.leases import CLUSTER_WORKER_MARK
+
+log = logging.getLogger(__name__)
+
+
+def live_processes() -> dict[str, set[int]] | None:
+    """host → PIDs of every live cluster process there (main, sentinel, monitor, pusher, workers); None when
+    the heartbeats cannot be read."""
+    try:
+        stats = Stat.get_all()
+    except Exception:
+        log.warning("cluster heartbeats unreadable: no lease is taken over", exc_info=True)
+        return None
+    live: dict[str, set[int]] = {}
+    for stat in stats:
+        if not getattr(stat, "sentinel", None):  # a main process whose sentinel is gone: no live workers
+            continue
+        pids = live.setdefault(str(getattr(stat, "host", ""))[:40], set())  # as leases.worker_id cuts it
+        pids.update(int(pid) for pid in getattr(stat, "workers", None) or [])
+        pids.update(
+            int(pid)
+            for pid in (stat.pid, stat.sentinel, getattr(stat, "monitor", 0), getattr(stat, "pusher", 0))
+        )
+    return live
+
+
+def dead_owners(owners: Iterable[str], live: dict[str, set[int]] | None = None) -> set[str]:
+    """The lease owners among `owners` that are cluster workers no live heartbeat lists."""
+    owners = [owner for owner in owners if owner.endswith(":" + CLUSTER_WORKER_MARK)]
+    if not owners:
+        return set()
+    live = live_processes() if live is None else live
+    if not live:
+        return set()
+    dead = set()
+    for owner in owners:
+        host, pid = _host_and_pid(owner)
+        if pid is not None and host in live and pid not in live[host]:
+            dead.add(owner)
+    return dead
+
+
+def _host_and_pid(owner: str) -> tuple[str, int | None]:
+    # host:pid:random:qcluster; a host name may hold no colon (leases.worker_id cuts it at 40 characters).
+    parts = owner.rsplit(":", 3)
+    if len(parts) != 4:
+        return "", None
+    try:
+        return parts[0], int(parts[1])
+    except ValueError:
+        return "", None
