@@ -24,9 +24,12 @@ from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
 from campaigns.models import Campaign
+from campaigns.scheduling.blackout_conflicts import grouped_conflicts
+from campaigns.scheduling.blackouts import without_blackouts
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.pools import lookup
 from campaigns.services.reports import activity, drift_weeks
 
@@ -78,7 +81,13 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
             "pool_id",
         )
     )
+    rows = list(rows)
     expansion = ExpansionCache(start - LEAD_IN, end)
+    # Blackout days (approved calendars of a campaign or its pool) remove their windows from every chart.
+    blacked_out = blackout_days.days_by_campaign(
+        [(row["pk"], row["cxone_id"], row["pool_id"], row["timezone"]) for row in rows], start - LEAD_IN, end
+    )
+    kept: dict[str, tuple[tuple[int, int], ...]] = {}
     start_ts = result.start_ts
     for row in rows:
         row["pool_key"] = book.key_of(row["pk"], row["pool_id"])  # a supervisor's pool, else the skill's
@@ -94,16 +103,21 @@ def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
             effective_end=row["effective_end"],
         )
         try:
-            windows = expansion.windows(load)
+            windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
         except ValueError as exc:  # an invalid schedule in the mirror: left out, and said so
             result.invalid[load.id] = str(exc)
             continue
         result.loads[load.id] = load
         result.campaigns[load.id] = row
+        kept[load.id] = windows
         result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
-    index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
-    result.invalid.update(index.invalid)
-    result.conflicts = [c for c in index.conflicts if c.end > start]
+    if blacked_out:  # the index would expand the blacked-out windows again: sweep the kept ones
+        conflicts = grouped_conflicts(book.capacities, result.loads.values(), kept)
+    else:
+        index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
+        result.invalid.update(index.invalid)
+        conflicts = index.conflicts
+    result.conflicts = [c for c in conflicts if c.end > start]
     return result
 
 

@@ -24,9 +24,11 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, ScheduleDraft
+from campaigns.scheduling import blackouts
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
-from campaigns.services.drafts.checks import conflict_index, skill_findings
+from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.drafts.checks import blackout_conflicts, conflict_index, skill_findings
 from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
 from campaigns.services.pools import lookup as pools
 
@@ -91,12 +93,18 @@ def evaluate_values(
         api=api,
     )
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
-    windows = _windows(spec, start, report.checked_until)
+    # The campaign's blackout days (approved calendars) remove their windows before anything is checked:
+    # compliance, DST, frequency and conflicts see only the windows that will dial.
+    days = blackout_days.campaign_days(campaign, spec.timezone, start, report.checked_until)
+    every = _windows(spec, start, report.checked_until)
+    windows = _without(every, days, spec.timezone)
     report.checked_windows = len(windows)
     report.window_count = _count_before(windows, report.horizon_end)
     dst = scheduling.dst_findings(spec, windows)
     dst_by_start = {d.window_start: d for d in dst}
-    for window in windows[: min(PREVIEW_WINDOWS, report.window_count)]:
+    for window in every[: _count_before(every, report.horizon_end)]:
+        if len(report.windows) >= PREVIEW_WINDOWS:
+            break
         mark = dst_by_start.get(window.start)
         report.windows.append(
             {
@@ -105,6 +113,7 @@ def evaluate_values(
                 "local_start": window.local_start,
                 "local_end": window.local_end,
                 "dst": mark.message if mark else "",
+                "blackout": "; ".join(days.get(window.local_start.date(), ())),
             }
         )
 
@@ -148,11 +157,18 @@ def evaluate_values(
             effective_start=spec.effective_start,
             effective_end=spec.effective_end,
         )
-        what_if = (index or conflict_index.current(now)).what_if(load)
-        report.conflicts_added, report.conflicts_removed = summarise(
-            what_if.added, what_if.removed, zone=spec.timezone
-        )
+        added, removed = blackout_conflicts.what_if(load, campaign, index or conflict_index.current(now))
+        report.conflicts_added, report.conflicts_removed = summarise(added, removed, zone=spec.timezone)
     return report
+
+
+def _without(windows: list[scheduling.Window], days: dict, zone_name: str) -> list[scheduling.Window]:
+    """The windows that do not open on a blackout day (on the schedule's own wall clock)."""
+    if not days:
+        return windows
+    spans = blackouts.day_spans(days, zone_name)
+    kept = set(blackouts.without_blackouts([(int(w.start.timestamp()), 0) for w in windows], spans))
+    return [w for w in windows if (int(w.start.timestamp()), 0) in kept]
 
 
 def _windows(spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime) -> list[scheduling.Window]:
@@ -202,6 +218,9 @@ def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict |
     now = now or timezone.now()
     try:
         windows = _windows(spec, now, now + HORIZON)
+        windows = _without(
+            windows, blackout_days.campaign_days(campaign, spec.timezone, now, now + HORIZON), spec.timezone
+        )
     except ValueError:  # InvalidSchedule: the stored findings say what is wrong with it
         return None
     if not windows:

@@ -1,0 +1,129 @@
+"""Which days a campaign must not dial: the approved calendars attached to it, or to the pool it draws on.
+
+`blackout_days(campaign, start_utc, end_utc)` is the public answer (each day with its UTC interval on the
+campaign's wall clock); the engine's callers use `campaign_days` / `days_by_campaign` and filter windows with
+scheduling/blackouts.py. Only an approved revision's rules count: a calendar still in review blacks out nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from campaigns.models import AgentPool, BlackoutCalendar, Campaign
+from campaigns.scheduling import blackouts
+from campaigns.scheduling.zones import zone_or_utc
+from campaigns.services.pools import lookup
+
+Days = dict[dt.date, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class BlackoutDay:
+    """One day a campaign does not dial: its local date, what falls on it, and [start, end) in UTC (the
+    campaign's local midnight to the next one)."""
+
+    day: dt.date
+    names: tuple[str, ...]
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return "; ".join(self.names)
+
+
+def _pool_id(key: str) -> int | None:
+    return int(key.removeprefix("pool-")) if key.startswith("pool-") else None
+
+
+def calendars_of(campaign: Campaign) -> list[BlackoutCalendar]:
+    """The approved calendars attached to the campaign or to the defined pool it draws on, by name."""
+    pool_id = _pool_id(lookup.key_of_campaign(campaign))
+    direct = BlackoutCalendar.objects.filter(approved_revision__isnull=False, campaigns=campaign)
+    found = {c.pk: c for c in direct}
+    if pool_id is not None:
+        found.update(
+            {c.pk: c for c in BlackoutCalendar.objects.filter(approved_revision__isnull=False, pools=pool_id)}
+        )
+    return sorted(found.values(), key=lambda c: c.name.lower())
+
+
+def _days(calendars: Iterable[BlackoutCalendar], first: dt.date, last: dt.date) -> Days:
+    rules = [rule for calendar in calendars for rule in blackouts.parse_rules(calendar.rules)]
+    return blackouts.blackout_days(rules, first, last)
+
+
+def campaign_days(campaign: Campaign, zone_name: str, start_utc: dt.datetime, end_utc: dt.datetime) -> Days:
+    """The campaign's blacked-out local dates (in `zone_name`, the zone its windows are expanded in) that
+    [start_utc, end_utc) touches, each with what falls on it."""
+    calendars = calendars_of(campaign)
+    if not calendars:
+        return {}
+    return _days(calendars, *blackouts.local_days(start_utc, end_utc, zone_name))
+
+
+def blackout_days(campaign: Campaign, start_utc: dt.datetime, end_utc: dt.datetime) -> list[BlackoutDay]:
+    """THE days `campaign` must not dial between two UTC instants, on its own wall clock (its zone; UTC when it
+    has none), each with the UTC interval the workers stop it for. The dialling control uses this."""
+    zone = zone_or_utc(campaign.timezone)
+    days = campaign_days(campaign, zone.key, start_utc, end_utc)
+    spans = blackouts.day_spans(days, zone.key)
+    return [
+        BlackoutDay(
+            day, names, dt.datetime.fromtimestamp(low, dt.UTC), dt.datetime.fromtimestamp(high, dt.UTC)
+        )
+        for (day, names), (low, high) in zip(days.items(), spans, strict=True)
+    ]
+
+
+def days_by_campaign(
+    campaigns: Iterable[tuple[int, str, int | None, str]], start_utc: dt.datetime, end_utc: dt.datetime
+) -> dict[str, list[tuple[int, int]]]:
+    """For many campaigns at once (pk, CXone id, skill pk, zone): the UTC spans of their blackout days in the
+    range, by CXone id; campaigns with none are left out. A few queries, whatever the number of campaigns."""
+    calendars = {c.pk: c for c in BlackoutCalendar.objects.filter(approved_revision__isnull=False)}
+    if not calendars:
+        return {}
+    by_campaign: dict[int, set[int]] = defaultdict(set)
+    for calendar_id, campaign_id in BlackoutCalendar.campaigns.through.objects.filter(
+        blackoutcalendar_id__in=calendars
+    ).values_list("blackoutcalendar_id", "campaign_id"):
+        by_campaign[campaign_id].add(calendar_id)
+    by_pool: dict[str, set[int]] = defaultdict(set)
+    for calendar_id, pool_id in BlackoutCalendar.pools.through.objects.filter(
+        blackoutcalendar_id__in=calendars
+    ).values_list("blackoutcalendar_id", "agentpool_id"):
+        by_pool[AgentPool(pk=pool_id).key].add(calendar_id)
+    book = lookup.book() if by_pool else None
+    first, last = start_utc.date() - dt.timedelta(days=1), end_utc.date() + dt.timedelta(days=1)
+    days_of_calendar: dict[int, Days] = {}
+    result: dict[str, list[tuple[int, int]]] = {}
+    for pk, cxone_id, skill, zone in campaigns:
+        ids = set(by_campaign.get(pk, ()))
+        if book is not None:
+            ids |= by_pool.get(book.key_of(pk, skill), set())
+        if not ids:
+            continue
+        days: set[dt.date] = set()
+        for calendar_id in ids:
+            if calendar_id not in days_of_calendar:
+                days_of_calendar[calendar_id] = _days([calendars[calendar_id]], first, last)
+            days |= set(days_of_calendar[calendar_id])
+        if days:
+            result[cxone_id] = blackouts.day_spans(days, zone_or_utc(zone).key)
+    return result
+
+
+def campaigns_attached(calendar: BlackoutCalendar) -> list[Campaign]:
+    """Every campaign the calendar applies to: attached itself, or drawing on an attached pool."""
+    pool_keys = {AgentPool(pk=pk).key for pk in calendar.pools.values_list("pk", flat=True)}
+    book = lookup.book() if pool_keys else None
+    found = {c.pk: c for c in calendar.campaigns.all()}
+    if book is not None:
+        for campaign in Campaign.objects.filter(missing_since__isnull=True):
+            if book.key_of(campaign.pk, campaign.pool_id) in pool_keys:
+                found[campaign.pk] = campaign
+    return sorted(found.values(), key=lambda c: c.name.lower())
