@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.services.reports import notices
 from campaigns.services.reports import versions as campaign_versions
@@ -147,6 +148,7 @@ def campaign_detail(request, pk):
         "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
+        "calendars": blackout_days.calendars_of(campaign),
         **drift_context(campaign, request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)
