@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.models import AgentPool, AuditEntry, BlackoutCalendar, PoolMember, RevisionStatus
 from campaigns.services.blackouts import days, editing
-from campaigns.services.errors import InvalidInput, InvalidTransition, NotAllowed
+from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
 from tests.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,24 @@ def test_a_ready_calendar_is_not_rewritten_by_hand(supervisor):
     calendar = BlackoutCalendar.objects.get(ready_rule="us-ut")
     with pytest.raises(NotAllowed, match="ready calendar"):
         editing.edit(calendar.pk, supervisor, "", THANKSGIVING)
+
+
+def test_approving_or_attaching_marks_the_campaigns_stored_findings_outdated(
+    supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool, findings_key="checked")
+    calendar = approved(supervisor, other_supervisor)
+    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    campaign.refresh_from_db()
+    assert campaign.findings_key == ""
+
+
+def test_a_reviewer_decides_on_the_revision_as_they_saw_it(supervisor, other_supervisor):
+    revision = editing.create_calendar(supervisor, "Closures", "", THANKSGIVING)
+    editing.submit(revision.pk, supervisor)
+    seen = revision.lock_version
+    editing.withdraw(revision.pk, supervisor)
+    editing.edit(revision.calendar_id, supervisor, "", "2026-01-02: Everything")
+    editing.submit(revision.pk, supervisor)
+    with pytest.raises(DraftChanged):
+        editing.approve(revision.pk, other_supervisor, seen_lock_version=seen)

@@ -57,7 +57,9 @@ def test_another_supervisor_approves_and_the_days_take_effect(client, supervisor
     page = client.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
     assert "Approve" in page and "Reject…" in page
 
-    response = client.post(reverse("calendar-revision-approve", args=[revision.pk]), follow=True)
+    response = client.post(
+        reverse("calendar-revision-approve", args=[revision.pk]), {"seen_lock_version": 1}, follow=True
+    )
     page = response.content.decode()
     assert "Approved: its days are blacked out from now on." in page
     assert "In effect" in page and "US Thanksgiving" in page
@@ -78,7 +80,10 @@ def test_a_rejection_says_why(client, supervisor, other_supervisor):
     revision = drafted(supervisor)
     editing.submit(revision.pk, supervisor)
     client.force_login(other_supervisor)
-    client.post(reverse("calendar-revision-reject", args=[revision.pk]), {"reason": "Good Friday is open"})
+    client.post(
+        reverse("calendar-revision-reject", args=[revision.pk]),
+        {"reason": "Good Friday is open", "seen_lock_version": 1},
+    )
     page = client.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
     assert "Rejected" in page and "Good Friday is open" in page
 
@@ -141,3 +146,4 @@ def test_the_campaign_page_shows_a_blacked_out_day_as_skipped(
     editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     page = as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
     assert "Thu 3 Dec" in page and "blackout: Inventory" in page
+    assert "and 1 skipped on blackout days" in page

@@ -151,13 +151,21 @@ REVISION_ACTIONS = {
 }
 
 
+DECISIONS = {"approve", "reject"}  # taken on the revision as the reviewer saw it
+
+
 def _revision_action(request, pk, verb: str):
     _may_edit(request.user)
     revision = get_object_or_404(CalendarRevision, pk=pk)
     service, done = REVISION_ACTIONS[verb]
     extra = [request.POST.get("reason", "")] if verb == "reject" else []
+    seen = (
+        {"seen_lock_version": lock_version_from(request.POST, "seen_lock_version")}
+        if verb in DECISIONS
+        else {}
+    )
     try:
-        service(revision.pk, request.user, *extra)
+        service(revision.pk, request.user, *extra, **seen)
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:

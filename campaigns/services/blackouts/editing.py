@@ -14,6 +14,7 @@ from campaigns import roles
 from campaigns.models import AgentPool, BlackoutCalendar, CalendarRevision, Campaign, RevisionStatus
 from campaigns.scheduling.blackout_lines import parse_lines
 from campaigns.services import audit
+from campaigns.services.blackouts import days
 from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
 
 S = RevisionStatus
@@ -148,13 +149,23 @@ def withdraw(revision_id: int, actor) -> CalendarRevision:
     return revision
 
 
-def approve(revision_id: int, actor) -> CalendarRevision:
-    """Another supervisor approves: the revision's rules take effect on every attached campaign now."""
+def _as_seen(revision: CalendarRevision, seen_lock_version: int | None) -> None:
+    if seen_lock_version is not None and seen_lock_version != revision.lock_version:
+        raise DraftChanged(
+            "The author changed this revision since you opened it: read it again before deciding.",
+            current_lock_version=revision.lock_version,
+        )
+
+
+def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) -> CalendarRevision:
+    """Another supervisor approves (the revision as they saw it): its rules take effect on every attached
+    campaign now."""
     _require(actor)
     with transaction.atomic():
         revision = _move(revision_id, actor, (S.SUBMITTED,), "approved")
         if revision.author_id == actor.pk:
             raise NotAllowed("Four-eyes: another supervisor approves what you wrote.")
+        _as_seen(revision, seen_lock_version)
         calendar = revision.calendar
         before = calendar.rules
         revision.status, revision.approver, revision.decided_at = S.APPROVED, actor, timezone.now()
@@ -165,6 +176,7 @@ def approve(revision_id: int, actor) -> CalendarRevision:
             revision,
         )
         calendar.save(update_fields=["rules", "description", "approved_revision", "updated_at"])
+        _outdate_findings(days.campaigns_attached(calendar))
         audit.record(
             "campaigns.calendar.approved",
             revision,
@@ -175,7 +187,7 @@ def approve(revision_id: int, actor) -> CalendarRevision:
     return revision
 
 
-def reject(revision_id: int, actor, reason: str) -> CalendarRevision:
+def reject(revision_id: int, actor, reason: str, *, seen_lock_version: int | None = None) -> CalendarRevision:
     _require(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -184,6 +196,7 @@ def reject(revision_id: int, actor, reason: str) -> CalendarRevision:
         revision = _move(revision_id, actor, (S.SUBMITTED,), "rejected")
         if revision.author_id == actor.pk:
             raise NotAllowed("Four-eyes: another supervisor reviews what you wrote; withdraw it instead.")
+        _as_seen(revision, seen_lock_version)
         revision.status, revision.approver, revision.reason = S.REJECTED, actor, reason
         revision.decided_at = timezone.now()
         revision.save(update_fields=["status", "approver", "reason", "decided_at"])
@@ -206,10 +219,13 @@ def attach(calendar_id: int, actor, *, campaigns: list[int], pools: list[int]) -
         if len(found_campaigns) != len(set(campaigns)) or len(found_pools) != len(set(pools)):
             raise InvalidInput("campaigns", "A campaign or pool chosen is gone; reload the page.")
         before = _attached(calendar)
+        was = days.campaigns_attached(calendar)
         calendar.campaigns.set(found_campaigns)
         calendar.pools.set(found_pools)
         calendar.save(update_fields=["updated_at"])
         after = _attached(calendar)
+        if before != after and calendar.in_effect:
+            _outdate_findings([*was, *days.campaigns_attached(calendar)])
         if before != after:
             audit.record(
                 "campaigns.calendar.attached",
@@ -219,6 +235,12 @@ def attach(calendar_id: int, actor, *, campaigns: list[int], pools: list[int]) -
                 changes={"attached": [before, after]},
             )
     return calendar
+
+
+def _outdate_findings(campaigns: list[Campaign]) -> None:
+    """The stored findings of these campaigns (the list's badges) no longer match their windows: marked so that
+    the next page that shows them, or the next sync, checks them again (campaign_findings.py)."""
+    Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).update(findings_key="")
 
 
 def _attached(calendar: BlackoutCalendar) -> list[str]:
