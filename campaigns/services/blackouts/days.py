@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from campaigns.models import AgentPool, BlackoutCalendar, Campaign
 from campaigns.scheduling import blackouts
 from campaigns.scheduling.zones import zone_or_utc
@@ -40,14 +42,15 @@ def _pool_id(key: str) -> int | None:
 
 
 def calendars_of(campaign: Campaign) -> list[BlackoutCalendar]:
-    """The approved calendars attached to the campaign or to the defined pool it draws on, by name."""
+    """The approved calendars attached to the campaign or to the defined pool it draws on, by name. One query
+    when no approved calendar is attached to the campaign or to any pool (the usual case of a list's rows)."""
+    approved = BlackoutCalendar.objects.filter(approved_revision__isnull=False)
+    if not approved.filter(Q(campaigns=campaign) | Q(pools__isnull=False)).exists():
+        return []
+    found = {c.pk: c for c in approved.filter(campaigns=campaign)}
     pool_id = _pool_id(lookup.key_of_campaign(campaign))
-    direct = BlackoutCalendar.objects.filter(approved_revision__isnull=False, campaigns=campaign)
-    found = {c.pk: c for c in direct}
     if pool_id is not None:
-        found.update(
-            {c.pk: c for c in BlackoutCalendar.objects.filter(approved_revision__isnull=False, pools=pool_id)}
-        )
+        found.update({c.pk: c for c in approved.filter(pools=pool_id)})
     return sorted(found.values(), key=lambda c: c.name.lower())
 
 

@@ -8,6 +8,8 @@ before and after the draft, from windows with the blackout days removed (schedul
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from campaigns import scheduling
 from campaigns.models import BlackoutCalendar, Campaign
 from campaigns.scheduling.blackout_conflicts import grouped_conflicts, groups_of
@@ -19,7 +21,7 @@ from campaigns.services.blackouts.days import days_by_campaign
 def any_in_effect() -> bool:
     """Whether some approved calendar is attached to anything (one cheap query)."""
     approved = BlackoutCalendar.objects.filter(approved_revision__isnull=False)
-    return approved.filter(campaigns__isnull=False).exists() or approved.filter(pools__isnull=False).exists()
+    return approved.filter(Q(campaigns__isnull=False) | Q(pools__isnull=False)).exists()
 
 
 def what_if(
