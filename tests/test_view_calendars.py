@@ -147,3 +147,15 @@ def test_the_campaign_page_shows_a_blacked_out_day_as_skipped(
     page = as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
     assert "Thu 3 Dec" in page and "blackout: Inventory" in page
     assert "and 1 skipped on blackout days" in page
+
+
+def test_the_campaign_lists_next_window_skips_a_blackout_day(
+    frozen_clock, as_supervisor, supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool)
+    revision = drafted(supervisor, "2026-12-01: Move")
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
+    page = as_supervisor.get(reverse("campaign-list")).content.decode()
+    assert "Wed 2 Dec" in page or "2026-12-02" in page

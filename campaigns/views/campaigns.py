@@ -92,11 +92,20 @@ def campaign_list(request):
     )
     present = [c for c in page.object_list if not c.is_missing]
     campaign_findings.ensure_current(present, now=now)
+    blacked_out = blackout_days.days_by_campaign(
+        [(c.pk, c.cxone_id, c.pool_id, c.timezone) for c in present], now, now + draft_checks.HORIZON
+    )
     for campaign in page.object_list:
         campaign.open_drafts = open_drafts.get(campaign.pk, 0)
         # Gone from CXone: it dials nothing, so it has no next window and nothing to find.
         campaign.badge = None if campaign.is_missing else campaign_findings.badge(campaign.current_findings)
-        campaign.next_window = None if campaign.is_missing else draft_checks.next_window(campaign, now=now)
+        campaign.next_window = (
+            None
+            if campaign.is_missing
+            else draft_checks.next_window(
+                campaign, now=now, blackout_spans=blacked_out.get(campaign.cxone_id, [])
+            )
+        )
     gone = campaigns.filter(missing_since__isnull=False).count() if filters["state"] != GONE else 0
     context = {
         "nav": "campaigns",

@@ -54,18 +54,26 @@ def calendars_of(campaign: Campaign) -> list[BlackoutCalendar]:
     return sorted(found.values(), key=lambda c: c.name.lower())
 
 
-def _days(calendars: Iterable[BlackoutCalendar], first: dt.date, last: dt.date) -> Days:
-    rules = [rule for calendar in calendars for rule in blackouts.parse_rules(calendar.rules)]
-    return blackouts.blackout_days(rules, first, last)
+def rules_of(calendars: Iterable[BlackoutCalendar]) -> tuple[blackouts.DateRule, ...]:
+    return tuple(rule for calendar in calendars for rule in blackouts.parse_rules(calendar.rules))
 
 
-def campaign_days(campaign: Campaign, zone_name: str, start_utc: dt.datetime, end_utc: dt.datetime) -> Days:
+def campaign_days(
+    campaign: Campaign,
+    zone_name: str,
+    start_utc: dt.datetime,
+    end_utc: dt.datetime,
+    *,
+    rules: tuple[blackouts.DateRule, ...] | None = None,
+) -> Days:
     """The campaign's blacked-out local dates (in `zone_name`, the zone its windows are expanded in) that
-    [start_utc, end_utc) touches, each with what falls on it."""
-    calendars = calendars_of(campaign)
-    if not calendars:
+    [start_utc, end_utc) touches, each with what falls on it. `rules`: the campaign's calendars' rules when the
+    caller read them for many campaigns at once (rules_by_campaign)."""
+    if rules is None:
+        rules = rules_of(calendars_of(campaign))
+    if not rules:
         return {}
-    return _days(calendars, *blackouts.local_days(start_utc, end_utc, zone_name))
+    return blackouts.blackout_days(rules, *blackouts.local_days(start_utc, end_utc, zone_name))
 
 
 def blackout_days(campaign: Campaign, start_utc: dt.datetime, end_utc: dt.datetime) -> list[BlackoutDay]:
@@ -82,11 +90,11 @@ def blackout_days(campaign: Campaign, start_utc: dt.datetime, end_utc: dt.dateti
     ]
 
 
-def days_by_campaign(
-    campaigns: Iterable[tuple[int, str, int | None, str]], start_utc: dt.datetime, end_utc: dt.datetime
-) -> dict[str, list[tuple[int, int]]]:
-    """For many campaigns at once (pk, CXone id, skill pk, zone): the UTC spans of their blackout days in the
-    range, by CXone id; campaigns with none are left out. A few queries, whatever the number of campaigns."""
+def rules_by_campaign(
+    campaigns: Iterable[tuple[int, str, int | None]],
+) -> dict[str, tuple[blackouts.DateRule, ...]]:
+    """For many campaigns at once (pk, CXone id, skill pk): the rules of the approved calendars attached to each
+    or to its pool, by CXone id (campaigns with none are left out). A few queries, whatever their number."""
     calendars = {c.pk: c for c in BlackoutCalendar.objects.filter(approved_revision__isnull=False)}
     if not calendars:
         return {}
@@ -100,23 +108,38 @@ def days_by_campaign(
         blackoutcalendar_id__in=calendars
     ).values_list("blackoutcalendar_id", "agentpool_id"):
         by_pool[AgentPool(pk=pool_id).key].add(calendar_id)
+    if not by_campaign and not by_pool:
+        return {}
     book = lookup.book() if by_pool else None
-    first, last = start_utc.date() - dt.timedelta(days=1), end_utc.date() + dt.timedelta(days=1)
-    days_of_calendar: dict[int, Days] = {}
-    result: dict[str, list[tuple[int, int]]] = {}
-    for pk, cxone_id, skill, zone in campaigns:
+    parsed: dict[int, tuple[blackouts.DateRule, ...]] = {}
+    result: dict[str, tuple[blackouts.DateRule, ...]] = {}
+    for pk, cxone_id, skill in campaigns:
         ids = set(by_campaign.get(pk, ()))
         if book is not None:
             ids |= by_pool.get(book.key_of(pk, skill), set())
-        if not ids:
-            continue
-        days: set[dt.date] = set()
-        for calendar_id in ids:
-            if calendar_id not in days_of_calendar:
-                days_of_calendar[calendar_id] = _days([calendars[calendar_id]], first, last)
-            days |= set(days_of_calendar[calendar_id])
-        if days:
-            result[cxone_id] = blackouts.day_spans(days, zone_or_utc(zone).key)
+        for calendar_id in sorted(ids, key=lambda i: calendars[i].name.lower()):
+            if calendar_id not in parsed:
+                parsed[calendar_id] = rules_of([calendars[calendar_id]])
+            result[cxone_id] = result.get(cxone_id, ()) + parsed[calendar_id]
+    return result
+
+
+def days_by_campaign(
+    campaigns: Iterable[tuple[int, str, int | None, str]], start_utc: dt.datetime, end_utc: dt.datetime
+) -> dict[str, list[tuple[int, int]]]:
+    """For many campaigns at once (pk, CXone id, skill pk, zone): the UTC spans of their blackout days in
+    [start_utc, end_utc) on each one's wall clock, by CXone id; campaigns with none are left out."""
+    campaigns = list(campaigns)
+    rules = rules_by_campaign((pk, cxone_id, skill) for pk, cxone_id, skill, _ in campaigns)
+    result: dict[str, list[tuple[int, int]]] = {}
+    for _, cxone_id, _, zone in campaigns:
+        if cxone_id in rules:
+            zone_name = zone_or_utc(zone).key
+            days = blackouts.blackout_days(
+                rules[cxone_id], *blackouts.local_days(start_utc, end_utc, zone_name)
+            )
+            if days:
+                result[cxone_id] = blackouts.day_spans(days, zone_name)
     return result
 
 

@@ -62,6 +62,7 @@ def evaluate_values(
     now: dt.datetime | None = None,
     conflicts: bool = True,
     index: scheduling.ConflictIndex | None = None,
+    blackout_rules: tuple | None = None,
 ) -> Report:
     """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
@@ -95,7 +96,9 @@ def evaluate_values(
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
     # The campaign's blackout days (approved calendars) remove their windows before anything is checked:
     # compliance, DST, frequency and conflicts see only the windows that will dial.
-    days = blackout_days.campaign_days(campaign, spec.timezone, start, report.checked_until)
+    days = blackout_days.campaign_days(
+        campaign, spec.timezone, start, report.checked_until, rules=blackout_rules
+    )
     every = _windows(spec, start, report.checked_until)
     windows = _without(every, days, spec.timezone)
     report.checked_windows = len(windows)
@@ -164,9 +167,12 @@ def evaluate_values(
 
 def _without(windows: list[scheduling.Window], days: dict, zone_name: str) -> list[scheduling.Window]:
     """The windows that do not open on a blackout day (on the schedule's own wall clock)."""
-    if not days:
+    return _kept(windows, blackouts.day_spans(days, zone_name)) if days else windows
+
+
+def _kept(windows: list[scheduling.Window], spans: list[tuple[int, int]]) -> list[scheduling.Window]:
+    if not spans:
         return windows
-    spans = blackouts.day_spans(days, zone_name)
     kept = set(blackouts.without_blackouts([(int(w.start.timestamp()), 0) for w in windows], spans))
     return [w for w in windows if (int(w.start.timestamp()), 0) in kept]
 
@@ -198,16 +204,25 @@ def campaign_schedule_values(campaign: Campaign) -> dict | None:
 
 
 def evaluate_campaign(
-    campaign: Campaign, *, conflicts: bool = True, now: dt.datetime | None = None
+    campaign: Campaign,
+    *,
+    conflicts: bool = True,
+    now: dt.datetime | None = None,
+    blackout_rules: tuple | None = None,
 ) -> Report | None:
     """The findings of the campaign's current schedule, or None when it has none."""
     values = campaign_schedule_values(campaign)
-    return evaluate_values(campaign, values, conflicts=conflicts, now=now) if values else None
+    if not values:
+        return None
+    return evaluate_values(campaign, values, conflicts=conflicts, now=now, blackout_rules=blackout_rules)
 
 
-def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict | None:
+def next_window(
+    campaign: Campaign, *, now: dt.datetime | None = None, blackout_spans: list[tuple[int, int]] | None = None
+) -> dict | None:
     """The campaign's next window in the next 14 days ({"start", "end", "local_start", "local_end"}), or None;
-    cheap enough for every row of a list (the expansion is cached for the hour)."""
+    cheap enough for every row of a list (the expansion is cached for the hour). A list passes each row's
+    blackout days as UTC spans (services/blackouts/days.days_by_campaign, a few queries for the whole page)."""
     values = campaign_schedule_values(campaign)
     if values is None:
         return None
@@ -218,9 +233,10 @@ def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict |
     now = now or timezone.now()
     try:
         windows = _windows(spec, now, now + HORIZON)
-        windows = _without(
-            windows, blackout_days.campaign_days(campaign, spec.timezone, now, now + HORIZON), spec.timezone
-        )
+        if blackout_spans is None:
+            days = blackout_days.campaign_days(campaign, spec.timezone, now, now + HORIZON)
+            blackout_spans = blackouts.day_spans(days, spec.timezone)
+        windows = _kept(windows, blackout_spans)
     except ValueError:  # InvalidSchedule: the stored findings say what is wrong with it
         return None
     if not windows:
