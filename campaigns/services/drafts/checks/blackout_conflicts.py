@@ -14,7 +14,7 @@ from campaigns import scheduling
 from campaigns.models import BlackoutCalendar, Campaign
 from campaigns.scheduling.blackout_conflicts import grouped_conflicts, groups_of
 from campaigns.scheduling.blackouts import without_blackouts
-from campaigns.scheduling.conflicts import ExpansionCache, conflict_sort_key
+from campaigns.scheduling.conflicts import ExpansionCache, check_pools, conflict_sort_key
 from campaigns.services.blackouts.days import days_by_campaign
 
 
@@ -31,6 +31,7 @@ def what_if(
     if not any_in_effect():
         found = index.what_if(draft)
         return found.added, found.removed
+    check_pools(index.pools, [draft])  # as the index's own what-if: an unknown pool is the caller's error
     old = next((c for c in index.campaigns if c.id == draft.id), None)
     keys = list(dict.fromkeys([*(groups_of(old) if old else []), *groups_of(draft)]))
     others = [c for c in index.campaigns if c.id != draft.id and set(groups_of(c)) & set(keys)]
