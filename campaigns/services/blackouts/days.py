@@ -90,14 +90,24 @@ def blackout_days(campaign: Campaign, start_utc: dt.datetime, end_utc: dt.dateti
     ]
 
 
-def rules_by_campaign(
-    campaigns: Iterable[tuple[int, str, int | None]],
-) -> dict[str, tuple[blackouts.DateRule, ...]]:
+@dataclass(frozen=True)
+class CalendarsRead:
+    """The calendars of many campaigns read at once: each one's rules (by CXone id), and whether any approved
+    calendar is attached to anything at all (when none is, the conflict index's what-if is right as it is)."""
+
+    rules: dict[str, tuple[blackouts.DateRule, ...]]
+    attached: bool
+
+    def of(self, cxone_id: str) -> tuple[blackouts.DateRule, ...]:
+        return self.rules.get(cxone_id, ())
+
+
+def read_calendars(campaigns: Iterable[tuple[int, str, int | None]]) -> CalendarsRead:
     """For many campaigns at once (pk, CXone id, skill pk): the rules of the approved calendars attached to each
-    or to its pool, by CXone id (campaigns with none are left out). A few queries, whatever their number."""
+    or to its pool. A few queries, whatever their number."""
     calendars = {c.pk: c for c in BlackoutCalendar.objects.filter(approved_revision__isnull=False)}
     if not calendars:
-        return {}
+        return CalendarsRead({}, attached=False)
     by_campaign: dict[int, set[int]] = defaultdict(set)
     for calendar_id, campaign_id in BlackoutCalendar.campaigns.through.objects.filter(
         blackoutcalendar_id__in=calendars
@@ -109,7 +119,7 @@ def rules_by_campaign(
     ).values_list("blackoutcalendar_id", "agentpool_id"):
         by_pool[AgentPool(pk=pool_id).key].add(calendar_id)
     if not by_campaign and not by_pool:
-        return {}
+        return CalendarsRead({}, attached=False)
     book = lookup.book() if by_pool else None
     parsed: dict[int, tuple[blackouts.DateRule, ...]] = {}
     result: dict[str, tuple[blackouts.DateRule, ...]] = {}
@@ -121,7 +131,7 @@ def rules_by_campaign(
             if calendar_id not in parsed:
                 parsed[calendar_id] = rules_of([calendars[calendar_id]])
             result[cxone_id] = result.get(cxone_id, ()) + parsed[calendar_id]
-    return result
+    return CalendarsRead(result, attached=True)
 
 
 def days_by_campaign(
@@ -130,7 +140,7 @@ def days_by_campaign(
     """For many campaigns at once (pk, CXone id, skill pk, zone): the UTC spans of their blackout days in
     [start_utc, end_utc) on each one's wall clock, by CXone id; campaigns with none are left out."""
     campaigns = list(campaigns)
-    rules = rules_by_campaign((pk, cxone_id, skill) for pk, cxone_id, skill, _ in campaigns)
+    rules = read_calendars((pk, cxone_id, skill) for pk, cxone_id, skill, _ in campaigns).rules
     result: dict[str, list[tuple[int, int]]] = {}
     for _, cxone_id, _, zone in campaigns:
         if cxone_id in rules:

@@ -25,10 +25,15 @@ def any_in_effect() -> bool:
 
 
 def what_if(
-    draft: scheduling.CampaignLoad, campaign: Campaign, index: scheduling.ConflictIndex
+    draft: scheduling.CampaignLoad,
+    campaign: Campaign,
+    index: scheduling.ConflictIndex,
+    *,
+    attached: bool | None = None,
 ) -> tuple[list[scheduling.Conflict], list[scheduling.Conflict]]:
-    """The conflicts the draft adds and removes (its campaign's own blackout days apply to the draft too)."""
-    if not any_in_effect():
+    """The conflicts the draft adds and removes (its campaign's own blackout days apply to the draft too).
+    `attached`: whether any calendar is in effect anywhere, when the caller read it for many drafts at once."""
+    if not (any_in_effect() if attached is None else attached):
         found = index.what_if(draft)
         return found.added, found.removed
     check_pools(index.pools, [draft])  # as the index's own what-if: an unknown pool is the caller's error

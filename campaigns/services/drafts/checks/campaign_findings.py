@@ -89,10 +89,10 @@ def compute(
 
 
 def _store(campaigns: list[Campaign], now: dt.datetime) -> int:
-    calendars = blackout_days.rules_by_campaign((c.pk, c.cxone_id, c.pool_id) for c in campaigns)
+    calendars = blackout_days.read_calendars((c.pk, c.cxone_id, c.pool_id) for c in campaigns)
     for campaign in campaigns:
         try:
-            findings = compute(campaign, now=now, blackout_rules=calendars.get(campaign.cxone_id, ()))
+            findings = compute(campaign, now=now, blackout_rules=calendars.of(campaign.cxone_id))
         except Exception as exc:  # one odd mirror row must not stop a sync or a page; it shows as blocking
             log.exception("Could not check the schedule of campaign %s", campaign.cxone_id)
             why = f"The schedule could not be checked ({type(exc).__name__}); look at this campaign in CXone."

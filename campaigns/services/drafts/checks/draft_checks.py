@@ -48,11 +48,18 @@ ZONE_NAMES = sorted(
 )
 
 
-def evaluate_draft(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> Report:
+def evaluate_draft(
+    draft: ScheduleDraft,
+    *,
+    index: scheduling.ConflictIndex | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
+) -> Report:
     """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
     activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it.
     Never trust findings handed over by a caller or stored earlier: call this."""
-    return evaluate_values(draft.campaign, schedule_values.draft_values(draft), index=index)
+    return evaluate_values(
+        draft.campaign, schedule_values.draft_values(draft), index=index, calendars=calendars
+    )
 
 
 def evaluate_values(
@@ -63,6 +70,7 @@ def evaluate_values(
     conflicts: bool = True,
     index: scheduling.ConflictIndex | None = None,
     blackout_rules: tuple | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
 ) -> Report:
     """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
@@ -96,6 +104,8 @@ def evaluate_values(
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
     # The campaign's blackout days (approved calendars) remove their windows before anything is checked:
     # compliance, DST, frequency and conflicts see only the windows that will dial.
+    if calendars is not None:
+        blackout_rules = calendars.of(campaign.cxone_id)
     days = blackout_days.campaign_days(
         campaign, spec.timezone, start, report.checked_until, rules=blackout_rules
     )
@@ -160,7 +170,9 @@ def evaluate_values(
             effective_start=spec.effective_start,
             effective_end=spec.effective_end,
         )
-        added, removed = blackout_conflicts.what_if(load, campaign, index or conflict_index.current(now))
+        added, removed = blackout_conflicts.what_if(
+            load, campaign, index or conflict_index.current(now), attached=calendars and calendars.attached
+        )
         report.conflicts_added, report.conflicts_removed = summarise(added, removed, zone=spec.timezone)
     return report
 
@@ -250,14 +262,19 @@ def next_window(
     }
 
 
-def review(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> dict:
+def review(
+    draft: ScheduleDraft,
+    *,
+    index: scheduling.ConflictIndex | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
+) -> dict:
     """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings.
     Conflicts are those the proposal adds or relieves; the current schedule's own are not asked for."""
     current_values = campaign_schedule_values(draft.campaign)
     return {
-        "current": evaluate_values(draft.campaign, current_values, conflicts=False)
+        "current": evaluate_values(draft.campaign, current_values, conflicts=False, calendars=calendars)
         if current_values
         else None,
         "current_values": current_values,
-        "proposed": evaluate_draft(draft, index=index),
+        "proposed": evaluate_draft(draft, index=index, calendars=calendars),
     }
