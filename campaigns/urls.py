@@ -78,6 +78,7 @@ urlpatterns = [
     path("pools/<id:pk>/remove", pools.pool_remove, name="pool-remove"),
     path("calendars/", calendars.calendar_list, name="calendars"),
     path("calendars/new", calendars.calendar_new, name="calendar-new"),
+    path("calendars/preview", calendars.calendar_preview, name="calendar-preview"),
     path("calendars/<id:pk>/", calendars.calendar_detail, name="calendar-detail"),
     path("calendars/<id:pk>/edit", calendars.calendar_edit, name="calendar-edit"),
     path("calendars/<id:pk>/attach", calendars.calendar_attach, name="calendar-attach"),

@@ -39,6 +39,7 @@ MATRIX = {
     "pool-remove": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the version shown
     "calendars": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "calendar-new": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # no name, no days
+    "calendar-preview": ([302] + [405] * 5, [302, 403, 403, 200, 403, 200]),  # htmx: what the days would be
     "calendar-detail": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
     "calendar-edit": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # no days given
     "calendar-attach": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),

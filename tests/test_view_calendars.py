@@ -159,3 +159,27 @@ def test_the_campaign_lists_next_window_skips_a_blackout_day(
     editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     page = as_supervisor.get(reverse("campaign-list")).content.decode()
     assert "Wed 2 Dec" in page or "2026-12-02" in page
+
+
+def test_the_editor_previews_the_days_as_the_supervisor_types(frozen_clock, as_supervisor):
+    response = as_supervisor.post(
+        reverse("calendar-preview"),
+        {"rules": "fourth Thursday of November: US Thanksgiving"},
+        HTTP_HX_REQUEST="true",
+    )
+    fragment = response.content.decode()
+    assert response.status_code == 200 and "<html" not in fragment
+    assert "Thu 25 Nov 2027" in fragment and "US Thanksgiving" in fragment  # 2026's is past on 30 November
+
+
+def test_the_preview_names_each_wrong_line(as_supervisor):
+    response = as_supervisor.post(
+        reverse("calendar-preview"), {"rules": "ok: \nsomeday: x"}, HTTP_HX_REQUEST="true"
+    )
+    assert "line 2: “someday” is not a day" in response.content.decode()
+
+
+def test_the_new_calendar_page_shows_the_days_without_javascript(as_supervisor):
+    response = as_supervisor.post(reverse("calendar-new"), {"name": "", "rules": "Easter - 2: Good Friday"})
+    assert response.status_code == 400
+    assert "Good Friday" in response.content.decode() and "in the coming year" in response.content.decode()

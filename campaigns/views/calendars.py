@@ -52,7 +52,8 @@ def calendar_new(request):
             )
             return redirect("calendar-detail", pk=revision.calendar_id)
     status = 400 if form.is_bound else 200
-    return render(request, "campaigns/calendar_form.html", {"nav": "calendars", "form": form}, status=status)
+    context = {"nav": "calendars", "form": form, **_preview(request, form)}
+    return render(request, "campaigns/calendar_form.html", context, status=status)
 
 
 @require_safe
@@ -120,8 +121,30 @@ def calendar_edit(request, pk):
                 request, f"Revision {saved.number} saved: submit it when it is ready for review."
             )
             return redirect("calendar-detail", pk=calendar.pk)
-    context = {"nav": "calendars", "form": form, "calendar": calendar, "revision": revision}
+    context = {
+        "nav": "calendars",
+        "form": form,
+        "calendar": calendar,
+        "revision": revision,
+        **_preview(request, form),
+    }
     return render(request, "campaigns/calendar_form.html", context, status=400 if form.is_bound else 200)
+
+
+@require_POST
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
+def calendar_preview(request):
+    """The editor's live preview (htmx, as the supervisor types): each wrong line, or the coming year's days."""
+    _may_edit(request.user)
+    errors, upcoming = overview.preview(request.POST.get("rules", ""), _today(request))
+    context = {"preview_errors": errors, "preview_days": upcoming}
+    return render(request, "campaigns/calendar_form.html#preview", context)
+
+
+def _preview(request, form) -> dict:
+    text = form.data.get("rules", "") if form.is_bound else form.initial.get("rules", "")
+    errors, upcoming = overview.preview(text, _today(request))
+    return {"preview_errors": errors if form.is_bound else [], "preview_days": upcoming}
 
 
 @require_POST

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 
 from campaigns.models import BlackoutCalendar, CalendarRevision, RevisionStatus
-from campaigns.scheduling.blackout_lines import rules_text
+from campaigns.scheduling.blackout_lines import parse_lines, rules_text
 from campaigns.scheduling.blackouts import BlackoutRuleError, DateRule, blackout_days, parse_rules
 
 AHEAD_DAYS = 366  # the pages list the days of the coming year
@@ -103,3 +103,9 @@ def pending_count() -> int:
 def revision_view_text(calendar: BlackoutCalendar) -> str:
     """The calendar's rules in effect as the editor's lines (where a new revision starts)."""
     return rules_text(_parsed(calendar.rules))
+
+
+def preview(text: str, today: dt.date) -> tuple[list[str], list[tuple[dt.date, tuple[str, ...]]]]:
+    """What the editor shows as a supervisor types: each wrong line, or the days of the coming year."""
+    entries, errors = parse_lines(text or "")
+    return (errors, []) if errors else ([], upcoming(_parsed(entries), today))
