@@ -174,3 +174,11 @@ def test_a_reviewer_decides_on_the_revision_as_they_saw_it(supervisor, other_sup
     editing.submit(revision.pk, supervisor)
     with pytest.raises(DraftChanged):
         editing.approve(revision.pk, other_supervisor, seen_lock_version=seen)
+
+
+def test_a_calendar_whose_rules_no_longer_read_blacks_out_nothing_and_stops_nothing(supervisor, pool):
+    campaign = make_campaign(pool=pool)
+    calendar = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    BlackoutCalendar.objects.filter(pk=calendar.pk).update(rules=[{"kind": "state_holidays", "rule": "us-gone"}])
+    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    assert days.blackout_days(campaign, *NOVEMBER) == []

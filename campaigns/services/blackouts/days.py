@@ -8,6 +8,7 @@ scheduling/blackouts.py. Only an approved revision's rules count: a calendar sti
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from campaigns.scheduling import blackouts
 from campaigns.scheduling.zones import zone_or_utc
 from campaigns.services.pools import lookup
 
+log = logging.getLogger(__name__)
 Days = dict[dt.date, tuple[str, ...]]
 
 
@@ -55,7 +57,15 @@ def calendars_of(campaign: Campaign) -> list[BlackoutCalendar]:
 
 
 def rules_of(calendars: Iterable[BlackoutCalendar]) -> tuple[blackouts.DateRule, ...]:
-    return tuple(rule for calendar in calendars for rule in blackouts.parse_rules(calendar.rules))
+    """The calendars' rules in effect. A calendar whose stored rules no longer read (a ready calendar whose rule
+    left the rules file) blacks out nothing, and says so in the log, rather than stopping every page."""
+    found: list[blackouts.DateRule] = []
+    for calendar in calendars:
+        try:
+            found += blackouts.parse_rules(calendar.rules)
+        except blackouts.BlackoutRuleError as exc:
+            log.warning("Blackout calendar %s cannot be read: %s", calendar.name, exc)
+    return tuple(found)
 
 
 def campaign_days(
@@ -68,7 +78,7 @@ def campaign_days(
 ) -> Days:
     """The campaign's blacked-out local dates (in `zone_name`, the zone its windows are expanded in) that
     [start_utc, end_utc) touches, each with what falls on it. `rules`: the campaign's calendars' rules when the
-    caller read them for many campaigns at once (rules_by_campaign)."""
+    caller read them for many campaigns at once (read_calendars)."""
     if rules is None:
         rules = rules_of(calendars_of(campaign))
     if not rules:
