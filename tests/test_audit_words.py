@@ -33,3 +33,8 @@ def test_a_pool_links_the_pools_page():
 def test_webhook_and_pool_actions_have_words():
     assert action_label("campaigns.webhook.redelivered") == "WFM delivery sent again"
     assert action_label("campaigns.pool.changed") == "Pool changed"
+
+
+def test_blackout_calendar_actions_and_objects_have_words():
+    assert action_label("campaigns.calendar.approved") == "Blackout calendar approved"
+    assert object_name(entry("calendarrevision", 2)) == ("Blackout calendar revision #2", "/calendars/")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from campaigns.models import Activation, CapacityPool, WebhookDelivery
+from campaigns.services.blackouts import editing
 from tests.browser import launch_args, log_in
 from tests.conftest import make_campaign, make_draft
 from tests.wfm_support import make_activation
@@ -21,7 +22,7 @@ SERIOUS = """() => axe.run(document, {resultTypes: ["violations"]}).then(result 
 
 
 @pytest.fixture
-def product(pool, planner, supervisor, other_planner):
+def product(pool, planner, supervisor, other_planner, other_supervisor):
     surveys = CapacityPool.objects.create(cxone_skill_id="S-20", name="Surveys", agents=4)
     first = make_campaign("C-1", pool=pool, name="Renewals East", agents_required=12)
     make_campaign("C-2", pool=pool, name="Renewals West", agents_required=12, cron_expression="0 10 * * *")
@@ -33,11 +34,13 @@ def product(pool, planner, supervisor, other_planner):
     WebhookDelivery.objects.create(
         event_type="campaign_schedule.activated", activation=active, payload={}, status="pending", attempts=2
     )
-    return {"campaign": first, "draft": draft}
+    revision = editing.create_calendar(other_supervisor, "Closures", "", "fourth Thursday of November: Thanksgiving")
+    editing.submit(revision.pk, other_supervisor)
+    return {"campaign": first, "draft": draft, "calendar": revision.calendar}
 
 
 def pages_of(product) -> dict[str, list[str]]:
-    campaign, draft = product["campaign"], product["draft"]
+    campaign, draft, calendar = product["campaign"], product["draft"], product["calendar"]
     return {
         "planner": [
             "/campaigns/",
@@ -49,8 +52,10 @@ def pages_of(product) -> dict[str, list[str]]:
             "/activations/",
             "/audit/",
             "/pools/",
+            "/calendars/",
+            f"/calendars/{calendar.pk}/",
         ],
-        "supervisor": ["/approvals/", "/webhooks/", "/pools/new"],
+        "supervisor": ["/approvals/", "/webhooks/", "/pools/new", "/calendars/new", f"/calendars/{calendar.pk}/"],
         "manager": ["/dashboard/"],
     }
 

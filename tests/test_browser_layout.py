@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from campaigns.models import Activation
 from campaigns.services import audit
+from campaigns.services.blackouts import editing
 from tests.browser import launch_args, log_in, screenshot
 from tests.conftest import make_campaign, make_draft, make_user
 from tests.wfm_support import make_activation
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAV_TOPS = """() => [...document.querySelectorAll('.topbar nav > ul > li')]
   .map(li => Math.round(li.getBoundingClientRect().top))"""
-PAGES = ["/campaigns/", "/drafts/", "/timeline/", "/capacity/", "/activations/", "/audit/", "/pools/"]
+PAGES = ["/campaigns/", "/drafts/", "/timeline/", "/capacity/", "/activations/", "/audit/", "/pools/", "/calendars/"]
 
 
 @pytest.fixture
@@ -103,6 +104,7 @@ def test_on_a_phone_the_header_folds_and_the_campaign_list_is_within_the_first_s
 
 def test_no_page_scrolls_sideways_at_390_px(live_server, browser_at, news, planner, supervisor):
     page = browser_at(390, 844)
+    calendar = editing.create_calendar(supervisor, "Closures", "", "fourth Thursday of November: Thanksgiving").calendar
     log_in(page, live_server.url, planner.username)
     wide = {}
     draft = news[0].drafts.get()
@@ -114,7 +116,7 @@ def test_no_page_scrolls_sideways_at_390_px(live_server, browser_at, news, plann
             wide[path] = width
     page.context.clear_cookies()
     log_in(page, live_server.url, supervisor.username)
-    for path in ("/approvals/", "/webhooks/", "/dashboard/"):
+    for path in ("/approvals/", "/webhooks/", "/dashboard/", "/calendars/new", f"/calendars/{calendar.pk}/"):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")

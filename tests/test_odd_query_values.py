@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, WebhookDelivery
+from campaigns.services.blackouts import editing
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.test_permissions import MATRIX, ROLES
@@ -58,6 +59,10 @@ PARAMETERS = {
     "pools": {},
     "pool-new": {},
     "pool-edit": {},
+    "calendars": {},
+    "calendar-new": {},
+    "calendar-detail": {},
+    "calendar-edit": {},
     "campaign-detail": {},
     "my-drafts": {},
     "draft-editor": {},
@@ -86,12 +91,17 @@ ROW_OF = {
     "campaign-detail": "campaign", "campaign-history": "campaign", "draft-new": "campaign",
     "activation-step": "activation", "pool-edit": "pool",
     "activation-retry": "activation", "webhook-redeliver": "delivery", "notification-dismiss": "entry",
+    "calendar-detail": "calendar", "calendar-edit": "calendar", "calendar-attach": "calendar",
+    "calendar-revision-submit": "revision", "calendar-revision-withdraw": "revision",
+    "calendar-revision-approve": "revision", "calendar-revision-reject": "revision",
 }  # fmt: skip
 WITH_ROWS = sorted(name for name in MATRIX if name in ROW_OF or name.startswith("draft-"))
 
 
 @pytest.fixture
-def rows(campaign, other_planner):
+def rows(campaign, other_planner, other_supervisor):
+    revision = editing.create_calendar(other_supervisor, "Closures", "", "2026-12-24: Eve")
+    revision = editing.submit(revision.pk, other_supervisor)
     draft = make_draft(campaign, other_planner)
     draft = workflow.submit(draft.pk, other_planner, lock_version=draft.lock_version)
     elsewhere = make_campaign("C-2002", name="Win-back")
@@ -107,7 +117,8 @@ def rows(campaign, other_planner):
     )
     pool = AgentPool.objects.create(name="Callers", agents=8)
     return {"campaign": campaign, "draft": draft, "activation": failed, "delivery": dead,
-            "entry": AuditEntry.objects.latest("id"), "pool": pool}  # fmt: skip
+            "entry": AuditEntry.objects.latest("id"), "pool": pool, "revision": revision,
+            "calendar": revision.calendar}  # fmt: skip
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, ScheduleDraft, WebhookDelivery
+from campaigns.services.blackouts import editing
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import form_data
@@ -36,6 +37,16 @@ MATRIX = {
     "pool-new": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # the form again: no name given
     "pool-edit": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),
     "pool-remove": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the version shown
+    "calendars": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "calendar-new": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # no name, no days
+    "calendar-preview": ([302] + [405] * 5, [302, 403, 403, 200, 403, 200]),  # htmx: what the days would be
+    "calendar-detail": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "calendar-edit": ([302, 403, 403, 200, 403, 200], [302, 403, 403, 400, 403, 400]),  # no days given
+    "calendar-attach": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "calendar-revision-submit": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the author
+    "calendar-revision-withdraw": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the author
+    "calendar-revision-approve": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
+    "calendar-revision-reject": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "drift-keep": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "drift-restore": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
     "version-revise": ([302] + [405] * 5, [302, 403, 302, 302, 403, 302]),
@@ -82,6 +93,9 @@ MAY_CHANGE = {
     "notification-dismiss": {"outsider", "planner", "supervisor", "manager", "admin"},
     "drift-keep": {"supervisor", "admin"},
     "pool-remove": {"supervisor", "admin"},
+    "calendar-attach": {"supervisor", "admin"},
+    "calendar-revision-approve": {"supervisor", "admin"},
+    "calendar-revision-reject": {"supervisor", "admin"},
     "drift-restore": {"planner", "supervisor", "admin"},
     "version-revise": {"planner", "supervisor", "admin"},
     "notifications-read": {"outsider", "planner", "supervisor", "manager", "admin"},
@@ -119,8 +133,11 @@ def login_as(client, request):
 
 
 @pytest.fixture
-def objects(campaign, other_planner):
-    """A submitted draft (another planner's), a failed activation, a dead webhook delivery, an audit entry."""
+def objects(campaign, other_planner, other_supervisor):
+    """A submitted draft (another planner's), a failed activation, a dead webhook delivery, an audit entry, a
+    blackout calendar with a revision another supervisor submitted."""
+    revision = editing.create_calendar(other_supervisor, "Closures", "", "2026-12-24: Eve")
+    revision = editing.submit(revision.pk, other_supervisor)
     draft = make_draft(campaign, other_planner)
     draft = workflow.submit(draft.pk, other_planner, lock_version=draft.lock_version)
     elsewhere = make_campaign("C-2002", name="Win-back")
@@ -139,7 +156,7 @@ def objects(campaign, other_planner):
     )
     return {
         "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead, "drift": drift, "pool": pool,
-        "entry": AuditEntry.objects.latest("id"),
+        "entry": AuditEntry.objects.latest("id"), "revision": revision, "calendar": revision.calendar,
     }  # fmt: skip
 
 
@@ -152,6 +169,10 @@ def url_for(name, objects):
         return reverse(name, args=[objects[args[name]].pk])
     if name in {"pool-edit", "pool-remove"}:
         return reverse(name, args=[objects["pool"].pk])
+    if name.startswith("calendar-revision-"):
+        return reverse(name, args=[objects["revision"].pk])
+    if name in {"calendar-detail", "calendar-edit", "calendar-attach"}:
+        return reverse(name, args=[objects["calendar"].pk])
     if name == "campaign-history":
         return reverse(name, args=[objects["campaign"].pk])
     if name.startswith("drift-"):

@@ -6,6 +6,7 @@ its author, a window lasts 1..1440 minutes, ...) are database constraints, not o
 """
 
 from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
+from campaigns.models.blackouts import BlackoutCalendar, CalendarRevision, RevisionStatus
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
 from campaigns.models.history import CampaignVersion, Drift
 from campaigns.models.mirror import Campaign, CapacityPool
@@ -22,8 +23,10 @@ __all__ = [
     "Activation",
     "AgentPool",
     "AuditEntry",
+    "BlackoutCalendar",
     "CXoneRateBucket",
     "Campaign",
+    "CalendarRevision",
     "CampaignVersion",
     "CapacityPool",
     "DraftStatus",
@@ -35,6 +38,7 @@ __all__ = [
     "NotificationKind",
     "NotificationSettings",
     "PoolMember",
+    "RevisionStatus",
     "ScheduleDraft",
     "SignOnIdentity",
     "SyncStatus",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-__all__ = ["AddedDay", "DayRuleError", "easter_sunday", "parse_added_day"]
+__all__ = ["AddedDay", "DayRuleError", "easter_sunday", "nth_weekday", "parse_added_day"]
 
 _FIXED = re.compile(r"^(\d{2})-(\d{2})$")
 _EASTER = re.compile(r"^easter([+-]\d{1,2})?$")
@@ -40,9 +40,20 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    """The `nth` (1..5) `weekday` (Monday 0) of the month, or its last one for nth -1 ("fourth Thursday of
+    November", "last Monday of May"); None when the month has no fifth one."""
+    if nth == -1:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        last = following - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    return day if day.month == month else None
+
+
 def _election_day(year: int) -> date:
-    first_monday = date(year, 11, 1) + timedelta(days=(0 - date(year, 11, 1).weekday()) % 7)
-    return first_monday + timedelta(days=1)
+    return nth_weekday(year, 11, 0, 1) + timedelta(days=1)  # type: ignore[operator]
 
 
 @dataclass(frozen=True)

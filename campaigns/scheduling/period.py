@@ -11,6 +11,7 @@ windows a schedule opens: `* * * * *` to 2100 is 1,440 windows a day but still a
 
 from __future__ import annotations
 
+import copy
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -135,6 +136,16 @@ class Period:
                     tuple(map(_END, instants)),
                 )
             )
+
+    def without_days(self, dates) -> Period:
+        """The same period without the windows that open on `dates` (local dates on the campaign's clock, e.g.
+        its blackout days): a day here holds exactly the windows whose local start falls on it."""
+        if not dates:
+            return self
+        kept = copy.copy(self)
+        kept.days = [day for day in self.days if day.day not in dates]
+        kept.count = sum(day.count for day in kept.days)
+        return kept
 
     # ---- what the findings ask -------------------------------------------------------------------
 

@@ -158,3 +158,15 @@ def field_label(name: str, form) -> str:
 def horizon_days() -> int:
     """How many days ahead the previews and conflict checks look."""
     return HORIZON.days
+
+
+@register.filter
+def dialling(windows) -> list:
+    """The next windows that will dial: those not skipped for a blackout day."""
+    return [w for w in windows if not w.get("blackout")]
+
+
+@register.filter
+def skipped(windows) -> list:
+    """The next windows a blackout day removes (the editor shows them, marked)."""
+    return [w for w in windows if w.get("blackout")]

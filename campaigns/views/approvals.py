@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from campaigns import roles
 from campaigns.forms import RejectForm
 from campaigns.models import DraftStatus, ScheduleDraft
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.views.activations import recent_for_approver
@@ -39,9 +40,12 @@ def approval_queue(request):
     drafts = list(page.object_list)
     index = conflict_index.current(timezone.now()) if drafts else None  # one index for the whole queue
     edited = workflow.drafts_edited_by(request.user, drafts) if drafts else set()
+    calendars = blackout_days.read_calendars(
+        (d.campaign.pk, d.campaign.cxone_id, d.campaign.pool_id) for d in drafts
+    )
     items = []
     for draft in drafts:
-        review = draft_checks.review(draft, index=index)
+        review = draft_checks.review(draft, index=index, calendars=calendars)
         items.append(
             {
                 "draft": draft,

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, CapacityPool, ScheduleDraft
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts.checks import campaign_findings, draft_checks
 from campaigns.services.reports import notices
 from campaigns.services.reports import versions as campaign_versions
@@ -91,11 +92,20 @@ def campaign_list(request):
     )
     present = [c for c in page.object_list if not c.is_missing]
     campaign_findings.ensure_current(present, now=now)
+    blacked_out = blackout_days.days_by_campaign(
+        [(c.pk, c.cxone_id, c.pool_id, c.timezone) for c in present], now, now + draft_checks.HORIZON
+    )
     for campaign in page.object_list:
         campaign.open_drafts = open_drafts.get(campaign.pk, 0)
         # Gone from CXone: it dials nothing, so it has no next window and nothing to find.
         campaign.badge = None if campaign.is_missing else campaign_findings.badge(campaign.current_findings)
-        campaign.next_window = None if campaign.is_missing else draft_checks.next_window(campaign, now=now)
+        campaign.next_window = (
+            None
+            if campaign.is_missing
+            else draft_checks.next_window(
+                campaign, now=now, blackout_spans=blacked_out.get(campaign.cxone_id, [])
+            )
+        )
     gone = campaigns.filter(missing_since__isnull=False).count() if filters["state"] != GONE else 0
     context = {
         "nav": "campaigns",
@@ -147,6 +157,7 @@ def campaign_detail(request, pk):
         "activation": campaign.activations.select_related("campaign").order_by("-created_at", "-pk").first(),
         "audit": campaign.audit_entries.select_related("actor").order_by("-created_at", "-pk")[:25],
         "breakdown_total": sum(row.get("count", 0) for row in campaign.contact_list_breakdown or []),
+        "calendars": blackout_days.calendars_of(campaign),
         **drift_context(campaign, request.user),
     }
     return render(request, "campaigns/campaign_detail.html", context)

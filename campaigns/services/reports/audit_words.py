@@ -51,6 +51,14 @@ ACTION_LABELS = {
     "campaigns.pool.created": "Pool defined",
     "campaigns.pool.changed": "Pool changed",
     "campaigns.pool.removed": "Pool removed",
+    "campaigns.calendar.created": "Blackout calendar drafted",
+    "campaigns.calendar.revised": "Blackout calendar revision started",
+    "campaigns.calendar.edited": "Blackout calendar revision edited",
+    "campaigns.calendar.submitted": "Blackout calendar submitted for approval",
+    "campaigns.calendar.withdrawn": "Blackout calendar withdrawn from review",
+    "campaigns.calendar.approved": "Blackout calendar approved",
+    "campaigns.calendar.rejected": "Blackout calendar rejected",
+    "campaigns.calendar.attached": "Blackout calendar attached",
 }
 
 # Objects named in words rather than by their model's name ("webhookdelivery #1"), with the page that lists
@@ -59,6 +67,8 @@ OBJECT_WORDS = {
     "webhookdelivery": ("WFM delivery", ""),
     "webhookendpoint": ("The WFM endpoint", ""),
     "agentpool": ("Pool", "pools"),
+    "blackoutcalendar": ("Blackout calendar", "calendars"),
+    "calendarrevision": ("Blackout calendar revision", "calendars"),
 }
 
 # Instants shown in the schedule's own zone (the editor types them as local dates there); others in the viewer's.

@@ -27,9 +27,12 @@ from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
 from campaigns.models import Campaign
+from campaigns.scheduling.blackout_conflicts import grouped_conflicts
+from campaigns.scheduling.blackouts import without_blackouts
 from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.pools import lookup
 from campaigns.services.reports import activity, drift_weeks
@@ -72,7 +75,7 @@ _mirrors_lock = threading.Lock()
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
     """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there
     (kept while the mirror does not change: callers read it, never change it)."""
-    key = (start, end, conflict_index.fingerprint())
+    key = (start, end, conflict_index.fingerprint(), blackout_days.fingerprint())
     with _mirrors_lock:
         if key in _mirrors:
             _mirrors.move_to_end(key)
@@ -92,6 +95,12 @@ def forget_mirrors() -> None:
         _dashboards.clear()
 
 
+MIRRORED = (
+    "pk", "cxone_id", "name", "timezone", "cron_expression", "duration_minutes", "agents_required",
+    "contact_list_id", "effective_start", "effective_end", "pool_id",
+)  # fmt: skip
+
+
 def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
     result = Mirror(start, end)
     book = lookup.book()
@@ -100,21 +109,15 @@ def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
         Campaign.objects.filter(missing_since__isnull=True, duration_minutes__isnull=False)
         .exclude(cron_expression="")
         .exclude(timezone="")
-        .values(
-            "pk",
-            "cxone_id",
-            "name",
-            "timezone",
-            "cron_expression",
-            "duration_minutes",
-            "agents_required",
-            "contact_list_id",
-            "effective_start",
-            "effective_end",
-            "pool_id",
-        )
+        .values(*MIRRORED)
     )
+    rows = list(rows)
     expansion = ExpansionCache(start - LEAD_IN, end)
+    # Blackout days (approved calendars of a campaign or its pool) remove their windows from every chart.
+    blacked_out = blackout_days.days_by_campaign(
+        [(row["pk"], row["cxone_id"], row["pool_id"], row["timezone"]) for row in rows], start - LEAD_IN, end
+    )
+    kept: dict[str, tuple[tuple[int, int], ...]] = {}
     start_ts = result.start_ts
     for row in rows:
         row["pool_key"] = book.key_of(row["pk"], row["pool_id"])  # a supervisor's pool, else the skill's
@@ -130,16 +133,21 @@ def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
             effective_end=row["effective_end"],
         )
         try:
-            windows = expansion.windows(load)
+            windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
         except ValueError as exc:  # an invalid schedule in the mirror: left out, and said so
             result.invalid[load.id] = str(exc)
             continue
         result.loads[load.id] = load
         result.campaigns[load.id] = row
+        kept[load.id] = windows
         result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
-    index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
-    result.invalid.update(index.invalid)
-    result.conflicts = [c for c in index.conflicts if c.end > start]
+    if blacked_out:  # the index would expand the blacked-out windows again: sweep the kept ones
+        conflicts = grouped_conflicts(book.capacities, result.loads.values(), kept)
+    else:
+        index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
+        result.invalid.update(index.invalid)
+        conflicts = index.conflicts
+    result.conflicts = [c for c in conflicts if c.end > start]
     return result
 
 

@@ -16,7 +16,9 @@ from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
 from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
 from campaigns.models import Campaign
+from campaigns.scheduling.blackouts import day_spans, without_blackouts
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.services.pools import lookup as pools
@@ -35,12 +37,14 @@ def _spec(values: dict) -> scheduling.ScheduleSpec:
 
 
 def _windows(
-    spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime
+    spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime, campaign: Campaign
 ) -> tuple[tuple[int, int], ...]:
+    """The schedule's windows reaching into [start, end), without those of the campaign's blackout days."""
     start_ts = int(start.timestamp())
-    return tuple(
-        w for w in scheduling.expand_instants(spec, start - dt.timedelta(days=1), end) if w[1] > start_ts
-    )
+    early = start - dt.timedelta(days=1)
+    days = blackout_days.campaign_days(campaign, spec.timezone, early, end)
+    windows = tuple(w for w in scheduling.expand_instants(spec, early, end) if w[1] > start_ts)
+    return without_blackouts(windows, day_spans(days, spec.timezone)) if days else windows
 
 
 def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Chart | None:
@@ -69,12 +73,12 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         .replace(tzinfo=zone)
         .astimezone(dt.UTC)
     )
-    draft_windows = _windows(spec, start, end)
+    draft_windows = _windows(spec, start, end, campaign)
     current_values = draft_checks.campaign_schedule_values(campaign)
     current_windows: tuple[tuple[int, int], ...] = ()
     if current_values:
         try:
-            current_windows = _windows(_spec(current_values), start, end)
+            current_windows = _windows(_spec(current_values), start, end, campaign)
         except ValueError:  # CXone holds a schedule the engine cannot expand: the draft is what fixes it
             current_windows = ()
     agents = values.get("agents_required") or campaign.agents_required
@@ -92,8 +96,16 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         members = {campaign.cxone_id: draft_windows}
         weights = {campaign.cxone_id: agents}
         start_ts = int(start.timestamp())
+        rows = Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list(
+            "pk", "cxone_id", "pool_id"
+        )
+        zones = {c.id: c.timezone for c in loads}
+        blacked_out = blackout_days.days_by_campaign(
+            [(pk, cid, skill, zones[cid]) for pk, cid, skill in rows], start - dt.timedelta(days=1), end
+        )
         for load in sorted(loads, key=lambda c: (names.get(c.id, c.id).lower(), c.id)):
-            windows = tuple(w for w in expansion.windows(load) if w[1] > start_ts)
+            windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
+            windows = tuple(w for w in windows if w[1] > start_ts)
             members[load.id] = windows
             weights[load.id] = load.agents
             others.append(OtherCampaign(load.id, names.get(load.id, load.id), load.agents, windows))

@@ -21,6 +21,7 @@ import time
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import bridge_loop
 from campaigns.models import Campaign
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts.checks import campaign_findings
 from campaigns.services.sync import status as sync_status
 
@@ -45,6 +46,8 @@ class FindingsAhead:
         self._ready: queue.SimpleQueue = queue.SimpleQueue()
         self._existing = rows
         self._found: dict[str, tuple[str, dict]] = {}
+        # The blackout calendars of every mirrored campaign, read once (a new campaign has none attached yet).
+        self._calendars = blackout_days.read_calendars((c.pk, c.cxone_id, c.pool_id) for c in rows.values())
 
     def ready(self, remote: schemas.Campaign, dnc, contacts) -> None:
         """fetch's `ready`, on the bridge loop: only queued here, computed on the sync's thread."""
@@ -61,7 +64,9 @@ class FindingsAhead:
             if name != "pool":  # the findings stored here never look at the pool (no conflicts)
                 setattr(row, name, value)
         try:
-            findings = campaign_findings.compute(row, now=self.now)
+            findings = campaign_findings.compute(
+                row, now=self.now, blackout_rules=self._calendars.of(remote.id)
+            )
         except Exception:  # refresh_outdated computes it again, and says what went wrong
             log.exception("Could not check campaign %s ahead of writing it", remote.id)
             return True

@@ -26,6 +26,7 @@ from campaigns.models import Campaign
 from campaigns.scheduling import Finding
 from campaigns.scheduling.rules import rules_digest
 from campaigns.services import schedule_values
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts.checks import draft_checks
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,13 @@ def _instant(value):
     )
 
 
-def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> dict:
+def compute(
+    campaign: Campaign, *, now: dt.datetime | None = None, blackout_rules: tuple | None = None
+) -> dict:
     """The stored form of the campaign's findings: {"level", **draft_checks.Report.as_json()}. The level is
-    blocking exactly when the editor would refuse the schedule (report.blocking)."""
-    report = draft_checks.evaluate_campaign(campaign, conflicts=False, now=now)
+    blocking exactly when the editor would refuse the schedule (report.blocking). Blackout days count: a window
+    they remove is not checked (`blackout_rules` when read for many campaigns at once)."""
+    report = draft_checks.evaluate_campaign(campaign, conflicts=False, now=now, blackout_rules=blackout_rules)
     if report is None:
         return {"level": UNSCHEDULED}
     level = BLOCKING if report.blocking else WARNING if report.finding_count else CLEAR
@@ -85,9 +89,10 @@ def compute(campaign: Campaign, *, now: dt.datetime | None = None) -> dict:
 
 
 def _store(campaigns: list[Campaign], now: dt.datetime) -> int:
+    calendars = blackout_days.read_calendars((c.pk, c.cxone_id, c.pool_id) for c in campaigns)
     for campaign in campaigns:
         try:
-            findings = compute(campaign, now=now)
+            findings = compute(campaign, now=now, blackout_rules=calendars.of(campaign.cxone_id))
         except Exception as exc:  # one odd mirror row must not stop a sync or a page; it shows as blocking
             log.exception("Could not check the schedule of campaign %s", campaign.cxone_id)
             why = f"The schedule could not be checked ({type(exc).__name__}); look at this campaign in CXone."

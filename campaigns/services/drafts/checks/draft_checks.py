@@ -24,10 +24,12 @@ from django.utils import timezone
 from campaigns import scheduling
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, ScheduleDraft
+from campaigns.scheduling import blackouts
 from campaigns.scheduling.findings import CALLING_HOURS, FREQUENCY, SKILL, UNCHECKED
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
-from campaigns.services.drafts.checks import conflict_index, skill_findings
+from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.drafts.checks import blackout_conflicts, conflict_index, skill_findings
 from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
 from campaigns.services.pools import lookup as pools
 
@@ -56,13 +58,18 @@ def evaluate_draft(
     *,
     index: scheduling.ConflictIndex | None = None,
     deadline: scheduling.Deadline | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
 ) -> Report:
     """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
     activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it —
     including any part the time budget cut short. Never trust findings handed over by a caller or stored
     earlier: call this."""
     return evaluate_values(
-        draft.campaign, schedule_values.draft_values(draft), index=index, deadline=deadline
+        draft.campaign,
+        schedule_values.draft_values(draft),
+        index=index,
+        deadline=deadline,
+        calendars=calendars,
     )
 
 
@@ -74,6 +81,8 @@ def evaluate_values(
     conflicts: bool = True,
     index: scheduling.ConflictIndex | None = None,
     deadline: scheduling.Deadline | None = None,
+    blackout_rules: tuple | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
 ) -> Report:
     """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
@@ -107,15 +116,23 @@ def evaluate_values(
         api=api,
     )
     report.horizon_start, report.horizon_end = start, min(end, start + HORIZON)
-    # The whole period by local day (scheduling/period.py): the checks cost its days, not its windows.
-    period = scheduling.period_of(spec, start, report.checked_until)
+    # The campaign's blackout days (approved calendars) remove their windows before anything is checked:
+    # compliance, DST, frequency and conflicts see only the windows that will dial. The whole period by local
+    # day (scheduling/period.py): the checks cost its days, not its windows.
+    if calendars is not None:
+        blackout_rules = calendars.of(campaign.cxone_id)
+    days = blackout_days.campaign_days(
+        campaign, spec.timezone, start, report.checked_until, rules=blackout_rules
+    )
+    every = scheduling.period_of(spec, start, report.checked_until)
+    period = every.without_days(days)
     report.checked_windows = len(period)
     report.window_count = period.count_before(report.horizon_end)
     findings: list[scheduling.Finding] = []
     budget = _Budget(deadline, report, findings)
     dst = budget.run("DST", lambda: scheduling.dst_findings(spec, period.near_transitions(deadline))) or []
     dst_by_start = {d.window_start: d for d in dst}
-    for window in period.first_windows(min(PREVIEW_WINDOWS, report.window_count)):
+    for window in every.first_windows(min(PREVIEW_WINDOWS, every.count_before(report.horizon_end))):
         mark = dst_by_start.get(window.start)
         report.windows.append(
             {
@@ -124,6 +141,7 @@ def evaluate_values(
                 "local_start": window.local_start,
                 "local_end": window.local_end,
                 "dst": mark.message if mark else "",
+                "blackout": "; ".join(days.get(window.local_start.date(), ())),
             }
         )
 
@@ -183,11 +201,18 @@ def evaluate_values(
             effective_start=spec.effective_start,
             effective_end=spec.effective_end,
         )
-        what_if = budget.run("conflicts", lambda: (index or conflict_index.current(now)).what_if(load))
+        what_if = budget.run(
+            "conflicts",
+            lambda: blackout_conflicts.what_if(
+                load,
+                campaign,
+                index or conflict_index.current(now),
+                attached=calendars and calendars.attached,
+            ),
+        )
         if what_if is not None:
-            report.conflicts_added, report.conflicts_removed = summarise(
-                what_if.added, what_if.removed, zone=spec.timezone
-            )
+            added, removed = what_if
+            report.conflicts_added, report.conflicts_removed = summarise(added, removed, zone=spec.timezone)
     report.findings = scheduling.FindingsReport.of(findings).findings
     return report
 
@@ -219,6 +244,14 @@ def unchecked(part: str, deadline: scheduling.Deadline) -> scheduling.Finding:
         source="the checks' time budget",
         facts={"part": part},
     )
+
+
+def _kept(windows: list[scheduling.Window], spans: list[tuple[int, int]]) -> list[scheduling.Window]:
+    """The windows that do not open in a blacked-out day's span (on the schedule's own wall clock)."""
+    if not spans:
+        return windows
+    kept = set(blackouts.without_blackouts([(int(w.start.timestamp()), 0) for w in windows], spans))
+    return [w for w in windows if (int(w.start.timestamp()), 0) in kept]
 
 
 def _windows(spec: scheduling.ScheduleSpec, start: dt.datetime, end: dt.datetime) -> list[scheduling.Window]:
@@ -253,17 +286,23 @@ def evaluate_campaign(
     conflicts: bool = True,
     now: dt.datetime | None = None,
     deadline: scheduling.Deadline | None = None,
+    blackout_rules: tuple | None = None,
 ) -> Report | None:
     """The findings of the campaign's current schedule, or None when it has none."""
     values = campaign_schedule_values(campaign)
     if not values:
         return None
-    return evaluate_values(campaign, values, conflicts=conflicts, now=now, deadline=deadline)
+    return evaluate_values(
+        campaign, values, conflicts=conflicts, now=now, deadline=deadline, blackout_rules=blackout_rules
+    )
 
 
-def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict | None:
+def next_window(
+    campaign: Campaign, *, now: dt.datetime | None = None, blackout_spans: list[tuple[int, int]] | None = None
+) -> dict | None:
     """The campaign's next window in the next 14 days ({"start", "end", "local_start", "local_end"}), or None;
-    cheap enough for every row of a list (the expansion is cached for the hour)."""
+    cheap enough for every row of a list (the expansion is cached for the hour). A list passes each row's
+    blackout days as UTC spans (services/blackouts/days.days_by_campaign, a few queries for the whole page)."""
     values = campaign_schedule_values(campaign)
     if values is None:
         return None
@@ -274,6 +313,10 @@ def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict |
     now = now or timezone.now()
     try:
         windows = _windows(spec, now, now + HORIZON)
+        if blackout_spans is None:
+            days = blackout_days.campaign_days(campaign, spec.timezone, now, now + HORIZON)
+            blackout_spans = blackouts.day_spans(days, spec.timezone)
+        windows = _kept(windows, blackout_spans)
     except ValueError:  # InvalidSchedule: the stored findings say what is wrong with it
         return None
     if not windows:
@@ -287,14 +330,19 @@ def next_window(campaign: Campaign, *, now: dt.datetime | None = None) -> dict |
     }
 
 
-def review(draft: ScheduleDraft, *, index: scheduling.ConflictIndex | None = None) -> dict:
+def review(
+    draft: ScheduleDraft,
+    *,
+    index: scheduling.ConflictIndex | None = None,
+    calendars: blackout_days.CalendarsRead | None = None,
+) -> dict:
     """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings.
     Conflicts are those the proposal adds or relieves; the current schedule's own are not asked for."""
     current_values = campaign_schedule_values(draft.campaign)
     return {
-        "current": evaluate_values(draft.campaign, current_values, conflicts=False)
+        "current": evaluate_values(draft.campaign, current_values, conflicts=False, calendars=calendars)
         if current_values
         else None,
         "current_values": current_values,
-        "proposed": evaluate_draft(draft, index=index),
+        "proposed": evaluate_draft(draft, index=index, calendars=calendars),
     }

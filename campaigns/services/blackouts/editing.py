@@ -1,0 +1,256 @@
+"""Supervisors edit blackout calendars through four-eyes, as planners' drafts go: a revision is written (by its
+author), submitted, and approved or rejected by another supervisor. Only approval changes what the engine reads
+(the calendar's rules); until then the approved rules stay in effect. Attaching a calendar to campaigns or pools
+is a supervisor's audited change. Each function checks state, writes in one transaction with its audit entry,
+and refuses with a message that says what to do."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from campaigns import roles
+from campaigns.models import AgentPool, BlackoutCalendar, CalendarRevision, Campaign, RevisionStatus
+from campaigns.scheduling.blackout_lines import parse_lines
+from campaigns.services import audit
+from campaigns.services.blackouts import days
+from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
+
+S = RevisionStatus
+MAX_NAME = 200
+
+
+def may_edit_calendars(user) -> bool:
+    """Supervisors write and approve calendars (they approve what calendars constrain); everyone reads them."""
+    return user.has_perm(roles.REVIEW_DRAFTS)
+
+
+def _require(user) -> None:
+    if not may_edit_calendars(user):
+        raise NotAllowed("Only supervisors edit blackout calendars; ask one to make this change.")
+
+
+def _rules(text: str) -> list[dict]:
+    entries, errors = parse_lines(text)
+    if errors:
+        raise InvalidInput("rules", "; ".join(errors))
+    if not entries:
+        raise InvalidInput(
+            "rules", "Write at least one day, e.g. “fourth Thursday of November: US Thanksgiving”."
+        )
+    return entries
+
+
+def create_calendar(actor, name: str, description: str, rules_text: str) -> CalendarRevision:
+    """A new calendar with its first revision, a draft by `actor`: it blacks out nothing until approved."""
+    _require(actor)
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput("name", f"Give the calendar a name of 1 to {MAX_NAME} characters.")
+    entries = _rules(rules_text)
+    try:
+        with transaction.atomic():
+            calendar = BlackoutCalendar.objects.create(name=name, created_by=actor)
+            revision = CalendarRevision.objects.create(
+                calendar=calendar, number=1, description=description.strip(), rules=entries, author=actor
+            )
+            audit.record(
+                "campaigns.calendar.created", revision, actor=actor, message=f"Calendar {name} drafted."
+            )
+    except IntegrityError as exc:
+        raise InvalidInput("name", f"A calendar named {name} exists already: choose another name.") from exc
+    return revision
+
+
+def edit(calendar_id: int, actor, description: str, rules_text: str, *, lock_version: int | None = None):
+    """Write the calendar's open draft (or start one from its approved rules): only its author edits a draft,
+    and a submitted revision is withdrawn to draft by its author before it changes."""
+    _require(actor)
+    entries = _rules(rules_text)
+    with transaction.atomic():
+        calendar = BlackoutCalendar.objects.select_for_update().get(pk=calendar_id)
+        if calendar.ready_rule:
+            raise NotAllowed(
+                "A ready calendar follows the calling-hours rules file; write a calendar of your own."
+            )
+        revision = calendar.revisions.filter(status__in=[S.DRAFT, S.SUBMITTED]).first()
+        if revision is None:
+            number = (calendar.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+            revision = CalendarRevision.objects.create(
+                calendar=calendar, number=number, description=description.strip(), rules=entries, author=actor
+            )
+            audit.record(
+                "campaigns.calendar.revised",
+                revision,
+                actor=actor,
+                message=f"{calendar.name}: revision {number}.",
+            )
+            return revision
+        if revision.author_id != actor.pk:
+            raise NotAllowed(
+                f"{revision.author} is changing this calendar already; ask them, or wait for review."
+            )
+        if revision.status != S.DRAFT:
+            raise InvalidTransition("This revision is waiting for review: withdraw it before changing it.")
+        if lock_version is not None and lock_version != revision.lock_version:
+            raise DraftChanged(
+                "The revision was saved elsewhere since you opened it.",
+                current_lock_version=revision.lock_version,
+            )
+        before = revision.rules
+        revision.description, revision.rules = description.strip(), entries
+        revision.lock_version += 1
+        revision.save(update_fields=["description", "rules", "lock_version"])
+        audit.record(
+            "campaigns.calendar.edited",
+            revision,
+            actor=actor,
+            message=f"{calendar.name}: revision {revision.number} edited.",
+            changes={"rules": [before, entries]},
+        )
+    return revision
+
+
+def _move(revision_id: int, actor, allowed: tuple[str, ...], verb: str) -> CalendarRevision:
+    revision = CalendarRevision.objects.select_for_update().select_related("calendar").get(pk=revision_id)
+    if revision.status not in allowed:
+        raise InvalidTransition(
+            f"This revision is {revision.get_status_display().lower()}: it cannot be {verb}."
+        )
+    return revision
+
+
+def submit(revision_id: int, actor) -> CalendarRevision:
+    _require(actor)
+    with transaction.atomic():
+        revision = _move(revision_id, actor, (S.DRAFT,), "submitted")
+        if revision.author_id != actor.pk:
+            raise NotAllowed("Only the revision's author submits it.")
+        revision.status, revision.submitted_at = S.SUBMITTED, timezone.now()
+        revision.save(update_fields=["status", "submitted_at"])
+        audit.record(
+            "campaigns.calendar.submitted", revision, actor=actor, message=_said(revision, "submitted")
+        )
+    return revision
+
+
+def withdraw(revision_id: int, actor) -> CalendarRevision:
+    _require(actor)
+    with transaction.atomic():
+        revision = _move(revision_id, actor, (S.SUBMITTED,), "withdrawn")
+        if revision.author_id != actor.pk:
+            raise NotAllowed("Only the revision's author withdraws it.")
+        revision.status = S.DRAFT
+        revision.save(update_fields=["status"])
+        audit.record(
+            "campaigns.calendar.withdrawn", revision, actor=actor, message=_said(revision, "withdrawn")
+        )
+    return revision
+
+
+def _as_seen(revision: CalendarRevision, seen_lock_version: int | None) -> None:
+    if seen_lock_version is not None and seen_lock_version != revision.lock_version:
+        raise DraftChanged(
+            "The author changed this revision since you opened it: read it again before deciding.",
+            current_lock_version=revision.lock_version,
+        )
+
+
+def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) -> CalendarRevision:
+    """Another supervisor approves (the revision as they saw it): its rules take effect on every attached
+    campaign now."""
+    _require(actor)
+    with transaction.atomic():
+        revision = _move(revision_id, actor, (S.SUBMITTED,), "approved")
+        if revision.author_id == actor.pk:
+            raise NotAllowed("Four-eyes: another supervisor approves what you wrote.")
+        _as_seen(revision, seen_lock_version)
+        calendar = revision.calendar
+        before = calendar.rules
+        revision.status, revision.approver, revision.decided_at = S.APPROVED, actor, timezone.now()
+        revision.save(update_fields=["status", "approver", "decided_at"])
+        calendar.rules, calendar.description, calendar.approved_revision = (
+            revision.rules,
+            revision.description,
+            revision,
+        )
+        calendar.save(update_fields=["rules", "description", "approved_revision", "updated_at"])
+        _outdate_findings(days.campaigns_attached(calendar))
+        audit.record(
+            "campaigns.calendar.approved",
+            revision,
+            actor=actor,
+            message=_said(revision, "approved: in effect now"),
+            changes={"rules": [before, revision.rules]},
+        )
+    return revision
+
+
+def reject(revision_id: int, actor, reason: str, *, seen_lock_version: int | None = None) -> CalendarRevision:
+    _require(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "Say why, so the author knows what to change.")
+    with transaction.atomic():
+        revision = _move(revision_id, actor, (S.SUBMITTED,), "rejected")
+        if revision.author_id == actor.pk:
+            raise NotAllowed("Four-eyes: another supervisor reviews what you wrote; withdraw it instead.")
+        _as_seen(revision, seen_lock_version)
+        revision.status, revision.approver, revision.reason = S.REJECTED, actor, reason
+        revision.decided_at = timezone.now()
+        revision.save(update_fields=["status", "approver", "reason", "decided_at"])
+        audit.record(
+            "campaigns.calendar.rejected",
+            revision,
+            actor=actor,
+            message=_said(revision, f"rejected: {reason}"),
+        )
+    return revision
+
+
+def attach(calendar_id: int, actor, *, campaigns: list[int], pools: list[int]) -> BlackoutCalendar:
+    """Set the campaigns and pools the calendar applies to (the whole selection, as the page sends it)."""
+    _require(actor)
+    with transaction.atomic():
+        calendar = BlackoutCalendar.objects.select_for_update().get(pk=calendar_id)
+        found_campaigns = list(Campaign.objects.filter(pk__in=campaigns))
+        found_pools = list(AgentPool.objects.filter(pk__in=pools))
+        if len(found_campaigns) != len(set(campaigns)) or len(found_pools) != len(set(pools)):
+            raise InvalidInput("campaigns", "A campaign or pool chosen is gone; reload the page.")
+        before = _attached(calendar)
+        was = days.campaigns_attached(calendar)
+        calendar.campaigns.set(found_campaigns)
+        calendar.pools.set(found_pools)
+        calendar.save(update_fields=["updated_at"])
+        after = _attached(calendar)
+        if before != after and calendar.in_effect:
+            _outdate_findings([*was, *days.campaigns_attached(calendar)])
+        if before != after:
+            audit.record(
+                "campaigns.calendar.attached",
+                calendar,
+                actor=actor,
+                message=f"{calendar.name} applies to {_listed(after)}.",
+                changes={"attached": [before, after]},
+            )
+    return calendar
+
+
+def _outdate_findings(campaigns: list[Campaign]) -> None:
+    """The stored findings of these campaigns (the list's badges) no longer match their windows: marked so that
+    the next page that shows them, or the next sync, checks them again (campaign_findings.py)."""
+    Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).update(findings_key="")
+
+
+def _attached(calendar: BlackoutCalendar) -> list[str]:
+    names = [f"campaign {n}" for n in calendar.campaigns.order_by("name").values_list("name", flat=True)]
+    return names + [f"pool {n}" for n in calendar.pools.order_by("name").values_list("name", flat=True)]
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names) if names else "nothing"
+
+
+def _said(revision: CalendarRevision, what: str) -> str:
+    return f"{revision.calendar.name}: revision {revision.number} {what}."

@@ -1,0 +1,185 @@
+"""The Blackout calendars pages: a supervisor drafts a calendar, another approves it, it is attached to a
+campaign, and the campaign's page and next windows show it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import BlackoutCalendar, RevisionStatus
+from campaigns.services.blackouts import editing
+from tests.conftest import make_campaign
+
+pytestmark = pytest.mark.django_db
+
+DAYS = "fourth Thursday of November: US Thanksgiving\nEaster - 2: Good Friday"
+
+
+@pytest.fixture
+def as_supervisor(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def drafted(supervisor, text=DAYS):
+    return editing.create_calendar(supervisor, "Closures", "Our closures", text)
+
+
+def test_the_list_shows_the_ready_calendars_of_the_rules_file(client, planner):
+    client.force_login(planner)
+    page = client.get(reverse("calendars")).content.decode()
+    assert "US-PA legal holidays" in page and "Ready: rules file" in page
+    assert "New calendar" not in page  # planners read; supervisors write
+
+
+def test_a_supervisor_drafts_a_calendar_that_is_not_yet_in_effect(as_supervisor):
+    response = as_supervisor.post(
+        reverse("calendar-new"), {"name": "Closures", "description": "", "rules": DAYS}, follow=True
+    )
+    calendar = BlackoutCalendar.objects.get(name="Closures")
+    assert response.redirect_chain[-1][0] == reverse("calendar-detail", args=[calendar.pk])
+    page = response.content.decode()
+    assert "Not yet approved" in page and "Submit for approval" in page
+    assert "fourth Thursday of November: US Thanksgiving" in page
+
+
+def test_a_wrong_line_is_shown_beside_the_days_and_nothing_typed_is_lost(as_supervisor):
+    response = as_supervisor.post(reverse("calendar-new"), {"name": "Closures", "rules": "someday: x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "line 1: “someday” is not a day" in page and "someday: x" in page
+
+
+def test_another_supervisor_approves_and_the_days_take_effect(client, supervisor, other_supervisor):
+    revision = drafted(supervisor)
+    editing.submit(revision.pk, supervisor)
+    client.force_login(other_supervisor)
+    page = client.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
+    assert "Approve" in page and "Reject…" in page
+
+    response = client.post(
+        reverse("calendar-revision-approve", args=[revision.pk]), {"seen_lock_version": 1}, follow=True
+    )
+    page = response.content.decode()
+    assert "Approved: its days are blacked out from now on." in page
+    assert "In effect" in page and "US Thanksgiving" in page
+
+
+def test_the_author_is_not_offered_the_approval_and_is_refused_it(as_supervisor, supervisor):
+    revision = drafted(supervisor)
+    editing.submit(revision.pk, supervisor)
+    page = as_supervisor.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
+    assert "Approve" not in page and "Withdraw" in page
+    response = as_supervisor.post(reverse("calendar-revision-approve", args=[revision.pk]), follow=True)
+    assert "Four-eyes" in response.content.decode()
+    revision.refresh_from_db()
+    assert revision.status == RevisionStatus.SUBMITTED
+
+
+def test_a_rejection_says_why(client, supervisor, other_supervisor):
+    revision = drafted(supervisor)
+    editing.submit(revision.pk, supervisor)
+    client.force_login(other_supervisor)
+    client.post(
+        reverse("calendar-revision-reject", args=[revision.pk]),
+        {"reason": "Good Friday is open", "seen_lock_version": 1},
+    )
+    page = client.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
+    assert "Rejected" in page and "Good Friday is open" in page
+
+
+def test_a_change_is_a_new_revision_while_the_approved_days_stay(client, supervisor, other_supervisor):
+    revision = drafted(supervisor)
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    client.force_login(other_supervisor)
+    edit = client.get(reverse("calendar-edit", args=[revision.calendar_id])).content.decode()
+    assert "fourth Thursday of November: US Thanksgiving" in edit  # starts from the days in effect
+
+    client.post(
+        reverse("calendar-edit", args=[revision.calendar_id]), {"description": "", "rules": "2026-12-24: Eve"}
+    )
+    page = client.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
+    assert "Revision 2" in page and "2026-12-24: Eve" in page
+    assert BlackoutCalendar.objects.get(pk=revision.calendar_id).rules[0]["name"] == "US Thanksgiving"
+
+
+def test_attaching_a_calendar_shows_it_on_the_campaign_page(
+    as_supervisor, supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool)
+    revision = drafted(supervisor)
+    response = as_supervisor.post(
+        reverse("calendar-attach", args=[revision.calendar_id]),
+        {"campaigns": [str(campaign.pk)]},
+        follow=True,
+    )
+    assert f"{campaign.name}" in response.content.decode()
+    assert list(BlackoutCalendar.objects.get(pk=revision.calendar_id).campaigns.all()) == [campaign]
+    # Not in effect yet: the campaign page lists only approved calendars.
+    assert (
+        "Closures" not in as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
+    )
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    assert "Closures" in as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
+
+
+def test_a_ready_calendar_offers_no_change_of_its_days(as_supervisor):
+    ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    page = as_supervisor.get(reverse("calendar-detail", args=[ready.pk])).content.decode()
+    assert "Change the days" not in page and "Attach to campaigns or pools" in page
+
+
+def test_the_navigation_links_the_calendars(as_supervisor):
+    page = as_supervisor.get(reverse("campaign-list")).content.decode()
+    assert reverse("calendars") in page
+
+
+def test_the_campaign_page_shows_a_blacked_out_day_as_skipped(
+    frozen_clock, as_supervisor, supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool)
+    revision = drafted(supervisor, "2026-12-03: Inventory")
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
+    page = as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
+    assert "Thu 3 Dec" in page and "blackout: Inventory" in page
+    assert "and 1 skipped on blackout days" in page
+
+
+def test_the_campaign_lists_next_window_skips_a_blackout_day(
+    frozen_clock, as_supervisor, supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool)
+    revision = drafted(supervisor, "2026-12-01: Move")
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
+    page = as_supervisor.get(reverse("campaign-list")).content.decode()
+    assert "Wed 2 Dec" in page or "2026-12-02" in page
+
+
+def test_the_editor_previews_the_days_as_the_supervisor_types(frozen_clock, as_supervisor):
+    response = as_supervisor.post(
+        reverse("calendar-preview"),
+        {"rules": "fourth Thursday of November: US Thanksgiving"},
+        HTTP_HX_REQUEST="true",
+    )
+    fragment = response.content.decode()
+    assert response.status_code == 200 and "<html" not in fragment
+    assert "Thu 25 Nov 2027" in fragment and "US Thanksgiving" in fragment  # 2026's is past on 30 November
+
+
+def test_the_preview_names_each_wrong_line(as_supervisor):
+    response = as_supervisor.post(
+        reverse("calendar-preview"), {"rules": "ok: \nsomeday: x"}, HTTP_HX_REQUEST="true"
+    )
+    assert "line 2: “someday” is not a day" in response.content.decode()
+
+
+def test_the_new_calendar_page_shows_the_days_without_javascript(as_supervisor):
+    response = as_supervisor.post(reverse("calendar-new"), {"name": "", "rules": "Easter - 2: Good Friday"})
+    assert response.status_code == 400
+    assert "Good Friday" in response.content.decode() and "in the coming year" in response.content.decode()
