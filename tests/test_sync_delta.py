@@ -10,7 +10,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -143,7 +143,9 @@ def test_a_full_read_comes_every_full_sync_period_and_after_a_read_that_missed_p
 def test_a_campaign_the_last_sync_could_not_read_is_read_again_by_the_next_delta(tenant):
     sync_campaigns()
     list_id = tenant.state.pc.skill_lists["1001"][0]
-    tenant.state.config.update({"failing_paths": [f"/inContactAPI/services/v31.0/lists/call-lists/{list_id}"]})
+    tenant.state.config.update(
+        {"failing_paths": [f"/inContactAPI/services/v31.0/lists/call-lists/{list_id}"]}
+    )
     tenant.edit("1001", "calling list", 1)  # another list, which CXone now fails to serve
     tenant.state.pc.skill_lists["1001"] = [list_id]
     SyncStatus.objects.update(poll_marker="")
@@ -153,6 +155,23 @@ def test_a_campaign_the_last_sync_could_not_read_is_read_again_by_the_next_delta
     again = sync_campaigns()
     assert again.kind == "delta" and "1001" not in again.failed
     assert sync_status.current().failed_campaigns == {}
+
+
+def test_a_skill_back_as_personal_connection_in_a_delta_keeps_its_dnc_list(tenant):
+    sync_campaigns()
+    scrubbed = Campaign.objects.get(cxone_id="1001")
+    assert scrubbed.dnc_list_id and scrubbed.dnc_list_state == "ACTIVE"
+    tenant.edit("1001", "strategy", 13)  # made a manual skill in CXone: no campaign of ours any more
+    assert sync_campaigns().missing == 1
+    tenant.edit("1001", "strategy", 0)  # and back
+    back = sync_campaigns()
+    assert back.kind == "delta" and back.reappeared == 1
+    again = Campaign.objects.get(cxone_id="1001")
+    assert (again.dnc_list_id, again.dnc_list_state, again.dnc_rules) == (
+        scrubbed.dnc_list_id,
+        "ACTIVE",
+        scrubbed.dnc_rules,
+    )
 
 
 CHANGES = st.lists(
@@ -171,8 +190,11 @@ def mirror_rows() -> dict[str, dict]:
     return {row["cxone_id"]: row for row in Campaign.objects.values("cxone_id", *MIRRORED)}
 
 
-@hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(changes=CHANGES)
+@example(changes=[("1001", "strategy", 13, True), ("1001", "strategy", 0, False)])  # once found: DNC lost
 def test_deltas_miss_nothing_a_full_sync_would_find(settings, changes):
     settings.CXONE_API, settings.CXONE_FULL_SYNC_SECONDS = "admin", 3600
     # (The drift check of each sync writes versions, changes and their WFM events: those go first.)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from campaigns.cxone import admin_lists, admin_settings, ratelimit
@@ -59,7 +59,9 @@ class AdminClient(AdminOperations):
         require_all_days: bool = True,
         **options: Any,
     ):
-        grant = AccessKeyGrant(client_id, client_secret, access_key_id, access_key_secret, tenant_id=tenant_id)
+        grant = AccessKeyGrant(
+            client_id, client_secret, access_key_id, access_key_secret, tenant_id=tenant_id
+        )
         super().__init__(
             base_url,
             grant,
@@ -98,7 +100,9 @@ class AdminClient(AdminOperations):
             totalRecords=len(every), campaigns=every[skip : skip + top], _links=links, lastPollTime=poll_time
         )
 
-    async def changed_campaigns(self, since: str, *, dnc_lists: Mapping[str, str] | None = None) -> CampaignChanges:
+    async def changed_campaigns(
+        self, since: str, *, dnc_lists: Mapping[str, str] | None = None, known: Collection[str] | None = None
+    ) -> CampaignChanges:
         """The skills changed since `since` (a listing's lastPollTime): GET /skills?updatedSince, then their
         parameters. Which DNC group scrubs a skill is answered from the groups' side, one request per group, so
         a delta keeps what the last full listing found: `dnc_lists`, the DNC list the mirror has for each."""
@@ -107,7 +111,14 @@ class AdminClient(AdminOperations):
             raise UnexpectedResponse("GET /skills?updatedSince: no lastPollTime in the answer")
         changed = [s for s in skills if mapping.is_personal_connection(s)]
         gone = [mapping.skill_id_of(s) for s in skills if not mapping.is_personal_connection(s)]
-        campaigns = await self._campaigns_of(changed, dnc_by_skill=dict(dnc_lists or {}))
+        dnc_by_skill = dict(dnc_lists or {})
+        # A skill the mirror does not hold (new, or a Personal Connection skill again) has no DNC group kept:
+        # ask the groups' side, or it would be mirrored unscrubbed until the next full listing.
+        if known is not None and any(mapping.skill_id_of(s) not in known for s in changed):
+            scrubbing = await self.dnc_group_by_skill()
+            fresh = {mapping.skill_id_of(s) for s in changed} - set(known)
+            dnc_by_skill.update({skill: group for skill, group in scrubbing.items() if skill in fresh})
+        campaigns = await self._campaigns_of(changed, dnc_by_skill=dnc_by_skill)
         return CampaignChanges(campaigns=campaigns, gone=gone, lastPollTime=poll_time)
 
     async def get_campaigns(self, ids: Iterable[str], *, urgent: bool = False) -> list[Campaign]:

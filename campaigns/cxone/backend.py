@@ -13,7 +13,7 @@ between them that the layers above must know is one value, `capabilities`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
 from campaigns.cxone.capabilities import Capabilities
@@ -39,11 +39,15 @@ class CXoneBackend(Protocol):
     ) -> CampaignPage:
         """One page of campaigns; `ids` filters to those campaigns (absent ids are simply not returned)."""
 
-    async def changed_campaigns(self, since: str, *, dnc_lists: Mapping[str, str] | None = None) -> CampaignChanges:
+    async def changed_campaigns(
+        self, since: str, *, dnc_lists: Mapping[str, str] | None = None, known: Collection[str] | None = None
+    ) -> CampaignChanges:
         """Only where capabilities.delta_sync: the campaigns changed since `since` (a page's or an earlier
         change set's last_poll_time), read whole, and the ids that are no campaigns any more. What a change of a
         campaign's own record does not show (a DNC group's scrubbing, a list's records) is the next full
-        listing's to find; `dnc_lists` is the DNC list the mirror has for each campaign, kept meanwhile."""
+        listing's to find; `dnc_lists` is the DNC list the mirror has for each campaign, kept meanwhile, and
+        `known` the campaigns the mirror holds: one outside them (new, or back after it was gone) has nothing
+        kept, so its DNC list is read whole."""
 
     async def get_campaigns(self, ids: Iterable[str], *, urgent: bool = False) -> list[Campaign]:
         """The campaigns with these ids, read in as few requests as the API allows (activation's poller);

@@ -8,7 +8,7 @@ retries are the shared Transport's (transport.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -111,7 +111,9 @@ class CXoneClient(TransportBackend):
         params.extend(("id", campaign_id) for campaign_id in ids or ())
         return parse_answer(CampaignPage, await self.transport.request("GET", CAMPAIGNS_PATH, params=params))
 
-    async def changed_campaigns(self, since: str, *, dnc_lists: Mapping[str, str] | None = None) -> CampaignChanges:
+    async def changed_campaigns(
+        self, since: str, *, dnc_lists: Mapping[str, str] | None = None, known: Collection[str] | None = None
+    ) -> CampaignChanges:
         """The v2 contract has no read of what changed (capabilities.delta_sync is False): every sync lists."""
         raise NotImplementedError("the Outbound API v2 contract has no read of what changed since a listing")
 

@@ -102,7 +102,7 @@ async def fetch_changes(
     snapshot = RemoteSnapshot(full=False)
     gate = asyncio.Semaphore(concurrency)
     dnc_lists = {i: m.dnc.id for i, m in mirrored.items() if m.dnc is not None}
-    changes = await client.changed_campaigns(since, dnc_lists=dnc_lists)
+    changes = await client.changed_campaigns(since, dnc_lists=dnc_lists, known=set(mirrored))
     snapshot.poll_marker = changes.last_poll_time
     by_id = {c.id: c for c in changes.campaigns}
     snapshot.gone.update(i for i in changes.gone if i in mirrored)
