@@ -69,7 +69,9 @@ class AdminClient(AdminOperations):
             **options,
         )
         self.time_format = time_format
-        self.capabilities = dataclasses.replace(caps.ADMIN, requires_all_days=require_all_days)
+        self.capabilities = dataclasses.replace(
+            caps.ADMIN, requires_all_days=require_all_days, holds_partial_weeks=require_all_days
+        )
         self._listing: tuple[list[Campaign], str | None] | None = None
 
     def __repr__(self) -> str:
@@ -135,6 +137,14 @@ class AdminClient(AdminOperations):
         return mapping.skill_to_campaign(
             skill, params, zone=await self.schedule_zone_name(), dnc_group_id=scrubbing.get(campaign_id)
         )
+
+    async def stop_dialling(self, campaign_id: str) -> None:
+        """Stop the skill (a skill not running is left so: its 404 is resolved by a read)."""
+        await self.stop_skill(campaign_id)
+
+    async def start_dialling(self, campaign_id: str) -> None:
+        """Start the skill (one already starting or running is left so: its 409 is resolved by a read)."""
+        await self.start_skill(campaign_id)
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return admin_lists.dnc_group_to_list(await self.dnc_group(dnc_list_id))

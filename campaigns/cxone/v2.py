@@ -142,6 +142,16 @@ class CXoneClient(TransportBackend):
         """The version a PUT over `base_version` proposes (and CXone then reports): base + 1."""
         return base_version + 1
 
+    async def stop_dialling(self, campaign_id: str) -> None:
+        """POST …/pause: 202, PAUSED after a moment (cxone-api.md). Sent once: the caller reads when unsure."""
+        path = f"{CAMPAIGNS_PATH}/{path_segment(campaign_id)}/pause"
+        await self.transport.request_once("POST", path)
+
+    async def start_dialling(self, campaign_id: str) -> None:
+        """POST …/resume: 202, ACTIVE after a moment."""
+        path = f"{CAMPAIGNS_PATH}/{path_segment(campaign_id)}/resume"
+        await self.transport.request_once("POST", path)
+
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         path = f"/api/v2/outbound/dnc/{path_segment(dnc_list_id)}"
         return parse_answer(DncList, await self.transport.request("GET", path))

@@ -60,7 +60,10 @@ async def start_skill(request: Request) -> Response:
         low, high = state.config.activation_delay
         # failure_rate and error_rate: the start is accepted, but the skill never runs (as a dialer that fails).
         fails = state.roll(state.config.failure_rate) or state.roll(state.config.error_rate)
-        state.pc.starting[skill_id] = (state.clock.now() + state.rng.uniform(low, high), not fails)
+        due = state.clock.now() + state.rng.uniform(low, high)
+        state.pc.starting[skill_id] = (due, not fails)
+        if not fails:
+            state.stats.record_dialling(skill_id, "ACTIVE", due)
     return Response(status_code=202)
 
 
@@ -73,6 +76,7 @@ async def stop_skill(request: Request) -> Response:
         state.pc.starting.pop(skill_id, None)
         state.pc.skills[skill_id]["isRunning"] = False
         state.pc.touched(skill_id, state.now_iso())
+        state.stats.record_dialling(skill_id, "PAUSED", state.clock.now())
     return Response(status_code=202)
 
 
