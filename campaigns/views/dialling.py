@@ -95,13 +95,11 @@ def stop_rows(request, pk):
 
 
 def _act(request, pk, action, done: str):
+    get_object_or_404(DiallingStop, pk=pk)
     try:
         action()
     except WorkflowError as exc:
         messages.error(request, exc.message)
-    except DiallingStop.DoesNotExist:
-        messages.error(request, "No such stop.")
-        return redirect("dialling")
     else:
         messages.success(request, done)
     return redirect("dialling-stop", pk=pk)
@@ -152,12 +150,11 @@ def pause_new(request):
 
 
 def _decide(request, pk, decide, done: str):
+    get_object_or_404(TimedPause, pk=pk)
     try:
         decide()
     except WorkflowError as exc:
         messages.error(request, exc.message)
-    except TimedPause.DoesNotExist:
-        messages.error(request, "No such pause.")
     else:
         messages.success(request, done)
     return redirect("dialling")
