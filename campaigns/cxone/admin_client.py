@@ -222,8 +222,11 @@ class AdminClient(AdminOperations):
         this tenant cannot hold it."""
         if schedule is None:
             raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
+        caps = self.capabilities
         fit = fit_weekly(
-            schedule.cron_expression, schedule.duration_minutes, all_days=self.capabilities.requires_all_days
+            schedule.cron_expression,
+            schedule.duration_minutes,
+            all_days=caps.requires_all_days and not caps.holds_partial_weeks,
         )
         if not fit.fits:
             raise ValidationFailed(
@@ -231,7 +234,12 @@ class AdminClient(AdminOperations):
             )
         if schedule.retry_policy is None:
             raise ValidationFailed("a schedule without a retry policy cannot be written", details=[])
-        return fit.schedule, admin_settings.retry_fields_of(schedule.retry_policy)
+        week = fit.schedule
+        if caps.requires_all_days and week.has_days_off:
+            # The tenant refuses days off: the active days' hours go on every day, and the product holds the days
+            # off itself (services/control/planning.py stops the skill before each, starts it after).
+            week = week.every_day()
+        return week, admin_settings.retry_fields_of(schedule.retry_policy)
 
     # --- Reading skills as campaigns ------------------------------------------------------------------------
 
