@@ -1,6 +1,6 @@
 """The control alarm: a stop that is not confirmed in time, or failed. It shows as a banner on every page (the
-context processor asks `open_alarms`), goes to WFM, counts in a metric, notifies supervisors and admins, and
-enters the campaign's history — each once per change."""
+context processor asks `open_alarms`), goes to WFM, counts in a metric (planner_control_alarms, from these rows),
+notifies supervisors and admins, and enters the campaign's history — each once per change."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.metrics import counters
 from campaigns.models import DiallingChange
 from campaigns.services import audit
 from campaigns.services.notifications import notify
@@ -25,7 +24,6 @@ def raise_alarm(change: DiallingChange, what: str, *, detail: str = "") -> bool:
             return False
         campaign = change.campaign
         audit.record("campaigns.dialling.alarm", change, campaign=campaign, message=f"{what}. {detail}".strip())
-        counters.count("control_alarms", action=change.action, origin=change.origin)
         notify.control_alarm(what, campaign=campaign, detail=detail, key=f"change-{change.pk}")
         outbox.record_control_event("alarm", [campaign], reason=what, detail={"detail": detail})
     return True

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.metrics import counters
 from campaigns.models import Campaign, DiallingChange, control_steps_leading_to
 from campaigns.services import audit
 from campaigns.services.control import alarms
@@ -39,7 +38,6 @@ def finish(change: DiallingChange, step: str, *, outcome: str, error: str = "", 
         if remote_state:
             Campaign.objects.filter(pk=change.campaign_id).update(state=remote_state[:16])
         record(change, step, f"{outcome}: {error}" if error else outcome)
-        counters.count("control_changes", action=change.action, outcome=step)
         if step == Step.FAILED and change.action == DiallingChange.Action.STOP:
             alarms.raise_alarm(change, f"Stop of {change.campaign.name} failed", detail=error or outcome)
     return True
