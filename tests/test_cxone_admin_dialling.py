@@ -55,3 +55,15 @@ def test_the_admin_capabilities_stop_and_start_skills_and_hold_days_off(admin):
     told = admin_asgi_client(create_app(admin_config()), require_all_days=False)
     assert told.capabilities.holds_partial_weeks is False
     run_sync(told.aclose())
+
+
+def test_dialling_states_read_a_few_skills_one_by_one_and_many_from_the_paged_list(tenant, admin):
+    skill_id = running(tenant)
+    run_sync(admin.stop_dialling(skill_id))
+    ids = sorted(i for i, s in tenant.state.pc.skills.items() if s.get("outboundStrategy") == "Personal Connection")
+    tenant.state.reset_stats()
+    assert run_sync(admin.dialling_states([skill_id, "999999"])) == {skill_id: "PAUSED"}
+    many = run_sync(admin.dialling_states(ids))
+    assert many[skill_id] == "PAUSED" and set(many) == set(ids)
+    reads = tenant.state.stats.as_dict()["requests"]
+    assert not any("parameters" in route for route in reads)  # never the skills' parameters

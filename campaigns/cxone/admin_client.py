@@ -34,6 +34,8 @@ __all__ = ["AdminClient"]
 
 # Up to this many changed skills are read one by one (their combined reads); more, all at once.
 SINGLE_READS_UP_TO = 1
+# Dialling control reads this many skills or fewer one by one; more, from the paged list of every skill.
+FEW_SKILLS = 5
 
 
 class AdminClient(AdminOperations):
@@ -137,6 +139,24 @@ class AdminClient(AdminOperations):
         return mapping.skill_to_campaign(
             skill, params, zone=await self.schedule_zone_name(), dnc_group_id=scrubbing.get(campaign_id)
         )
+
+    async def dialling_states(self, ids: Iterable[str]) -> dict[str, str]:
+        """From the skills' own isRunning: one GET /skills/{id} each for a few, the paged list for many (a hundred
+        skills a request), never their parameters."""
+        wanted = list(dict.fromkeys(ids))
+        with ratelimit.urgent(True):
+            if len(wanted) > FEW_SKILLS:
+                skills = {mapping.skill_id_of(s): s for s in (await self.skill_pages())[0]}
+            else:
+                found = await asyncio.gather(*(self._skill_or_none(i) for i in wanted))
+                skills = {i: s for i, s in zip(wanted, found, strict=True) if s is not None}
+        return {i: mapping.skill_state(skills[i]) for i in wanted if i in skills}
+
+    async def _skill_or_none(self, skill_id: str) -> dict | None:
+        try:
+            return await self.get_skill(skill_id)
+        except NotFound:
+            return None
 
     async def stop_dialling(self, campaign_id: str) -> None:
         """Stop the skill (a skill not running is left so: its 404 is resolved by a read)."""

@@ -74,6 +74,10 @@ class CXoneBackend(Protocol):
         """Ask CXone to dial the campaign again (v2: resume; Admin API: start its skill); the read shows ACTIVE
         once it does. As stop_dialling otherwise."""
 
+    async def dialling_states(self, ids: Iterable[str]) -> dict[str, str]:
+        """id → state (ACTIVE dials; PAUSED, ERROR, FAILED do not; DRAFT activates) of these campaigns, in as
+        few requests as the API allows (dialling control's confirmer); absent ids are left out."""
+
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         """The DNC list (v2) or DNC group (Admin) a campaign scrubs against, for DNC readiness."""
 

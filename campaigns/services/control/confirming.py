@@ -54,7 +54,7 @@ def confirm_round(owner: str, now: dt.datetime | None = None) -> dict:
                 .select_related("campaign"))  # fmt: skip
     ids = list(dict.fromkeys(c.campaign.cxone_id for c in rows))
     try:
-        remotes = {c.id: c for c in run_sync(get_client().get_campaigns(ids, urgent=True))}
+        states = run_sync(get_client().dialling_states(ids))
     except cx.CXoneError as exc:
         log.warning("confirmer: reading %d campaigns failed (%s)", len(ids), exc)
         _release(rows, owner, timing.later(timing.READ_SECONDS, timezone.now()))
@@ -63,14 +63,14 @@ def confirm_round(owner: str, now: dt.datetime | None = None) -> dict:
     confirmed = asked_again = 0
     waiting = []
     for change in rows:
-        remote = remotes.get(change.campaign.cxone_id)
-        if remote is None:
+        state = states.get(change.campaign.cxone_id)
+        if state is None:
             finish(change, Step.FAILED, outcome="campaign gone", error="CXone no longer has this campaign.",
                    owner=owner)  # fmt: skip
-        elif shows(change, remote.state):
+        elif shows(change, state):
             verb = "stopped" if change.action == Action.STOP else "dialling"
-            confirmed += finish(change, Step.DONE, outcome=f"Confirmed {verb}: CXone shows it {remote.state}",
-                                owner=owner, remote_state=remote.state)  # fmt: skip
+            confirmed += finish(change, Step.DONE, outcome=f"Confirmed {verb}: CXone shows it {state}",
+                                owner=owner, remote_state=state)  # fmt: skip
         elif change.answered_at and seen - change.answered_at > dt.timedelta(seconds=timing.CONFIRM_SECONDS):
             asked_again += _ask_again(change, owner, seen)
         else:

@@ -117,13 +117,12 @@ def _read_and_decide(change: DiallingChange, owner: str, *, refused: bool = Fals
     """Read the campaign: as wanted → confirmed; a start refused by a campaign in ERROR or FAILED → failed;
     otherwise None (ask again), or after a refusal, wait for the campaign to finish activating."""
     try:
-        remote = run_sync(get_client().get_campaign(change.campaign.cxone_id))
-    except cx.NotFound:
-        finish(change, Step.FAILED, outcome="campaign gone", error="CXone no longer has this campaign.", owner=owner)
-        return "failed: not found"
+        state = run_sync(get_client().dialling_states([change.campaign.cxone_id])).get(change.campaign.cxone_id)
     except cx.CXoneError as exc:
         return _wait(change, owner, timing.reason(exc), timing.wait_seconds(change.attempts, exc))
-    state = remote.state
+    if state is None:
+        finish(change, Step.FAILED, outcome="campaign gone", error="CXone no longer has this campaign.", owner=owner)
+        return "failed: not found"
     if change.action == Action.STOP and state in NOT_DIALLING:
         finish(change, Step.DONE, outcome=f"Confirmed: CXone shows it {state}", owner=owner, remote_state=state)
         return "confirmed by a read"
