@@ -272,6 +272,8 @@ ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
 # raises the control alarm.
 CONTROL_START_LEAD_SECONDS = env_int("CONTROL_START_LEAD_SECONDS", 300, minimum=0)
 CONTROL_ALARM_MARGIN_SECONDS = env_int("CONTROL_ALARM_MARGIN_SECONDS", 1800, minimum=0)
+# The confirmer's reads take at most this share of CXONE_RATE_LIMIT (at 5 req/s: a round every 2 s at the most).
+CONTROL_READ_SHARE = env_float("CONTROL_READ_SHARE", 0.1, minimum=0)
 # Which API the tenant speaks: "outbound-v2" (the contract the embedded sandbox serves by default) or "admin"
 # (a real tenant's ACD Admin API: Personal Connection skills). Checked by planner.E009/E010.
 CXONE_API = env_str("CXONE_API", "outbound-v2")

@@ -28,7 +28,7 @@ Action = DiallingChange.Action
 NOT_DIALLING = ("PAUSED", "ERROR", "FAILED")
 CONFIRMER_LEASE_SECONDS = 10
 ROUND_LEASE_SECONDS = 30
-IDLE_LOOK_SECONDS = 0.5
+IDLE_LOOK_SECONDS = 0.25  # how often due changes are rung (the database only)
 # Rows due within this much join the round (fewer requests for the same lag).
 AHEAD = dt.timedelta(seconds=0.5)
 # The confirmer keeps running while something falls due this soon: the sweeper looks only once a minute.
@@ -109,6 +109,13 @@ def ring_due(now: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(
     return len(rung)
 
 
+def read_interval() -> float:
+    """Seconds between read rounds: reads never take more than CONTROL_READ_SHARE of CXone's rate, which the
+    stops and starts themselves need (a round reads a hundred campaigns a request)."""
+    rate, share = float(settings.CXONE_RATE_LIMIT), float(settings.CONTROL_READ_SHARE)
+    return max(timing.READ_SECONDS, 1 / (share * rate)) if rate > 0 and share > 0 else timing.READ_SECONDS
+
+
 def work_ahead(now: dt.datetime | None = None) -> bool:
     """Anything to read or ring before the sweeper's next minute (a partial week's stop due in 40 s counts: the
     confirmer rings it on time, where the sweeper would be up to a minute late)."""
@@ -123,13 +130,16 @@ def run(seconds: float | None = None) -> str:
         return "another confirmer runs"
     ends = time.monotonic() + (seconds or settings.ACTIVATION_POLLER_SECONDS)
     rounds = 0
+    next_read = 0.0
     try:
         while time.monotonic() < ends:
             if not leases.renew(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
                 return "lease lost"
             ring_due()
-            confirm_round(owner)
-            rounds += 1
+            if time.monotonic() >= next_read:
+                confirm_round(owner)
+                rounds += 1
+                next_read = time.monotonic() + read_interval()
             if not work_ahead():
                 break
             time.sleep(IDLE_LOOK_SECONDS)
