@@ -9,8 +9,8 @@ import datetime as dt
 from django.utils import timezone
 
 from campaigns.models import AuditEntry, Campaign, DiallingChange, Notification, WebhookDelivery
-from campaigns.services import control
-from campaigns.services.control import alarms, confirming, stopping, sweeper
+from campaigns.services import control, leases
+from campaigns.services.control import alarms, confirming, doorbell, stopping, sweeper
 from campaigns.services.control.sending import _claim
 from tests import activation_support
 from tests.activation_support import mirror
@@ -177,3 +177,15 @@ def test_a_stop_not_confirmed_by_its_alarm_time_raises_the_alarm_once(sandbox, d
     assert alarms.raise_overdue() == 0
     assert list(alarms.open_alarms()) == [fresh(change)]
     assert Notification.objects.filter(recipient=supervisor, kind="control_alarm").count() == 1
+
+
+def test_a_confirmer_whose_worker_died_is_replaced_by_the_standby_within_seconds(db, rung):
+    leases.acquire(doorbell.CONFIRMER_LEASE, "killed-worker", 1)
+    assert confirming.run(seconds=5).endswith("rounds")  # stood by, took over when the lease expired
+    assert not leases.is_held(doorbell.CONFIRMER_LEASE)
+
+
+def test_only_one_standby_waits_beside_the_confirmer(db, rung):
+    leases.acquire(doorbell.CONFIRMER_LEASE, "running-confirmer", 30)
+    leases.acquire(confirming.STANDBY_LEASE, "first-standby", 30)
+    assert confirming.run(seconds=1) == "another confirmer runs"

@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 Step = DiallingChange.Step
 Action = DiallingChange.Action
 NOT_DIALLING = ("PAUSED", "ERROR", "FAILED")
-CONFIRMER_LEASE_SECONDS = 10
+CONFIRMER_LEASE_SECONDS = 5  # renewed every quarter second; a confirmer that died frees it this soon
+STANDBY_LEASE = "dialling-confirmer-standby"
+STANDBY_LOOK_SECONDS = 0.5
 ROUND_LEASE_SECONDS = 30
 IDLE_LOOK_SECONDS = 0.25  # how often due changes are rung (the database only)
 # Rows due within this much join the round (fewer requests for the same lag).
@@ -123,12 +125,29 @@ def work_ahead(now: dt.datetime | None = None) -> bool:
     return DiallingChange.objects.in_flight().filter(due_at__lte=now + LOOKAHEAD).exists()
 
 
+def _stand_by(owner: str, ends: float) -> bool:
+    """Wait beside the running confirmer (one standby at most) and take over the moment its lease expires: a
+    worker killed while confirming costs seconds, not the sweeper's minute. True once this task holds the lease."""
+    if not leases.acquire(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS):
+        return False
+    try:
+        while time.monotonic() < ends:
+            time.sleep(STANDBY_LOOK_SECONDS)
+            leases.renew(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS)
+            if leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
+                return True
+        return False
+    finally:
+        leases.release(STANDBY_LEASE, owner)
+
+
 def run(seconds: float | None = None) -> str:
     """The confirmer task: hold the lease and confirm while anything waits (or until its time is up)."""
     owner = leases.worker_id()
-    if not leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
-        return "another confirmer runs"
     ends = time.monotonic() + (seconds or settings.ACTIVATION_POLLER_SECONDS)
+    holds = leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS) or _stand_by(owner, ends)
+    if not holds:
+        return "another confirmer runs"
     rounds = 0
     next_read = 0.0
     try:
@@ -146,5 +165,5 @@ def run(seconds: float | None = None) -> str:
     finally:
         leases.release(doorbell.CONFIRMER_LEASE, owner)
     if work_ahead():
-        doorbell.start_confirmer(unless_running=True)  # hand over to a fresh task
+        doorbell.start_confirmer(unless_running=False)  # a fresh task: the confirmer, or the standby beside it
     return f"{rounds} rounds"

@@ -6,7 +6,7 @@ or a stop that is late delays a change but never loses it, and never goes unnoti
 - ring: queued rows that are due and not rung within the grace period are rung.
 - plan: the partial weeks' stops and starts of the next hours are wanted.
 - raise_overdue: stops not confirmed by their alarm time raise the control alarm.
-- the confirmer is started if anything falls due before the next sweep.
+- a confirmer is started if anything falls due before the next sweep (beside a running one, as its standby).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def sweep(now: dt.datetime | None = None) -> dict:
     rung = confirming.ring_due(now, DOORBELL_GRACE) + confirming.ring_due(now)
     alarmed = alarms.raise_overdue(now)
     if confirming.work_ahead(now):
-        doorbell.start_confirmer(unless_running=True)
+        # Even while one runs: the new task waits beside it as the standby, to take over if its worker dies.
+        doorbell.start_confirmer(unless_running=False)
     result = {"reclaimed": reclaimed, "planned": planned, "rung": rung, "alarms": alarmed}
     if any(result.values()):
         log.info("control sweep: %s", result)
