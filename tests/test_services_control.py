@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.models import AuditEntry, Campaign, DiallingChange, Notification, WebhookDelivery
 from campaigns.services import control, leases
-from campaigns.services.control import alarms, confirming, doorbell, stopping, sweeper
+from campaigns.services.control import alarms, confirming, doorbell, reclaiming, stopping
 from campaigns.services.control.sending import _claim
 from tests import activation_support
 from tests.activation_support import mirror
@@ -145,7 +145,7 @@ def test_the_sweeper_gives_an_expired_send_back_to_the_queue_and_says_so_in_the_
     DiallingChange.objects.filter(pk=change.pk).update(
         sent_at=timezone.now(), lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert sweeper.reclaim_expired_leases() == 1
+    assert reclaiming.reclaim_expired_leases() == 1
     change = fresh(change)
     assert change.step == Step.QUEUED and change.lease_owner == ""
     entry = AuditEntry.objects.get(action="campaigns.dialling.stop.lease_reclaimed")

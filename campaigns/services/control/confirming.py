@@ -19,7 +19,7 @@ from campaigns.cxone import errors as cx
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import DiallingChange
 from campaigns.services import leases
-from campaigns.services.control import doorbell, timing
+from campaigns.services.control import doorbell, reclaiming, timing
 from campaigns.services.control.outcomes import finish
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ NOT_DIALLING = ("PAUSED", "ERROR", "FAILED")
 CONFIRMER_LEASE_SECONDS = 5  # renewed every quarter second; a confirmer that died frees it this soon
 STANDBY_LEASE = "dialling-confirmer-standby"
 STANDBY_LOOK_SECONDS = 0.5
+RECOVERY_SECONDS = 2.0  # how often a running confirmer reclaims expired sends and re-rings lost doorbells
 ROUND_LEASE_SECONDS = 30
 IDLE_LOOK_SECONDS = 0.25  # how often due changes are rung (the database only)
 # Rows due within this much join the round (fewer requests for the same lag).
@@ -149,12 +150,16 @@ def run(seconds: float | None = None) -> str:
     if not holds:
         return "another confirmer runs"
     rounds = 0
-    next_read = 0.0
+    next_read = next_recovery = 0.0
     try:
         while time.monotonic() < ends:
             if not leases.renew(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
                 return "lease lost"
             ring_due()
+            if time.monotonic() >= next_recovery:
+                reclaiming.reclaim_expired_leases()
+                ring_due(grace=reclaiming.DOORBELL_GRACE)
+                next_recovery = time.monotonic() + RECOVERY_SECONDS
             if time.monotonic() >= next_read:
                 confirm_round(owner)
                 rounds += 1

@@ -16,13 +16,10 @@ import logging
 
 from django.utils import timezone
 
-from campaigns.models import DiallingChange
 from campaigns.services.control import alarms, confirming, doorbell, planning
-from campaigns.services.control.outcomes import record
+from campaigns.services.control.reclaiming import DOORBELL_GRACE, reclaim_expired_leases
 
 log = logging.getLogger(__name__)
-Step = DiallingChange.Step
-DOORBELL_GRACE = dt.timedelta(seconds=30)
 
 
 def sweep(now: dt.datetime | None = None) -> dict:
@@ -38,22 +35,3 @@ def sweep(now: dt.datetime | None = None) -> dict:
     if any(result.values()):
         log.info("control sweep: %s", result)
     return result
-
-
-def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
-    now = now or timezone.now()
-    reclaimed = 0
-    for change in DiallingChange.objects.lease_expired(now, Step.SENDING).select_related("campaign"):
-        moved = DiallingChange.objects.filter(
-            pk=change.pk, step=Step.SENDING, lease_owner=change.lease_owner, lease_expires_at__lt=now
-        ).update(step=Step.QUEUED, lease_owner="", lease_expires_at=None, due_at=now, doorbell_at=None,
-                 updated_at=now)  # fmt: skip
-        if moved:
-            reclaimed += 1
-            unknown = ""
-            if change.sent_at and not change.answered_at:
-                unknown = " Its request may have gone out: the next attempt reads the campaign first."
-            who = change.lease_owner
-            record(change, "lease_reclaimed", f"The worker sending it ({who}) stopped answering.{unknown}")
-    DiallingChange.objects.lease_expired(now, Step.CONFIRMING).update(lease_owner="", lease_expires_at=None)
-    return reclaimed

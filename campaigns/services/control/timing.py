@@ -8,7 +8,7 @@ import random
 
 from campaigns.cxone import errors as cx
 
-LEASE_SECONDS = 30  # a sender that died frees its row this soon (the sweeper gives it to another worker)
+LEASE_SECONDS = 15  # a sender that died frees its row this soon (the confirmer or the sweeper gives it on)
 READ_SECONDS = 1.0  # a change CXone accepted is read this often until it shows
 CONFIRM_SECONDS = 60  # accepted and still not showing after this long: asked again (the ask is repeatable)
 MAX_ATTEMPTS = 12  # then the change fails, and a stop that fails raises the alarm
