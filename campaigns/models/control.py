@@ -152,6 +152,8 @@ class DiallingChange(models.Model):
     step = models.CharField(max_length=12, choices=Step.choices, default=Step.QUEUED, db_index=True)
     # Stops go before starts, and both before any other CXone work (the sender asks the rate limit to hurry).
     priority = models.PositiveSmallIntegerField(default=0)
+    # When the change is wanted (its first due time); due_at moves on with retries and the confirmer's reads.
+    wanted_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(db_index=True)
     reason = models.TextField(blank=True)
     stop_order = models.ForeignKey(

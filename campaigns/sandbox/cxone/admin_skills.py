@@ -60,10 +60,7 @@ async def start_skill(request: Request) -> Response:
         low, high = state.config.activation_delay
         # failure_rate and error_rate: the start is accepted, but the skill never runs (as a dialer that fails).
         fails = state.roll(state.config.failure_rate) or state.roll(state.config.error_rate)
-        due = state.clock.now() + state.rng.uniform(low, high)
-        state.pc.starting[skill_id] = (due, not fails)
-        if not fails:
-            state.stats.record_dialling(skill_id, "ACTIVE", due)
+        state.pc.starting[skill_id] = (state.clock.now() + state.rng.uniform(low, high), not fails)
     return Response(status_code=202)
 
 

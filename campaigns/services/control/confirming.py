@@ -131,23 +131,27 @@ def _stand_by(owner: str, ends: float) -> bool:
     worker killed while confirming costs seconds, not the sweeper's minute. True once this task holds the lease."""
     if not leases.acquire(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS):
         return False
+    took_over = False
     try:
-        while time.monotonic() < ends:
+        while time.monotonic() < ends and not took_over:
             time.sleep(STANDBY_LOOK_SECONDS)
             leases.renew(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS)
-            if leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
-                return True
-        return False
+            took_over = leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS)
     finally:
         leases.release(STANDBY_LEASE, owner)
+    if took_over or work_ahead():
+        doorbell.start_confirmer(unless_running=False)  # the next standby (this one's budget is spent, or it leads)
+    return took_over
 
 
 def run(seconds: float | None = None) -> str:
     """The confirmer task: hold the lease and confirm while anything waits (or until its time is up)."""
     owner = leases.worker_id()
     ends = time.monotonic() + (seconds or settings.ACTIVATION_POLLER_SECONDS)
-    holds = leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS) or _stand_by(owner, ends)
-    if not holds:
+    if leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
+        if work_ahead():
+            doorbell.start_confirmer(unless_running=False)  # its standby, waiting beside it
+    elif not _stand_by(owner, ends):
         return "another confirmer runs"
     rounds = 0
     next_read = next_recovery = 0.0

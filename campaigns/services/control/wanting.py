@@ -28,6 +28,7 @@ def want(campaign, action: str, *, origin: str, reason: str = "", due_at: dt.dat
         origin=origin,
         reason=reason,
         due_at=due,
+        wanted_at=due,
         priority=PRIORITY[action],
         doorbell_at=now if due <= now else None,
         **fields,
