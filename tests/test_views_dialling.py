@@ -98,3 +98,13 @@ def test_an_unconfirmed_stop_past_its_alarm_time_shows_a_banner_on_every_page(cl
     for name in ("campaign-list", "activation-list"):
         page = client.get(reverse(name)).content.decode()
         assert "Dialling not confirmed stopped." in page and "East" in page
+
+
+def test_the_campaign_history_lists_the_stops_and_the_alarm(client, planner, supervisor, two, rung):
+    order = stopping.stop(supervisor, {"campaigns": [two[0].pk]}, "Bad list")
+    order.changes.update(alarm_at=timezone.now() - dt.timedelta(seconds=1))
+    alarms.raise_overdue()
+    client.force_login(planner)
+    page = client.get(reverse("campaign-history", args=[two[0].pk])).content.decode()
+    assert "Dialling stopped and started by the product" in page
+    assert "Bad list" in page and "Alarm" in page
