@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import DiallingChange, DiallingStop, TimedPause
-from campaigns.services.control import alarms, stopping
+from campaigns.services.control import alarms, pausing, stopping
 from tests.conftest import make_campaign
 from tests.control_support import rung
 
@@ -108,3 +108,13 @@ def test_the_campaign_history_lists_the_stops_and_the_alarm(client, planner, sup
     page = client.get(reverse("campaign-history", args=[two[0].pk])).content.decode()
     assert "Dialling stopped and started by the product" in page
     assert "Bad list" in page and "Alarm" in page
+
+
+def test_an_approved_pause_shows_on_the_timeline_of_its_period(client, planner, supervisor, two, rung, frozen_clock):
+    start = timezone.now() + dt.timedelta(days=2)
+    pause = pausing.ask(planner, {"campaigns": [two[1].pk]}, start, start + dt.timedelta(hours=4), "Training day")
+    client.force_login(planner)
+    assert "Paused in this period" not in client.get(reverse("timeline")).content.decode()
+    pausing.approve(pause.pk, supervisor)
+    page = client.get(reverse("timeline")).content.decode()
+    assert "Paused in this period" in page and "Training day" in page and "West" in page

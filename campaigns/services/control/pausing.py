@@ -98,5 +98,14 @@ def reject(pause_id: int, actor, note: str = "") -> TimedPause:
     return pause
 
 
+def approved_between(start: dt.datetime, end: dt.datetime):
+    """Approved pauses that overlap [start, end), for the timeline."""
+    return (
+        TimedPause.objects.filter(status=Status.APPROVED, starts_at__lt=end, ends_at__gt=start)
+        .prefetch_related("campaigns")
+        .order_by("starts_at")
+    )
+
+
 def _span(pause: TimedPause) -> str:
     return f"from {pause.starts_at:%Y-%m-%d %H:%M} until {pause.ends_at:%Y-%m-%d %H:%M} UTC"
