@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, CampaignVersion, DiallingChange
 from campaigns.services.control import holds
 from campaigns.services.control.wanting import want
@@ -44,6 +45,8 @@ def plan(now: dt.datetime | None = None, *, horizon: dt.timedelta = HORIZON, cam
     """Want the partial weeks' stops and starts due before now + horizon; how many rows were written."""
     now = now or timezone.now()
     written = 0
+    if not capabilities().holds_partial_weeks:  # the tenant holds days off itself
+        return 0
     for campaign in campaigns if campaigns is not None else held_campaigns():
         for interval in holds.partial_week_intervals(campaign, now, now + horizon):
             written += _hold(campaign, interval, now)
