@@ -78,3 +78,14 @@ def test_other_sources_feed_the_off_intervals_hook(weekdays, monkeypatch):
     found = holds.off_intervals(weekdays, dt.datetime(2026, 12, 21, tzinfo=UTC), dt.datetime(2026, 12, 28, tzinfo=UTC))
     assert blackout in found
     assert "held off" in holds.held_stopped(weekdays, at=dt.datetime(2026, 12, 24, 15, tzinfo=UTC))
+
+
+def test_a_campaign_found_dialling_again_inside_its_days_off_is_stopped_again(weekdays, rung):
+    saturday = dt.datetime(2026, 12, 5, 10, tzinfo=UTC)
+    planning.plan(saturday, horizon=dt.timedelta(hours=6))
+    DiallingChange.objects.filter(action=Action.STOP).update(step=DiallingChange.Step.DONE)
+    weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="PAUSED")
+    assert planning.plan(saturday + dt.timedelta(minutes=1), horizon=dt.timedelta(hours=6)) == 0
+    weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="ACTIVE")  # an activation started the skill
+    assert planning.plan(saturday + dt.timedelta(minutes=2), horizon=dt.timedelta(hours=6)) == 1
+    assert DiallingChange.objects.filter(action=Action.STOP).count() == 2

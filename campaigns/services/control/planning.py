@@ -1,5 +1,6 @@
 """Planning ahead: the stops and starts that hold a partial week's off days (and any registered off source) are
-written as rows a day or two before they are due, so that the workers do them with nobody present.
+written as rows a day or two before they are due, so that the workers do them with nobody present; a campaign
+found dialling inside its days off (an activation started the skill) is stopped again.
 
 `plan(now)` runs every minute (the sweeper) and is idempotent: a change already wanted for the same campaign,
 action, origin and instant is not wanted twice. A campaign found inside an off interval that has no stop gets
@@ -61,7 +62,14 @@ def _hold(campaign: Campaign, interval, now: dt.datetime) -> int:
         existing = DiallingChange.objects.filter(
             campaign=campaign, origin=Origin.PARTIAL_WEEK, hold_until=interval.start_at
         )
-        if stop_due is not None and not existing.filter(action=Action.STOP).exists():
+        stops = existing.filter(action=Action.STOP)
+        # Dialling again inside its days off (an activation starts the skill, or someone did in CXone): stop again.
+        restarted = (
+            interval.stop_at <= now
+            and campaign.state == Campaign.State.ACTIVE
+            and not stops.filter(step__in=DiallingChange.UNFINISHED_STEPS).exists()
+        )
+        if stop_due is not None and (restarted or not stops.exists()):
             want(
                 campaign, Action.STOP, origin=Origin.PARTIAL_WEEK, due_at=stop_due,
                 hold_until=interval.start_at, alarm_at=interval.first_off_window - alarm_margin(),
