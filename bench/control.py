@@ -199,9 +199,11 @@ def weeks(skills: list[str]):
 def run_partial(args, tmpdir: str) -> dict:
     from django.db import transaction
     from django.utils import timezone
+    from django_q.models import OrmQ
 
     from campaigns.models import DiallingChange
 
+    OrmQ.objects.all().delete()  # a fresh phase: nothing left in the broker from part (a)
     sandbox = Sandbox(args.partial, api="admin").start()
     skills = sandbox.skills[: args.partial]
     k = args.day_seconds / 86400

@@ -189,3 +189,13 @@ def test_only_one_standby_waits_beside_the_confirmer(db, rung):
     leases.acquire(doorbell.CONFIRMER_LEASE, "running-confirmer", 30)
     leases.acquire(confirming.STANDBY_LEASE, "first-standby", 30)
     assert confirming.run(seconds=1) == "another confirmer runs"
+
+
+def test_a_long_queue_is_not_rung_again_while_it_drains_at_cxones_rate(db, rung, settings, campaign):
+    settings.CXONE_RATE_LIMIT = 5
+    for _ in range(300):
+        wanted(campaign)
+    assert reclaiming.doorbell_grace() == dt.timedelta(seconds=90)  # 300 sends at 5/s, and half again
+    DiallingChange.objects.update(doorbell_at=timezone.now() - dt.timedelta(seconds=60))
+    assert confirming.ring_due(grace=reclaiming.doorbell_grace()) == 0
+    assert confirming.ring_due(grace=reclaiming.DOORBELL_GRACE) == 300

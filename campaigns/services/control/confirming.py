@@ -162,7 +162,7 @@ def run(seconds: float | None = None) -> str:
             ring_due()
             if time.monotonic() >= next_recovery:
                 reclaiming.reclaim_expired_leases()
-                ring_due(grace=reclaiming.DOORBELL_GRACE)
+                ring_due(grace=reclaiming.doorbell_grace())
                 next_recovery = time.monotonic() + RECOVERY_SECONDS
             if time.monotonic() >= next_read:
                 confirm_round(owner)

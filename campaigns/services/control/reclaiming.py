@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 from campaigns.models import DiallingChange
 from campaigns.services.control.outcomes import record
 
 Step = DiallingChange.Step
-# A send rung this long ago and still queued is presumed lost with the broker (or a killed worker's prefetch).
+# A send rung this long ago and still queued is presumed lost with the broker (or a killed worker's prefetch), once
+# the queue ahead of it would have drained at CXone's rate (doorbell_grace).
 DOORBELL_GRACE = dt.timedelta(seconds=20)
+
+
+def doorbell_grace(now: dt.datetime | None = None) -> dt.timedelta:
+    """How long a rung send may wait in the broker before it is presumed lost: DOORBELL_GRACE, or half again as
+    long as the sends already rung take at CXONE_RATE_LIMIT (2,000 stops at 5 requests/s: 10 minutes), so that a
+    long queue is not rung again and again while it drains."""
+    now = now or timezone.now()
+    rung = DiallingChange.objects.filter(step=Step.QUEUED, due_at__lte=now, doorbell_at__isnull=False).count()
+    rate = float(settings.CXONE_RATE_LIMIT) or 1.0
+    return max(DOORBELL_GRACE, dt.timedelta(seconds=1.5 * rung / rate))
 
 
 def reclaim_expired_leases(now: dt.datetime | None = None) -> int:

@@ -17,7 +17,7 @@ import logging
 from django.utils import timezone
 
 from campaigns.services.control import alarms, confirming, doorbell, planning
-from campaigns.services.control.reclaiming import DOORBELL_GRACE, reclaim_expired_leases
+from campaigns.services.control.reclaiming import doorbell_grace, reclaim_expired_leases
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def sweep(now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     reclaimed = reclaim_expired_leases(now)
     planned = planning.plan(now)
-    rung = confirming.ring_due(now, DOORBELL_GRACE) + confirming.ring_due(now)
+    rung = confirming.ring_due(now, doorbell_grace(now)) + confirming.ring_due(now)
     alarmed = alarms.raise_overdue(now)
     if confirming.work_ahead(now):
         # Even while one runs: the new task waits beside it as the standby, to take over if its worker dies.
