@@ -1,6 +1,7 @@
 from campaigns import roles
 from campaigns.cxone.factory import capabilities
 from campaigns.models import DraftStatus, ScheduleDraft
+from campaigns.services.control import alarms
 from campaigns.services.notifications import inbox
 from campaigns.services.sync.status import banner
 
@@ -49,3 +50,12 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": lambda: inbox.unread_count(user)}
+
+
+def control_alarms(request):
+    """The control alarm's banner on every page: stops CXone has not confirmed in time (one query, made only when
+    the page renders it). Signed-in users only."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"control_alarms": lambda: list(alarms.open_alarms()[:5])}

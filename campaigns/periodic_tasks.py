@@ -18,6 +18,7 @@ SYNC_TASK_TIMEOUT_SECONDS = 3600
 SYNC_TASK_OPTIONS = {"timeout": SYNC_TASK_TIMEOUT_SECONDS}
 SWEEP_SCHEDULE_NAME = "campaigns.activation_sweeper"
 MAIL_SWEEP_SCHEDULE_NAME = "campaigns.sweep_notification_mail"
+CONTROL_SWEEP_SCHEDULE_NAME = "campaigns.control_sweeper"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ WANTED = (
     Wanted(SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep", 1),
     # The notification mail's: batches whose five minutes have passed, retries after the mail server was down.
     Wanted(MAIL_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_notification_mail_task", 1),
+    # Dialling control's: killed senders, lost doorbells, the partial weeks' stops and starts ahead, late stops.
+    Wanted(CONTROL_SWEEP_SCHEDULE_NAME, "campaigns.tasks.sweep_dialling_control", 1),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from campaigns.services import activation
+from campaigns.services import activation, control
 from campaigns.services.notifications import sending as notification_mail
 from campaigns.services.sync.mirror import sync_campaigns
 from campaigns.services.webhooks import outbox, waiter
@@ -64,3 +64,18 @@ def sweep_notification_mail_task() -> dict:
     """Every minute (campaigns.periodic_tasks): compose due notifications (batches whose five minutes have
     passed), send due mail (retries after a mail server was down, messages of killed workers)."""
     return notification_mail.sweep()
+
+
+def send_dialling_change(change_id: int) -> str:
+    """Ask CXone to stop or start one campaign's dialling (enqueued when the change is due, and by the sweeper)."""
+    return control.send(change_id)
+
+
+def confirm_dialling_changes() -> str:
+    """Read accepted dialling changes until CXone shows them (one confirmer at a time)."""
+    return control.run()
+
+
+def sweep_dialling_control() -> dict:
+    """Every minute (campaigns.periodic_tasks): expired leases, lost doorbells, partial weeks ahead, late stops."""
+    return control.sweep()

@@ -77,6 +77,7 @@ TEMPLATES = [
                 "campaigns.context_processors.cxone",
                 "campaigns.context_processors.navigation",
                 "campaigns.context_processors.sync_banner",
+                "campaigns.context_processors.control_alarms",
                 "campaigns.context_processors.notifications",
             ],
         },
@@ -266,6 +267,13 @@ ACTIVATION_POLL_MAX_MS = env_int("ACTIVATION_POLL_MAX_MS", 15_000, minimum=50)
 ACTIVATION_POLL_SHARE = env_float("ACTIVATION_POLL_SHARE", 0.25, minimum=0)
 # One poll task loops this long, then hands over to a fresh task (below Q_CLUSTER["timeout"]).
 ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
+# Dialling control (partial weeks held by the product): a held campaign is started this long before its next
+# calling day's window opens, and a stop not confirmed this long before the first off-day window it guards
+# raises the control alarm.
+CONTROL_START_LEAD_SECONDS = env_int("CONTROL_START_LEAD_SECONDS", 300, minimum=0)
+CONTROL_ALARM_MARGIN_SECONDS = env_int("CONTROL_ALARM_MARGIN_SECONDS", 1800, minimum=0)
+# The confirmer's reads take at most this share of CXONE_RATE_LIMIT (at 5 req/s: a round every 2 s at the most).
+CONTROL_READ_SHARE = env_float("CONTROL_READ_SHARE", 0.1, minimum=0)
 # Which API the tenant speaks: "outbound-v2" (the contract the embedded sandbox serves by default) or "admin"
 # (a real tenant's ACD Admin API: Personal Connection skills). Checked by planner.E009/E010.
 CXONE_API = env_str("CXONE_API", "outbound-v2")

@@ -136,9 +136,9 @@ def test_a_week_the_skill_cannot_hold_cannot_even_be_submitted(admin_tenant, pla
     assert sum(admin_tenant.state.stats.puts.values()) == 0
 
 
-def test_a_week_with_days_off_is_refused_before_submission_not_at_activation(admin_tenant, planner):
+def test_a_week_with_days_off_can_be_submitted_and_the_editor_says_the_product_holds_it(admin_tenant, planner):
     campaign = stopped_and_pushable()
     draft = workflow.start_draft(campaign, planner, cron_expression="0 12 * * 1-5", duration_minutes=180)
-    with pytest.raises(BlockingFindings, match="it has days off.*nearest schedule that fits: Every day 12:00"):
-        workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
-    assert sum(admin_tenant.state.stats.puts.values()) == 0
+    draft = workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
+    assert draft.status == "submitted"
+    assert "the product now holds this week" in str(draft.findings)

@@ -83,16 +83,23 @@ def test_retry_fields_cxone_cannot_hold_are_refused_before_anything_is_written(t
     assert tenant.state.stats.puts["1005"] == 0 and tenant.state.stats.count(PUT_RETRY) == 0
 
 
-def test_a_week_with_days_off_is_refused_before_anything_is_written_where_the_tenant_refuses_one(tenant, admin):
+def test_a_week_with_days_off_is_written_with_its_hours_on_every_day_where_the_tenant_refuses_one(tenant, admin):
     current = run_sync(admin.get_campaign("1005"))
     weekdays = proposal(current, cron="0 9 * * 1-5", minutes=480)
-    with pytest.raises(ValidationFailed, match="days off.*Every day 09:00–17:00"):
-        run_sync(admin.put_campaign_once(weekdays, base_version=current.version))
-    with pytest.raises(ValidationFailed):
-        admin.next_version(weekdays.schedule, base_version=current.version)
-    assert tenant.state.stats.puts["1005"] == 0
+    every_day = proposal(current, cron="0 9 * * *", minutes=480)
+    # The product holds the days off itself (dialling control): CXone gets the same hours every day.
+    assert admin.next_version(weekdays.schedule, base_version=current.version) == admin.next_version(
+        every_day.schedule, base_version=current.version
+    )
+    run_sync(admin.put_campaign_once(weekdays, base_version=current.version))
+    held = tenant.state.pc.schedules["1005"]
+    assert all(held[f"{day}IsActive"] for day in ("sunday", "monday", "saturday"))
+    assert held["saturdayStartTime"].startswith("09:00")
 
     # A client told the tenant takes days off writes it; the tenant's refusal then comes back as it is.
+    tenant.state.clock.advance(60)  # the start the write asked for has taken
+    current = run_sync(admin.get_campaign("1005"))
+    weekdays = proposal(current, cron="0 9 * * 1-5", minutes=480)
     told_otherwise = admin_asgi_client(tenant, require_all_days=False)
     with pytest.raises(ValidationFailed, match="InvalidParameter"):
         run_sync(told_otherwise.put_campaign_once(weekdays, base_version=current.version))

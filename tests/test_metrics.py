@@ -10,7 +10,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from campaigns.metrics import counters
-from campaigns.models import Activation, CampaignVersion, Drift, WebhookDelivery
+from campaigns.models import Activation, CampaignVersion, DiallingChange, Drift, WebhookDelivery
 from campaigns.sandbox import create_app
 from campaigns.services.sync import status as sync_status
 from tests.conftest import make_campaign
@@ -169,3 +169,18 @@ def test_it_reports_the_sync_age_the_queue_depth_and_no_live_workers(client):
     sync_status.record_success({}, [], {"created": 1}, now=timezone.now() - dt.timedelta(minutes=2))
     age = value(scrape(client), "planner_sync_age_seconds")
     assert 120 <= age < 180
+
+
+@pytest.mark.django_db
+def test_it_reports_dialling_changes_by_step_and_the_control_alarms_raised_and_still_open(client, pool):
+    now = timezone.now()
+    for number, (step, alarmed) in enumerate([("done", False), ("queued", True), ("done", True)]):
+        DiallingChange.objects.create(
+            campaign=make_campaign(f"C-{number}", pool=pool), action="stop", origin="partial_week", step=step,
+            due_at=now, alarm_raised_at=now if alarmed else None,
+        )  # fmt: skip
+    samples = scrape(client)
+    assert value(samples, "planner_dialling_changes", action="stop", step="done") == 2
+    assert value(samples, "planner_dialling_changes", action="start", step="queued") == 0
+    assert value(samples, "planner_control_alarms_total") == 2
+    assert value(samples, "planner_control_alarms_open") == 1

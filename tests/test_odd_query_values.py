@@ -13,7 +13,15 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, WebhookDelivery
+from campaigns.models import (
+    Activation,
+    AgentPool,
+    AuditEntry,
+    DiallingStop,
+    DraftStatus,
+    TimedPause,
+    WebhookDelivery,
+)
 from campaigns.services.blackouts import editing
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
@@ -82,6 +90,9 @@ PARAMETERS = {
     },  # fmt: skip
     "dashboard": {"days": "choice", "chart": "chart", "format": "format"},
     "healthz": {},
+    "dialling": {},
+    "dialling-stop": {},
+    "dialling-stop-rows": {},
 }
 # The pages a signed-in user opens with GET (the rest of the URL conf are actions, redirects or not for people).
 SUPERVISOR = ROLES.index("supervisor")
@@ -94,6 +105,9 @@ ROW_OF = {
     "calendar-detail": "calendar", "calendar-edit": "calendar", "calendar-attach": "calendar",
     "calendar-revision-submit": "revision", "calendar-revision-withdraw": "revision",
     "calendar-revision-approve": "revision", "calendar-revision-reject": "revision",
+    "dialling-stop": "stop", "dialling-stop-rows": "stop", "dialling-resume-ask": "stop",
+    "dialling-resume-withdraw": "stop", "dialling-resume-agree": "stop", "dialling-pause-approve": "pause",
+    "dialling-pause-reject": "pause",
 }  # fmt: skip
 WITH_ROWS = sorted(name for name in MATRIX if name in ROW_OF or name.startswith("draft-"))
 
@@ -116,9 +130,14 @@ def rows(campaign, other_planner, other_supervisor):
         event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
     )
     pool = AgentPool.objects.create(name="Callers", agents=8)
+    stop = DiallingStop.objects.create(reason="Carrier incident", selection={"all": True})
+    pause = TimedPause.objects.create(
+        starts_at=dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC), ends_at=dt.datetime(2030, 1, 1, 17, tzinfo=dt.UTC),
+        reason="Training day", requested_by=other_planner,
+    )  # fmt: skip
     return {"campaign": campaign, "draft": draft, "activation": failed, "delivery": dead,
             "entry": AuditEntry.objects.latest("id"), "pool": pool, "revision": revision,
-            "calendar": revision.calendar}  # fmt: skip
+            "calendar": revision.calendar, "stop": stop, "pause": pause}  # fmt: skip
 
 
 @pytest.fixture

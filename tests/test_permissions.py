@@ -9,7 +9,16 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Activation, AgentPool, AuditEntry, DraftStatus, ScheduleDraft, WebhookDelivery
+from campaigns.models import (
+    Activation,
+    AgentPool,
+    AuditEntry,
+    DiallingStop,
+    DraftStatus,
+    ScheduleDraft,
+    TimedPause,
+    WebhookDelivery,
+)
 from campaigns.services.blackouts import editing
 from campaigns.services.drafts import workflow
 from tests.conftest import make_campaign, make_draft
@@ -79,6 +88,16 @@ MATRIX = {
     "notifications-read": ([302] + [405] * 5, [302] * 6),
     "notification-choices": ([302] + [405] * 5, [302] * 6),
     "notification-unsubscribe": ([400] * 6, [400] * 6),  # a link that is not ours
+    "dialling": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "dialling-stop-new": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),  # refused, or no selection given
+    "dialling-stop": ([302, 403, 200, 200, 200, 200], [302] + [405] * 5),
+    "dialling-stop-rows": ([302, 403, 286, 286, 286, 286], [302] + [405] * 5),  # nothing left to watch
+    "dialling-resume-ask": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),
+    "dialling-resume-withdraw": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),  # none asked: refused
+    "dialling-resume-agree": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),  # none asked: refused
+    "dialling-pause-new": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),  # refused, or no times given
+    "dialling-pause-approve": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),
+    "dialling-pause-reject": ([302] + [405] * 5, [302, 403, 302, 302, 302, 302]),
     "oidc_authentication_init": ([302] * 6, [405] * 6),  # sign-on not configured here: back to the login page
     "oidc_authentication_callback": ([302] * 6, [405] * 6),
 }
@@ -101,6 +120,9 @@ MAY_CHANGE = {
     "notifications-read": {"outsider", "planner", "supervisor", "manager", "admin"},
     "notification-choices": {"outsider", "planner", "supervisor", "manager", "admin"},
     "logout": set(),
+    "dialling-resume-ask": {"supervisor", "admin"},
+    "dialling-pause-approve": {"supervisor", "admin"},
+    "dialling-pause-reject": {"supervisor", "admin"},
 }
 
 
@@ -154,9 +176,16 @@ def objects(campaign, other_planner, other_supervisor):
     dead = WebhookDelivery.objects.create(
         event_type="CAMPAIGN_SCHEDULE_UPDATED", payload={}, status=WebhookDelivery.Status.DEAD
     )
+    stop = DiallingStop.objects.create(reason="Carrier incident", selection={"all": True})
+    pause = TimedPause.objects.create(
+        starts_at=dt.datetime(2030, 1, 1, 9, tzinfo=dt.UTC), ends_at=dt.datetime(2030, 1, 1, 17, tzinfo=dt.UTC),
+        reason="Training day", requested_by=other_planner,
+    )  # fmt: skip
+    pause.campaigns.set([campaign])
     return {
         "campaign": campaign, "draft": draft, "activation": failed, "delivery": dead, "drift": drift, "pool": pool,
         "entry": AuditEntry.objects.latest("id"), "revision": revision, "calendar": revision.calendar,
+        "stop": stop, "pause": pause,
     }  # fmt: skip
 
 
@@ -179,6 +208,10 @@ def url_for(name, objects):
         return reverse(name, args=[objects["drift"].pk])
     if name == "version-revise":
         return reverse(name, args=[objects["drift"].reference_id])
+    if name in {"dialling-stop", "dialling-stop-rows"} or name.startswith("dialling-resume"):
+        return reverse(name, args=[objects["stop"].pk])
+    if name in {"dialling-pause-approve", "dialling-pause-reject"}:
+        return reverse(name, args=[objects["pause"].pk])
     if name == "notification-read":
         return reverse(name, args=[999999])
     if name == "notification-unsubscribe":

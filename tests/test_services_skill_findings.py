@@ -48,19 +48,20 @@ def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warn
     assert not any("skill" in message for message in report.blocking)
 
 
-def test_a_week_with_days_off_blocks_where_the_tenant_refuses_one_and_every_day_is_proposed(
+def test_a_week_with_days_off_is_held_by_the_product_where_the_tenant_refuses_one_and_says_so_plainly(
     frozen_clock, settings
 ):
     settings.CXONE_API = "admin"  # CXONE_ADMIN_REQUIRE_ALL_DAYS is on by default, as the live report says
     report = evaluate(make_campaign("C-1001"))  # Mon–Fri 09:00–17:00
-    (finding,) = [f for f in report.findings if f.rule == skill_findings.RULE and f.blocking]
-    assert "it has days off (Weekdays 09:00–17:00)" in finding.message
-    assert "nearest schedule that fits: Every day 09:00–17:00" in finding.message
-    assert finding.proposal.values == {"cron_expression": "0 9 * * *", "duration_minutes": 480}
-    assert finding.message in report.blocking
+    assert not [f for f in report.findings if f.rule == skill_findings.RULE and f.blocking]
+    (note,) = [f for f in report.findings if f.rule == skill_findings.HELD_RULE]
+    assert note.severity == "warning" and not note.blocking
+    assert "the product now holds this week (Weekdays 09:00–17:00)" in note.message
+    assert "CXone is given Every day 09:00–17:00" in note.message
+    assert "workers stop the skill" in note.message
 
     every_day = evaluate(make_campaign("C-1002"), cron_expression="0 9 * * *")
-    assert not [f for f in every_day.findings if f.rule == skill_findings.RULE and f.blocking]
+    assert not [f for f in every_day.findings if f.rule == skill_findings.HELD_RULE]
 
 
 def test_a_cadence_window_that_differs_from_the_planned_one_is_a_warning(frozen_clock, settings, days_off_held):

@@ -34,6 +34,8 @@ __all__ = ["AdminClient"]
 
 # Up to this many changed skills are read one by one (their combined reads); more, all at once.
 SINGLE_READS_UP_TO = 1
+# Dialling control reads this many skills or fewer one by one; more, from the paged list of every skill.
+FEW_SKILLS = 5
 
 
 class AdminClient(AdminOperations):
@@ -71,7 +73,9 @@ class AdminClient(AdminOperations):
             **options,
         )
         self.time_format = time_format
-        self.capabilities = dataclasses.replace(caps.ADMIN, requires_all_days=require_all_days)
+        self.capabilities = dataclasses.replace(
+            caps.ADMIN, requires_all_days=require_all_days, holds_partial_weeks=require_all_days
+        )
         self._listing: tuple[list[Campaign], str | None] | None = None
 
     def __repr__(self) -> str:
@@ -146,6 +150,32 @@ class AdminClient(AdminOperations):
         return mapping.skill_to_campaign(
             skill, params, zone=await self.schedule_zone_name(), dnc_group_id=scrubbing.get(campaign_id)
         )
+
+    async def dialling_states(self, ids: Iterable[str]) -> dict[str, str]:
+        """From the skills' own isRunning: one GET /skills/{id} each for a few, the paged list for many (a hundred
+        skills a request), never their parameters."""
+        wanted = list(dict.fromkeys(ids))
+        with ratelimit.urgent(True):
+            if len(wanted) > FEW_SKILLS:
+                skills = {mapping.skill_id_of(s): s for s in (await self.skill_pages())[0]}
+            else:
+                found = await asyncio.gather(*(self._skill_or_none(i) for i in wanted))
+                skills = {i: s for i, s in zip(wanted, found, strict=True) if s is not None}
+        return {i: mapping.skill_state(skills[i]) for i in wanted if i in skills}
+
+    async def _skill_or_none(self, skill_id: str) -> dict | None:
+        try:
+            return await self.get_skill(skill_id)
+        except NotFound:
+            return None
+
+    async def stop_dialling(self, campaign_id: str) -> None:
+        """Stop the skill (a skill not running is left so: its 404 is resolved by a read)."""
+        await self.stop_skill(campaign_id)
+
+    async def start_dialling(self, campaign_id: str) -> None:
+        """Start the skill (one already starting or running is left so: its 409 is resolved by a read)."""
+        await self.start_skill(campaign_id)
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return admin_lists.dnc_group_to_list(await self.dnc_group(dnc_list_id))
@@ -223,8 +253,11 @@ class AdminClient(AdminOperations):
         this tenant cannot hold it."""
         if schedule is None:
             raise ValidationFailed("a campaign without a schedule cannot be written", details=[])
+        caps = self.capabilities
         fit = fit_weekly(
-            schedule.cron_expression, schedule.duration_minutes, all_days=self.capabilities.requires_all_days
+            schedule.cron_expression,
+            schedule.duration_minutes,
+            all_days=caps.requires_all_days and not caps.holds_partial_weeks,
         )
         if not fit.fits:
             raise ValidationFailed(
@@ -232,7 +265,12 @@ class AdminClient(AdminOperations):
             )
         if schedule.retry_policy is None:
             raise ValidationFailed("a schedule without a retry policy cannot be written", details=[])
-        return fit.schedule, admin_settings.retry_fields_of(schedule.retry_policy)
+        week = fit.schedule
+        if caps.requires_all_days and week.has_days_off:
+            # The tenant refuses days off: the active days' hours go on every day, and the product holds the days
+            # off itself (services/control/planning.py stops the skill before each, starts it after).
+            week = week.every_day()
+        return week, admin_settings.retry_fields_of(schedule.retry_policy)
 
     # --- Reading skills as campaigns ------------------------------------------------------------------------
 

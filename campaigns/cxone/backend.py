@@ -68,6 +68,20 @@ class CXoneBackend(Protocol):
         fingerprint of the written schedule under the Admin API (which has no versions). Activation compares
         what it reads with this, never with base + 1 itself."""
 
+    async def stop_dialling(self, campaign_id: str) -> None:
+        """Ask CXone to stop dialling the campaign (v2: pause it; Admin API: stop its skill). Repeatable: one
+        already stopped stays so. It takes a moment: a read (get_campaigns, state PAUSED) confirms it.
+        InvalidState (v2, 409): its state allows no pause; NotFound: no such campaign; a ServerError or
+        TransportError leaves the outcome unknown: read before asking again."""
+
+    async def start_dialling(self, campaign_id: str) -> None:
+        """Ask CXone to dial the campaign again (v2: resume; Admin API: start its skill); the read shows ACTIVE
+        once it does. As stop_dialling otherwise."""
+
+    async def dialling_states(self, ids: Iterable[str]) -> dict[str, str]:
+        """id → state (ACTIVE dials; PAUSED, ERROR, FAILED do not; DRAFT activates) of these campaigns, in as
+        few requests as the API allows (dialling control's confirmer); absent ids are left out."""
+
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         """The DNC list (v2) or DNC group (Admin) a campaign scrubs against, for DNC readiness."""
 

@@ -18,6 +18,10 @@ campaigns/cxone/ asks which API the tenant speaks: pages, messages and services 
   between full ones reads only that.
 - retry_fields: the draft's retry fields this backend writes, in its order (the editor shows these): v2's
   interval, busy and no-answer switches; the Admin API's whole-minute interval and restricted calling window.
+- dialling_verbs: how CXone says stopping and starting a campaign's dialling (v2 pauses and resumes a campaign;
+  the Admin API stops and starts a skill), for pages and history.
+- holds_partial_weeks: a week with days off is written with the active days' hours on every day, and the
+  workers hold the off days (stop the campaign before, start it after): the tenant refuses such a week itself.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class Capabilities:
     requires_all_days: bool = False
     delta_sync: bool = False
     retry_fields: tuple[str, ...] = V2_RETRY_FIELDS
+    dialling_verbs: tuple[str, str] = ("pause", "resume")
+    holds_partial_weeks: bool = False
 
     def version_words(self, version: int | None, *, unknown: str = "another version") -> str:
         """A version as people read it: "version 8" where versions count changes, else what it stands for."""
@@ -69,4 +75,6 @@ ADMIN = Capabilities(
     requires_all_days=True,
     delta_sync=True,
     retry_fields=ADMIN_RETRY_FIELDS,
+    dialling_verbs=("stop", "start"),
+    holds_partial_weeks=True,
 )

@@ -59,7 +59,8 @@ def configured_capabilities() -> caps.Capabilities:
     """What the configured backend can do, known without building a client (CXone may not be configured)."""
     if _api() != caps.ADMIN.api:
         return caps.OUTBOUND_V2
-    return dataclasses.replace(caps.ADMIN, requires_all_days=_require_all_days())
+    all_days = _require_all_days()
+    return dataclasses.replace(caps.ADMIN, requires_all_days=all_days, holds_partial_weeks=all_days)
 
 
 def _require_all_days() -> bool:

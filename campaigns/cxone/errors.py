@@ -124,6 +124,8 @@ def error_for(status: int, body: Any, *, where: str, retry_after: float | None, 
         return MissingScope(f"{where}: the token lacks a scope this needs ({code})", **kwargs)
     if status == 404:
         return NotFound(f"{where}: not found", **kwargs)
+    if status == 409 and code == "campaign.state":
+        return InvalidState(f"{where}: CXone refuses this in the campaign's state", **kwargs)
     if status == 409:
         current = details.get("currentVersion")
         current = current if isinstance(current, int) and not isinstance(current, bool) else None
@@ -158,3 +160,8 @@ class BatchItemsFailed(CXoneError):
 
 class SkillBusy(CampaignLocked):
     """409 from the Admin API ("Invalid state"): the skill is starting or stopping; try again once it has."""
+
+
+class InvalidState(CXoneError):
+    """409 campaign.state: the campaign cannot be paused or resumed in its state (DRAFT, ERROR, FAILED); a read
+    says which."""

@@ -144,6 +144,20 @@ class CXoneClient(TransportBackend):
         """The version a PUT over `base_version` proposes (and CXone then reports): base + 1."""
         return base_version + 1
 
+    async def stop_dialling(self, campaign_id: str) -> None:
+        """POST …/pause: 202, PAUSED after a moment (cxone-api.md). Sent once: the caller reads when unsure."""
+        path = f"{CAMPAIGNS_PATH}/{path_segment(campaign_id)}/pause"
+        await self.transport.request_once("POST", path)
+
+    async def start_dialling(self, campaign_id: str) -> None:
+        """POST …/resume: 202, ACTIVE after a moment."""
+        path = f"{CAMPAIGNS_PATH}/{path_segment(campaign_id)}/resume"
+        await self.transport.request_once("POST", path)
+
+    async def dialling_states(self, ids: Iterable[str]) -> dict[str, str]:
+        """A hundred campaigns a request, overtaking queued requests (a stop's confirmation is urgent)."""
+        return {c.id: c.state for c in await self.get_campaigns(ids, urgent=True)}
+
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         path = f"/api/v2/outbound/dnc/{path_segment(dnc_list_id)}"
         return parse_answer(DncList, await self.transport.request("GET", path))

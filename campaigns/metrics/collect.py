@@ -11,7 +11,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 from campaigns.metrics import counters
 from campaigns.metrics.broker import queue_depth
 from campaigns.metrics.cluster import cluster_status
-from campaigns.models import Activation, Drift, SyncStatus, WebhookDelivery
+from campaigns.models import Activation, DiallingChange, Drift, SyncStatus, WebhookDelivery
 
 # Seconds from approval to observed ACTIVE: the sandbox takes 1-5 s, a busy CXone tens of seconds.
 LATENCY_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
@@ -26,6 +26,7 @@ class PlannerCollector:
         yield from activation_metrics()
         yield from webhook_metrics()
         yield from drift_metrics()
+        yield from control_metrics()
         yield from cxone_metrics()
         yield from sync_metrics()
         yield from queue_metrics()
@@ -97,6 +98,27 @@ def drift_metrics():
     buckets = [(str(float(b)), sum(1 for s in seconds if s <= b)) for b in ANSWER_BUCKETS]
     histogram.add_metric([], buckets + [("+Inf", len(seconds))], sum_value=sum(seconds))
     yield histogram
+
+
+def control_metrics():
+    """Dialling control: changes by action and step, and the control alarm (raised in all, and open now: a stop
+    CXone has not confirmed in time)."""
+    rows = DiallingChange.objects.values_list("action", "step").annotate(n=Count("pk")).order_by()
+    changes = GaugeMetricFamily(
+        "planner_dialling_changes", "Dialling changes (stop, start) by step.", labels=["action", "step"]
+    )
+    counts = {(action, step): n for action, step, n in rows}
+    for action in DiallingChange.Action.values:
+        for step in DiallingChange.Step.values:
+            changes.add_metric([action, step], counts.get((action, step), 0))
+    yield changes
+    alarmed = DiallingChange.objects.filter(alarm_raised_at__isnull=False)
+    raised = CounterMetricFamily("planner_control_alarms", "Control alarms raised: stops not confirmed in time.")
+    raised.add_metric([], alarmed.count())
+    yield raised
+    open_now = GaugeMetricFamily("planner_control_alarms_open", "Alarmed stops CXone has still not confirmed.")
+    open_now.add_metric([], alarmed.exclude(step__in=("done", "cancelled")).count())
+    yield open_now
 
 
 def cxone_metrics():

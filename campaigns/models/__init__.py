@@ -7,6 +7,13 @@ its author, a window lasts 1..1440 minutes, ...) are database constraints, not o
 
 from campaigns.models.activation import STEP_TRANSITIONS, Activation, WorkerLease, steps_leading_to
 from campaigns.models.blackouts import BlackoutCalendar, CalendarRevision, RevisionStatus
+from campaigns.models.control import (
+    CONTROL_TRANSITIONS,
+    DiallingChange,
+    DiallingStop,
+    TimedPause,
+    control_steps_leading_to,
+)
 from campaigns.models.drafts import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, DraftStatus, ScheduleDraft
 from campaigns.models.history import CampaignVersion, Drift
 from campaigns.models.mirror import Campaign, CapacityPool
@@ -17,6 +24,11 @@ from campaigns.models.sign_on import SignOnIdentity
 from campaigns.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "CONTROL_TRANSITIONS",
+    "DiallingChange",
+    "DiallingStop",
+    "TimedPause",
+    "control_steps_leading_to",
     "DRAFT_TRANSITIONS",
     "OPEN_DRAFT_STATUSES",
     "STEP_TRANSITIONS",

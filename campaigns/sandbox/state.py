@@ -86,6 +86,8 @@ class SandboxState:
             self.skills, self.dnc_lists = data.skills, data.dnc_lists
             self.contact_lists, self.campaigns = data.contact_lists, data.campaigns
             self.pending: dict[str, PendingActivation] = {}
+            # campaign id → (when a pause or resume takes, the state it leads to)
+            self.dialling: dict[str, tuple[float, str]] = {}
             self.tokens: dict[str, IssuedToken] = {}
             self.buckets: dict[str, TokenBucket] = {}
             self.rng = random.Random(self.config.seed)
@@ -142,6 +144,7 @@ class SandboxState:
         """Finish every activation whose delay has passed."""
         with self.lock:
             now = self.clock.now()
+            self._settle_dialling(now)
             for campaign_id, pending in list(self.pending.items()):
                 if pending.due_at > now:
                     continue
@@ -156,6 +159,28 @@ class SandboxState:
                 self.stats.record_activation(
                     campaign_id, pending.version, pending.outcome, self.now_iso(pending.put_at), ended
                 )
+
+    def want_dialling(self, campaign_id: str, wanted: str) -> None:
+        """A pause (wanted PAUSED) or resume (ACTIVE) accepted: it takes after the activation delay; one already
+        in that state, or on its way there, changes nothing."""
+        with self.lock:
+            campaign = self.campaigns[campaign_id]
+            pending = self.dialling.get(campaign_id)
+            if campaign["state"] == wanted:
+                self.dialling.pop(campaign_id, None)
+            elif pending is None or pending[1] != wanted:
+                low, high = self.config.activation_delay
+                self.dialling[campaign_id] = (self.clock.now() + self.rng.uniform(low, high), wanted)
+
+    def _settle_dialling(self, now: float) -> None:
+        for campaign_id, (due, wanted) in list(self.dialling.items()):
+            if due > now:
+                continue
+            del self.dialling[campaign_id]
+            campaign = self.campaigns.get(campaign_id)
+            if campaign is not None and campaign["state"] in ("ACTIVE", "PAUSED"):
+                campaign.update(state=wanted, updatedAt=self.now_iso(due))
+                self.stats.record_dialling(campaign_id, wanted, due)
 
     def campaign(self, campaign_id: str) -> dict | None:
         with self.lock:

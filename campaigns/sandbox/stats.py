@@ -17,6 +17,9 @@ class Stats:
         self.received: Counter = Counter()
         self.puts: Counter = Counter()  # PUTs accepted (200) per campaign
         self.activations: defaultdict[str, list[dict]] = defaultdict(list)
+        # campaign (or skill) id → [{"state": "PAUSED" | "ACTIVE", "at": clock seconds}]: each pause, resume, stop
+        # and start as it took, so a benchmark can tell a campaign that was started again after its stop.
+        self.dialling: defaultdict[str, list[dict]] = defaultdict(list)
         self.tokens_issued = 0
         self.wfm: Counter = Counter()  # the WFM stand-in: received, duplicates, bad_signatures, ...
 
@@ -41,6 +44,9 @@ class Stats:
             {"version": version, "outcome": outcome, "putAt": put_at, "endedAt": ended_at}
         )
 
+    def record_dialling(self, campaign_id: str, state: str, at: float) -> None:
+        self.dialling[campaign_id].append({"state": state, "at": at})
+
     def as_dict(self) -> dict:
         became_active = {
             campaign_id: [entry["endedAt"] for entry in entries if entry["outcome"] == "ACTIVE"][-1]
@@ -55,4 +61,5 @@ class Stats:
             "activations": {campaign_id: list(entries) for campaign_id, entries in self.activations.items()},
             "becameActive": became_active,
             "wfm": self.wfm_counts(),
+            "dialling": {campaign_id: list(entries) for campaign_id, entries in self.dialling.items()},
         }

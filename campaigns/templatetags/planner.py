@@ -26,6 +26,11 @@ BADGE_KIND = {
     "FAILED": "bad",
     "failed": "bad",
     "stale": "warn",
+    # Dialling changes.
+    "done": "ok",
+    "confirming": "info",
+    "sending": "info",
+    "cancelled": "muted",
     # Activation steps.
     "queued": "info",
     "pushing": "info",

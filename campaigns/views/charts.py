@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
 from campaigns.charts.capacity import demand_curve_chart
+from campaigns.services.control import pausing
 from campaigns.services.pools import lookup as pools
 from campaigns.services.reports import capacity_heatmap, dashboards
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
@@ -71,6 +72,7 @@ def timeline(request):
             return csv_response(chart, f"timeline-{start:%Y%m%d}-{(end - start).days}d")
         chart.csv_url = "?" + urlencode({**params, "format": "csv"})
         context["chart"] = chart
+        context["pauses"] = pausing.approved_between(start, end)
     template = "campaigns/timeline.html"
     if request.htmx and request.htmx.target == "chart-area":
         template += "#chart-area"

@@ -16,6 +16,7 @@ from campaigns.services.reports import versions
 from campaigns.views.query import QueryFilters, whole_number
 
 START_DRAFTS = "campaigns.add_scheduledraft"
+DIALLING_ROWS = 30
 
 
 def drift_context(campaign: Campaign, user) -> dict:
@@ -45,6 +46,8 @@ def campaign_history(request, pk):
         "rows": rows,
         "differences": sum(1 for row in rows if row["changed"]),
         "drifts": versions.drift_log(campaign),
+        # What the workers did to its dialling (stops, pauses, held days off), alarms included: newest first.
+        "dialling": campaign.dialling_changes.order_by("-due_at", "-pk")[:DIALLING_ROWS],
         "query_problems": query.problems,
     }
     return render(request, "campaigns/campaign_history.html", context, status=query.status)

@@ -34,7 +34,8 @@ def authorize(request: Request) -> SandboxState:
         raise admin_error(401, "Unauthorized", "Token missing, unknown or expired")
     rate_limit(state, info.client_id)
     with state.lock:
-        settle_starts(state.pc, state.clock.now(), state.now_iso())
+        settle_starts(state.pc, state.clock.now(), state.now_iso(),
+                      lambda skill_id, at: state.stats.record_dialling(skill_id, "ACTIVE", at))  # fmt: skip
     return state
 
 

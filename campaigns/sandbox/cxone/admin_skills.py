@@ -73,6 +73,7 @@ async def stop_skill(request: Request) -> Response:
         state.pc.starting.pop(skill_id, None)
         state.pc.skills[skill_id]["isRunning"] = False
         state.pc.touched(skill_id, state.now_iso())
+        state.stats.record_dialling(skill_id, "PAUSED", state.clock.now())
     return Response(status_code=202)
 
 

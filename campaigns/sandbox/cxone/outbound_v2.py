@@ -1,4 +1,5 @@
-"""The /api/v2/outbound routes of the contract: campaigns (list, get, put), DNC lists, contact lists."""
+"""The /api/v2/outbound routes of the contract: campaigns (list, get, put, pause, resume), DNC lists, contact
+lists."""
 
 from __future__ import annotations
 
@@ -100,6 +101,33 @@ async def put_campaign(request: Request) -> JSONResponse:
         return JSONResponse(state.store_put(campaign_id, body))
 
 
+async def pause_campaign(request: Request) -> JSONResponse:
+    """202; PAUSED after the activation delay. 409 campaign.state from DRAFT, ERROR or FAILED; repeatable."""
+    return _dialling(request, "PAUSED")
+
+
+async def resume_campaign(request: Request) -> JSONResponse:
+    """202; ACTIVE after the activation delay. As pause otherwise."""
+    return _dialling(request, "ACTIVE")
+
+
+def _dialling(request: Request, wanted: str) -> JSONResponse:
+    authorize(request, "outbound:campaign:write")
+    state = state_of(request)
+    campaign_id = request.path_params["campaign_id"]
+    with state.lock:
+        state.settle()
+        current = state.campaigns.get(campaign_id)
+        if current is None:
+            raise not_found("campaign")
+        if current["state"] not in ("ACTIVE", "PAUSED") or campaign_id in state.pending:
+            raise ApiError(
+                409, {"code": "campaign.state", "message": f"Cannot change dialling of a {current['state']} campaign"}
+            )
+        state.want_dialling(campaign_id, wanted)
+    return JSONResponse({"id": campaign_id, "state": current["state"]}, status_code=202)
+
+
 async def get_dnc_list(request: Request) -> JSONResponse:
     authorize(request, "outbound:dnc:read")
     found = state_of(request).dnc_lists.get(request.path_params["dnc_id"])
@@ -120,6 +148,8 @@ routes = [
     Route(CAMPAIGNS, list_campaigns, methods=["GET"]),
     Route(CAMPAIGNS + "/{campaign_id}", get_campaign, methods=["GET"]),
     Route(CAMPAIGNS + "/{campaign_id}", put_campaign, methods=["PUT"]),
+    Route(CAMPAIGNS + "/{campaign_id}/pause", pause_campaign, methods=["POST"]),
+    Route(CAMPAIGNS + "/{campaign_id}/resume", resume_campaign, methods=["POST"]),
     Route("/api/v2/outbound/dnc/{dnc_id}", get_dnc_list, methods=["GET"]),
     Route("/api/v2/outbound/contact-lists/{list_id}", get_contact_list, methods=["GET"]),
 ]

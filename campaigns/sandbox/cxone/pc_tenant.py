@@ -154,11 +154,15 @@ def _cadences(index: int) -> list[dict]:
     ]
 
 
-def settle_starts(tenant: PcTenant, now: float, now_iso: str) -> None:
+def settle_starts(tenant: PcTenant, now: float, now_iso: str, started=None) -> None:
+    """Starts whose delay has passed: the skill runs (or not, for a start that fails); `started(skill_id, at)` is
+    told of each that runs (the stats' record of dialling)."""
     for skill_id, (due, runs) in list(tenant.starting.items()):
         if due <= now:
             del tenant.starting[skill_id]
             tenant.skills[skill_id].update(isRunning=runs, lastUpdateTime=now_iso)
+            if runs and started is not None:
+                started(skill_id, due)
 
 
 def skill_copy(tenant: PcTenant, skill_id: str) -> dict | None:

@@ -3,6 +3,7 @@ delivered by a worker until WFM has it, never lost with the broker.
 
     record_activation_event(activation)   in the transaction that writes the outcome (one row per event)
     record_drift_event(drift)             in the transaction that records a change found in CXone
+    record_control_event(kind, ...)       in the transaction that stops or resumes dialling, or raises an alarm
     deliver(delivery_id)                  the task's one step: claim by conditional UPDATE, send, classify
     sweep_due_deliveries()                every minute: due rows and expired leases go back to the workers
     redeliver(delivery_id, actor)         by hand, with the same webhook-id so that the receiver dedupes
@@ -138,6 +139,44 @@ def record_drift_event(drift: Drift) -> WebhookDelivery:
         event_type=DRIFT_EVENT[0],
         campaign_id=drift.campaign_id,
         payload=build_drift_payload(drift, str(key), now),
+        next_attempt_at=now,
+    )
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
+    return delivery
+
+
+# Dialling control's events: kind → (eventType beside the seed's, Standard Webhooks `type`).
+CONTROL_EVENTS = {
+    "stopped": ("DIALLING_STOPPED", "dialling.stopped"),
+    "resumed": ("DIALLING_RESUMED", "dialling.resumed"),
+    "alarm": ("DIALLING_CONTROL_ALARM", "dialling.control_alarm"),
+    "paused": ("DIALLING_PAUSE_SCHEDULED", "dialling.pause_scheduled"),
+}
+
+
+def record_control_event(kind: str, campaigns, *, reason: str, actor=None, detail: dict | None = None):
+    """The WFM event of a dialling stop, resume, scheduled pause or control alarm (kind of CONTROL_EVENTS) for
+    `campaigns`, in the caller's transaction: WFM learns that these campaigns will not (or will again) dial."""
+    event_type, kind_type = CONTROL_EVENTS[kind]
+    chosen = list(campaigns)
+    key = uuid.uuid4()
+    now = timezone.now()
+    payload = {
+        "eventType": event_type,
+        "type": kind_type,
+        "eventId": str(key),
+        "timestamp": now.isoformat().replace("+00:00", "Z"),
+        "campaignIds": [c.cxone_id for c in chosen],
+        "campaignNames": [c.name for c in chosen],
+        "reason": reason,
+        "actor": actor.get_username() if actor is not None and actor.is_authenticated else None,
+        **(detail or {}),
+    }
+    delivery = WebhookDelivery.objects.create(
+        idempotency_key=key,
+        event_type=event_type,
+        campaign=chosen[0] if len(chosen) == 1 else None,
+        payload=payload,
         next_attempt_at=now,
     )
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk))

@@ -3,8 +3,9 @@
 A real tenant's skill keeps one start and end time per weekday in one zone, with no dates (scheduling/weekly.py).
 A schedule that does not fit is blocking, says why and proposes the nearest schedule that fits; a schedule in
 another zone than the skill's times cannot be written either. Where the tenant refuses a week with a day off
-(capabilities.requires_all_days, as a live tenant was reported to), a week with days off is blocking too, with
-the nearest week the tenant holds, so that it is never pushed only to fail at activation.
+(capabilities.requires_all_days, as a live tenant was reported to), the product holds such a week itself
+(capabilities.holds_partial_weeks): the active days' hours are written on every day and the workers stop the
+skill over the days off. The editor says so plainly, as a note; nothing blocks.
 
 The skill's cadences may carry per-number windows (timeConstraints) that differ from the planned window: a
 second place where calling hours live, reported as a warning naming the hours it adds or takes away. The
@@ -45,9 +46,14 @@ def skill_findings(
     `skill_zone`: the zone the skill's times are in (the mirror's zone), if known; `time_constraints`: the
     skill's cadence windows as the mirror keeps them."""
     findings: list[Finding] = []
+    caps = capabilities()
     fit = fit_weekly(
-        values.get("cron_expression"), values.get("duration_minutes"), all_days=capabilities().requires_all_days
+        values.get("cron_expression"),
+        values.get("duration_minutes"),
+        all_days=caps.requires_all_days and not caps.holds_partial_weeks,
     )
+    if caps.requires_all_days and caps.holds_partial_weeks and fit.schedule is not None and fit.schedule.has_days_off:
+        findings.append(held_week_note(fit.schedule))
     if not fit.fits:
         proposal = None
         if fit.nearest is not None and len(fit.nearest.as_cron()) == 1:
@@ -73,6 +79,21 @@ def skill_findings(
     if week is not None:
         findings += cadence_findings(week, time_constraints)
     return findings
+
+
+HELD_RULE = "cxone.partial_week_held"
+HELD_SOURCE = "This CXone tenant refuses a week with a day off (CXONE_ADMIN_REQUIRE_ALL_DAYS)"
+
+
+def held_week_note(week: WeeklySchedule) -> Finding:
+    """The plain note that the product holds this week: what CXone gets, and what the workers do."""
+    message = (
+        f"This CXone tenant refuses a week with a day off, so the product now holds this week ({week.describe()}): "
+        f"CXone is given {week.every_day().describe()}, and the workers stop the skill when the last window before "
+        "a day off closes and start it again just before the next calling day's window opens. A stop CXone has not "
+        "confirmed well before a day off's hours raises an alarm."
+    )
+    return Finding(SKILL, HELD_RULE, message, source=HELD_SOURCE, advisory=True)
 
 
 def cadence_findings(week: WeeklySchedule, time_constraints: Iterable[dict]) -> list[Finding]:

@@ -1,0 +1,69 @@
+"""Partial weeks held by the product: a tenant that refuses a week with days off is written the active days' hours
+on every day, and the workers keep the campaign stopped from the end of the last window before an off day until
+just before the next on day's window opens. This module says when, from the two schedules' windows.
+
+Pure: no ORM, no HTTP, no clock. Instants are UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .spec import ScheduleSpec
+from .weekly import fit_weekly
+from .windows import expand_windows
+
+__all__ = ["OffInterval", "every_day_cron", "has_days_off", "off_intervals"]
+
+_WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class OffInterval:
+    """Hold the campaign stopped over [stop_at, start_at): `first_off_window` is when the written every-day week
+    would first dial on an off day inside it (the stop must be confirmed well before that)."""
+
+    stop_at: datetime
+    start_at: datetime
+    first_off_window: datetime
+    off_windows: int
+
+
+def has_days_off(cron: str, duration_minutes: int) -> bool:
+    fit = fit_weekly(cron, duration_minutes)
+    return fit.schedule is not None and fit.schedule.has_days_off
+
+
+def every_day_cron(cron: str) -> str:
+    """The same hours on every day: the day-of-week field opened up (a weekly fit names its days only there)."""
+    minute, hour, dom, month, _dow = cron.split()
+    return f"{minute} {hour} {dom} {month} *"
+
+
+def off_intervals(spec: ScheduleSpec, start: datetime, end: datetime) -> list[OffInterval]:
+    """The intervals to hold stopped that touch [start, end): one per run of off days, from the close of the on
+    day's window before to the opening of the on day's window after (or the range's edges, widened by a week
+    so that an interval crossing an edge is whole)."""
+    from_ = start - _WEEK
+    to = end + _WEEK
+    wanted = expand_windows(spec, from_, to)
+    written = expand_windows(
+        ScheduleSpec(every_day_cron(spec.cron_expression), spec.timezone, spec.duration_minutes), from_, to
+    )
+    on_starts = {w.start for w in wanted}
+    found: dict[tuple[datetime, datetime], list[datetime]] = {}
+    ends = [w.end for w in wanted]
+    starts = [w.start for w in wanted]
+    for window in written:
+        if window.start in on_starts:
+            continue
+        before = max((e for e in ends if e <= window.start), default=from_)
+        after = min((s for s in starts if s >= window.end), default=to)
+        found.setdefault((before, after), []).append(window.start)
+    intervals = [
+        OffInterval(stop, go, min(offs), len(offs)) for (stop, go), offs in sorted(found.items())
+    ]
+    return [i for i in intervals if i.start_at > start and i.stop_at < end]
+
+

@@ -1,0 +1,103 @@
+"""What holds a campaign stopped: an open Stop dialling, an approved timed pause, or an off interval — a partial
+week's off days (where the tenant refuses days off and the product holds them) and whatever other source is
+registered (blackout calendars feed in through `register_off_source`).
+
+`off_intervals(campaign, start, end)` is the hook: every UTC interval inside [start, end) over which the
+workers keep the campaign stopped. A start is sent only if `held_stopped` finds no reason against it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from campaigns.cxone.factory import capabilities
+from campaigns.models import Campaign, CampaignVersion, DiallingChange, DiallingStop, TimedPause
+from campaigns.scheduling import ScheduleSpec
+from campaigns.scheduling.held_weeks import OffInterval, has_days_off
+from campaigns.scheduling.held_weeks import off_intervals as week_off_intervals
+
+# (campaign, start, end) → [(off_start, off_end), …] in UTC: sources of off intervals besides partial weeks.
+OffSource = Callable[[Campaign, dt.datetime, dt.datetime], list[tuple[dt.datetime, dt.datetime]]]
+_SOURCES: list[tuple[str, OffSource]] = []
+OPEN_STOP_STATES = (DiallingStop.State.STOPPING, DiallingStop.State.RESUME_REQUESTED)
+
+
+def register_off_source(name: str, source: OffSource) -> None:
+    """Add a source of off intervals (the blackout calendars'): the planner stops and starts around them."""
+    if all(existing != name for existing, _ in _SOURCES):
+        _SOURCES.append((name, source))
+
+
+def intended_week(campaign: Campaign) -> ScheduleSpec | None:
+    """The week with days off the product holds for `campaign`: its approved schedule, when the tenant refuses
+    days off (capabilities.holds_partial_weeks) and that schedule has some."""
+    if not capabilities().holds_partial_weeks:
+        return None
+    version = (
+        CampaignVersion.objects.filter(campaign=campaign, source=CampaignVersion.Source.APPROVED, draft__isnull=False)
+        .select_related("draft")
+        .order_by("-pk")
+        .first()
+    )
+    draft = version.draft if version else None
+    if draft is None or not draft.cron_expression or not draft.duration_minutes:
+        return None
+    if not has_days_off(draft.cron_expression, draft.duration_minutes):
+        return None
+    return ScheduleSpec(draft.cron_expression, draft.timezone or campaign.timezone or "UTC", draft.duration_minutes)
+
+
+def partial_week_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[OffInterval]:
+    spec = intended_week(campaign)
+    return week_off_intervals(spec, start, end) if spec else []
+
+
+def off_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every interval the workers hold `campaign` stopped that touches [start, end), sorted (the hook)."""
+    found = [(i.stop_at, i.start_at) for i in partial_week_intervals(campaign, start, end)]
+    for _name, source in _SOURCES:
+        found.extend(source(campaign, start, end))
+    return sorted(found)
+
+
+def held_stopped(campaign: Campaign, *, at: dt.datetime, ignoring: DiallingChange | None = None) -> str:
+    """Why `campaign` must not dial at `at` ("" when nothing holds it): a start wanted by `ignoring` does not
+    count its own stop order or pause."""
+    stops = DiallingStop.objects.filter(state__in=OPEN_STOP_STATES, changes__campaign=campaign)
+    if ignoring is not None and ignoring.stop_order_id:
+        stops = stops.exclude(pk=ignoring.stop_order_id)
+    stop = stops.first()
+    if stop is not None:
+        return f"Stop dialling #{stop.pk} holds it ({stop.reason})"
+    pauses = TimedPause.objects.filter(
+        campaigns=campaign, status=TimedPause.Status.APPROVED, starts_at__lte=at, ends_at__gt=at
+    )
+    if ignoring is not None and ignoring.timed_pause_id:
+        pauses = pauses.exclude(pk=ignoring.timed_pause_id)
+    pause = pauses.first()
+    if pause is not None:
+        return f"paused until {pause.ends_at:%Y-%m-%d %H:%M} UTC ({pause.reason})"
+    if campaign.effective_end and campaign.effective_end <= at:
+        return "its schedule has ended"
+    for off_start, off_end in off_intervals(campaign, at - dt.timedelta(days=1), at + dt.timedelta(days=1)):
+        if off_start <= at < off_end:
+            return f"held off until {off_end:%Y-%m-%d %H:%M} UTC (a day off in its week)"
+    return ""
+
+
+def running_wanted(campaign_ids) -> dict[int, bool]:
+    """campaign id → whether the controls want it dialling (True) or stopped (False) now: the last finished or
+    unfinished change of each campaign that is due (drift detection asks, so a stop is not "changed in CXone")."""
+    now = dt.datetime.now(dt.UTC)
+    wanted: dict[int, bool] = {}
+    rows = (
+        DiallingChange.objects.filter(campaign_id__in=list(campaign_ids), due_at__lte=now)
+        .filter(~Q(step__in=(DiallingChange.Step.CANCELLED, DiallingChange.Step.FAILED)))
+        .order_by("campaign_id", "due_at", "pk")
+        .values_list("campaign_id", "action")
+    )
+    for campaign_id, action in rows:
+        wanted[campaign_id] = action == DiallingChange.Action.START
+    return wanted

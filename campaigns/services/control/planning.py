@@ -1,0 +1,85 @@
+"""Planning ahead: the stops and starts that hold a partial week's off days (and any registered off source) are
+written as rows a day or two before they are due, so that the workers do them with nobody present; a campaign
+found dialling inside its days off (an activation started the skill) is stopped again.
+
+`plan(now)` runs every minute (the sweeper) and is idempotent: a change already wanted for the same campaign,
+action, origin and instant is not wanted twice. A campaign found inside an off interval that has no stop gets
+one due now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.cxone.factory import capabilities
+from campaigns.models import Campaign, CampaignVersion, DiallingChange
+from campaigns.services.control import holds
+from campaigns.services.control.wanting import want
+
+Action = DiallingChange.Action
+Origin = DiallingChange.Origin
+HORIZON = dt.timedelta(hours=36)
+
+
+def start_lead() -> dt.timedelta:
+    """How long before the next on day's window a held campaign is started (its start takes a moment)."""
+    return dt.timedelta(seconds=settings.CONTROL_START_LEAD_SECONDS)
+
+
+def alarm_margin() -> dt.timedelta:
+    """A stop not confirmed this long before the first off-day window it guards raises the alarm."""
+    return dt.timedelta(seconds=settings.CONTROL_ALARM_MARGIN_SECONDS)
+
+
+def held_campaigns():
+    """Campaigns whose approved schedule the product may hold (an approved version from a draft)."""
+    ids = CampaignVersion.objects.filter(
+        source=CampaignVersion.Source.APPROVED, draft__isnull=False
+    ).values_list("campaign_id", flat=True)
+    return Campaign.objects.filter(pk__in=ids, missing_since__isnull=True)
+
+
+def plan(now: dt.datetime | None = None, *, horizon: dt.timedelta = HORIZON, campaigns=None) -> int:
+    """Want the partial weeks' stops and starts due before now + horizon; how many rows were written."""
+    now = now or timezone.now()
+    written = 0
+    if not capabilities().holds_partial_weeks:  # the tenant holds days off itself
+        return 0
+    for campaign in campaigns if campaigns is not None else held_campaigns():
+        for interval in holds.partial_week_intervals(campaign, now, now + horizon):
+            written += _hold(campaign, interval, now)
+    return written
+
+
+def _hold(campaign: Campaign, interval, now: dt.datetime) -> int:
+    stop_due = max(interval.stop_at, now) if interval.start_at > now else None
+    start_due = max(interval.start_at - start_lead(), interval.stop_at)
+    written = 0
+    with transaction.atomic():
+        existing = DiallingChange.objects.filter(
+            campaign=campaign, origin=Origin.PARTIAL_WEEK, hold_until=interval.start_at
+        )
+        stops = existing.filter(action=Action.STOP)
+        # Dialling again inside its days off (an activation starts the skill, or someone did in CXone): stop again.
+        restarted = (
+            interval.stop_at <= now
+            and campaign.state == Campaign.State.ACTIVE
+            and not stops.filter(step__in=DiallingChange.UNFINISHED_STEPS).exists()
+        )
+        if stop_due is not None and (restarted or not stops.exists()):
+            want(
+                campaign, Action.STOP, origin=Origin.PARTIAL_WEEK, due_at=stop_due,
+                hold_until=interval.start_at, alarm_at=interval.first_off_window - alarm_margin(),
+                reason=f"Day off in its week: stopped until {interval.start_at:%a %Y-%m-%d %H:%M} UTC.",
+            )  # fmt: skip
+            written += 1
+        if not existing.filter(action=Action.START).exists():
+            want(
+                campaign, Action.START, origin=Origin.PARTIAL_WEEK, due_at=start_due,
+                hold_until=interval.start_at, reason="The next calling day's window opens.",
+            )  # fmt: skip
+            written += 1
+    return written

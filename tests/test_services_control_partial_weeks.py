@@ -1,0 +1,91 @@
+"""Partial weeks under a tenant that refuses days off: the planner wants a stop when the last window before the days
+off closes and a start just before the next calling day's window, once; a stop not confirmed well before the first
+off-day window raises the alarm; the off intervals are a hook other sources (blackouts) feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from campaigns.models import CampaignVersion, DiallingChange
+from campaigns.services.control import alarms, holds, planning
+from tests.conftest import make_campaign, make_draft
+from tests.control_support import rung
+
+pytestmark = pytest.mark.django_db
+Action = DiallingChange.Action
+UTC = dt.UTC
+THURSDAY = dt.datetime(2026, 12, 3, 12, tzinfo=UTC)
+__all__ = ["rung"]
+
+
+@pytest.fixture
+def weekdays(planner, settings):
+    settings.CXONE_API = "admin"
+    settings.CONTROL_START_LEAD_SECONDS = 300
+    settings.CONTROL_ALARM_MARGIN_SECONDS = 1800
+    campaign = make_campaign("1001", timezone="America/New_York")
+    draft = make_draft(campaign, planner, cron_expression="0 9 * * 1-5", duration_minutes=480,
+                       timezone="America/New_York")  # fmt: skip
+    CampaignVersion.objects.create(campaign=campaign, source=CampaignVersion.Source.APPROVED, draft=draft)
+    return campaign
+
+
+def test_the_weekend_gets_a_stop_at_friday_close_and_a_start_before_monday_opens(weekdays, rung):
+    assert planning.plan(THURSDAY, horizon=dt.timedelta(days=2)) == 2
+    stop = DiallingChange.objects.get(action=Action.STOP)
+    start = DiallingChange.objects.get(action=Action.START)
+    assert stop.due_at == dt.datetime(2026, 12, 4, 22, tzinfo=UTC)
+    assert stop.alarm_at == dt.datetime(2026, 12, 5, 13, 30, tzinfo=UTC)  # 30 min before Saturday's 09:00
+    assert start.due_at == dt.datetime(2026, 12, 7, 13, 55, tzinfo=UTC)  # 5 min before Monday's 09:00
+    assert stop.origin == start.origin == DiallingChange.Origin.PARTIAL_WEEK
+
+
+def test_planning_again_wants_nothing_twice(weekdays, rung):
+    planning.plan(THURSDAY, horizon=dt.timedelta(days=2))
+    assert planning.plan(THURSDAY + dt.timedelta(hours=1), horizon=dt.timedelta(days=2)) == 0
+
+
+def test_a_campaign_found_inside_its_days_off_is_stopped_now(weekdays, rung):
+    saturday = dt.datetime(2026, 12, 5, 10, tzinfo=UTC)
+    planning.plan(saturday, horizon=dt.timedelta(hours=6))
+    stop = DiallingChange.objects.get(action=Action.STOP)
+    assert stop.due_at == saturday
+
+
+def test_a_tenant_that_takes_days_off_needs_no_holding(weekdays, settings, rung):
+    settings.CXONE_API = "outbound-v2"
+    assert planning.plan(THURSDAY, horizon=dt.timedelta(days=2)) == 0
+
+
+def test_the_start_is_not_held_by_the_interval_it_ends(weekdays):
+    monday_open = dt.datetime(2026, 12, 7, 14, tzinfo=UTC)
+    assert holds.held_stopped(weekdays, at=monday_open) == ""
+    assert "day off" in holds.held_stopped(weekdays, at=dt.datetime(2026, 12, 5, 15, tzinfo=UTC))
+
+
+def test_a_stop_not_confirmed_by_its_alarm_time_raises_the_alarm(weekdays, rung):
+    planning.plan(THURSDAY, horizon=dt.timedelta(days=2))
+    assert alarms.raise_overdue(dt.datetime(2026, 12, 5, 13, 29, tzinfo=UTC)) == 0
+    assert alarms.raise_overdue(dt.datetime(2026, 12, 5, 13, 31, tzinfo=UTC)) == 1
+
+
+def test_other_sources_feed_the_off_intervals_hook(weekdays, monkeypatch):
+    blackout = (dt.datetime(2026, 12, 24, tzinfo=UTC), dt.datetime(2026, 12, 26, tzinfo=UTC))
+    monkeypatch.setattr(holds, "_SOURCES", [])
+    holds.register_off_source("blackouts", lambda campaign, start, end: [blackout])
+    found = holds.off_intervals(weekdays, dt.datetime(2026, 12, 21, tzinfo=UTC), dt.datetime(2026, 12, 28, tzinfo=UTC))
+    assert blackout in found
+    assert "held off" in holds.held_stopped(weekdays, at=dt.datetime(2026, 12, 24, 15, tzinfo=UTC))
+
+
+def test_a_campaign_found_dialling_again_inside_its_days_off_is_stopped_again(weekdays, rung):
+    saturday = dt.datetime(2026, 12, 5, 10, tzinfo=UTC)
+    planning.plan(saturday, horizon=dt.timedelta(hours=6))
+    DiallingChange.objects.filter(action=Action.STOP).update(step=DiallingChange.Step.DONE)
+    weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="PAUSED")
+    assert planning.plan(saturday + dt.timedelta(minutes=1), horizon=dt.timedelta(hours=6)) == 0
+    weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="ACTIVE")  # an activation started the skill
+    assert planning.plan(saturday + dt.timedelta(minutes=2), horizon=dt.timedelta(hours=6)) == 1
+    assert DiallingChange.objects.filter(action=Action.STOP).count() == 2
