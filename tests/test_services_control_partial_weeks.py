@@ -1,6 +1,6 @@
 """Partial weeks under a tenant that refuses days off: the planner wants a stop when the last window before the days
 off closes and a start just before the next calling day's window, once; a stop not confirmed well before the first
-off-day window raises the alarm; the off intervals are a hook other sources (blackouts) feed."""
+off-day window raises the alarm (blackout days: test_services_control_blackouts.py)."""
 
 from __future__ import annotations
 
@@ -69,15 +69,6 @@ def test_a_stop_not_confirmed_by_its_alarm_time_raises_the_alarm(weekdays, rung)
     planning.plan(THURSDAY, horizon=dt.timedelta(days=2))
     assert alarms.raise_overdue(dt.datetime(2026, 12, 5, 13, 29, tzinfo=UTC)) == 0
     assert alarms.raise_overdue(dt.datetime(2026, 12, 5, 13, 31, tzinfo=UTC)) == 1
-
-
-def test_other_sources_feed_the_off_intervals_hook(weekdays, monkeypatch):
-    blackout = (dt.datetime(2026, 12, 24, tzinfo=UTC), dt.datetime(2026, 12, 26, tzinfo=UTC))
-    monkeypatch.setattr(holds, "_SOURCES", [])
-    holds.register_off_source("blackouts", lambda campaign, start, end: [blackout])
-    found = holds.off_intervals(weekdays, dt.datetime(2026, 12, 21, tzinfo=UTC), dt.datetime(2026, 12, 28, tzinfo=UTC))
-    assert blackout in found
-    assert "held off" in holds.held_stopped(weekdays, at=dt.datetime(2026, 12, 24, 15, tzinfo=UTC))
 
 
 def test_a_campaign_found_dialling_again_inside_its_days_off_is_stopped_again(weekdays, rung):

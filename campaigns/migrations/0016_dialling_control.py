@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('action', models.CharField(choices=[('stop', 'Stop'), ('start', 'Start')], max_length=8)),
-                ('origin', models.CharField(choices=[('stop_order', 'Stop dialling'), ('resume', 'Resume'), ('partial_week', 'Partial week'), ('timed_pause', 'Timed pause'), ('hold', 'Held off')], max_length=16)),
+                ('origin', models.CharField(choices=[('stop_order', 'Stop dialling'), ('resume', 'Resume'), ('partial_week', 'Partial week'), ('blackout', 'Blackout day'), ('timed_pause', 'Timed pause'), ('hold', 'Held off')], max_length=16)),
                 ('step', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('confirming', 'Waiting for CXone'), ('done', 'Confirmed'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], db_index=True, default='queued', max_length=12)),
                 ('priority', models.PositiveSmallIntegerField(default=0)),
                 ('wanted_at', models.DateTimeField(blank=True, null=True)),

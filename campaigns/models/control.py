@@ -140,6 +140,7 @@ class DiallingChange(models.Model):
         STOP_ORDER = "stop_order", "Stop dialling"
         RESUME = "resume", "Resume"
         PARTIAL_WEEK = "partial_week", "Partial week"
+        BLACKOUT = "blackout", "Blackout day"
         TIMED_PAUSE = "timed_pause", "Timed pause"
         HOLD = "hold", "Held off"
 

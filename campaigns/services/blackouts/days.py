@@ -68,6 +68,16 @@ def calendars_of(campaign: Campaign) -> list[BlackoutCalendar]:
     return sorted(found.values(), key=lambda c: c.name.lower())
 
 
+def campaigns_with_calendars():
+    """The present campaigns an approved calendar may black out: those it is attached to, or every one when a
+    calendar is attached to a pool (which pool a campaign draws on is calendars_of's to say)."""
+    approved = BlackoutCalendar.objects.filter(approved_revision__isnull=False)
+    present = Campaign.objects.filter(missing_since__isnull=True)
+    if approved.filter(pools__isnull=False).exists():
+        return present
+    return present.filter(blackout_calendars__in=approved).distinct()
+
+
 def rules_of(calendars: Iterable[BlackoutCalendar]) -> tuple[blackouts.DateRule, ...]:
     """The calendars' rules in effect. A calendar whose stored rules no longer read (a ready calendar whose rule
     left the rules file) blacks out nothing, and says so in the log, rather than stopping every page."""

@@ -7,7 +7,7 @@ activation. The database is the truth; the broker only rings.
     sweeper.sweep()                      every minute: expired leases, lost doorbells, partial weeks, alarms
     stopping                             Stop dialling (supervisors, one action) and its four-eyes Resume
     pausing                              timed pauses: asked, approved by a second person, ended by the workers
-    holds.off_intervals(campaign, …)     the hook: the intervals held stopped (partial weeks; blackouts feed in)
+    holds.off_intervals(campaign, …)     the intervals held stopped (partial weeks' days off, blackout days)
 """
 
 from campaigns.services.control.confirming import run

@@ -1,6 +1,6 @@
 """What holds a campaign stopped: an open Stop dialling, an approved timed pause, or an off interval — a partial
-week's off days (where the tenant refuses days off and the product holds them) and whatever other source is
-registered (blackout calendars feed in through `register_off_source`).
+week's off days (where the tenant refuses days off and the product holds them) and the blackout days of its
+approved calendars.
 
 `off_intervals(campaign, start, end)` is the hook: every UTC interval inside [start, end) over which the
 workers keep the campaign stopped. A start is sent only if `held_stopped` finds no reason against it."""
@@ -8,7 +8,6 @@ workers keep the campaign stopped. A start is sent only if `held_stopped` finds 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.db.models import Q
 
@@ -17,17 +16,9 @@ from campaigns.models import Campaign, CampaignVersion, DiallingChange, Dialling
 from campaigns.scheduling import ScheduleSpec
 from campaigns.scheduling.held_weeks import OffInterval, has_days_off
 from campaigns.scheduling.held_weeks import off_intervals as week_off_intervals
+from campaigns.services.blackouts import days as blackout_days
 
-# (campaign, start, end) → [(off_start, off_end), …] in UTC: sources of off intervals besides partial weeks.
-OffSource = Callable[[Campaign, dt.datetime, dt.datetime], list[tuple[dt.datetime, dt.datetime]]]
-_SOURCES: list[tuple[str, OffSource]] = []
 OPEN_STOP_STATES = (DiallingStop.State.STOPPING, DiallingStop.State.RESUME_REQUESTED)
-
-
-def register_off_source(name: str, source: OffSource) -> None:
-    """Add a source of off intervals (the blackout calendars'): the planner stops and starts around them."""
-    if all(existing != name for existing, _ in _SOURCES):
-        _SOURCES.append((name, source))
 
 
 def intended_week(campaign: Campaign) -> ScheduleSpec | None:
@@ -54,12 +45,20 @@ def partial_week_intervals(campaign: Campaign, start: dt.datetime, end: dt.datet
     return week_off_intervals(spec, start, end) if spec else []
 
 
+def blackout_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[OffInterval]:
+    """The campaign's blackout days touching [start, end) (its approved calendars, or its pool's), each held
+    stopped from its local midnight to the next: CXone's schedule knows nothing of them, under either API."""
+    return [
+        OffInterval(stop_at=day.start, start_at=day.end, first_off_window=day.start, off_windows=0)
+        for day in blackout_days.blackout_days(campaign, start, end)
+    ]
+
+
 def off_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Every interval the workers hold `campaign` stopped that touches [start, end), sorted (the hook)."""
-    found = [(i.stop_at, i.start_at) for i in partial_week_intervals(campaign, start, end)]
-    for _name, source in _SOURCES:
-        found.extend(source(campaign, start, end))
-    return sorted(found)
+    """Every interval the workers hold `campaign` stopped that touches [start, end), sorted: the days off of a
+    week the tenant cannot hold, and blackout days."""
+    held = partial_week_intervals(campaign, start, end) + blackout_intervals(campaign, start, end)
+    return sorted((i.stop_at, i.start_at) for i in held)
 
 
 def held_stopped(campaign: Campaign, *, at: dt.datetime, ignoring: DiallingChange | None = None) -> str:
@@ -83,7 +82,7 @@ def held_stopped(campaign: Campaign, *, at: dt.datetime, ignoring: DiallingChang
         return "its schedule has ended"
     for off_start, off_end in off_intervals(campaign, at - dt.timedelta(days=1), at + dt.timedelta(days=1)):
         if off_start <= at < off_end:
-            return f"held off until {off_end:%Y-%m-%d %H:%M} UTC (a day off in its week)"
+            return f"held off until {off_end:%Y-%m-%d %H:%M} UTC (a day off in its week, or a blackout day)"
     return ""
 
 

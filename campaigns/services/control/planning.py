@@ -1,4 +1,4 @@
-"""Planning ahead: the stops and starts that hold a partial week's off days (and any registered off source) are
+"""Planning ahead: the stops and starts that hold a partial week's off days and blackout days are
 written as rows a day or two before they are due, so that the workers do them with nobody present; a campaign
 found dialling inside its days off (an activation started the skill) is stopped again.
 
@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, CampaignVersion, DiallingChange
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.control import holds
 from campaigns.services.control.wanting import want
 
 Action = DiallingChange.Action
 Origin = DiallingChange.Origin
 HORIZON = dt.timedelta(hours=36)
+OFF_WORDS = {Origin.PARTIAL_WEEK: "Day off in its week", Origin.BLACKOUT: "Blackout day"}
 
 
 def start_lead() -> dt.timedelta:
@@ -46,21 +48,24 @@ def plan(now: dt.datetime | None = None, *, horizon: dt.timedelta = HORIZON, cam
     """Want the partial weeks' stops and starts due before now + horizon; how many rows were written."""
     now = now or timezone.now()
     written = 0
-    if not capabilities().holds_partial_weeks:  # the tenant holds days off itself
-        return 0
-    for campaign in campaigns if campaigns is not None else held_campaigns():
-        for interval in holds.partial_week_intervals(campaign, now, now + horizon):
-            written += _hold(campaign, interval, now)
+    if capabilities().holds_partial_weeks:  # else the tenant holds days off itself
+        for campaign in campaigns if campaigns is not None else held_campaigns():
+            for interval in holds.partial_week_intervals(campaign, now, now + horizon):
+                written += _hold(campaign, interval, now, Origin.PARTIAL_WEEK)
+    # Blackout days under any API: CXone's schedule would dial them.
+    for campaign in campaigns if campaigns is not None else blackout_days.campaigns_with_calendars():
+        for interval in holds.blackout_intervals(campaign, now, now + horizon):
+            written += _hold(campaign, interval, now, Origin.BLACKOUT)
     return written
 
 
-def _hold(campaign: Campaign, interval, now: dt.datetime) -> int:
+def _hold(campaign: Campaign, interval, now: dt.datetime, origin: str) -> int:
     stop_due = max(interval.stop_at, now) if interval.start_at > now else None
     start_due = max(interval.start_at - start_lead(), interval.stop_at)
     written = 0
     with transaction.atomic():
         existing = DiallingChange.objects.filter(
-            campaign=campaign, origin=Origin.PARTIAL_WEEK, hold_until=interval.start_at
+            campaign=campaign, origin=origin, hold_until=interval.start_at
         )
         stops = existing.filter(action=Action.STOP)
         # Dialling again inside its days off (an activation starts the skill, or someone did in CXone): stop again.
@@ -71,14 +76,14 @@ def _hold(campaign: Campaign, interval, now: dt.datetime) -> int:
         )
         if stop_due is not None and (restarted or not stops.exists()):
             want(
-                campaign, Action.STOP, origin=Origin.PARTIAL_WEEK, due_at=stop_due,
+                campaign, Action.STOP, origin=origin, due_at=stop_due,
                 hold_until=interval.start_at, alarm_at=interval.first_off_window - alarm_margin(),
-                reason=f"Day off in its week: stopped until {interval.start_at:%a %Y-%m-%d %H:%M} UTC.",
+                reason=f"{OFF_WORDS[origin]}: stopped until {interval.start_at:%a %Y-%m-%d %H:%M} UTC.",
             )  # fmt: skip
             written += 1
         if not existing.filter(action=Action.START).exists():
             want(
-                campaign, Action.START, origin=Origin.PARTIAL_WEEK, due_at=start_due,
+                campaign, Action.START, origin=origin, due_at=start_due,
                 hold_until=interval.start_at, reason="The next calling day's window opens.",
             )  # fmt: skip
             written += 1
