@@ -18,15 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from campaigns.models import Activation, DraftStatus, ScheduleDraft
 from campaigns.services.activation import doorbell
-from campaigns.services.activation.outcomes import record
 from campaigns.services.activation.queueing import queue
-from campaigns.services.activation.takeover import take_over
+from campaigns.services.activation.takeover import requeue_push, take_over
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -60,29 +58,11 @@ def reclaim_expired_leases(now: dt.datetime | None = None) -> int:
     expired = Activation.objects.lease_expired(now, Step.PUSHING)
     reclaimed = taken
     for a in expired.select_related("campaign"):
-        with transaction.atomic():
-            done = Activation.objects.filter(
-                pk=a.pk, step=Step.PUSHING, lease_owner=a.lease_owner, lease_expires_at__lt=now
-            ).update(
-                step=Step.QUEUED,
-                lease_owner="",
-                lease_expires_at=None,
-                due_at=None,
-                doorbell_at=None,
-                updated_at=now,
-            )
-            if done:
-                reclaimed += 1
-                unknown = (
-                    " Its PUT may have gone out: the next attempt reads the campaign first."
-                    if (a.pushed_version is not None and a.pushed_at is None)
-                    else ""
-                )
-                record(
-                    a,
-                    "lease_reclaimed",
-                    f"The worker pushing it ({a.lease_owner}) stopped answering.{unknown}",
-                )
+        claimed = Activation.objects.filter(
+            pk=a.pk, step=Step.PUSHING, lease_owner=a.lease_owner, lease_expires_at__lt=now
+        )
+        why = f"The worker pushing it ({a.lease_owner}) stopped answering."
+        reclaimed += requeue_push(a, claimed, now, why)
     Activation.objects.lease_expired(now, Step.POLLING).update(
         lease_owner="", lease_expires_at=None
     )

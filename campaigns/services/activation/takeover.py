@@ -44,27 +44,9 @@ def take_over(now: dt.datetime | None = None) -> dict:
     pushes = 0
     old_enough = now + dt.timedelta(seconds=settings.ACTIVATION_LEASE_SECONDS) - CLAIM_GRACE
     for a in held.filter(step=Step.PUSHING, lease_owner__in=dead, lease_expires_at__lte=old_enough):
-        with transaction.atomic():
-            done = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=a.lease_owner).update(
-                step=Step.QUEUED,
-                lease_owner="",
-                lease_expires_at=None,
-                due_at=None,
-                doorbell_at=None,
-                updated_at=now,
-            )
-            if done:
-                pushes += 1
-                unknown = (
-                    " Its PUT may have gone out: the next attempt reads the campaign first."
-                    if (a.pushed_version is not None and a.pushed_at is None)
-                    else ""
-                )
-                record(
-                    a,
-                    "lease_reclaimed",
-                    f"The worker pushing it ({a.lease_owner}) is gone: its cluster's heartbeats stopped.{unknown}",
-                )
+        claimed = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=a.lease_owner)
+        why = f"The worker pushing it ({a.lease_owner}) is gone: its cluster's heartbeats stopped."
+        pushes += requeue_push(a, claimed, now, why)
     polls = Activation.objects.filter(step=Step.POLLING, lease_owner__in=dead).update(
         lease_owner="", lease_expires_at=None
     )
@@ -75,3 +57,20 @@ def take_over(now: dt.datetime | None = None) -> dict:
         # task that was not lost runs twice, and the second finds the row claimed.
         rerung = Activation.objects.filter(step=Step.QUEUED, doorbell_at__isnull=False).update(doorbell_at=None)
     return {"pushes": pushes, "polls": polls, "rerung": rerung}
+
+
+def requeue_push(a: Activation, claimed, now: dt.datetime, why: str) -> bool:
+    """Put a push its worker abandoned back in the queue, due now, if `claimed` (the conditional update's rows:
+    still that worker's) still matches it; its history says why, and whether its PUT may have gone out."""
+    with transaction.atomic():
+        done = claimed.update(
+            step=Step.QUEUED, lease_owner="", lease_expires_at=None, due_at=None, doorbell_at=None, updated_at=now
+        )
+        if done:
+            unknown = (
+                " Its PUT may have gone out: the next attempt reads the campaign first."
+                if (a.pushed_version is not None and a.pushed_at is None)
+                else ""
+            )
+            record(a, "lease_reclaimed", f"{why}{unknown}")
+    return bool(done)
