@@ -148,8 +148,13 @@ class Supervisor:
     def make_is_stopping(self) -> bool:
         if not self.parent_is_make:
             return False
-        newly_blocked = blocked_signals(self.parent) & ~self.parent_blocked_at_start & STOP_SIGNAL_BITS
+        blocked = blocked_signals(self.parent)
+        newly_blocked = blocked & ~self.parent_blocked_at_start & STOP_SIGNAL_BITS
         self.parent_seen_stopping = self.parent_seen_stopping + 1 if newly_blocked else 0
+        if not newly_blocked:
+            # make blocks its fatal signals for a moment around each fork: read then, the mask at start would
+            # hide a later stop for good. Keep only what make blocks every time we look.
+            self.parent_blocked_at_start &= blocked
         return self.parent_seen_stopping >= 2
 
     def run(self) -> int:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from planner import procs
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -249,3 +251,15 @@ def test_the_processes_of_several_procfiles_run_together(tmp_path):
         if supervisor.poll() is None:
             os.killpg(supervisor.pid, signal.SIGKILL)
             supervisor.wait()
+
+
+def test_a_stop_signal_make_blocked_only_while_starting_us_does_not_hide_a_later_stop(monkeypatch):
+    """make blocks its fatal signals for a moment around each fork: a supervisor that read make's mask just
+    then still sees make waiting for it after a SIGHUP."""
+    hup = 1 << (signal.SIGHUP - 1)
+    masks = iter([hup, 0, 0, hup, hup])  # at start (make forking us), idle, idle, then in its SIGHUP handler
+    monkeypatch.setattr(procs, "blocked_signals", lambda pid: next(masks))
+    monkeypatch.setattr(procs, "is_make", lambda pid: True)
+    supervisor = procs.Supervisor([])
+    seen = [supervisor.make_is_stopping() for _ in range(4)]
+    assert seen == [False, False, False, True]
