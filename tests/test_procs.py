@@ -123,6 +123,9 @@ def make_run(tmp_path, procfile: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A suite run under nohup hands make an ignored SIGHUP, which it would then never see: make starts as
+        # `make run` does from a terminal.
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
 
 
