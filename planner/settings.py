@@ -261,10 +261,10 @@ ACTIVATION_LEASE_SECONDS = env_int("ACTIVATION_LEASE_SECONDS", 90, minimum=1)
 # small, because one request reads up to 100 campaigns and detection lag is what planners feel.
 ACTIVATION_POLL_MS = env_int("ACTIVATION_POLL_MS", 600, minimum=50)
 ACTIVATION_POLL_MAX_MS = env_int("ACTIVATION_POLL_MAX_MS", 15_000, minimum=50)
-# Poll rounds spend at most this share of CXONE_RATE_LIMIT (at 5 req/s: a round every 0.8 s at the most). Under a
+# Poll rounds spend at most this share of CXONE_RATE_LIMIT (at 5 req/s: a round every 1.3 s at the most). Under a
 # surge of approvals every extra round delays every push still queued; reads beyond the share would buy a little
 # detection lag with a lot of activation latency.
-ACTIVATION_POLL_SHARE = env_float("ACTIVATION_POLL_SHARE", 0.25, minimum=0)
+ACTIVATION_POLL_SHARE = env_float("ACTIVATION_POLL_SHARE", 0.15, minimum=0)
 # One poll task loops this long, then hands over to a fresh task (below Q_CLUSTER["timeout"]).
 ACTIVATION_POLLER_SECONDS = env_int("ACTIVATION_POLLER_SECONDS", 40, minimum=1)
 # Dialling control (partial weeks held by the product): a held campaign is started this long before its next
