@@ -166,13 +166,14 @@ class Tally:
 
 def contact_rules(
     rules: RuleSet,
-    groups: Sequence[ContactGroup],
     dnc_rules: Iterable[object] | None,
     unknown: dict[str, dict[str, Any]],
+    **where: Any,
 ) -> list[tuple[ContactGroup, Rule, list[str]]]:
-    """Each group's rules and the canonical zones to check them in, in the order checks run (the first
-    offending window's zone is the first of them that the window breaks the rule in). Zones that are not
-    zones are gathered in `unknown`, by jurisdiction."""
+    """Each group of contacts' rules (the groups contact_groups(**where) makes) and the canonical zones to check
+    them in, in the order checks run (the first offending window's zone is the first of them that the window
+    breaks the rule in). Zones that are not zones are gathered in `unknown`, by jurisdiction."""
+    groups = contact_groups(**where)
     fcc_rule = _campaign_fcc_rule(rules, dnc_rules)
     plan = []
     for group in groups:
@@ -210,14 +211,11 @@ def check_compliance(
     rules = rules or load_rules()
     campaign_zone_name = canonical_zone(campaign_zone)
     campaign_tz = get_zone(campaign_zone_name)
-    groups = contact_groups(
-        campaign_zone=campaign_zone_name,
-        contact_zones=contact_zones,
-        jurisdictions=jurisdictions,
-        breakdown=breakdown,
-    )
     unknown: dict[str, dict[str, Any]] = {}
-    plan = contact_rules(rules, groups, dnc_rules, unknown)
+    plan = contact_rules(
+        rules, dnc_rules, unknown, campaign_zone=campaign_zone_name, contact_zones=contact_zones,
+        jurisdictions=jurisdictions, breakdown=breakdown,
+    )  # fmt: skip
     tallies: dict[str, Tally] = {}
     cache: dict[tuple[str, str], list[tuple[int, date]]] = {}
     local: dict[str, list[tuple[datetime, datetime]]] = {}  # each window in each contact zone, computed once

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .budget import Deadline
-from .compliance import Tally, broken_day, contact_groups, contact_rules, report_of
+from .compliance import Tally, broken_day, contact_rules, report_of
 from .findings import FindingsReport
 from .fires import instant_of, segments
 from .period import Day, Period
@@ -204,14 +204,11 @@ def check_period_compliance(
     rules = rules or load_rules()
     deadline = deadline or Deadline.unlimited()
     campaign_zone_name = canonical_zone(campaign_zone)
-    groups = contact_groups(
-        campaign_zone=campaign_zone_name,
-        contact_zones=contact_zones,
-        jurisdictions=jurisdictions,
-        breakdown=breakdown,
-    )
     unknown: dict[str, dict[str, Any]] = {}
-    plan = contact_rules(rules, groups, dnc_rules, unknown)
+    plan = contact_rules(
+        rules, dnc_rules, unknown, campaign_zone=campaign_zone_name, contact_zones=contact_zones,
+        jurisdictions=jurisdictions, breakdown=breakdown,
+    )  # fmt: skip
     clocks: dict[str, _Clock] = {}
     allowed: dict[str, _Allowed] = {}
     kept: dict[tuple[str, str], list[list[tuple[int, int]]]] = {}  # (rule, zone) → each day's kept ranges
