@@ -3,8 +3,13 @@
     .venv/bin/python bench/control.py [--stop 2000] [--partial 200] [--days 28] [--day-seconds 60] \\
         [--rate 5] [--burst 20] [--qclusters 2] [--part a|b|both]
 
-Runs on a throwaway SQLite file with django-q2's ORM broker (no PostgreSQL, no Redis), and `--qclusters` real
-`manage.py qcluster` processes (Q_WORKERS=3 each); the sandbox runs in a child process on a loopback port.
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/planner_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
+        .venv/bin/python bench/control.py ...   (as the issue measures it: PostgreSQL + Redis)
+
+Runs on a throwaway database next to the one DATABASE_URL names (`<name>_bench_activation`; a temporary SQLite
+file without it), with Redis as django-q2's broker when REDIS_URL is set (its ORM broker otherwise), and
+`--qclusters` real `manage.py qcluster` processes (Q_WORKERS=3 each); the sandbox runs in a child process on a
+loopback port.
 
 (a) Stop: a tenant of --stop campaigns, every one running, mirrored by the real sync (v2). A supervisor stops every
 campaign in one action (services/control/stopping.stop); the qclusters pause each at --rate requests/s, burst
@@ -252,6 +257,12 @@ def run_partial(args, tmpdir: str) -> dict:
                                                                                   c.confirmed_at)]  # fmt: skip
                 say(f"  {c.action} {c.step} {[round(x, 1) if x is not None else None for x in stamps]} {c.error[:80]}")
     changes = DiallingChange.objects.filter(campaign__cxone_id__in=skills, due_at__lte=timezone.now())
+    if os.environ.get("BENCH_DUMP"):  # every change's times, relative to the run's start, for a closer look
+        rows = [{"skill": c.campaign.cxone_id, "action": c.action, "step": c.step, "attempts": c.attempts,
+                 "error": c.error, **{f: (getattr(c, f).timestamp() - real_start) if getattr(c, f) else None
+                                      for f in ("wanted_at", "due_at", "sent_at", "answered_at", "confirmed_at")}}
+                for c in DiallingChange.objects.filter(campaign__cxone_id__in=skills).select_related("campaign")]
+        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"changes": rows, "log": log, "start": real_start}))
     lags = []
     for change in changes.filter(step=DiallingChange.Step.DONE):
         took = change.answered_at or change.confirmed_at
@@ -338,8 +349,6 @@ def main() -> None:
     parser.add_argument("--qclusters", type=int, default=2)
     parser.add_argument("--part", choices=("a", "b", "both"), default="both")
     args = parser.parse_args()
-    os.environ.pop("DATABASE_URL", None)  # SQLite, always
-    os.environ.pop("REDIS_URL", None)  # django-q2's ORM broker
     tmpdir = tempfile.mkdtemp(prefix="bench-control-")
     old_name = setup_django(tmpdir)
     line: dict = {}
@@ -348,7 +357,8 @@ def main() -> None:
             line.update(run_stop(args, tmpdir))
         if args.part in ("b", "both"):
             line.update(run_partial(args, tmpdir))
-        line["database"] = "sqlite+orm-broker"
+        line["database"] = ("postgresql" if os.environ.get("DATABASE_URL") else "sqlite") + (
+            "+redis" if os.environ.get("REDIS_URL") else "+orm-broker")
     finally:
         from django.db import connection
         from django.test.utils import teardown_test_environment
@@ -356,6 +366,9 @@ def main() -> None:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+        if os.environ.get("BENCH_DUMP"):
+            for log_file in Path(tmpdir).glob("*.log"):
+                shutil.copy(log_file, Path(os.environ["BENCH_DUMP"]).parent)
         shutil.rmtree(tmpdir, ignore_errors=True)
     print(json.dumps(line))
 

@@ -169,6 +169,33 @@ def test_a_start_is_cancelled_while_a_stop_order_holds_the_campaign(sandbox, db,
     assert "Bad list" in fresh(start).outcome
 
 
+def test_a_start_so_late_that_the_next_stop_is_already_due_is_cancelled_and_never_sent(sandbox, db, rung):
+    mirror()
+    campaign = running()[0]
+    sandbox.state.campaigns[campaign.cxone_id]["state"] = "PAUSED"
+    now = timezone.now()
+    origin = DiallingChange.Origin.PARTIAL_WEEK
+    start = wanted(campaign, Action.START, origin=origin, due_at=now - dt.timedelta(hours=9))
+    stop = wanted(campaign, Action.STOP, origin=origin, due_at=now - dt.timedelta(minutes=1))
+    assert control.send(start.pk) == "cancelled: overtaken by a later stop"
+    assert fresh(start).step == Step.CANCELLED
+    assert sandbox.state.stats.count(RESUME, 202) == 0
+    assert sandbox.state.campaigns[campaign.cxone_id]["state"] == "PAUSED"
+    assert fresh(stop).step == Step.QUEUED  # the stop still goes (a late stop still stops)
+
+
+def test_a_start_is_sent_when_the_stop_after_it_is_not_yet_due(sandbox, db, rung):
+    mirror()
+    campaign = running()[0]
+    sandbox.state.campaigns[campaign.cxone_id]["state"] = "PAUSED"
+    now = timezone.now()
+    origin = DiallingChange.Origin.PARTIAL_WEEK
+    start = wanted(campaign, Action.START, origin=origin, due_at=now - dt.timedelta(seconds=30))
+    wanted(campaign, Action.STOP, origin=origin, due_at=now + dt.timedelta(hours=8))
+    assert control.send(start.pk) == "accepted"
+    assert sandbox.state.stats.count(RESUME, 202) == 1
+
+
 def test_a_stop_not_confirmed_by_its_alarm_time_raises_the_alarm_once(sandbox, db, rung, supervisor):
     mirror()
     campaign = running()[0]
