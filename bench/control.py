@@ -317,7 +317,7 @@ def plan_compressed(skills, real, v_end, off_windows, initial) -> int:
                      alarm_at=real(interval.first_off_window - margin), reason="Day off (benchmark)")  # fmt: skip
             if interval.start_at < v_end:
                 want(campaign, DiallingChange.Action.START, origin=DiallingChange.Origin.PARTIAL_WEEK,
-                     due_at=real(max(interval.start_at - lead, interval.stop_at)),
+                     due_at=real(interval.start_due(lead)),
                      hold_until=real(interval.start_at), reason="Next calling day (benchmark)")  # fmt: skip
                 rows += 1
             rows += not held

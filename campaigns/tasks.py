@@ -71,9 +71,9 @@ def send_dialling_change(change_id: int) -> str:
     return control.send(change_id)
 
 
-def confirm_dialling_changes() -> str:
-    """Read accepted dialling changes until CXone shows them (one confirmer at a time)."""
-    return control.run()
+def confirm_dialling_changes(hops: int = 0) -> str:
+    """Read accepted dialling changes until CXone shows them (one confirmer at a time, one standby beside it)."""
+    return control.run(hops=hops)
 
 
 def sweep_dialling_control() -> dict:

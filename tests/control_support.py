@@ -18,9 +18,10 @@ RESUME = "POST /api/v2/outbound/campaigns/{campaign_id}/resume"
 
 @pytest.fixture
 def rung(monkeypatch):
-    """The control tasks the code under test enqueued, as (func, args)."""
+    """The control tasks the code under test enqueued, as (func, args), or (func, args, kwargs) with keywords."""
     found: list[tuple] = []
-    monkeypatch.setattr(doorbell, "async_task", lambda func, *args: found.append((func, args)))
+    monkeypatch.setattr(doorbell, "async_task",
+                        lambda func, *args, **kwargs: found.append((func, args, kwargs) if kwargs else (func, args)))  # fmt: skip
     return found
 
 

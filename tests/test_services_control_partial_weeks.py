@@ -38,7 +38,7 @@ def test_the_weekend_gets_a_stop_at_friday_close_and_a_start_before_monday_opens
     start = DiallingChange.objects.get(action=Action.START)
     assert stop.due_at == dt.datetime(2026, 12, 4, 22, tzinfo=UTC)
     assert stop.alarm_at == dt.datetime(2026, 12, 5, 13, 30, tzinfo=UTC)  # 30 min before Saturday's 09:00
-    assert start.due_at == dt.datetime(2026, 12, 7, 13, 55, tzinfo=UTC)  # 5 min before Monday's 09:00
+    assert start.due_at == dt.datetime(2026, 12, 6, 22, tzinfo=UTC)  # Sunday's written window closed: quiet since
     assert stop.origin == start.origin == DiallingChange.Origin.PARTIAL_WEEK
 
 
@@ -80,3 +80,18 @@ def test_a_campaign_found_dialling_again_inside_its_days_off_is_stopped_again(we
     weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="ACTIVE")  # an activation started the skill
     assert planning.plan(saturday + dt.timedelta(minutes=2), horizon=dt.timedelta(hours=6)) == 1
     assert DiallingChange.objects.filter(action=Action.STOP).count() == 2
+
+
+def test_a_start_goes_when_the_last_off_day_window_closes_and_no_later_than_the_lead_before_the_next(weekdays):
+    interval = holds.partial_week_intervals(weekdays, THURSDAY, THURSDAY + dt.timedelta(days=4))[0]
+    assert interval.quiet_from == dt.datetime(2026, 12, 6, 22, tzinfo=UTC)  # Sunday 17:00 in New York
+    assert interval.start_due(dt.timedelta(minutes=5)) == interval.quiet_from
+    assert interval.start_due(dt.timedelta(hours=20)) == dt.datetime(2026, 12, 6, 18, tzinfo=UTC)  # a longer lead
+
+
+def test_our_own_early_start_is_not_taken_for_a_campaign_dialling_in_its_days_off(weekdays, rung):
+    sunday_evening = dt.datetime(2026, 12, 6, 23, tzinfo=UTC)  # after Sunday's window, before Monday's
+    planning.plan(dt.datetime(2026, 12, 5, 10, tzinfo=UTC), horizon=dt.timedelta(days=2))
+    DiallingChange.objects.update(step=DiallingChange.Step.DONE)
+    weekdays.__class__.objects.filter(pk=weekdays.pk).update(state="ACTIVE")
+    assert planning.plan(sunday_evening, horizon=dt.timedelta(hours=6)) == 0

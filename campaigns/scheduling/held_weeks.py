@@ -22,12 +22,23 @@ _WEEK = timedelta(days=7)
 @dataclass(frozen=True)
 class OffInterval:
     """Hold the campaign stopped over [stop_at, start_at): `first_off_window` is when the written every-day week
-    would first dial on an off day inside it (the stop must be confirmed well before that)."""
+    would first dial on an off day inside it (the stop must be confirmed well before that); from `quiet_from`, the
+    close of the last such window, the written hours keep it quiet until start_at (a start may go from then)."""
 
     stop_at: datetime
     start_at: datetime
     first_off_window: datetime
     off_windows: int
+    quiet_from: datetime | None = None
+
+    def start_due(self, lead: timedelta) -> datetime:
+        """When to start the campaign again: as soon as the last off-day window has closed, and `lead` before
+        the next on day's window opens at the latest. Nothing dials in between (the written hours are closed),
+        and a start sent hours early lands on time even when a whole portfolio's Monday starts share CXone's rate
+        limit; sent minutes before the window, it would queue behind them and cut the window short."""
+        latest = self.start_at - lead
+        earliest = self.quiet_from if self.quiet_from is not None else latest
+        return max(self.stop_at, min(earliest, latest))
 
 
 def has_days_off(cron: str, duration_minutes: int) -> bool:
@@ -52,7 +63,7 @@ def off_intervals(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Of
         ScheduleSpec(every_day_cron(spec.cron_expression), spec.timezone, spec.duration_minutes), from_, to
     )
     on_starts = {w.start for w in wanted}
-    found: dict[tuple[datetime, datetime], list[datetime]] = {}
+    found: dict[tuple[datetime, datetime], list] = {}
     ends = [w.end for w in wanted]
     starts = [w.start for w in wanted]
     for window in written:
@@ -60,9 +71,10 @@ def off_intervals(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Of
             continue
         before = max((e for e in ends if e <= window.start), default=from_)
         after = min((s for s in starts if s >= window.end), default=to)
-        found.setdefault((before, after), []).append(window.start)
+        found.setdefault((before, after), []).append(window)
     intervals = [
-        OffInterval(stop, go, min(offs), len(offs)) for (stop, go), offs in sorted(found.items())
+        OffInterval(stop, go, min(w.start for w in offs), len(offs), quiet_from=max(w.end for w in offs))
+        for (stop, go), offs in sorted(found.items())
     ]
     return [i for i in intervals if i.start_at > start and i.stop_at < end]
 

@@ -58,6 +58,40 @@ def dead_owners(owners: Iterable[str], live: dict[str, set[int]] | None = None) 
     return dead
 
 
+def cluster_processes() -> list[tuple[str, set[int]]] | None:
+    """(host, PIDs) of each live cluster, one entry a cluster; None when the heartbeats cannot be read."""
+    try:
+        stats = Stat.get_all()
+    except Exception:
+        log.warning("cluster heartbeats unreadable", exc_info=True)
+        return None
+    found = []
+    for stat in stats:
+        if not getattr(stat, "sentinel", None):
+            continue
+        pids = {int(pid) for pid in getattr(stat, "workers", None) or []}
+        pids.update(
+            int(pid)
+            for pid in (stat.pid, stat.sentinel, getattr(stat, "monitor", 0), getattr(stat, "pusher", 0))
+        )
+        found.append((str(getattr(stat, "host", ""))[:40], pids))
+    return found
+
+
+def alone_together(owner: str, other: str) -> bool:
+    """Whether the cluster workers `owner` and `other` run in the same cluster while another live cluster exists:
+    a kill of that one cluster would take both (a standby should then wait elsewhere). False when unknown."""
+    clusters = cluster_processes()
+    if not clusters or len(clusters) < 2:
+        return False
+    if not (owner.endswith(":" + CLUSTER_WORKER_MARK) and other.endswith(":" + CLUSTER_WORKER_MARK)):
+        return False
+    (host, pid), (other_host, other_pid) = _host_and_pid(owner), _host_and_pid(other)
+    if pid is None or other_pid is None or host != other_host:
+        return False
+    return any(h == host and pid in pids and other_pid in pids for h, pids in clusters)
+
+
 def _host_and_pid(owner: str) -> tuple[str, int | None]:
     # host:pid:random:qcluster; a host name may hold no colon (leases.worker_id cuts it at 40 characters).
     parts = owner.rsplit(":", 3)

@@ -65,6 +65,14 @@ def is_held(name: str) -> bool:
     return WorkerLease.objects.filter(name=name, expires_at__gt=timezone.now()).exclude(owner="").exists()
 
 
+def holder(name: str) -> str:
+    """Who holds the lease `name` now ("" when nobody does; a hint only)."""
+    found = WorkerLease.objects.filter(name=name, expires_at__gt=timezone.now()).values_list(
+        "owner", flat=True
+    )
+    return next(iter(found), "")
+
+
 def skip_locked(queryset):
     """FOR UPDATE SKIP LOCKED where the database has it (PostgreSQL), so that claimers pass each other's rows;
     SQLite's IMMEDIATE transactions serialise the claim instead."""

@@ -19,6 +19,7 @@ from campaigns.cxone import errors as cx
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import DiallingChange
 from campaigns.services import leases
+from campaigns.services.cluster_liveness import alone_together
 from campaigns.services.control import doorbell, reclaiming, timing
 from campaigns.services.control.outcomes import finish
 
@@ -29,6 +30,7 @@ NOT_DIALLING = ("PAUSED", "ERROR", "FAILED")
 CONFIRMER_LEASE_SECONDS = 5  # renewed every quarter second; a confirmer that died frees it this soon
 STANDBY_LEASE = "dialling-confirmer-standby"
 STANDBY_LOOK_SECONDS = 0.5
+MAX_STANDBY_HOPS = 6  # with two clusters, the chance that six hand-backs all land in the same one is 1 in 64
 RECOVERY_SECONDS = 2.0  # how often a running confirmer reclaims expired sends and re-rings lost doorbells
 ROUND_LEASE_SECONDS = 30
 IDLE_LOOK_SECONDS = 0.25  # how often due changes are rung (the database only)
@@ -126,10 +128,17 @@ def work_ahead(now: dt.datetime | None = None) -> bool:
     return DiallingChange.objects.in_flight().filter(due_at__lte=now + LOOKAHEAD).exists()
 
 
-def _stand_by(owner: str, ends: float) -> bool:
+def _stand_by(owner: str, ends: float, hops: int = 0) -> bool:
     """Wait beside the running confirmer (one standby at most) and take over the moment its lease expires: a
-    worker killed while confirming costs seconds, not the sweeper's minute. True once this task holds the lease."""
+    worker killed while confirming costs seconds, not the sweeper's minute. True once this task holds the lease.
+
+    A standby in the confirmer's own cluster would die with it (a killed qcluster takes every worker): while
+    another cluster lives, it hands itself back to the broker for another cluster to take, a few times at most."""
     if not leases.acquire(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS):
+        return False
+    if hops < MAX_STANDBY_HOPS and alone_together(owner, leases.holder(doorbell.CONFIRMER_LEASE)):
+        leases.release(STANDBY_LEASE, owner)
+        doorbell.start_confirmer(unless_running=False, hops=hops + 1)
         return False
     took_over = False
     try:
@@ -144,14 +153,15 @@ def _stand_by(owner: str, ends: float) -> bool:
     return took_over
 
 
-def run(seconds: float | None = None) -> str:
-    """The confirmer task: hold the lease and confirm while anything waits (or until its time is up)."""
+def run(seconds: float | None = None, hops: int = 0) -> str:
+    """The confirmer task: hold the lease and confirm while anything waits (or until its time is up). `hops`:
+    how many times this task went back to the broker to stand by in another cluster."""
     owner = leases.worker_id()
     ends = time.monotonic() + (seconds or settings.ACTIVATION_POLLER_SECONDS)
     if leases.acquire(doorbell.CONFIRMER_LEASE, owner, CONFIRMER_LEASE_SECONDS):
         if work_ahead():
             doorbell.start_confirmer(unless_running=False)  # its standby, waiting beside it
-    elif not _stand_by(owner, ends):
+    elif not _stand_by(owner, ends, hops):
         return "another confirmer runs"
     rounds = 0
     next_read = next_recovery = 0.0

@@ -20,15 +20,19 @@ def ring(change_id: int) -> None:
     _enqueue(SEND_TASK, change_id)
 
 
-def start_confirmer(*, unless_running: bool = True) -> None:
-    """Make sure a confirmer runs (a second one finds its lease taken and ends at once)."""
+def start_confirmer(*, unless_running: bool = True, hops: int = 0) -> None:
+    """Make sure a confirmer runs (a second one finds its lease taken and ends at once, or stands by beside it;
+    `hops`: a standby handing itself on to another cluster)."""
     if unless_running and leases.is_held(CONFIRMER_LEASE):
         return
-    _enqueue(CONFIRM_TASK)
+    if hops:
+        _enqueue(CONFIRM_TASK, hops=hops)
+    else:
+        _enqueue(CONFIRM_TASK)
 
 
-def _enqueue(func: str, *args) -> None:
+def _enqueue(func: str, *args, **kwargs) -> None:
     try:
-        async_task(func, *args)
+        async_task(func, *args, **kwargs)
     except Exception:  # any broker failure: the row is saved, the sweeper will ring again
         log.warning("could not enqueue %s%s; the sweeper will", func, args, exc_info=True)

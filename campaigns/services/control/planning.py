@@ -27,7 +27,8 @@ OFF_WORDS = {Origin.PARTIAL_WEEK: "Day off in its week", Origin.BLACKOUT: "Black
 
 
 def start_lead() -> dt.timedelta:
-    """How long before the next on day's window a held campaign is started (its start takes a moment)."""
+    """How long before the next on day's window a held campaign is started at the latest (its start takes a
+    moment); it goes as soon as its last off-day window has closed when that is earlier (OffInterval.start_due)."""
     return dt.timedelta(seconds=settings.CONTROL_START_LEAD_SECONDS)
 
 
@@ -61,16 +62,17 @@ def plan(now: dt.datetime | None = None, *, horizon: dt.timedelta = HORIZON, cam
 
 def _hold(campaign: Campaign, interval, now: dt.datetime, origin: str) -> int:
     stop_due = max(interval.stop_at, now) if interval.start_at > now else None
-    start_due = max(interval.start_at - start_lead(), interval.stop_at)
+    start_due = interval.start_due(start_lead())
     written = 0
     with transaction.atomic():
         existing = DiallingChange.objects.filter(
             campaign=campaign, origin=origin, hold_until=interval.start_at
         )
         stops = existing.filter(action=Action.STOP)
-        # Dialling again inside its days off (an activation starts the skill, or someone did in CXone): stop again.
+        # Dialling again inside its days off (an activation starts the skill, or someone did in CXone): stop again;
+        # not once the last off-day window has closed (from then on our own start may have it running).
         restarted = (
-            interval.stop_at <= now
+            interval.stop_at <= now < (interval.quiet_from or interval.start_at)
             and campaign.state == Campaign.State.ACTIVE
             and not stops.filter(step__in=DiallingChange.UNFINISHED_STEPS).exists()
         )
