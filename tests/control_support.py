@@ -20,8 +20,11 @@ RESUME = "POST /api/v2/outbound/campaigns/{campaign_id}/resume"
 def rung(monkeypatch):
     """The control tasks the code under test enqueued, as (func, args), or (func, args, kwargs) with keywords."""
     found: list[tuple] = []
-    monkeypatch.setattr(doorbell, "async_task",
-                        lambda func, *args, **kwargs: found.append((func, args, kwargs) if kwargs else (func, args)))  # fmt: skip
+
+    def record(func, *args, **kwargs):
+        found.append((func, args, kwargs) if kwargs else (func, args))
+
+    monkeypatch.setattr(doorbell, "async_task", record)
     return found
 
 
