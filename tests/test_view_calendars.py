@@ -239,6 +239,28 @@ def test_a_ready_calendar_offers_no_change_of_its_days(as_supervisor):
     assert "Change the days" not in page and "Attach to campaigns or pools" in page
 
 
+def test_a_ready_calendar_is_attached_through_a_revision_that_keeps_its_days(as_supervisor, pool):
+    campaign = make_campaign(pool=pool)
+    ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    response = as_supervisor.post(
+        reverse("calendar-attach", args=[ready.pk]), {"campaigns": [str(campaign.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert "Proposed in revision 2" in page and "The days stay as in effect." in page
+    assert "Change the days" not in page and "Submit for approval" in page
+    assert not ready.campaigns.exists()
+
+
+def test_the_list_says_a_change_of_where_a_calendar_applies_is_proposed(as_supervisor, pool):
+    ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    as_supervisor.post(
+        reverse("calendar-attach", args=[ready.pk]), {"campaigns": [str(make_campaign(pool=pool).pk)]}
+    )
+    page = as_supervisor.get(reverse("calendars")).content.decode()
+    row = next(r for r in page.split("<tr>") if reverse("calendar-detail", args=[ready.pk]) in r)
+    assert "Revision 2 draft" in row and "nothing yet" in row and "(a change proposed)" in row
+
+
 def test_the_navigation_links_the_calendars(as_supervisor):
     page = as_supervisor.get(reverse("campaign-list")).content.decode()
     assert reverse("calendars") in page

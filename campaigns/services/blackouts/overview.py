@@ -36,6 +36,8 @@ class RevisionView:
     rules: tuple[DateRule, ...] = ()
     text: str = ""
     upcoming: list[tuple[dt.date, tuple[str, ...]]] = field(default_factory=list)
+    # False when the revision keeps the days in effect (it changes only where the calendar applies).
+    changes_days: bool = True
 
 
 @dataclass
@@ -128,7 +130,8 @@ def revision_view(revision: CalendarRevision | None, today: dt.date) -> Revision
     if revision is None:
         return None
     rules = _parsed(revision.rules)
-    return RevisionView(revision, rules, rules_text(rules), upcoming(rules, today))
+    changes_days = not revision.calendar.in_effect or revision.rules != revision.calendar.rules
+    return RevisionView(revision, rules, rules_text(rules), upcoming(rules, today), changes_days)
 
 
 def history(calendar: BlackoutCalendar) -> list[CalendarRevision]:
