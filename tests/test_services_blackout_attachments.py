@@ -113,6 +113,12 @@ def test_a_proposal_back_to_what_applies_leaves_the_attachments_out_of_the_revis
     assert not revision.changes_attachments and not revision.campaigns.exists()
 
 
+def test_a_campaign_swapped_for_another_of_the_same_name_is_a_change(calendar, supervisor, kept, pool):
+    twin = make_campaign("C-9", pool=pool, name=kept.name)
+    revision = editing.propose_attachments(calendar.pk, supervisor, campaigns=[twin.pk], pools=[])
+    assert revision.changes_attachments and list(revision.campaigns.all()) == [twin]
+
+
 def test_a_submitted_revision_is_withdrawn_before_its_author_proposes_more(calendar, supervisor, other):
     revision = editing.propose_attachments(calendar.pk, supervisor, campaigns=[other.pk], pools=[])
     editing.submit(revision.pk, supervisor)

@@ -169,11 +169,9 @@ def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) ->
             revision,
         )
         calendar.save(update_fields=["rules", "description", "approved_revision", "updated_at"])
-        attached_before, attached_after = _apply_attachments(revision)
+        attached = _apply_attachments(revision)
         _outdate_findings([*was, *days.campaigns_attached(calendar)])
-        changes = {"rules": [before, revision.rules]}
-        if attached_before != attached_after:
-            changes["attached"] = [attached_before, attached_after]
+        changes = {"rules": [before, revision.rules]} | ({"attached": list(attached)} if attached else {})
         audit.record(
             "campaigns.calendar.approved",
             revision,
@@ -181,14 +179,14 @@ def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) ->
             message=_said(revision, "approved: in effect now"),
             changes=changes,
         )
-        if attached_before != attached_after:
+        if attached:
             audit.record(
                 "campaigns.calendar.attached",
                 calendar,
                 actor=actor,
-                message=f"{calendar.name} applies to {_listed(attached_after)} (revision {revision.number}, "
+                message=f"{calendar.name} applies to {_listed(attached[1])} (revision {revision.number}, "
                 f"proposed by {revision.author or 'the rules file'}, approved by {actor}).",
-                changes={"attached": [attached_before, attached_after]},
+                changes={"attached": list(attached)},
             )
     return revision
 
@@ -231,12 +229,14 @@ def propose_attachments(
             raise InvalidInput("campaigns", "A campaign or pool chosen is gone; reload the page.")
         in_force = _attached(calendar)
         proposed = _names(found_campaigns, found_pools)
+        # By id, not by name: two campaigns may share a name.
+        changes = _ids(found_campaigns, found_pools) != _ids(calendar.campaigns.all(), calendar.pools.all())
         revision = calendar.revisions.filter(status__in=[S.DRAFT, S.SUBMITTED]).first()
         if revision is None:
-            revision = _attachment_revision(calendar, actor, in_force, proposed)
+            revision = _attachment_revision(calendar, actor, changes)
         else:
             _may_change(revision, actor, lock_version)
-            revision.changes_attachments = proposed != in_force
+            revision.changes_attachments = changes
             revision.lock_version += 1
             revision.save(update_fields=["changes_attachments", "lock_version"])
         revision.campaigns.set(found_campaigns if revision.changes_attachments else [])
@@ -256,9 +256,9 @@ def propose_attachments(
     return revision
 
 
-def _attachment_revision(calendar, actor, in_force: list[str], proposed: list[str]) -> CalendarRevision:
+def _attachment_revision(calendar, actor, changes: bool) -> CalendarRevision:
     """A new revision that changes only where the calendar applies: it carries the days in effect unchanged."""
-    if proposed == in_force:
+    if not changes:
         raise InvalidInput("campaigns", f"{calendar.name} applies to this already: choose what to change.")
     if not calendar.in_effect:
         raise InvalidTransition(
@@ -293,13 +293,16 @@ def _may_change(revision: CalendarRevision, actor, lock_version: int | None) -> 
         )
 
 
-def _apply_attachments(revision: CalendarRevision) -> tuple[list[str], list[str]]:
-    """The revision's campaigns and pools become the calendar's in force; what applied before and after."""
+def _apply_attachments(revision: CalendarRevision) -> tuple[list[str], list[str]] | None:
+    """The revision's campaigns and pools become the calendar's in force: what applied before and after, or
+    None when that is unchanged."""
     calendar = revision.calendar
-    before = _attached(calendar)
+    before, before_ids = _attached(calendar), _ids(calendar.campaigns.all(), calendar.pools.all())
     if revision.changes_attachments:
         calendar.campaigns.set(revision.campaigns.all())
         calendar.pools.set(revision.pools.all())
+    if _ids(calendar.campaigns.all(), calendar.pools.all()) == before_ids:
+        return None
     return before, _attached(calendar)
 
 
@@ -311,6 +314,10 @@ def _outdate_findings(campaigns: list[Campaign]) -> None:
 
 def _attached(calendar: BlackoutCalendar) -> list[str]:
     return _names(calendar.campaigns.order_by("name"), calendar.pools.order_by("name"))
+
+
+def _ids(campaigns, pools) -> tuple[set[int], set[int]]:
+    return {c.pk for c in campaigns}, {p.pk for p in pools}
 
 
 def _names(campaigns, pools) -> list[str]:
