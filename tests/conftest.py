@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
+from campaigns.services.blackouts import editing as calendar_editing
 from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.drafts.workflow import schedule_snapshot
 from campaigns.services.reports import dashboards as report_dashboards
@@ -147,6 +148,15 @@ def make_draft(campaign: Campaign, author: User, **fields) -> ScheduleDraft:
 @pytest.fixture
 def campaign(pool):
     return make_campaign(pool=pool)
+
+
+def attach_approved(calendar_id: int, author: User, approver: User, *, campaigns=(), pools=()):
+    """Where a blackout calendar applies, as it comes into force: proposed by one supervisor, approved by another."""
+    revision = calendar_editing.propose_attachments(
+        calendar_id, author, campaigns=[c.pk for c in campaigns], pools=[p.pk for p in pools]
+    )
+    calendar_editing.submit(revision.pk, author)
+    return calendar_editing.approve(revision.pk, approver)
 
 
 def pytest_collection_modifyitems(config, items):

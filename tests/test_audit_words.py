@@ -37,4 +37,5 @@ def test_webhook_and_pool_actions_have_words():
 
 def test_blackout_calendar_actions_and_objects_have_words():
     assert action_label("campaigns.calendar.approved") == "Blackout calendar approved"
+    assert action_label("campaigns.calendar.attachments_proposed") == "Blackout calendar attachments proposed"
     assert object_name(entry("calendarrevision", 2)) == ("Blackout calendar revision #2", "/calendars/")

@@ -35,7 +35,12 @@ def product(pool, planner, supervisor, other_planner, other_supervisor):
         event_type="campaign_schedule.activated", activation=active, payload={}, status="pending", attempts=2
     )
     revision = editing.create_calendar(other_supervisor, "Closures", "", "fourth Thursday of November: Thanksgiving")
+    editing.propose_attachments(revision.calendar_id, other_supervisor, campaigns=[first.pk], pools=[])
     editing.submit(revision.pk, other_supervisor)
+    editing.approve(revision.pk, supervisor)
+    # A change of where it applies waiting for review: the page shows it beside the attachments in force.
+    change = editing.propose_attachments(revision.calendar_id, other_supervisor, campaigns=[third.pk], pools=[])
+    editing.submit(change.pk, other_supervisor)
     return {"campaign": first, "draft": draft, "calendar": revision.calendar}
 
 

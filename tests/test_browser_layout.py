@@ -105,6 +105,8 @@ def test_on_a_phone_the_header_folds_and_the_campaign_list_is_within_the_first_s
 def test_no_page_scrolls_sideways_at_390_px(live_server, browser_at, news, planner, supervisor):
     page = browser_at(390, 844)
     calendar = editing.create_calendar(supervisor, "Closures", "", "fourth Thursday of November: Thanksgiving").calendar
+    # Where it applies, proposed: the calendar's page shows it beside the attachments in force.
+    editing.propose_attachments(calendar.pk, supervisor, campaigns=[c.pk for c in news], pools=[])
     log_in(page, live_server.url, planner.username)
     wide = {}
     draft = news[0].drafts.get()

@@ -11,7 +11,7 @@ from campaigns.models import BlackoutCalendar
 from campaigns.services.blackouts import editing
 from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.services.reports import dashboards
-from tests.conftest import make_campaign, make_draft
+from tests.conftest import attach_approved, make_campaign, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,12 @@ PENNSYLVANIA = [{"state": "PA", "timezones": ["America/New_York"], "count": 40}]
 
 def closed_on(supervisor, other_supervisor, text, *, campaigns=(), name="Closures"):
     revision = editing.create_calendar(supervisor, name, "", text)
+    # Its days and where it applies, in one revision: one review takes both.
+    editing.propose_attachments(
+        revision.calendar_id, supervisor, campaigns=[c.pk for c in campaigns], pools=[]
+    )
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
-    editing.attach(revision.calendar_id, supervisor, campaigns=[c.pk for c in campaigns], pools=[])
     return revision.calendar
 
 
@@ -53,7 +56,7 @@ def test_the_campaign_lists_next_window_is_the_one_after_a_blackout(
 
 
 def test_a_window_on_a_pennsylvania_holiday_is_a_finding_until_the_ready_calendar_removes_it(
-    frozen_clock, supervisor, pool
+    frozen_clock, supervisor, other_supervisor, pool
 ):
     # Only Thanksgiving 2027 (25 November) opens a window: Pennsylvania bans calls on its legal holidays.
     campaign = make_campaign(
@@ -68,7 +71,7 @@ def test_a_window_on_a_pennsylvania_holiday_is_a_finding_until_the_ready_calenda
     assert [f.rule for f in before.compliance] == ["us-pa"]
 
     ready = BlackoutCalendar.objects.get(ready_rule="us-pa")
-    editing.attach(ready.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    attach_approved(ready.pk, supervisor, other_supervisor, campaigns=[campaign])
     after = draft_checks.evaluate_campaign(campaign, conflicts=False)
     assert after.compliance == [] and after.checked_windows == 0
 

@@ -1,4 +1,5 @@
-"""Blackout calendars' service: four-eyes editing, attaching, and the days a campaign must not dial."""
+"""Blackout calendars' service: four-eyes editing, and the days a campaign must not dial. Where a calendar applies
+goes through the same review: tests/test_services_blackout_attachments.py."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from campaigns.models import AgentPool, AuditEntry, BlackoutCalendar, PoolMember, RevisionStatus
+from campaigns.models import AgentPool, AuditEntry, BlackoutCalendar, Campaign, PoolMember, RevisionStatus
 from campaigns.services.blackouts import days, editing
 from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
-from tests.conftest import make_campaign
+from tests.conftest import attach_approved, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,13 @@ THANKSGIVING = "fourth Thursday of November: US Thanksgiving"
 NOVEMBER = (dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
 
 
-def approved(author, approver, text=THANKSGIVING, name="Closures"):
+def approved(author, approver, text=THANKSGIVING, name="Closures", *, campaigns=(), pools=()):
+    """A calendar in effect: its days, and where it applies when given, approved together."""
     revision = editing.create_calendar(author, name, "Our closures", text)
+    if campaigns or pools:
+        editing.propose_attachments(
+            revision.calendar_id, author, campaigns=[c.pk for c in campaigns], pools=[p.pk for p in pools]
+        )
     editing.submit(revision.pk, author)
     editing.approve(revision.pk, approver)
     return BlackoutCalendar.objects.get(pk=revision.calendar_id)
@@ -29,8 +35,7 @@ def test_a_new_calendar_blacks_out_nothing_until_another_supervisor_approves_it(
 ):
     campaign = make_campaign(pool=pool)
     revision = editing.create_calendar(supervisor, "Closures", "", THANKSGIVING)
-    calendar = revision.calendar
-    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     assert days.blackout_days(campaign, *NOVEMBER) == []
 
     editing.submit(revision.pk, supervisor)
@@ -73,8 +78,7 @@ def test_a_second_calendar_with_the_same_name_is_refused(supervisor):
 
 def test_a_change_to_an_approved_calendar_takes_effect_only_once_approved(supervisor, other_supervisor, pool):
     campaign = make_campaign(pool=pool)
-    calendar = approved(supervisor, other_supervisor)
-    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    calendar = approved(supervisor, other_supervisor, campaigns=[campaign])
     revision = editing.edit(calendar.pk, other_supervisor, "", "2026-11-27: Day after")
     assert revision.number == 2 and revision.status == RevisionStatus.DRAFT
     assert [d.day for d in days.blackout_days(campaign, *NOVEMBER)] == [dt.date(2026, 11, 26)]
@@ -112,13 +116,26 @@ def test_a_rejection_needs_a_reason_and_leaves_the_approved_rules_in_effect(supe
 
 def test_every_step_is_in_the_audit_trail(supervisor, other_supervisor, pool):
     calendar = approved(supervisor, other_supervisor)
-    editing.attach(calendar.pk, supervisor, campaigns=[make_campaign(pool=pool).pk], pools=[])
+    revision = editing.propose_attachments(
+        calendar.pk, supervisor, campaigns=[make_campaign(pool=pool).pk], pools=[]
+    )
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
     assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
         "campaigns.calendar.created",
         "campaigns.calendar.submitted",
         "campaigns.calendar.approved",
+        "campaigns.calendar.attachments_proposed",
+        "campaigns.calendar.submitted",
+        "campaigns.calendar.approved",
         "campaigns.calendar.attached",
     ]
+    attached = AuditEntry.objects.latest("pk")
+    assert attached.actor == other_supervisor
+    assert attached.message == (
+        f"Closures applies to campaign Campaign C-1001 (revision 2, proposed by {supervisor}, approved by "
+        f"{other_supervisor})."
+    )
 
 
 def test_a_calendar_attached_to_a_pool_applies_to_the_campaigns_drawing_on_it(
@@ -128,8 +145,7 @@ def test_a_calendar_attached_to_a_pool_applies_to_the_campaigns_drawing_on_it(
     other = make_campaign("C-2", pool=pool)
     agents = AgentPool.objects.create(name="Night shift", agents=10)
     PoolMember.objects.create(pool=agents, campaign=campaign)
-    calendar = approved(supervisor, other_supervisor)
-    editing.attach(calendar.pk, supervisor, campaigns=[], pools=[agents.pk])
+    calendar = approved(supervisor, other_supervisor, pools=[agents])
     assert [d.day for d in days.blackout_days(campaign, *NOVEMBER)] == [dt.date(2026, 11, 26)]
     assert days.blackout_days(other, *NOVEMBER) == []
     assert days.campaigns_attached(calendar) == [campaign]
@@ -155,14 +171,20 @@ def test_a_ready_calendar_is_not_rewritten_by_hand(supervisor):
         editing.edit(calendar.pk, supervisor, "", THANKSGIVING)
 
 
-def test_approving_or_attaching_marks_the_campaigns_stored_findings_outdated(
+def test_approving_where_a_calendar_applies_marks_the_campaigns_stored_findings_outdated(
     supervisor, other_supervisor, pool
 ):
     campaign = make_campaign(pool=pool, findings_key="checked")
-    calendar = approved(supervisor, other_supervisor)
-    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
-    campaign.refresh_from_db()
-    assert campaign.findings_key == ""
+    taken_off = make_campaign("C-2", pool=pool)
+    calendar = approved(supervisor, other_supervisor, campaigns=[taken_off])
+    Campaign.objects.update(findings_key="checked")
+    revision = editing.propose_attachments(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    editing.submit(revision.pk, supervisor)
+    assert set(Campaign.objects.values_list("findings_key", flat=True)) == {"checked"}  # proposed: no change
+
+    editing.approve(revision.pk, other_supervisor)
+    # The campaign it now applies to and the one it no longer does are both checked again.
+    assert set(Campaign.objects.values_list("findings_key", flat=True)) == {""}
 
 
 def test_a_reviewer_decides_on_the_revision_as_they_saw_it(supervisor, other_supervisor):
@@ -176,9 +198,13 @@ def test_a_reviewer_decides_on_the_revision_as_they_saw_it(supervisor, other_sup
         editing.approve(revision.pk, other_supervisor, seen_lock_version=seen)
 
 
-def test_a_calendar_whose_rules_no_longer_read_blacks_out_nothing_and_stops_nothing(supervisor, pool):
+def test_a_calendar_whose_rules_no_longer_read_blacks_out_nothing_and_stops_nothing(
+    supervisor, other_supervisor, pool
+):
     campaign = make_campaign(pool=pool)
     calendar = BlackoutCalendar.objects.get(ready_rule="us-ut")
-    BlackoutCalendar.objects.filter(pk=calendar.pk).update(rules=[{"kind": "state_holidays", "rule": "us-gone"}])
-    editing.attach(calendar.pk, supervisor, campaigns=[campaign.pk], pools=[])
+    BlackoutCalendar.objects.filter(pk=calendar.pk).update(
+        rules=[{"kind": "state_holidays", "rule": "us-gone"}]
+    )
+    attach_approved(calendar.pk, supervisor, other_supervisor, campaigns=[campaign])
     assert days.blackout_days(campaign, *NOVEMBER) == []

@@ -27,9 +27,9 @@ def christmas_eve(supervisor, other_supervisor, settings):
     settings.CONTROL_START_LEAD_SECONDS = 300
     campaign = make_campaign("C-7001", timezone="America/New_York", cron_expression="0 9 * * *")
     revision = editing.create_calendar(supervisor, "Office closed", "", "2026-12-24: Christmas Eve")
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
-    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     return campaign
 
 

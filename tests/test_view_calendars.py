@@ -1,5 +1,6 @@
-"""The Blackout calendars pages: a supervisor drafts a calendar, another approves it, it is attached to a
-campaign, and the campaign's page and next windows show it."""
+"""The Blackout calendars pages: a supervisor drafts a calendar and proposes where it applies, another approves
+it, and the campaign's page and next windows show it; the calendar's page shows where it applies in force beside
+where a revision proposes it should."""
 
 from __future__ import annotations
 
@@ -104,31 +105,160 @@ def test_a_change_is_a_new_revision_while_the_approved_days_stay(client, supervi
     assert BlackoutCalendar.objects.get(pk=revision.calendar_id).rules[0]["name"] == "US Thanksgiving"
 
 
-def test_attaching_a_calendar_shows_it_on_the_campaign_page(
+def test_attaching_a_new_calendar_is_proposed_in_its_revision_and_shows_once_approved(
     as_supervisor, supervisor, other_supervisor, pool
 ):
     campaign = make_campaign(pool=pool)
     revision = drafted(supervisor)
     response = as_supervisor.post(
         reverse("calendar-attach", args=[revision.calendar_id]),
-        {"campaigns": [str(campaign.pk)]},
+        {"campaigns": [str(campaign.pk)], "lock_version": revision.lock_version},
         follow=True,
     )
-    assert f"{campaign.name}" in response.content.decode()
-    assert list(BlackoutCalendar.objects.get(pk=revision.calendar_id).campaigns.all()) == [campaign]
-    # Not in effect yet: the campaign page lists only approved calendars.
+    page = response.content.decode()
+    assert "Proposed in revision 1" in page and campaign.name in page
+    calendar = BlackoutCalendar.objects.get(pk=revision.calendar_id)
+    assert not calendar.campaigns.exists()  # proposed, not attached
     assert (
         "Closures" not in as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
     )
+
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
+    assert list(calendar.campaigns.all()) == [campaign]
     assert "Closures" in as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
+
+
+def in_force(supervisor, other_supervisor, campaign):
+    revision = drafted(supervisor)
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    return revision.calendar
+
+
+def test_the_page_shows_the_attachments_in_force_beside_the_proposed_ones_with_who_proposed(
+    client, supervisor, other_supervisor, pool
+):
+    kept = make_campaign("C-1", pool=pool)
+    proposed = make_campaign("C-2", pool=pool)
+    calendar = in_force(supervisor, other_supervisor, kept)
+    client.force_login(other_supervisor)
+    client.post(reverse("calendar-attach", args=[calendar.pk]), {"campaigns": [str(proposed.pk)]})
+
+    page = client.get(reverse("calendar-detail", args=[calendar.pk])).content.decode()
+    applies = page[page.index('id="attached-h"') : page.index('id="history-h"')]
+    assert "In force" in applies and "Proposed in revision 2" in applies
+    assert f"by {other_supervisor}" in applies
+    in_force_cell, proposed_cell = applies.split("<td>")[1:3]
+    assert kept.name in in_force_cell and proposed.name not in in_force_cell
+    assert proposed.name in proposed_cell and "changed" in proposed_cell
+    assert list(calendar.campaigns.all()) == [kept]
+
+
+def test_another_supervisor_approves_the_proposal_from_the_page(client, supervisor, other_supervisor, pool):
+    kept = make_campaign("C-1", pool=pool)
+    calendar = in_force(supervisor, other_supervisor, kept)
+    revision = editing.propose_attachments(calendar.pk, other_supervisor, campaigns=[], pools=[])
+    editing.submit(revision.pk, other_supervisor)
+    client.force_login(supervisor)
+    page = client.get(reverse("calendar-detail", args=[calendar.pk])).content.decode()
+    assert "Approve" in page and "Attach to campaigns or pools" not in page  # one change at a time
+    assert f"Revision 2 by {other_supervisor} is open" in page
+
+    response = client.post(
+        reverse("calendar-revision-approve", args=[revision.pk]),
+        {"seen_lock_version": revision.lock_version},
+        follow=True,
+    )
+    assert "Approved" in response.content.decode()
+    assert not calendar.campaigns.exists()
+
+
+def test_the_proposer_is_refused_the_approval_and_the_attachments_stay(
+    as_supervisor, supervisor, other_supervisor, pool
+):
+    kept = make_campaign("C-1", pool=pool)
+    calendar = in_force(supervisor, other_supervisor, kept)
+    as_supervisor.post(reverse("calendar-attach", args=[calendar.pk]), {"campaigns": []})
+    revision = calendar.revisions.get(number=2)
+    editing.submit(revision.pk, supervisor)
+    response = as_supervisor.post(
+        reverse("calendar-revision-approve", args=[revision.pk]),
+        {"seen_lock_version": revision.lock_version},
+        follow=True,
+    )
+    assert "Four-eyes: another supervisor approves what you wrote." in response.content.decode()
+    assert list(calendar.campaigns.all()) == [kept]
+
+
+def test_a_rejected_proposal_leaves_the_page_showing_what_is_in_force(
+    client, supervisor, other_supervisor, pool
+):
+    kept = make_campaign("C-1", pool=pool)
+    calendar = in_force(supervisor, other_supervisor, kept)
+    revision = editing.propose_attachments(calendar.pk, supervisor, campaigns=[], pools=[])
+    editing.submit(revision.pk, supervisor)
+    client.force_login(other_supervisor)
+    client.post(
+        reverse("calendar-revision-reject", args=[revision.pk]),
+        {"reason": "Keep the ban on C-1", "seen_lock_version": revision.lock_version},
+    )
+    page = client.get(reverse("calendar-detail", args=[calendar.pk])).content.decode()
+    assert "Keep the ban on C-1" in page and "Proposed in revision" not in page
+    assert kept.name in page[page.index('id="attached-h"') : page.index('id="history-h"')]
+
+
+def test_a_second_supervisor_is_told_why_their_proposal_is_refused(
+    client, supervisor, other_supervisor, pool
+):
+    kept = make_campaign("C-1", pool=pool)
+    calendar = in_force(supervisor, other_supervisor, kept)
+    editing.edit(calendar.pk, supervisor, "", "2026-12-24: Eve")
+    client.force_login(other_supervisor)
+    response = client.post(reverse("calendar-attach", args=[calendar.pk]), {"campaigns": []}, follow=True)
+    assert f"{supervisor} is changing this calendar already (revision 2, draft)" in response.content.decode()
+    assert list(calendar.campaigns.all()) == [kept]
+
+
+def test_proposing_from_a_page_opened_before_the_draft_changed_is_refused(as_supervisor, supervisor, pool):
+    campaign = make_campaign(pool=pool)
+    revision = drafted(supervisor)
+    response = as_supervisor.post(
+        reverse("calendar-attach", args=[revision.calendar_id]),
+        {"campaigns": [str(campaign.pk)], "lock_version": revision.lock_version + 5},
+        follow=True,
+    )
+    assert "saved elsewhere since you opened it" in response.content.decode()
+    assert not revision.campaigns.exists()
 
 
 def test_a_ready_calendar_offers_no_change_of_its_days(as_supervisor):
     ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
     page = as_supervisor.get(reverse("calendar-detail", args=[ready.pk])).content.decode()
     assert "Change the days" not in page and "Attach to campaigns or pools" in page
+
+
+def test_a_ready_calendar_is_attached_through_a_revision_that_keeps_its_days(as_supervisor, pool):
+    campaign = make_campaign(pool=pool)
+    ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    response = as_supervisor.post(
+        reverse("calendar-attach", args=[ready.pk]), {"campaigns": [str(campaign.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert "Proposed in revision 2" in page and "The days stay as in effect." in page
+    assert "Change the days" not in page and "Submit for approval" in page
+    assert not ready.campaigns.exists()
+
+
+def test_the_list_says_a_change_of_where_a_calendar_applies_is_proposed(as_supervisor, pool):
+    ready = BlackoutCalendar.objects.get(ready_rule="us-ut")
+    as_supervisor.post(
+        reverse("calendar-attach", args=[ready.pk]), {"campaigns": [str(make_campaign(pool=pool).pk)]}
+    )
+    page = as_supervisor.get(reverse("calendars")).content.decode()
+    row = next(r for r in page.split("<tr>") if reverse("calendar-detail", args=[ready.pk]) in r)
+    assert "Revision 2 draft" in row and "nothing yet" in row and "(a change proposed)" in row
 
 
 def test_the_navigation_links_the_calendars(as_supervisor):
@@ -141,9 +271,9 @@ def test_the_campaign_page_shows_a_blacked_out_day_as_skipped(
 ):
     campaign = make_campaign(pool=pool)
     revision = drafted(supervisor, "2026-12-03: Inventory")
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
-    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     page = as_supervisor.get(reverse("campaign-detail", args=[campaign.pk])).content.decode()
     assert "Thu 3 Dec" in page and "blackout: Inventory" in page
     assert "and 1 skipped on blackout days" in page
@@ -154,9 +284,9 @@ def test_the_campaign_lists_next_window_skips_a_blackout_day(
 ):
     campaign = make_campaign(pool=pool)
     revision = drafted(supervisor, "2026-12-01: Move")
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
-    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     page = as_supervisor.get(reverse("campaign-list")).content.decode()
     assert "Wed 2 Dec" in page or "2026-12-02" in page
 

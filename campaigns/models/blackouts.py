@@ -4,6 +4,15 @@ Supervisors write a calendar's rules as a revision; another supervisor approves 
 an approved revision takes effect: its rules are copied onto the calendar, which is what the engine reads. A
 change to an approved calendar is a new revision, and the approved rules stay in effect until it is approved.
 A calendar is attached to campaigns and to defined pools (every campaign drawing on the pool).
+
+Where a calendar applies goes through the same review: what dials is only ever what a second supervisor approved.
+A revision may propose the campaigns and pools the calendar applies to (the whole selection, `changes_attachments`
+set), besides or instead of its days; approval copies them onto the calendar's own `campaigns` and `pools`, the
+attachments in force, which are all the engine reads (services/blackouts/days.py). The proposal lives on the
+revision rather than in a model of its own because it is the same act under the same rules: one change in flight
+per calendar, its author never its approver, decided on the version the reviewer saw, the trail in one history;
+and one review can take a new calendar's days and where it applies together. A revision that changes only where
+the calendar applies carries the days in effect unchanged.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ class BlackoutCalendar(models.Model):
     approved_revision = models.ForeignKey(
         "CalendarRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # In force: set only by approving a revision that proposes them (the engine reads these alone).
     campaigns = models.ManyToManyField(Campaign, blank=True, related_name="blackout_calendars")
     pools = models.ManyToManyField(AgentPool, blank=True, related_name="blackout_calendars")
     created_by = models.ForeignKey(
@@ -55,7 +65,8 @@ class BlackoutCalendar(models.Model):
 
 
 class CalendarRevision(models.Model):
-    """One proposed set of rules for a calendar, on its way through review."""
+    """One proposed change to a calendar, on its way through review: its rules, and where it applies when
+    `changes_attachments` is set."""
 
     calendar = models.ForeignKey(BlackoutCalendar, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -69,6 +80,11 @@ class CalendarRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(blank=True)  # why it was rejected
+    # Where the calendar would apply once approved, when this revision changes that; otherwise the campaigns and
+    # pools stay empty and the attachments in force are left as they are.
+    changes_attachments = models.BooleanField(default=False)
+    campaigns = models.ManyToManyField(Campaign, blank=True, related_name="+")
+    pools = models.ManyToManyField(AgentPool, blank=True, related_name="+")
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
-"""The Blackout calendars pages: everyone reads them; supervisors write revisions, another supervisor approves
-or rejects them (four-eyes), and supervisors attach calendars to campaigns and pools. Each change is a service
-call (services/blackouts/editing.py) whose refusal is shown as it says."""
+"""The Blackout calendars pages: everyone reads them; supervisors write revisions (the days, where the calendar
+applies, or both), another supervisor approves or rejects them (four-eyes). Each change is a service call
+(services/blackouts/editing.py) whose refusal is shown as it says."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from campaigns import roles
 from campaigns.calendar_forms import AttachForm, CalendarForm
 from campaigns.models import BlackoutCalendar, CalendarRevision, RevisionStatus
-from campaigns.services.blackouts import days, editing, overview
+from campaigns.services.blackouts import editing, overview
 from campaigns.services.errors import InvalidInput, WorkflowError
 from campaigns.viewer import viewer_zone
 from campaigns.views.common import lock_version_from
@@ -64,30 +64,35 @@ def calendar_detail(request, pk):
     card = overview.card(calendar, today)
     can_edit = editing.may_edit_calendars(request.user)
     revision = card.open_revision
+    is_author = revision is not None and revision.author_id == request.user.pk
+    attached = overview.attachments(calendar, revision)
+    # Where it applies is proposed in the supervisor's own draft revision, or in a new one when none is open.
+    may_propose = can_edit and (revision is None or (is_author and revision.status == RevisionStatus.DRAFT))
     context = {
         "nav": "calendars",
         "card": card,
         "calendar": calendar,
         "proposed": overview.revision_view(revision, today),
         "history": overview.history(calendar),
-        "applies_to": days.campaigns_attached(calendar),
-        "attached_campaigns": list(calendar.campaigns.order_by("name")),
-        "attached_pools": list(calendar.pools.all()),
+        "attached": attached,
         "can_edit": can_edit and not calendar.ready_rule,
         "can_attach": can_edit,
-        "is_author": revision is not None and revision.author_id == request.user.pk,
-        "may_review": can_edit and revision is not None and revision.author_id != request.user.pk,
-        "attach_form": AttachForm(
-            initial={
-                "campaigns": [str(c) for c in calendar.campaigns.values_list("pk", flat=True)],
-                "pools": [str(p) for p in calendar.pools.values_list("pk", flat=True)],
-            }
-        )
-        if can_edit
-        else None,
+        "is_author": is_author,
+        "may_review": can_edit and revision is not None and not is_author,
+        "attach_form": _attach_form(attached.proposed or attached.in_force) if may_propose else None,
         "S": RevisionStatus,
     }
     return render(request, "campaigns/calendar_detail.html", context)
+
+
+def _attach_form(selection: overview.Selection) -> AttachForm:
+    """The form starts from what the supervisor's draft proposes, else from what applies in force."""
+    return AttachForm(
+        initial={
+            "campaigns": [str(c.pk) for c in selection.campaigns],
+            "pools": [str(p.pk) for p in selection.pools],
+        }
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -150,18 +155,35 @@ def _preview(request, form) -> dict:
 @require_POST
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def calendar_attach(request, pk):
+    """Propose where the calendar applies: it changes once another supervisor approves the revision."""
     _may_edit(request.user)
     calendar = get_object_or_404(BlackoutCalendar, pk=pk)
     form = AttachForm(request.POST)
     if not form.is_valid():
         messages.error(request, "A campaign or pool chosen is not on the list any more; reload the page.")
         return redirect("calendar-detail", pk=pk)
+    seen = lock_version_from(request.POST) if "lock_version" in request.POST else None
     try:
-        editing.attach(calendar.pk, request.user, campaigns=form.ids("campaigns"), pools=form.ids("pools"))
+        revision = editing.propose_attachments(
+            calendar.pk,
+            request.user,
+            campaigns=form.ids("campaigns"),
+            pools=form.ids("pools"),
+            lock_version=seen,
+        )
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{calendar.name} now applies to what is chosen.")
+        if revision.changes_attachments:
+            messages.success(
+                request,
+                f"Proposed in revision {revision.number}: {calendar.name} applies there once another "
+                "supervisor approves it. Submit it for review when it is ready.",
+            )
+        else:
+            messages.success(
+                request, f"Revision {revision.number} leaves where {calendar.name} applies as it is."
+            )
     return redirect("calendar-detail", pk=pk)
 
 

@@ -3,6 +3,8 @@
 `blackout_days(campaign, start_utc, end_utc)` is the public answer (each day with its UTC interval on the
 campaign's wall clock); the engine's callers use `campaign_days` / `days_by_campaign` and filter windows with
 scheduling/blackouts.py. Only an approved revision's rules count: a calendar still in review blacks out nothing.
+Only the attachments in force count too (the calendar's own campaigns and pools, which approving a revision sets):
+where a revision proposes the calendar should apply changes nothing here until it is approved.
 """
 
 from __future__ import annotations
@@ -186,10 +188,16 @@ def days_by_campaign(
 
 
 def campaigns_attached(calendar: BlackoutCalendar) -> list[Campaign]:
-    """Every campaign the calendar applies to: attached itself, or drawing on an attached pool."""
-    pool_keys = {AgentPool(pk=pk).key for pk in calendar.pools.values_list("pk", flat=True)}
+    """Every campaign the calendar applies to in force (as approved): attached itself, or drawing on an attached
+    pool. A revision's proposal is not read here: it applies only once approved."""
+    return campaigns_reached(calendar.campaigns.all(), calendar.pools.values_list("pk", flat=True))
+
+
+def campaigns_reached(campaigns: Iterable[Campaign], pool_ids: Iterable[int]) -> list[Campaign]:
+    """The campaigns a selection reaches: those chosen, and the present ones drawing on a chosen pool."""
+    pool_keys = {AgentPool(pk=pk).key for pk in pool_ids}
     book = lookup.book() if pool_keys else None
-    found = {c.pk: c for c in calendar.campaigns.all()}
+    found = {c.pk: c for c in campaigns}
     if book is not None:
         for campaign in Campaign.objects.filter(missing_since__isnull=True):
             if book.key_of(campaign.pk, campaign.pool_id) in pool_keys:

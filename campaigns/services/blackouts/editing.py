@@ -1,8 +1,9 @@
 """Supervisors edit blackout calendars through four-eyes, as planners' drafts go: a revision is written (by its
 author), submitted, and approved or rejected by another supervisor. Only approval changes what the engine reads
-(the calendar's rules); until then the approved rules stay in effect. Attaching a calendar to campaigns or pools
-is a supervisor's audited change. Each function checks state, writes in one transaction with its audit entry,
-and refuses with a message that says what to do."""
+(the calendar's rules, and the campaigns and pools it applies to); until then what was approved stays in effect.
+Where a calendar applies is proposed on a revision like its days (propose_attachments), so one supervisor alone
+never takes a holiday ban off a campaign nor puts a closure on the whole portfolio. Each function checks state,
+writes in one transaction with its audit entry, and refuses with a message that says what to do."""
 
 from __future__ import annotations
 
@@ -87,17 +88,7 @@ def edit(calendar_id: int, actor, description: str, rules_text: str, *, lock_ver
                 message=f"{calendar.name}: revision {number}.",
             )
             return revision
-        if revision.author_id != actor.pk:
-            raise NotAllowed(
-                f"{revision.author} is changing this calendar already; ask them, or wait for review."
-            )
-        if revision.status != S.DRAFT:
-            raise InvalidTransition("This revision is waiting for review: withdraw it before changing it.")
-        if lock_version is not None and lock_version != revision.lock_version:
-            raise DraftChanged(
-                "The revision was saved elsewhere since you opened it.",
-                current_lock_version=revision.lock_version,
-            )
+        _may_change(revision, actor, lock_version)
         before = revision.rules
         revision.description, revision.rules = description.strip(), entries
         revision.lock_version += 1
@@ -158,15 +149,17 @@ def _as_seen(revision: CalendarRevision, seen_lock_version: int | None) -> None:
 
 
 def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) -> CalendarRevision:
-    """Another supervisor approves (the revision as they saw it): its rules take effect on every attached
-    campaign now."""
+    """Another supervisor approves (the revision as they saw it): its rules, and where it applies when it
+    proposes that, take effect now on every campaign the calendar applied to or applies to."""
     _require(actor)
     with transaction.atomic():
         revision = _move(revision_id, actor, (S.SUBMITTED,), "approved")
         if revision.author_id == actor.pk:
             raise NotAllowed("Four-eyes: another supervisor approves what you wrote.")
         _as_seen(revision, seen_lock_version)
-        calendar = revision.calendar
+        calendar = BlackoutCalendar.objects.select_for_update().get(pk=revision.calendar_id)
+        revision.calendar = calendar
+        was = days.campaigns_attached(calendar) if calendar.in_effect else []
         before = calendar.rules
         revision.status, revision.approver, revision.decided_at = S.APPROVED, actor, timezone.now()
         revision.save(update_fields=["status", "approver", "decided_at"])
@@ -176,14 +169,25 @@ def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) ->
             revision,
         )
         calendar.save(update_fields=["rules", "description", "approved_revision", "updated_at"])
-        _outdate_findings(days.campaigns_attached(calendar))
+        attached = _apply_attachments(revision)
+        _outdate_findings([*was, *days.campaigns_attached(calendar)])
+        changes = {"rules": [before, revision.rules]} | ({"attached": list(attached)} if attached else {})
         audit.record(
             "campaigns.calendar.approved",
             revision,
             actor=actor,
             message=_said(revision, "approved: in effect now"),
-            changes={"rules": [before, revision.rules]},
+            changes=changes,
         )
+        if attached:
+            audit.record(
+                "campaigns.calendar.attached",
+                calendar,
+                actor=actor,
+                message=f"{calendar.name} applies to {_listed(attached[1])} (revision {revision.number}, "
+                f"proposed by {revision.author or 'the rules file'}, approved by {actor}).",
+                changes={"attached": list(attached)},
+            )
     return revision
 
 
@@ -209,32 +213,97 @@ def reject(revision_id: int, actor, reason: str, *, seen_lock_version: int | Non
     return revision
 
 
-def attach(calendar_id: int, actor, *, campaigns: list[int], pools: list[int]) -> BlackoutCalendar:
-    """Set the campaigns and pools the calendar applies to (the whole selection, as the page sends it)."""
+def propose_attachments(
+    calendar_id: int, actor, *, campaigns: list[int], pools: list[int], lock_version: int | None = None
+) -> CalendarRevision:
+    """Propose the campaigns and pools the calendar applies to (the whole selection, as the page sends it). Where
+    it applies changes nothing until another supervisor approves: the proposal goes into the actor's open draft
+    revision (merged with any change of days there), or starts a revision with the days in effect. Another's
+    open revision, or one's own waiting for review, is refused: one change in flight per calendar."""
     _require(actor)
     with transaction.atomic():
         calendar = BlackoutCalendar.objects.select_for_update().get(pk=calendar_id)
-        found_campaigns = list(Campaign.objects.filter(pk__in=campaigns))
-        found_pools = list(AgentPool.objects.filter(pk__in=pools))
+        found_campaigns = list(Campaign.objects.filter(pk__in=campaigns).order_by("name"))
+        found_pools = list(AgentPool.objects.filter(pk__in=pools).order_by("name"))
         if len(found_campaigns) != len(set(campaigns)) or len(found_pools) != len(set(pools)):
             raise InvalidInput("campaigns", "A campaign or pool chosen is gone; reload the page.")
-        before = _attached(calendar)
-        was = days.campaigns_attached(calendar)
-        calendar.campaigns.set(found_campaigns)
-        calendar.pools.set(found_pools)
-        calendar.save(update_fields=["updated_at"])
-        after = _attached(calendar)
-        if before != after and calendar.in_effect:
-            _outdate_findings([*was, *days.campaigns_attached(calendar)])
-        if before != after:
-            audit.record(
-                "campaigns.calendar.attached",
-                calendar,
-                actor=actor,
-                message=f"{calendar.name} applies to {_listed(after)}.",
-                changes={"attached": [before, after]},
-            )
-    return calendar
+        in_force = _attached(calendar)
+        proposed = _names(found_campaigns, found_pools)
+        # By id, not by name: two campaigns may share a name.
+        changes = _ids(found_campaigns, found_pools) != _ids(calendar.campaigns.all(), calendar.pools.all())
+        revision = calendar.revisions.filter(status__in=[S.DRAFT, S.SUBMITTED]).first()
+        if revision is None:
+            revision = _attachment_revision(calendar, actor, changes)
+        else:
+            _may_change(revision, actor, lock_version)
+            revision.changes_attachments = changes
+            revision.lock_version += 1
+            revision.save(update_fields=["changes_attachments", "lock_version"])
+        revision.campaigns.set(found_campaigns if revision.changes_attachments else [])
+        revision.pools.set(found_pools if revision.changes_attachments else [])
+        what = (
+            f"proposes where it applies: {_listed(proposed)}"
+            if revision.changes_attachments
+            else "leaves where it applies as it is"
+        )
+        audit.record(
+            "campaigns.calendar.attachments_proposed",
+            revision,
+            actor=actor,
+            message=_said(revision, what),
+            changes={"attached": [in_force, proposed]},
+        )
+    return revision
+
+
+def _attachment_revision(calendar, actor, changes: bool) -> CalendarRevision:
+    """A new revision that changes only where the calendar applies: it carries the days in effect unchanged."""
+    if not changes:
+        raise InvalidInput("campaigns", f"{calendar.name} applies to this already: choose what to change.")
+    if not calendar.in_effect:
+        raise InvalidTransition(
+            f"{calendar.name} has no days in effect yet: write its days (Change the days), then choose where "
+            "it applies in that same revision."
+        )
+    number = (calendar.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return CalendarRevision.objects.create(
+        calendar=calendar,
+        number=number,
+        description=calendar.description,
+        rules=calendar.rules,
+        author=actor,
+        changes_attachments=True,
+    )
+
+
+def _may_change(revision: CalendarRevision, actor, lock_version: int | None) -> None:
+    """The open revision takes a change from its author only, while it is a draft, as they last saw it."""
+    if revision.author_id != actor.pk:
+        raise NotAllowed(
+            f"{revision.author or 'The rules file'} is changing this calendar already (revision "
+            f"{revision.number}, {revision.get_status_display().lower()}): one change at a time, so ask them "
+            "to include yours, or wait for its review."
+        )
+    if revision.status != S.DRAFT:
+        raise InvalidTransition("This revision is waiting for review: withdraw it before changing it.")
+    if lock_version is not None and lock_version != revision.lock_version:
+        raise DraftChanged(
+            "The revision was saved elsewhere since you opened it.",
+            current_lock_version=revision.lock_version,
+        )
+
+
+def _apply_attachments(revision: CalendarRevision) -> tuple[list[str], list[str]] | None:
+    """The revision's campaigns and pools become the calendar's in force: what applied before and after, or
+    None when that is unchanged."""
+    calendar = revision.calendar
+    before, before_ids = _attached(calendar), _ids(calendar.campaigns.all(), calendar.pools.all())
+    if revision.changes_attachments:
+        calendar.campaigns.set(revision.campaigns.all())
+        calendar.pools.set(revision.pools.all())
+    if _ids(calendar.campaigns.all(), calendar.pools.all()) == before_ids:
+        return None
+    return before, _attached(calendar)
 
 
 def _outdate_findings(campaigns: list[Campaign]) -> None:
@@ -244,8 +313,15 @@ def _outdate_findings(campaigns: list[Campaign]) -> None:
 
 
 def _attached(calendar: BlackoutCalendar) -> list[str]:
-    names = [f"campaign {n}" for n in calendar.campaigns.order_by("name").values_list("name", flat=True)]
-    return names + [f"pool {n}" for n in calendar.pools.order_by("name").values_list("name", flat=True)]
+    return _names(calendar.campaigns.order_by("name"), calendar.pools.order_by("name"))
+
+
+def _ids(campaigns, pools) -> tuple[set[int], set[int]]:
+    return {c.pk for c in campaigns}, {p.pk for p in pools}
+
+
+def _names(campaigns, pools) -> list[str]:
+    return [f"campaign {c.name}" for c in campaigns] + [f"pool {p.name}" for p in pools]
 
 
 def _listed(names: list[str]) -> str:

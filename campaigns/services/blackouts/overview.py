@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 
-from campaigns.models import BlackoutCalendar, CalendarRevision, RevisionStatus
+from campaigns.models import AgentPool, BlackoutCalendar, CalendarRevision, Campaign, RevisionStatus
 from campaigns.scheduling.blackout_lines import parse_lines, rules_text
 from campaigns.scheduling.blackouts import BlackoutRuleError, DateRule, blackout_days, parse_rules
+from campaigns.services.blackouts import days
 
 AHEAD_DAYS = 366  # the pages list the days of the coming year
 
@@ -35,6 +36,47 @@ class RevisionView:
     rules: tuple[DateRule, ...] = ()
     text: str = ""
     upcoming: list[tuple[dt.date, tuple[str, ...]]] = field(default_factory=list)
+    # False when the revision keeps the days in effect (it changes only where the calendar applies).
+    changes_days: bool = True
+
+
+@dataclass
+class Selection:
+    """Campaigns and pools a calendar is attached to, and every campaign that reaches (a pool's too)."""
+
+    campaigns: list[Campaign]
+    pools: list[AgentPool]
+    reaches: list[Campaign]
+
+    @classmethod
+    def of(cls, campaigns, pools) -> Selection:
+        campaigns, pools = list(campaigns.order_by("name")), list(pools.order_by("name"))
+        return cls(campaigns, pools, days.campaigns_reached(campaigns, [p.pk for p in pools]))
+
+
+@dataclass
+class Attachments:
+    """Where the calendar applies in force, and where its open revision proposes it should (None when it does
+    not propose a change), side by side on its page."""
+
+    in_force: Selection
+    proposed: Selection | None
+    revision: CalendarRevision | None
+
+    @property
+    def campaigns_changed(self) -> bool:
+        return self.proposed is not None and self.proposed.campaigns != self.in_force.campaigns
+
+    @property
+    def pools_changed(self) -> bool:
+        return self.proposed is not None and self.proposed.pools != self.in_force.pools
+
+
+def attachments(calendar: BlackoutCalendar, revision: CalendarRevision | None) -> Attachments:
+    in_force = Selection.of(calendar.campaigns.all(), calendar.pools.all())
+    if revision is None or not revision.changes_attachments:
+        return Attachments(in_force, None, revision)
+    return Attachments(in_force, Selection.of(revision.campaigns.all(), revision.pools.all()), revision)
 
 
 def _parsed(entries) -> tuple[DateRule, ...]:
@@ -88,7 +130,8 @@ def revision_view(revision: CalendarRevision | None, today: dt.date) -> Revision
     if revision is None:
         return None
     rules = _parsed(revision.rules)
-    return RevisionView(revision, rules, rules_text(rules), upcoming(rules, today))
+    changes_days = not revision.calendar.in_effect or revision.rules != revision.calendar.rules
+    return RevisionView(revision, rules, rules_text(rules), upcoming(rules, today), changes_days)
 
 
 def history(calendar: BlackoutCalendar) -> list[CalendarRevision]:

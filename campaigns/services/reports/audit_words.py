@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "campaigns.calendar.withdrawn": "Blackout calendar withdrawn from review",
     "campaigns.calendar.approved": "Blackout calendar approved",
     "campaigns.calendar.rejected": "Blackout calendar rejected",
+    "campaigns.calendar.attachments_proposed": "Blackout calendar attachments proposed",
     "campaigns.calendar.attached": "Blackout calendar attached",
 }
 
