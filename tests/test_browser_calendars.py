@@ -56,7 +56,7 @@ def test_a_supervisor_proposes_where_a_calendar_applies_and_another_approves_it(
     log_in(other, base, other_supervisor.username)
     other.goto(f"{base}/calendars/{calendar.pk}/")
     other.get_by_role("button", name="Approve").click()
-    expect(other.get_by_text("Approved: its days are blacked out from now on.")).to_be_visible()
+    expect(other.get_by_text("Approved: its days and where it applies are in force from now on.")).to_be_visible()
     section = applies_to(other)
     expect(section.get_by_role("columnheader", name=re.compile("Proposed"))).to_have_count(0)
     campaigns = section.get_by_role("row", name=re.compile("^Campaigns"))

@@ -62,7 +62,7 @@ def test_another_supervisor_approves_and_the_days_take_effect(client, supervisor
         reverse("calendar-revision-approve", args=[revision.pk]), {"seen_lock_version": 1}, follow=True
     )
     page = response.content.decode()
-    assert "Approved: its days are blacked out from now on." in page
+    assert "Approved: its days and where it applies are in force from now on." in page
     assert "In effect" in page and "US Thanksgiving" in page
 
 

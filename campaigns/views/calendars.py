@@ -191,7 +191,7 @@ def calendar_attach(request, pk):
 REVISION_ACTIONS = {
     "submit": (editing.submit, "Submitted: another supervisor approves or rejects it."),
     "withdraw": (editing.withdraw, "Withdrawn: it is your draft again."),
-    "approve": (editing.approve, "Approved: its days are blacked out from now on."),
+    "approve": (editing.approve, "Approved: its days and where it applies are in force from now on."),
     "reject": (editing.reject, "Rejected: the author sees your reason."),
 }
 
