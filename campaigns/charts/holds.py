@@ -121,9 +121,9 @@ class Holds:
 def band_traces(zone: ZoneInfo | None) -> dict[str, Bars]:
     """One trace of bands per kind, each with its own pattern (never colour alone)."""
     return {
-        PAUSED: Bars(LEGEND[PAUSED], _band(MUTED, "rgba(91,102,118,0.16)", "-"), zone),
-        PAUSE_ASKED: Bars(LEGEND[PAUSE_ASKED], _band(WARN, "rgba(255,255,255,0)", "|"), zone),
-        STOPPED: Bars(LEGEND[STOPPED], _band(INK, "rgba(28,36,48,0.16)", "+"), zone),
+        PAUSED: Bars(LEGEND[PAUSED], _band(MUTED, "rgba(91,102,118,0.3)", "-"), zone),
+        PAUSE_ASKED: Bars(LEGEND[PAUSE_ASKED], _band(WARN, "rgba(179,107,0,0.08)", "|"), zone),
+        STOPPED: Bars(LEGEND[STOPPED], _band(INK, "rgba(28,36,48,0.22)", "+"), zone),
     }
 
 
@@ -140,7 +140,7 @@ def _band(line: str, fill: str, shape: str) -> dict:
     return {
         "color": fill,
         "line": {"color": line, "width": 1},
-        "pattern": {"shape": shape, "fgcolor": line, "size": 8, "solidity": 0.15},
+        "pattern": {"shape": shape, "fgcolor": line, "size": 6, "solidity": 0.3},
     }
 
 
