@@ -175,7 +175,15 @@ def windows_of(schedule: dict | None, now: dt.datetime, campaign: Campaign | Non
     """The schedule's windows starting in the next 14 days that will dial, UTC and local (the engine expands
     them); with `campaign`, those its blackout days and approved pauses hold are left out and listed in `held`."""
     end = now + dt.timedelta(days=WINDOW_DAYS)
-    result = {"from": iso(now), "to": iso(end), "count": 0, "items": [], "truncated": False, "held": []}
+    result = {
+        "from": iso(now),
+        "to": iso(end),
+        "count": 0,
+        "items": [],
+        "truncated": False,
+        "held": [],
+        "heldCount": 0,
+    }
     if not schedule:
         return result
     spec = scheduling.ScheduleSpec(
