@@ -5,7 +5,7 @@ its rows."""
 from datetime import UTC, datetime
 
 from campaigns.charts.draft_timeline import CURRENT_ROW, DRAFT_ROW, draft_timeline_chart
-from campaigns.charts.holds import PAUSE_ASKED, PAUSED, STOPPED, HeldSpan, Holds, summary_part
+from campaigns.charts.holds import PAUSE_ASKED, PAUSED, STOPPED, HeldSpan, Holds, kinds_text, summary_part
 
 H = 3600
 DAY = int(datetime(2026, 12, 1, tzinfo=UTC).timestamp())  # Tue 1 Dec, 00:00 UTC
@@ -51,6 +51,7 @@ def test_the_summary_counts_campaigns_by_what_holds_them():
         "1 campaign paused (approved), 1 campaign with a pause awaiting approval, 1 campaign stopped by Stop dialling"
     )
     assert summary_part(holds.kinds(["C-9"])) == ""
+    assert kinds_text([STOPPED, PAUSED, PAUSED]) == "paused (approved) and stopped by Stop dialling"
 
 
 def draft_chart(holds):
@@ -79,7 +80,7 @@ def test_the_editors_timeline_draws_an_approved_pause_over_the_draft_and_the_cur
     held = traces(chart)["Window held (does not dial)"]
     assert held["y"] == [DRAFT_ROW, CURRENT_ROW]
     assert len(traces(chart)["This draft"]["base"]) == 6  # the other six days dial
-    assert "Held: paused (approved)." in chart.summary
+    assert "The campaign is paused (approved) in these days." in chart.summary
     assert [
         "Paused (approved)",
         "2026-12-02T14:00:00Z",

@@ -24,7 +24,7 @@ from .common import (
     utc_span,
     zone_of,
 )
-from .holds import LEGEND, HeldSpan, Holds, band_trace, band_traces, held_window_trace, summary_part
+from .holds import LEGEND, HeldSpan, Holds, band_trace, band_traces, held_window_trace, kinds_text
 
 DRAFT_ROW = "This draft"
 CURRENT_ROW = "Current (in CXone)"
@@ -89,7 +89,7 @@ def draft_timeline_chart(
     other_bars = Bars("Other campaigns in the pool", {"color": ACCENT_LIGHT, "line": {"width": 0}}, zone)
     overloads = Bars("Overload with the draft", overload_marker(), zone)
     held = Holds(holds, end_ts)
-    own = holds[0].campaign if holds else ""
+    own = holds[0].campaign if holds else ""  # every span given is the campaign's own
     held_bars = held_window_trace(zone)
     held_bands = band_traces(zone)
     table = []
@@ -190,8 +190,8 @@ def draft_timeline_chart(
             else "would stay within capacity" + (f" ({pool_agents})." if pool_agents is not None else ".")
         )
     )
-    if held_words := summary_part(held.kinds([own])):
-        summary += f" Held: {held_words.split(' ', 2)[2]}."
+    if held_words := kinds_text(span.kind for span in held.of(own)):
+        summary += f" The campaign is {held_words} in these days."
     layout = base_layout(
         height=150 + 26 * len(rows),
         x_title=f"Time ({zone_name})",

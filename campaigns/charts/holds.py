@@ -144,16 +144,23 @@ def _band(line: str, fill: str, shape: str) -> dict:
     }
 
 
+WORDS = {
+    PAUSED: "paused (approved)",
+    PAUSE_ASKED: "with a pause awaiting approval",
+    STOPPED: "stopped by Stop dialling",
+}
+
+
 def summary_part(found: dict[str, set[str]]) -> str:
-    """ "1 campaign paused (approved), 2 with a pause awaiting approval" or "" when nothing holds any."""
-    words = {
-        PAUSED: "paused (approved)",
-        PAUSE_ASKED: "with a pause awaiting approval",
-        STOPPED: "stopped by Stop dialling",
-    }
+    """ "1 campaign paused (approved), 2 campaigns with a pause awaiting approval", or "" when nothing holds any."""
     parts = []
     for kind in (PAUSED, PAUSE_ASKED, STOPPED):
         count = len(found.get(kind, ()))
         if count:
-            parts.append(f"{count:,} campaign{'' if count == 1 else 's'} {words[kind]}")
+            parts.append(f"{count:,} campaign{'' if count == 1 else 's'} {WORDS[kind]}")
     return ", ".join(parts)
+
+
+def kinds_text(kinds: Iterable[str]) -> str:
+    """One campaign's holds in words: "paused (approved) and with a pause awaiting approval"."""
+    return " and ".join(WORDS[kind] for kind in (PAUSED, PAUSE_ASKED, STOPPED) if kind in set(kinds))
