@@ -2,11 +2,13 @@
 violation. axe-core is vendored for the tests only (tests/vendor/axe-core) and injected with a script tag in a
 browser context that bypasses our Content-Security-Policy (the policy itself is tests/test_browser_csp.py's)."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from campaigns.models import Activation, CapacityPool, WebhookDelivery
+from campaigns.models import Activation, CapacityPool, TimedPause, WebhookDelivery
 from campaigns.services.blackouts import editing
 from tests.browser import launch_args, log_in
 from tests.conftest import make_campaign, make_draft
@@ -41,6 +43,14 @@ def product(pool, planner, supervisor, other_planner, other_supervisor):
     # A change of where it applies waiting for review: the page shows it beside the attachments in force.
     change = editing.propose_attachments(revision.calendar_id, other_supervisor, campaigns=[third.pk], pools=[])
     editing.submit(change.pk, other_supervisor)
+    # Pauses drawn as bands on the timelines: one approved, one awaiting approval.
+    start = timezone.now() + dt.timedelta(days=1)
+    for status, campaign in ((TimedPause.Status.APPROVED, first), (TimedPause.Status.SUBMITTED, third)):
+        pause = TimedPause.objects.create(
+            starts_at=start, ends_at=start + dt.timedelta(hours=30), reason="Training day", requested_by=planner,
+            status=status, reviewed_by=supervisor if status == TimedPause.Status.APPROVED else None,
+        )  # fmt: skip
+        pause.campaigns.set([campaign])
     return {"campaign": first, "draft": draft, "calendar": revision.calendar}
 
 

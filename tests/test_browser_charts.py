@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaigns.models import CapacityPool
+from campaigns.models import CapacityPool, TimedPause
 from tests.browser import browser_type_launch_args, log_in, screenshot  # noqa: F401 (a fixture)
 from tests.conftest import make_campaign, make_draft
 
@@ -115,6 +115,26 @@ def test_the_timeline_draws_moves_with_the_zone_toggle_opens_a_campaign_and_matc
     page.locator('[data-chart="timeline"] g.trace.bars').nth(index).locator("path").first.click(force=True)
     page.wait_for_url(f"**{link}")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_an_approved_pause_is_drawn_over_its_campaign_with_its_windows_held(
+    live_server, page, manager, planner, supervisor, schedules
+):
+    start = timezone.now() + dt.timedelta(days=1)
+    pause = TimedPause.objects.create(
+        starts_at=start, ends_at=start + dt.timedelta(hours=30), reason="Training day", requested_by=planner,
+        status=TimedPause.Status.APPROVED, reviewed_by=supervisor,
+    )  # fmt: skip
+    pause.campaigns.set([schedules[0]])
+    log_in(page, live_server.url, manager.username)
+    page.goto(live_server.url + "/timeline/")
+    container = plot(page, "timeline")
+
+    assert {"Paused (approved)", "Window held (does not dial)"} <= set(container.evaluate(TRACES))
+    hover = container.evaluate("el => el.data.find(t => t.name === 'Paused (approved)').hovertext[0]")
+    assert "Training day" in hover and "CST" in hover
+    expect(page.locator('[data-chart="timeline"] .legendtext', has_text="Paused (approved)")).to_be_visible()
+    screenshot(page, "charts-timeline-paused")
 
 
 def test_capacity_and_the_dashboards_draw_their_charts(live_server, page, manager, schedules):

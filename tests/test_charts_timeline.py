@@ -4,6 +4,7 @@ conflicts, in UTC and on a viewer's wall clock, on DST days too; large sets fold
 from datetime import UTC, datetime, timedelta
 
 from campaigns.charts.common import axis_ms
+from campaigns.charts.holds import PAUSE_ASKED, PAUSED, STOPPED, HeldSpan
 from campaigns.charts.timeline import OVERLOAD_ROW, TimelineCampaign, TimelinePool, timeline_chart
 from campaigns.scheduling import CampaignLoad, ConflictIndex
 from campaigns.scheduling.conflicts import ExpansionCache
@@ -169,3 +170,88 @@ def test_past_the_bar_limit_each_pool_becomes_one_row_of_busy_hours_linking_to_i
 def test_an_empty_range_says_so_instead_of_drawing():
     chart = timeline_chart([], [], {}, start_ts=0, end_ts=86400)
     assert chart.is_empty and "No calling windows" in chart.empty
+
+
+def paused(kind=PAUSED, start=datetime(2026, 3, 9, 16, tzinfo=UTC), hours=30, reason="Training <day>"):
+    begin = int(start.timestamp())
+    return HeldSpan("C-3", kind, begin, begin + hours * 3600 if hours else None, reason, "Pause #4")
+
+
+def test_an_approved_pause_is_a_band_over_its_campaigns_row_spanning_its_utc_interval():
+    # Mon 9 Mar 16:00 UTC (17:00 in Berlin) to Tue 10 Mar 22:00 UTC: Tuesday's 08:00–13:00 window is inside.
+    chart, _, _ = build([BERLIN], holds=[paused()])
+
+    band = traces(chart)["Paused (approved)"]
+    assert band["base"] == [int(datetime(2026, 3, 9, 16, tzinfo=UTC).timestamp()) * 1000]
+    assert band["x"] == [30 * 3600 * 1000]
+    assert band["y"] == [["Pool S-2 (10 agents)"], ["Campaign C-3"]]
+    assert band["marker"]["pattern"]["shape"] == "-"  # not colour alone
+    assert band["width"] > traces(chart)["Calling window"]["width"]  # shows around the windows it holds
+    hover = band["hovertext"][0]
+    assert "Reason: Training &lt;day&gt;" in hover  # a person's words, never plotly markup
+    assert "From Mon 09 Mar 17:00 CET until Tue 10 Mar 23:00 CET" in hover  # the campaign's own clock
+    assert "Mon 09 Mar 16:00 UTC → Tue 10 Mar 22:00 UTC" in hover
+    assert "1 campaign paused (approved)" in chart.summary
+
+
+def test_windows_inside_an_approved_pause_read_as_held_and_do_not_dial():
+    chart, _, expansion = build([BERLIN], holds=[paused()])
+
+    held = traces(chart)["Window held (does not dial)"]
+    tuesday = int(datetime(2026, 3, 10, 7, tzinfo=UTC).timestamp())  # 08:00 CET
+    assert held["base"] == [tuesday * 1000] and held["x"] == [5 * 3600 * 1000]
+    assert "⏸ Does not dial" in held["hovertext"][0] and "Pause #4" in held["hovertext"][0]
+    dialling = traces(chart)["Calling window"]["base"]
+    assert tuesday * 1000 not in dialling and len(dialling) == len(expansion.windows(BERLIN)) - 1
+    row = next(r for r in chart.rows if r[0] == "window" and r[4] == "2026-03-10T07:00:00Z")
+    assert row[10] == "held by Pause #4"
+    band_row = next(r for r in chart.rows if r[0] == "paused")
+    assert band_row[3:6] == ["C-3", "2026-03-09T16:00:00Z", "2026-03-10T22:00:00Z"]
+
+
+def test_a_pause_that_cuts_into_a_window_holds_only_that_part():
+    # 10:00–11:00 UTC inside Monday's 07:00–12:00 UTC window: before and after still dial.
+    chart, _, _ = build([BERLIN], holds=[paused(start=datetime(2026, 3, 9, 10, tzinfo=UTC), hours=1)])
+
+    held = traces(chart)["Window held (does not dial)"]
+    assert held["x"] == [3600 * 1000]
+    monday = int(datetime(2026, 3, 9, 7, tzinfo=UTC).timestamp()) * 1000
+    bars = traces(chart)["Calling window"]
+    pieces = sorted(
+        (b, x) for b, x in zip(bars["base"], bars["x"], strict=True) if monday <= b < monday + 5 * 3600e3
+    )
+    assert pieces == [(monday, 3 * 3600 * 1000), (monday + 4 * 3600 * 1000, 3600 * 1000)]
+
+
+def test_a_pause_awaiting_approval_is_a_band_of_its_own_and_holds_no_window():
+    chart, _, expansion = build([BERLIN], holds=[paused(kind=PAUSE_ASKED)])
+
+    names = traces(chart)
+    assert "Pause awaiting approval" in names and "Paused (approved)" not in names
+    assert names["Pause awaiting approval"]["marker"]["pattern"]["shape"] == "|"
+    assert "Window held (does not dial)" not in names
+    assert len(names["Calling window"]["base"]) == len(expansion.windows(BERLIN))
+    assert "1 campaign with a pause awaiting approval" in chart.summary
+
+
+def test_an_open_stop_dialling_holds_every_window_to_the_end_of_the_range():
+    stop = HeldSpan(
+        "C-3", STOPPED, int(datetime(2026, 3, 8, tzinfo=UTC).timestamp()), None, "Bad list", "Stop #2"
+    )
+    chart, _, _ = build([BERLIN], holds=[stop])
+
+    band = traces(chart)["Stopped (Stop dialling)"]
+    assert band["base"][0] + band["x"][0] == int(END.timestamp()) * 1000
+    assert "until a second supervisor agrees to resume" in band["hovertext"][0]
+    assert len(traces(chart)["Window held (does not dial)"]["base"]) == 3  # Sun, Mon, Tue
+    assert next(r for r in chart.rows if r[0] == "stopped")[5] == ""  # no end to write
+
+
+def test_holds_of_campaigns_not_shown_are_left_out_and_past_the_bar_limit_only_counted():
+    other = HeldSpan("C-99", PAUSED, int(START.timestamp()), int(END.timestamp()), "x", "Pause #9")
+    chart, _, _ = build([BERLIN], holds=[other])
+    assert "Paused (approved)" not in traces(chart) and "paused" not in chart.summary
+
+    chart, _, _ = build([CHICAGO, NEW_YORK, BERLIN], max_bars=5, holds=[paused()])
+    assert "Paused (approved)" not in traces(chart)
+    assert "1 campaign paused (approved) (choose a pool to see them)" in chart.summary

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.charts.common import CONFIG
-from campaigns.models import CapacityPool
+from campaigns.models import CapacityPool, TimedPause
 from tests.conftest import make_campaign
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -194,3 +194,45 @@ def test_an_unknown_zone_from_the_browser_falls_back_to_utc(as_manager, schedule
     as_manager.cookies["planner_tz"] = "Mars%2FOlympus"
     figure = figure_of(as_manager.get(reverse("timeline")), "timeline")
     assert figure["layout"]["xaxis"]["title"]["text"] == "Time (UTC)"
+
+
+def pause_of(campaign, planner, supervisor, *, status=TimedPause.Status.APPROVED, reason="Training day"):
+    # Wed 2 Dec 14:00–Thu 3 Dec 00:00 UTC: the whole of Wednesday's 09:00–17:00 CST window.
+    pause = TimedPause.objects.create(
+        starts_at=dt.datetime(2026, 12, 2, 14, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
+        reason=reason, requested_by=planner, status=status,
+        reviewed_by=supervisor if status == TimedPause.Status.APPROVED else None,
+    )  # fmt: skip
+    pause.campaigns.set([campaign])
+    return pause
+
+
+def test_the_timeline_draws_an_approved_pause_over_its_campaign_and_holds_its_windows(
+    as_manager, schedules, planner, supervisor
+):
+    pause_of(schedules[0], planner, supervisor)
+    response = as_manager.get(reverse("timeline"), {"start": "2026-12-01", "days": 3, "times": "utc"})
+
+    figure = figure_of(response, "timeline")
+    band = bars(figure, "Paused (approved)")
+    assert band["y"][1] == ["Renewals East"]
+    assert band["base"] == [int(dt.datetime(2026, 12, 2, 14, tzinfo=dt.UTC).timestamp()) * 1000]
+    assert band["x"] == [10 * 3600 * 1000]
+    assert "Training day" in band["hovertext"][0] and "CST" in band["hovertext"][0]
+    held = bars(figure, "Window held (does not dial)")
+    assert held["y"][1] == ["Renewals East"] and len(held["base"]) == 1
+    assert "1 campaign paused (approved)" in response.context["chart"].summary
+    assert any(row[0] == "paused" for row in response.context["chart"].rows)  # in the table and the CSV too
+
+
+def test_a_pause_awaiting_approval_is_drawn_apart_and_an_approval_redraws_the_kept_timeline(
+    as_manager, schedules, planner, supervisor
+):
+    query = {"start": "2026-12-01", "days": 3, "times": "utc"}
+    pause = pause_of(schedules[0], planner, supervisor, status=TimedPause.Status.SUBMITTED)
+    names = {t["name"] for t in figure_of(as_manager.get(reverse("timeline"), query), "timeline")["data"]}
+    assert "Pause awaiting approval" in names and "Window held (does not dial)" not in names
+
+    TimedPause.objects.filter(pk=pause.pk).update(status=TimedPause.Status.APPROVED, reviewed_by=supervisor)
+    names = {t["name"] for t in figure_of(as_manager.get(reverse("timeline"), query), "timeline")["data"]}
+    assert {"Paused (approved)", "Window held (does not dial)"} <= names

@@ -1,10 +1,12 @@
 """The draft editor's small timeline through the test client: drawn with the page, redrawn by every live
 validation from what the form holds, absent while the schedule has errors."""
 
+import datetime as dt
 import json
 
 import pytest
 
+from campaigns.models import TimedPause
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import validate
 
@@ -79,3 +81,21 @@ def test_a_current_schedule_the_engine_cannot_expand_leaves_its_row_empty(as_pla
     figure = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
 
     assert [t["name"] for t in figure["data"] if t["name"] != "rows"] == ["This draft"]
+
+
+def test_the_campaigns_approved_pause_is_drawn_over_the_draft_and_the_current_schedule(
+    as_planner, campaign, planner, supervisor
+):
+    draft = make_draft(campaign, planner, cron_expression="0 9 * * 1-5", duration_minutes=480)
+    pause = TimedPause.objects.create(
+        starts_at=dt.datetime(2026, 12, 2, 14, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
+        reason="Team training", requested_by=planner, status=TimedPause.Status.APPROVED, reviewed_by=supervisor,
+    )  # fmt: skip
+    pause.campaigns.set([campaign])
+
+    figure = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
+
+    band = rows(figure, "Paused (approved)")
+    assert band["y"] == ["This draft", "Current (in CXone)"] and "Team training" in band["hovertext"][0]
+    assert rows(figure, "Window held (does not dial)")["y"] == ["This draft", "Current (in CXone)"]
+    assert len(rows(figure, "This draft")["base"]) == 3  # Tue, Thu, Fri dial; Wednesday is paused

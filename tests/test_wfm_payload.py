@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 
-from campaigns.models import Activation, CampaignVersion, Drift
+from campaigns.models import Activation, CampaignVersion, Drift, TimedPause
+from campaigns.services.blackouts import editing
 from campaigns.services.webhooks import outbox as webhooks
 from campaigns.services.webhooks.payload import MAX_BYTES, body_bytes
+from tests.conftest import make_campaign
 from tests.wfm_support import make_activation
 
 
@@ -59,6 +61,7 @@ def test_its_windows_cover_the_next_14_days_in_utc_and_local_time(frozen_clock, 
     assert (windows["from"], windows["to"]) == ("2026-11-30T12:00:00Z", "2026-12-14T12:00:00Z")
     # Weekdays from Tue 1 Dec to Fri 11 Dec; Mon 14 Dec at 10:00 CST is 16:00 UTC, after the horizon.
     assert windows["count"] == 9 and len(windows["items"]) == 9 and windows["truncated"] is False
+    assert windows["held"] == [] and windows["heldCount"] == 0
     assert windows["items"][0] == {
         "startUtc": "2026-12-01T16:00:00Z",
         "endUtc": "2026-12-01T22:00:00Z",
@@ -152,3 +155,133 @@ def test_a_change_in_cxone_every_five_minutes_still_fits_in_20_kb(frozen_clock, 
     payload = webhooks.record_drift_event(drifted(campaign, cron="*/5 * * * *", duration=5)).payload
     assert len(body_bytes(payload)) < MAX_BYTES
     assert payload["windows"]["count"] > 3000 and payload["windows"]["truncated"] is True
+
+
+def blackout(campaign, supervisor, other_supervisor, days: str):
+    revision = editing.create_calendar(supervisor, "Office closed", "", days)
+    editing.submit(revision.pk, supervisor)
+    editing.approve(revision.pk, other_supervisor)
+    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
+
+
+def paused(
+    campaign, planner, supervisor, start, end, reason="Training day", status=TimedPause.Status.APPROVED
+):
+    pause = TimedPause.objects.create(
+        starts_at=start, ends_at=end, reason=reason, requested_by=planner, status=status,
+        reviewed_by=supervisor if status == TimedPause.Status.APPROVED else None,
+    )  # fmt: skip
+    pause.campaigns.set([campaign])
+    return pause
+
+
+def utc(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def test_windows_on_a_blackout_day_are_left_out_and_the_day_is_named(
+    frozen_clock, campaign, planner, supervisor, other_supervisor
+):
+    blackout(campaign, supervisor, other_supervisor, "2026-12-03: Company closure")
+    windows = webhooks.record_activation_event(make_activation(campaign, planner)).payload["windows"]
+
+    assert windows["count"] == 8 and len(windows["items"]) == 8  # the 9 weekdays but Thu 3 Dec
+    assert not [w for w in windows["items"] if w["startUtc"].startswith("2026-12-03")]
+    assert windows["heldCount"] == 1
+    assert windows["held"] == [
+        {
+            "from": "2026-12-03T06:00:00Z",  # midnight to midnight in Chicago
+            "until": "2026-12-04T06:00:00Z",
+            "why": "blackout",
+            "name": "Company closure",
+            "day": "2026-12-03",
+            "windows": 1,
+        }
+    ]
+
+
+def test_windows_inside_an_approved_pause_are_left_out_and_the_pause_gives_its_reason(
+    frozen_clock, campaign, planner, supervisor
+):
+    # Wed 2 Dec 16:00 – Fri 4 Dec 22:00 UTC holds the Wed, Thu and Fri windows (10:00–16:00 CST) whole.
+    pause = paused(campaign, planner, supervisor, utc(2026, 12, 2, 15), utc(2026, 12, 4, 23))
+    windows = webhooks.record_activation_event(make_activation(campaign, planner)).payload["windows"]
+
+    assert windows["count"] == 6 and windows["heldCount"] == 3
+    assert [w["startUtc"][:10] for w in windows["items"]][:2] == ["2026-12-01", "2026-12-07"]
+    assert windows["held"] == [
+        {
+            "from": "2026-12-02T15:00:00Z",
+            "until": "2026-12-04T23:00:00Z",
+            "why": "paused",
+            "reason": "Training day",
+            "pauseId": pause.pk,
+            "windows": 3,
+        }
+    ]
+
+
+def test_a_window_a_pause_only_cuts_into_still_dials_and_is_marked_partly_paused(
+    frozen_clock, campaign, planner, supervisor
+):
+    # An hour of Tuesday's window.
+    paused(campaign, planner, supervisor, utc(2026, 12, 1, 18), utc(2026, 12, 1, 19))
+    windows = webhooks.record_activation_event(make_activation(campaign, planner)).payload["windows"]
+
+    assert windows["count"] == 9 and windows["heldCount"] == 0
+    assert windows["items"][0]["partlyPaused"] is True and "partlyPaused" not in windows["items"][1]
+    assert windows["held"][0]["windows"] == 0
+
+
+def test_a_pause_awaiting_approval_or_another_campaigns_pause_holds_nothing(
+    frozen_clock, campaign, planner, supervisor
+):
+    paused(
+        campaign, planner, supervisor, utc(2026, 12, 1), utc(2026, 12, 5), status=TimedPause.Status.SUBMITTED
+    )
+    other = make_campaign("C-1002", name="Other")
+    paused(other, planner, supervisor, utc(2026, 12, 1), utc(2026, 12, 5))
+    windows = webhooks.record_activation_event(make_activation(campaign, planner)).payload["windows"]
+    assert windows["count"] == 9 and windows["held"] == []
+
+
+def test_a_change_in_cxone_leaves_out_the_windows_held_too(
+    frozen_clock, campaign, supervisor, other_supervisor
+):
+    blackout(campaign, supervisor, other_supervisor, "2026-12-01 to 2026-12-02: Stocktake")
+    windows = webhooks.record_drift_event(drifted(campaign)).payload["windows"]
+    assert windows["items"][0]["startUtc"] == "2026-12-03T16:00:00Z"
+    assert [h["day"] for h in windows["held"]] == ["2026-12-01", "2026-12-02"]
+    assert windows["count"] + windows["heldCount"] == 9
+
+
+def test_a_busy_schedule_with_a_pause_and_blackout_days_still_fits_in_20_kb(
+    frozen_clock, campaign, planner, supervisor, other_supervisor
+):
+    blackout(campaign, supervisor, other_supervisor, "2026-12-05 to 2026-12-13: Winter closure")
+    for day in range(1, 5):
+        paused(campaign, planner, supervisor, utc(2026, 12, day, 1), utc(2026, 12, day, 2), reason="x" * 500)
+    activation = make_activation(campaign, planner)
+    activation.draft.cron_expression = "*/5 * * * *"
+    activation.draft.duration_minutes = 4
+    activation.draft.save()
+    payload = webhooks.record_activation_event(activation).payload
+
+    assert len(body_bytes(payload)) < MAX_BYTES
+    windows = payload["windows"]
+    assert windows["truncated"] is True and windows["items"]
+    assert windows["count"] + windows["heldCount"] == (14 * 24 - 18) * 12
+    # Nine whole Chicago days, and three of the four pause hours (the first is before the effective start).
+    assert windows["heldCount"] == 9 * 24 * 12 + 3 * 12
+    assert len(windows["held"]) == 13 and "heldTruncated" not in windows
+
+
+def test_held_entries_are_cut_last_when_a_body_is_still_too_big(frozen_clock, campaign, planner, supervisor):
+    for day in range(1, 13):
+        paused(campaign, planner, supervisor, utc(2026, 12, day, 1), utc(2026, 12, day, 2), reason="y" * 1900)
+    payload = webhooks.record_activation_event(make_activation(campaign, planner)).payload
+    assert len(body_bytes(payload)) < MAX_BYTES
+    windows = payload["windows"]
+    assert windows["items"] == [] and windows["truncated"] is True  # the windows went first
+    assert 0 < len(windows["held"]) < 12 and windows["heldTruncated"] is True
+    assert windows["count"] == 9  # counts stay

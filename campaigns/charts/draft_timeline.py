@@ -1,5 +1,6 @@
 """The draft editor's small timeline: the draft against the current schedule over the coming days, with the
-pool's other campaigns and the overloads the pool would have with the draft in place.
+pool's other campaigns and the overloads the pool would have with the draft in place. The campaign's timed pauses
+and an open Stop dialling are bands over its two rows, the windows they hold drawn as held (holds.py).
 
 Drawn on the draft's own zone (the planner types local times). Redrawn after every live-validation swap.
 """
@@ -23,6 +24,7 @@ from .common import (
     utc_span,
     zone_of,
 )
+from .holds import LEGEND, HeldSpan, Holds, band_trace, band_traces, held_window_trace, kinds_text
 
 DRAFT_ROW = "This draft"
 CURRENT_ROW = "Current (in CXone)"
@@ -69,6 +71,7 @@ def draft_timeline_chart(
     start_ts: int,
     end_ts: int,
     zone_name: str,
+    holds: Sequence[HeldSpan] = (),  # the campaign's own pauses and stops
 ) -> Chart:
     zone = zone_of(zone_name)
     days = round((end_ts - start_ts) / 86400)
@@ -85,18 +88,27 @@ def draft_timeline_chart(
     )
     other_bars = Bars("Other campaigns in the pool", {"color": ACCENT_LIGHT, "line": {"width": 0}}, zone)
     overloads = Bars("Overload with the draft", overload_marker(), zone)
+    held = Holds(holds, end_ts)
+    own = holds[0].campaign if holds else ""  # every span given is the campaign's own
+    held_bars = held_window_trace(zone)
+    held_bands = band_traces(zone)
     table = []
 
     def add(bars, row, start, end, head, agents, detail=""):
-        bars.add(
-            start,
-            end,
-            "",
-            row,
-            f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
-            + (f"<br>{detail}" if detail else ""),
+        hover = f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}" + (
+            f"<br>{detail}" if detail else ""
         )
-        table.append([row, iso_utc(start), iso_utc(end), agents, detail])
+        # The campaign's own rows: a pause or a stop holds what it covers (the rest of a window still dials).
+        pieces = held.pieces(own, start, end) if row in (DRAFT_ROW, CURRENT_ROW) else [(start, end, None)]
+        for low, high, span in pieces:
+            if span is None:
+                bars.add(low, high, "", row, hover)
+            else:
+                held_bars.add(low, high, "", row, f"{hover}<br>{span.window_note(low, high, zone_name)}")
+        holders = "; ".join(f"held by {span.name}" for _, _, span in pieces if span)
+        table.append(
+            [row, iso_utc(start), iso_utc(end), agents, "; ".join(d for d in (detail, holders) if d)]
+        )
 
     for start, end, count in runs(draft):
         add(
@@ -159,9 +171,15 @@ def draft_timeline_chart(
             band.peak,
             "Campaigns: " + ", ".join(band.campaigns),
         )
-    traces = [row_order(rows)] + [
-        b.trace(False) for b in (overloads, draft_bars, current_bars, other_bars) if b.base
-    ]
+    for span in held.of(own):
+        last = span.end_or(end_ts)
+        for row in (DRAFT_ROW, CURRENT_ROW):
+            held_bands[span.kind].add(span.start, last, "", row, span.hover(zone_name))
+        table.append(
+            [LEGEND[span.kind], iso_utc(span.start), iso_utc(last) if span.end else "", "", span.detail]
+        )
+    traces = [row_order(rows)] + [band_trace(b, False) for b in held_bands.values() if b.base]
+    traces += [b.trace(False) for b in (overloads, draft_bars, current_bars, other_bars, held_bars) if b.base]
     hours = sum(b.end - b.start for b in bands) / 3600
     summary = (
         f"Over the next {days} days the draft opens {plural(len(draft), 'window')} "
@@ -172,6 +190,8 @@ def draft_timeline_chart(
             else "would stay within capacity" + (f" ({pool_agents})." if pool_agents is not None else ".")
         )
     )
+    if held_words := kinds_text(span.kind for span in held.of(own)):
+        summary += f" The campaign is {held_words} in these days."
     layout = base_layout(
         height=150 + 26 * len(rows),
         x_title=f"Time ({zone_name})",

@@ -2,8 +2,10 @@
 
 Bars are horizontal `go.Bar`s with `base` = start and `x` = length in ms on a date axis (what px.timeline draws,
 without pandas). Capacity overloads get a row of their own at the top of their pool, red and hatched; windows
-caught in a contact-list clash are cross-hatched and their hover names the other campaigns. More bars than a
-browser draws comfortably are folded into one row per pool (its busy hours), each a link to that pool alone.
+caught in a contact-list clash are cross-hatched and their hover names the other campaigns. Timed pauses and open
+Stop dialling orders are shaded bands over their campaign's row, the windows they hold drawn as held (holds.py).
+More bars than a browser draws comfortably are folded into one row per pool (its busy hours), each a link to that
+pool alone.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .common import (
     zone_of,
     zone_title,
 )
+from .holds import HeldSpan, Holds, band_trace, band_traces, held_window_trace, summary_part
 
 MAX_BARS = 3000  # beyond this many windows the timeline shows pools, not campaigns
 ROW_HEIGHT = 20
@@ -83,11 +86,13 @@ def timeline_chart(
     end_ts: int,
     display_zone: str = "UTC",
     max_bars: int = MAX_BARS,
+    holds: Sequence[HeldSpan] = (),
 ) -> Chart:
     """The timeline of `campaigns` in [start_ts, end_ts), drawn on the wall clock of `display_zone`.
 
     `conflicts` are the engine's for the same range; only overloads of the pools shown and clashes of the
-    campaigns shown are drawn. Over `max_bars` windows, each pool's busy hours replace its campaigns.
+    campaigns shown are drawn; `holds` (pauses, stops) of the campaigns shown are bands over their rows. Over
+    `max_bars` windows, each pool's busy hours replace its campaigns (and the holds are only counted).
     """
     zone = zone_of(display_zone)
     shown = {c.id for c in campaigns}
@@ -111,8 +116,13 @@ def timeline_chart(
             empty="No calling windows in this range. Widen the range or clear the filters.",
         )
     aggregated = window_count > max_bars
-    builder = _pool_rows if aggregated else _campaign_rows
-    traces, table, row_count = builder(campaigns, bands, clashes, pools, names, zone, display_zone)
+    held = Holds((h for h in holds if h.campaign in shown), end_ts)
+    if aggregated:
+        traces, table, row_count = _pool_rows(campaigns, bands, clashes, pools, names, zone, display_zone)
+    else:
+        traces, table, row_count = _campaign_rows(
+            campaigns, bands, clashes, pools, names, zone, display_zone, held
+        )
     urls = {c.id: c.url for c in campaigns}
 
     overload_hours = sum(b.end - b.start for b in bands) / 3600
@@ -128,6 +138,8 @@ def timeline_chart(
         if clashing
         else "no contact-list clash",
     ]
+    if held_words := summary_part(held.kinds(shown)):
+        parts.append(held_words + (" (choose a pool to see them)" if aggregated else ""))
     summary = "; ".join(parts) + "."
     if aggregated:
         summary += (
@@ -211,10 +223,13 @@ def _band_rows(bands, pools, names, zone, display_zone, group_of, row_of):
     return trace, table
 
 
-def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
-    """One row per campaign under its pool (a two-level axis), the pool's overloads on top."""
+def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone, held):
+    """One row per campaign under its pool (a two-level axis), the pool's overloads on top, its pauses and stops
+    as bands over its row."""
     plain = Bars("Calling window", window_marker(), zone)
     clashed = Bars("Window in a contact-list clash", clash_marker(), zone)
+    held_windows = held_window_trace(zone)
+    held_bands = band_traces(zone)
 
     def group_label(pool_key: str) -> str:
         pool = pools.get(pool_key)
@@ -249,6 +264,7 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
         head = f"{name} ({cid}) · {pool_name} · {agents} agents"
         local_zone = zone_of(zone_name)
         in_clashes = cid in clashing
+        holding = held.holding(cid)
         for start, end in campaign.windows:
             clash = clashes.during(cid, start, end) if in_clashes else None
             hover = f"{head}<br>{span_text(start, end, zone_name)}<br>{utc_span(start, end)}"
@@ -262,7 +278,15 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
                         for key, members in clash
                     )
                 hover += f"<br>⚠ Clash: {detail}"
-            (clashed if clash else plain).add(start, end, group, label, hover, url)
+            pieces = held.pieces(cid, start, end) if holding else [(start, end, None)]
+            for low, high, span in pieces:
+                if span is None:
+                    (clashed if clash else plain).add(low, high, group, label, hover, url)
+                else:
+                    note = span.window_note(low, high, zone_name)
+                    held_windows.add(low, high, group, label, f"{hover}<br>{note}", url)
+            holders = "; ".join(f"held by {span.name}" for _, _, span in pieces if span)
+            detail = "; ".join(d for d in (detail, holders) if d)
             table.append(
                 [
                     "window",
@@ -278,8 +302,15 @@ def _campaign_rows(campaigns, bands, clashes, pools, names, zone, display_zone):
                     detail,
                 ]
             )
+        for span in held.of(cid):
+            last = span.end_or(held.end_ts)
+            held_bands[span.kind].add(span.start, last, group, label, span.hover(zone_name), url)
+            until = [iso_utc(last), iso_local(last, local_zone)] if span.end is not None else ["", ""]
+            table.append([span.kind, pool_name, name, cid, iso_utc(span.start), until[0],
+                          iso_local(span.start, local_zone), until[1], zone_name, "", span.detail])  # fmt: skip
     rows = row_order([r for _, r in order], groups=[g for g, _ in order])
-    traces = [rows] + [t.trace(True) for t in (overloads, plain, clashed) if t.base]
+    traces = [rows] + [band_trace(t, True) for t in held_bands.values() if t.base]
+    traces += [t.trace(True) for t in (overloads, plain, clashed, held_windows) if t.base]
     return traces, table, row_count
 
 

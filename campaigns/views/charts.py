@@ -15,6 +15,7 @@ from campaigns.charts.capacity import demand_curve_chart
 from campaigns.services.control import pausing
 from campaigns.services.pools import lookup as pools
 from campaigns.services.reports import capacity_heatmap, dashboards
+from campaigns.services.reports import timeline as timeline_report
 from campaigns.views.chart_support import RangeForm, bound_form, csv_response
 
 
@@ -59,7 +60,7 @@ def timeline(request):
         def pool_link(key: str) -> str:
             return "?" + urlencode({**params, "pool": key})
 
-        query = dashboards.TimelineQuery(
+        query = timeline_report.TimelineQuery(
             start=start,
             end=end,
             pool=data.get("pool") or "",
@@ -67,7 +68,7 @@ def timeline(request):
             conflicting=bool(data.get("conflicting")),
             display_zone=form.display_zone,
         )
-        chart = dashboards.timeline(query, pool_link)
+        chart = timeline_report.timeline(query, pool_link)
         if request.GET.get("format") == "csv":
             return csv_response(chart, f"timeline-{start:%Y%m%d}-{(end - start).days}d")
         chart.csv_url = "?" + urlencode({**params, "format": "csv"})

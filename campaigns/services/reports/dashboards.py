@@ -11,11 +11,10 @@ import copy
 import datetime as dt
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import scheduling
@@ -25,11 +24,10 @@ from campaigns.charts import drift as drift_charts
 from campaigns.charts import latency as latency_charts
 from campaigns.charts.bars import overload_bands
 from campaigns.charts.common import Chart
-from campaigns.charts.timeline import TimelineCampaign, TimelinePool, timeline_chart
 from campaigns.models import Campaign
 from campaigns.scheduling.blackout_conflicts import grouped_conflicts
 from campaigns.scheduling.blackouts import without_blackouts
-from campaigns.scheduling.conflicts import CAPACITY, CONTACT_LIST, ExpansionCache
+from campaigns.scheduling.conflicts import CONTACT_LIST, ExpansionCache
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
 from campaigns.services.blackouts import days as blackout_days
@@ -151,69 +149,7 @@ def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
     return result
 
 
-# ---- timeline ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineQuery:
-    start: dt.datetime
-    end: dt.datetime
-    pool: str = ""  # a pool's skill id
-    zone: str = ""  # only campaigns in this zone
-    conflicting: bool = False  # only campaigns in a conflict in the range
-    display_zone: str = "UTC"
-
-
-def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars: int | None = None) -> Chart:
-    """The timeline chart of the campaigns the query selects (conflicts are found among all of them); drawn once
-    per query while the mirror is kept (the pool links follow from the query)."""
-    data = mirror(query.start, query.end)
-    key = ("timeline", query, max_bars)
-    chart = data.drawn.get(key)
-    if chart is None:
-        chart = data.drawn[key] = _timeline(data, query, pool_link, max_bars)
-    return copy.copy(chart)
-
-
-def _timeline(data: Mirror, query: TimelineQuery, pool_link: Callable[[str], str], max_bars: int | None) -> Chart:
-    in_conflict = {cid for c in data.conflicts for cid in c.campaigns}
-    selected = []
-    for cid, row in data.campaigns.items():
-        if query.pool and row["pool_key"] != query.pool:
-            continue
-        if query.zone and row["timezone"] != query.zone:
-            continue
-        if query.conflicting and cid not in in_conflict:
-            continue
-        selected.append(
-            TimelineCampaign(
-                id=cid,
-                name=row["name"],
-                pool_key=row["pool_key"],
-                zone=row["timezone"],
-                agents=row["agents_required"],
-                url=reverse("campaign-detail", args=[row["pk"]]),
-                windows=data.windows[cid],
-            )
-        )
-    pools = {
-        key: TimelinePool(key, pool.name, pool.most, pool_link(key), pool.agents_text)
-        for key, pool in data.pools.items()
-    }
-    conflicts = [c for c in data.conflicts if not (query.pool and c.kind == CAPACITY and c.key != query.pool)]
-    options = {} if max_bars is None else {"max_bars": max_bars}
-    chart = timeline_chart(
-        selected,
-        conflicts,
-        pools,
-        start_ts=data.start_ts,
-        end_ts=data.end_ts,
-        display_zone=query.display_zone,
-        **options,
-    )
-    if data.invalid:
-        chart.summary += f" {len(data.invalid)} campaign(s) left out: their schedule cannot be expanded."
-    return chart
+# ---- timeline (reports/timeline.py) and its filters --------------------------------------------------------
 
 
 def campaign_zones() -> list[str]:

@@ -1,5 +1,6 @@
 """The draft editor's small timeline: what the draft would open over the next days next to what CXone has now,
-the pool's other campaigns, and where the pool would be over capacity with the draft in place.
+the pool's other campaigns, where the pool would be over capacity with the draft in place, and the campaign's
+timed pauses and open Stop dialling (reports/held_spans.py).
 
 Called by the editor's views for every render (the page and each live-validation swap). It reuses the shared
 conflict index for the pool's other campaigns, so a keystroke costs one small sweep of one pool.
@@ -22,6 +23,7 @@ from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.services.pools import lookup as pools
+from campaigns.services.reports.held_spans import held_spans
 
 DAYS = 7
 
@@ -123,4 +125,5 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         start_ts=int(start.timestamp()),
         end_ts=int(end.timestamp()),
         zone_name=spec.timezone,
+        holds=held_spans(start, end, campaign),
     )

@@ -7,6 +7,10 @@ The seed's fields stay at the top level for receivers written against it (eventT
 activationLatencyMs, timestamp, conflictsDetected); the rest is what the contract (cxone-api.md, "WFM webhook")
 adds: the Standard Webhooks `type`, ids, versions, approval and activation times, the schedule, the windows of
 the next 14 days in UTC and local time, the agents required and the conflicts found at approval.
+
+The windows are those that will dial: a window on one of the campaign's blackout days, or wholly inside one of its
+approved timed pauses, is left out of `count` and `items`, and `windows.held` says which days and pauses held how
+many (services/webhooks/held.py, scheduling/held_windows.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 
 from campaigns import scheduling
 from campaigns.models import Activation, Campaign, CampaignVersion, Drift, ScheduleDraft
+from campaigns.scheduling.held_windows import sort_held
+from campaigns.services.webhooks import held
 
 # activation step → (eventType of the seed, Standard Webhooks `type`)
 EVENTS = {
@@ -28,6 +34,7 @@ WINDOW_DAYS = 14
 MAX_BYTES = 20_000  # Standard Webhooks: payloads under 20 KB
 MAX_WINDOWS = 60  # a every-5-minutes cron has 4,032 windows in 14 days; the count says how many there are
 MAX_CONFLICTS = 20
+MAX_HELD = 40  # 14 blackout days at most, and pauses: more than this many holds are cut, heldCount stays
 
 
 def body_bytes(payload: dict) -> bytes:
@@ -76,7 +83,7 @@ def build_payload(activation: Activation, event_id: str, now: dt.datetime) -> di
             else None
         ),
         "schedule": in_force,
-        "windows": windows_of(in_force, now),
+        "windows": windows_of(in_force, now, campaign),
         "conflicts": conflicts[:MAX_CONFLICTS],
     }
     if not active:
@@ -132,7 +139,7 @@ def build_drift_payload(drift: Drift, event_id: str, now: dt.datetime) -> dict:
         "schedule": schedule,
         "running": seen.running,
         "zones": list(seen.zones),
-        "windows": windows_of(schedule, now),
+        "windows": windows_of(schedule, now, campaign),
         "heldTo": {
             "source": held.source,
             "draftId": held.draft_id,
@@ -144,10 +151,8 @@ def build_drift_payload(drift: Drift, event_id: str, now: dt.datetime) -> dict:
         },
         "agentsRequired": campaign.agents_required,
     }
-    while len(body_bytes(payload)) >= MAX_BYTES and payload["windows"]["items"]:
-        items = payload["windows"]["items"]
-        payload["windows"]["items"] = items[: len(items) // 2]
-        payload["windows"]["truncated"] = True
+    while len(body_bytes(payload)) >= MAX_BYTES and trim_windows(payload["windows"]):
+        pass
     if len(body_bytes(payload)) >= MAX_BYTES:
         raise ValueError("a WFM event cannot be made smaller than 20 KB")
     return payload
@@ -166,10 +171,19 @@ def version_schedule(version: CampaignVersion) -> dict | None:
     }
 
 
-def windows_of(schedule: dict | None, now: dt.datetime) -> dict:
-    """The schedule's windows starting in the next 14 days, UTC and local (the engine expands them)."""
+def windows_of(schedule: dict | None, now: dt.datetime, campaign: Campaign | None = None) -> dict:
+    """The schedule's windows starting in the next 14 days that will dial, UTC and local (the engine expands
+    them); with `campaign`, those its blackout days and approved pauses hold are left out and listed in `held`."""
     end = now + dt.timedelta(days=WINDOW_DAYS)
-    result = {"from": iso(now), "to": iso(end), "count": 0, "items": [], "truncated": False}
+    result = {
+        "from": iso(now),
+        "to": iso(end),
+        "count": 0,
+        "items": [],
+        "truncated": False,
+        "held": [],
+        "heldCount": 0,
+    }
     if not schedule:
         return result
     spec = scheduling.ScheduleSpec(
@@ -184,9 +198,19 @@ def windows_of(schedule: dict | None, now: dt.datetime) -> dict:
     except scheduling.InvalidSchedule as exc:
         result["error"] = str(exc)
         return result
-    result["count"] = len(windows)
-    result["truncated"] = len(windows) > MAX_WINDOWS
-    result["items"] = [window_item(w) for w in windows[:MAX_WINDOWS]]
+    holds = held.holds_of(campaign, spec.timezone, now, end) if campaign is not None else []
+    parted = sort_held(windows, holds)
+    dialling = parted.dialling
+    result["count"] = len(dialling)
+    result["truncated"] = len(dialling) > MAX_WINDOWS
+    result["items"] = [
+        {**window_item(w), "partlyPaused": True} if n in parted.partly_paused else window_item(w)
+        for n, w in enumerate(dialling[:MAX_WINDOWS])
+    ]
+    result["held"] = [held.held_item(h, n) for h, n in zip(holds, parted.removed, strict=True)][:MAX_HELD]
+    result["heldCount"] = parted.held_count
+    if len(holds) > MAX_HELD:
+        result["heldTruncated"] = True
     return result
 
 
@@ -204,15 +228,14 @@ def _parse(value: str | None) -> dt.datetime | None:
 
 
 def fit(payload: dict) -> dict:
-    """Keep the body under MAX_BYTES: drop conflict details first, then windows from the end (counts stay)."""
+    """Keep the body under MAX_BYTES: drop conflict details first, then windows from the end, then held days and
+    pauses from the end (the counts stay)."""
     while len(body_bytes(payload)) >= MAX_BYTES:
         if payload["conflicts"]:
             payload["conflicts"] = payload["conflicts"][: len(payload["conflicts"]) // 2]
             payload["conflictsTruncated"] = True
-        elif payload["windows"]["items"]:
-            items = payload["windows"]["items"]
-            payload["windows"]["items"] = items[: len(items) // 2]
-            payload["windows"]["truncated"] = True
+        elif trim_windows(payload["windows"]):
+            continue
         elif payload.get("error", {}).get("message"):
             payload["error"]["message"] = payload["error"]["message"][:200]
             if len(body_bytes(payload)) >= MAX_BYTES:
@@ -220,3 +243,16 @@ def fit(payload: dict) -> dict:
         else:
             raise ValueError("a WFM event cannot be made smaller than 20 KB")
     return payload
+
+
+def trim_windows(windows: dict) -> bool:
+    """Halve the window items, else the held entries (each flagged as cut); False when nothing is left to cut."""
+    if windows["items"]:
+        windows["items"] = windows["items"][: len(windows["items"]) // 2]
+        windows["truncated"] = True
+        return True
+    if windows.get("held"):
+        windows["held"] = windows["held"][: len(windows["held"]) // 2]
+        windows["heldTruncated"] = True
+        return True
+    return False

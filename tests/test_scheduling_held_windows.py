@@ -1,0 +1,60 @@
+"""Which windows dial once blackout days and approved pauses are taken into account: a blackout day removes the
+windows that open on it, a pause those wholly inside it (or inside pauses that follow on from one another), and
+a window a pause only cuts into still dials."""
+
+from datetime import UTC, datetime, timedelta
+
+from campaigns.scheduling.held_windows import BLACKOUT, PAUSED, Hold, sort_held
+from campaigns.scheduling.windows import Window
+
+
+def at(day: int, hour: int) -> datetime:
+    return datetime(2026, 12, day, hour, tzinfo=UTC)
+
+
+def window(day: int, hour: int, hours: int = 2) -> Window:
+    start = at(day, hour)
+    return Window(start, start + timedelta(hours=hours), start, start + timedelta(hours=hours))
+
+
+DAILY = [window(day, 9) for day in range(1, 8)]  # 09:00–11:00 UTC, Tue 1 – Mon 7 Dec
+
+
+def test_without_holds_every_window_dials():
+    parted = sort_held(DAILY, [])
+    assert parted.dialling == DAILY and parted.held_count == 0 and not parted.partly_paused
+
+
+def test_a_blackout_day_removes_the_window_that_opens_on_it_not_the_one_running_into_it():
+    night = [window(1, 22, hours=4), window(2, 22, hours=4)]  # opens the evening before, runs past midnight
+    day = Hold(BLACKOUT, at(2, 0), at(3, 0), "Company closure")
+    parted = sort_held(night, [day])
+    assert parted.dialling == [night[0]] and parted.removed == [1]
+
+
+def test_a_pause_removes_the_windows_wholly_inside_it_and_counts_them():
+    pause = Hold(PAUSED, at(2, 8), at(4, 12), "Training", pause_id=4)
+    parted = sort_held(DAILY, [pause])
+    assert [w.start.day for w in parted.dialling] == [1, 5, 6, 7] and parted.removed == [3]
+
+
+def test_a_window_a_pause_cuts_into_is_kept_and_marked_whichever_end_it_cuts():
+    starts_inside = Hold(PAUSED, at(1, 8), at(1, 10), "ends mid-window")
+    ends_inside = Hold(PAUSED, at(2, 10), at(2, 12), "starts mid-window")
+    in_the_middle = Hold(PAUSED, at(3, 9) + timedelta(minutes=30), at(3, 10), "a half hour")
+    parted = sort_held(DAILY, [starts_inside, ends_inside, in_the_middle])
+    assert parted.dialling == DAILY and parted.partly_paused == {0, 1, 2} and parted.held_count == 0
+
+
+def test_pauses_that_follow_on_from_one_another_hold_the_window_they_cover_together():
+    first = Hold(PAUSED, at(1, 8), at(1, 10), "first", pause_id=1)
+    second = Hold(PAUSED, at(1, 10), at(1, 12), "second", pause_id=2)
+    parted = sort_held(DAILY[:2], [first, second])
+    assert parted.dialling == DAILY[1:2] and parted.removed == [1, 0]  # counted for the pause it opens in
+
+
+def test_a_window_both_a_blackout_day_and_a_pause_hold_counts_for_the_blackout_day():
+    day = Hold(BLACKOUT, at(1, 0), at(2, 0), "Closure")
+    pause = Hold(PAUSED, at(1, 0), at(3, 0), "Training")
+    parted = sort_held(DAILY, [day, pause])
+    assert parted.removed == [1, 1] and parted.dialling == DAILY[2:]
