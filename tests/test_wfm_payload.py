@@ -159,9 +159,9 @@ def test_a_change_in_cxone_every_five_minutes_still_fits_in_20_kb(frozen_clock, 
 
 def blackout(campaign, supervisor, other_supervisor, days: str):
     revision = editing.create_calendar(supervisor, "Office closed", "", days)
+    editing.propose_attachments(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
     editing.submit(revision.pk, supervisor)
     editing.approve(revision.pk, other_supervisor)
-    editing.attach(revision.calendar_id, supervisor, campaigns=[campaign.pk], pools=[])
 
 
 def paused(
