@@ -242,7 +242,8 @@ def run_partial(args, tmpdir: str) -> dict:
     finally:
         for cluster in workers:
             cluster.stop()
-    log = sandbox.stats()["dialling"]
+    stats = sandbox.stats()
+    log = stats["dialling"]
     sandbox.stop()
     minutes = 0.0
     for skill_id in skills:
@@ -262,7 +263,8 @@ def run_partial(args, tmpdir: str) -> dict:
                  "error": c.error, **{f: (getattr(c, f).timestamp() - real_start) if getattr(c, f) else None
                                       for f in ("wanted_at", "due_at", "sent_at", "answered_at", "confirmed_at")}}
                 for c in DiallingChange.objects.filter(campaign__cxone_id__in=skills).select_related("campaign")]
-        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"changes": rows, "log": log, "start": real_start}))
+        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"changes": rows, "log": log, "start": real_start,
+                                                               "requests": stats["requests"]}))
     lags = []
     for change in changes.filter(step=DiallingChange.Step.DONE):
         took = change.answered_at or change.confirmed_at
@@ -293,6 +295,7 @@ def plan_compressed(skills, real, v_end, off_windows, initial) -> int:
     from campaigns.models import Campaign, DiallingChange
     from campaigns.scheduling import ScheduleSpec, expand_windows
     from campaigns.scheduling.held_weeks import every_day_cron, off_intervals
+    from campaigns.services.control.planning import spread_of
     from campaigns.services.control.wanting import want
 
     lead, margin = dt.timedelta(minutes=5), dt.timedelta(minutes=30)
@@ -308,19 +311,20 @@ def plan_compressed(skills, real, v_end, off_windows, initial) -> int:
         ]
         initial[skill_id] = True
         for interval in off_intervals(spec, VIRTUAL_START, v_end):
+            start_due = interval.start_due(lead, spread_of(campaign))
             held = interval.stop_at <= VIRTUAL_START
-            if held:
+            if held and start_due > VIRTUAL_START:
                 initial[skill_id] = False  # the product has been holding it: the run starts inside its days off
-            else:
+            if not held:
                 want(campaign, DiallingChange.Action.STOP, origin=DiallingChange.Origin.PARTIAL_WEEK,
                      due_at=real(interval.stop_at), hold_until=real(interval.start_at),
                      alarm_at=real(interval.first_off_window - margin), reason="Day off (benchmark)")  # fmt: skip
-            if interval.start_at < v_end:
-                want(campaign, DiallingChange.Action.START, origin=DiallingChange.Origin.PARTIAL_WEEK,
-                     due_at=real(interval.start_due(lead)),
-                     hold_until=real(interval.start_at), reason="Next calling day (benchmark)")  # fmt: skip
                 rows += 1
-            rows += not held
+            if start_due > VIRTUAL_START and interval.start_at < v_end:  # (before the run: already started)
+                want(campaign, DiallingChange.Action.START, origin=DiallingChange.Origin.PARTIAL_WEEK,
+                     due_at=real(start_due), hold_until=real(interval.start_at),
+                     reason="Next calling day (benchmark)")  # fmt: skip
+                rows += 1
     return rows
 
 

@@ -33,7 +33,7 @@ def test_a_stop_cxone_accepts_is_confirmed_by_the_confirmer_once_the_campaign_sh
     assert confirming.confirm_round("test")["confirmed"] == 0  # CXone takes a moment to pause
     settle(sandbox)
     due_now(change)
-    assert confirming.confirm_round("test")["confirmed"] == 1
+    assert confirming.confirm_round("test") == {"read": 1, "confirmed": 1, "asked_again": 0, "requests": 1}
     change = fresh(change)
     assert change.step == Step.DONE and change.confirmed_at is not None
     assert Campaign.objects.get(pk=campaign.pk).state == "PAUSED"

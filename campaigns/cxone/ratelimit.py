@@ -57,6 +57,13 @@ MIN_WAIT_SECONDS = 0.001
 _urgent: ContextVar[bool] = ContextVar("cxone_rate_limit_urgent", default=False)
 
 
+def count_request() -> None:
+    """One request sent (see counting)."""
+    counted = _counted.get()
+    if counted is not None:
+        counted[0] += 1
+
+
 @contextlib.contextmanager
 def urgent(on: bool = True):
     """Requests made inside (in this task, and tasks it starts) may use the urgent reserve of the burst (with
@@ -66,6 +73,22 @@ def urgent(on: bool = True):
         yield
     finally:
         _urgent.reset(token)
+
+
+_counted: ContextVar[list[int] | None] = ContextVar("cxone_rate_limit_counted", default=None)
+
+
+@contextlib.contextmanager
+def counting():
+    """How many requests were sent inside (in this task, and tasks it starts; the transport counts each one it
+    sends): `with counting() as n:`, then n[0]. A job that budgets its share of the rate (the dialling
+    confirmer's reads) counts what it took."""
+    box = [0]
+    token = _counted.set(box)
+    try:
+        yield box
+    finally:
+        _counted.reset(token)
 
 
 class BucketStore(Protocol):

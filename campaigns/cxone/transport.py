@@ -32,7 +32,7 @@ from campaigns.cxone.errors import (
     UnexpectedResponse,
     error_for,
 )
-from campaigns.cxone.ratelimit import SharedRateLimit
+from campaigns.cxone.ratelimit import SharedRateLimit, count_request
 from campaigns.cxone.resilience import CircuitBreaker, RetrySettings, parse_retry_after
 from campaigns.cxone.schemas import Token
 from campaigns.metrics import counters
@@ -211,6 +211,7 @@ class Transport:
     ) -> httpx.Response:
         if self.rate_limit is not None:
             await self.rate_limit.acquire(budget=max(0.0, deadline - self.clock()))
+        count_request()
         headers = {"Authorization": f"Bearer {token}"} if token else None
         started = time.perf_counter()
         try:

@@ -31,13 +31,19 @@ class OffInterval:
     off_windows: int
     quiet_from: datetime | None = None
 
-    def start_due(self, lead: timedelta) -> datetime:
-        """When to start the campaign again: as soon as the last off-day window has closed, and `lead` before
-        the next on day's window opens at the latest. Nothing dials in between (the written hours are closed),
-        and a start sent hours early lands on time even when a whole portfolio's Monday starts share CXone's rate
-        limit; sent minutes before the window, it would queue behind them and cut the window short."""
+    def start_due(self, lead: timedelta, spread: float = 0.0) -> datetime:
+        """When to start the campaign again: once the last off-day window has closed, and `lead` before the next
+        on day's window opens at the latest. Nothing dials in between (the written hours are closed), and a start
+        sent hours early lands on time even when a whole portfolio's Monday starts share CXone's rate limit;
+        sent minutes before the window, it would queue behind them and cut the window short.
+
+        `spread` (0 ≤ spread < 1, a campaign's own) places the start that far into the first half of the quiet
+        hours, so that campaigns whose off days close together do not all ask CXone at that same moment (nor
+        beside the stops of the campaigns whose calling day closes then); the second half is left for retries."""
         latest = self.start_at - lead
         earliest = self.quiet_from if self.quiet_from is not None else latest
+        if earliest < latest:
+            earliest += (latest - earliest) * (min(max(spread, 0.0), 1.0) / 2)
         return max(self.stop_at, min(earliest, latest))
 
 

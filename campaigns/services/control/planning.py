@@ -23,6 +23,7 @@ from campaigns.services.control.wanting import want
 Action = DiallingChange.Action
 Origin = DiallingChange.Origin
 HORIZON = dt.timedelta(hours=36)
+GOLDEN = 0.6180339887498949
 OFF_WORDS = {Origin.PARTIAL_WEEK: "Day off in its week", Origin.BLACKOUT: "Blackout day"}
 
 
@@ -30,6 +31,12 @@ def start_lead() -> dt.timedelta:
     """How long before the next on day's window a held campaign is started at the latest (its start takes a
     moment); it goes as soon as its last off-day window has closed when that is earlier (OffInterval.start_due)."""
     return dt.timedelta(seconds=settings.CONTROL_START_LEAD_SECONDS)
+
+
+def spread_of(campaign: Campaign) -> float:
+    """Where in its quiet hours a campaign's start goes (OffInterval.start_due): fixed per campaign and evenly
+    spread over a portfolio (the golden ratio's multiples of its id, modulo one)."""
+    return (campaign.pk * GOLDEN) % 1.0
 
 
 def alarm_margin() -> dt.timedelta:
@@ -62,7 +69,7 @@ def plan(now: dt.datetime | None = None, *, horizon: dt.timedelta = HORIZON, cam
 
 def _hold(campaign: Campaign, interval, now: dt.datetime, origin: str) -> int:
     stop_due = max(interval.stop_at, now) if interval.start_at > now else None
-    start_due = interval.start_due(start_lead())
+    start_due = interval.start_due(start_lead(), spread_of(campaign))
     written = 0
     with transaction.atomic():
         existing = DiallingChange.objects.filter(
