@@ -210,6 +210,14 @@ def test_a_delivery_that_is_not_due_is_left_alone(delivery):
     assert wfm.state.stats.wfm_counts()["answered_500"] == 1
 
 
+def test_a_retry_may_leave_half_a_second_before_its_due_time_and_no_sooner(delivery):
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=1, next_attempt_at=now + dt.timedelta(seconds=0.6))
+    assert not webhooks.claim(delivery.pk, "worker", now)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + dt.timedelta(seconds=0.4))
+    assert webhooks.claim(delivery.pk, "worker", now)
+
+
 def test_it_is_dead_lettered_after_the_last_attempt_of_the_schedule(delivery):
     with stand_in(wfm_status=500) as wfm, outbox_settings(wfm.url + "/wfm/webhook"):
         outcomes = []

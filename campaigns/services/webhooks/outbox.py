@@ -206,7 +206,10 @@ def _free(now: dt.datetime) -> Q:
 
 
 def _due(now: dt.datetime) -> Q:
-    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # A retry may leave up to waiter.EARLY before its due time: retries due together (an outage's backlog) are then
+    # spread around it, not all behind it.
+    due_by = now + waiter.EARLY
+    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=due_by))
 
 
 def claim(delivery_id: int, owner: str, now: dt.datetime) -> bool:
