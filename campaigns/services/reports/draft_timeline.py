@@ -49,9 +49,12 @@ def _windows(
     return without_blackouts(windows, day_spans(days, spec.timezone)) if days else windows
 
 
-def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Chart | None:
+def draft_timeline(
+    draft, form, report, *, now: dt.datetime | None = None, index: scheduling.ConflictIndex | None = None
+) -> Chart | None:
     """The editor's timeline for what the form holds now (the saved draft before any edit); None while the
-    schedule has errors, which the editor shows instead."""
+    schedule has errors, which the editor shows instead. `index`: the conflict index the editor's checks used
+    (one look at its fingerprint per page, not two)."""
     if not report.valid:
         return None
     if form.is_bound:
@@ -60,10 +63,16 @@ def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Ch
         values = form.draft_fields(draft)
     else:
         values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
-    return timeline_for_values(draft.campaign, values, now=now)
+    return timeline_for_values(draft.campaign, values, now=now, index=index)
 
 
-def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | None = None) -> Chart:
+def timeline_for_values(
+    campaign: Campaign,
+    values: dict,
+    *,
+    now: dt.datetime | None = None,
+    index: scheduling.ConflictIndex | None = None,
+) -> Chart:
     now = now or timezone.now()
     spec = _spec(values)
     zone = scheduling.zone_or_utc(spec.timezone)
@@ -89,21 +98,23 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
     others: list[OtherCampaign] = []
     bands = []
     if pool is not None:
-        index = conflict_index.current(now)
+        index = index or conflict_index.current(now)
         expansion = ExpansionCache(start - dt.timedelta(days=1), end)
         loads = [c for c in index.campaigns if c.pool == pool.key and c.id != campaign.cxone_id]
-        names = dict(
-            Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list("cxone_id", "name")
+        # One read of the pool's other campaigns (hundreds at 10 000 campaigns): names, and what their blackout
+        # days are looked up by.
+        rows = list(
+            Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list(
+                "pk", "cxone_id", "pool_id", "name"
+            )
         )
+        names = {cid: name for _, cid, _, name in rows}
         members = {campaign.cxone_id: draft_windows}
         weights = {campaign.cxone_id: agents}
         start_ts = int(start.timestamp())
-        rows = Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list(
-            "pk", "cxone_id", "pool_id"
-        )
         zones = {c.id: c.timezone for c in loads}
         blacked_out = blackout_days.days_by_campaign(
-            [(pk, cid, skill, zones[cid]) for pk, cid, skill in rows], start - dt.timedelta(days=1), end
+            [(pk, cid, skill, zones[cid]) for pk, cid, skill, _ in rows], start - dt.timedelta(days=1), end
         )
         for load in sorted(loads, key=lambda c: (names.get(c.id, c.id).lower(), c.id)):
             windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
