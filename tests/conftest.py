@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.blackouts import editing as calendar_editing
-from campaigns.services.drafts.checks import conflict_index
+from campaigns.services.drafts.checks import conflict_index, kept_reviews
 from campaigns.services.drafts.workflow import schedule_snapshot
 from campaigns.services.reports import dashboards as report_dashboards
 from campaigns.views import common as view_common
@@ -74,6 +74,7 @@ def fresh_mirrors():
     fingerprint the kept mirrors go by, and the menus are kept for a minute."""
     report_dashboards.forget_mirrors()
     view_common.forget_options()
+    kept_reviews.forget()
     yield
     report_dashboards.forget_mirrors()
     view_common.forget_options()
