@@ -101,6 +101,13 @@ def current_with_key(now: dt.datetime) -> tuple[tuple, scheduling.ConflictIndex]
         return _cached
 
 
+def key_of(index: scheduling.ConflictIndex) -> tuple | None:
+    """The key `index` was built under while it is the kept one, else None (what is keyed by an index that is no
+    longer kept could not be told from what a new one would give)."""
+    with _lock:
+        return _cached[0] if _cached is not None and _cached[1] is index else None
+
+
 def forget() -> None:
     """Drop the cached index (tests, and after a sync in the same process)."""
     global _cached
