@@ -147,7 +147,9 @@ def seed(args) -> dict:
             **fields,
         )
 
-    # Open drafts spread over 50 planners (the measuring user among them): no one has hundreds in hand.
+    # Open drafts spread over 50 planners (the measuring user among them): no one has hundreds in hand. Counted
+    # from 1, so the measuring user (planners[0]) holds drafts that are not submitted: n % 50 == 0 would give
+    # them only every tenth draft, all submitted by bench_author, and leave the editor page nothing to open.
     planners = [user] + [
         User.objects.create_user(f"bench_planner_{n}", password="bench-only") for n in range(49)
     ]
@@ -159,7 +161,7 @@ def seed(args) -> dict:
         open_drafts.append(
             draft(
                 campaign,
-                author=author if submitted else planners[n % len(planners)],
+                author=author if submitted else planners[(n + 1) % len(planners)],
                 status=DraftStatus.SUBMITTED if submitted else DraftStatus.DRAFT,
                 submitted_at=now - dt.timedelta(minutes=n) if submitted else None,
             )

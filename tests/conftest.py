@@ -14,9 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from campaigns import roles
 from campaigns.models import Campaign, CapacityPool, ScheduleDraft
 from campaigns.services.blackouts import editing as calendar_editing
-from campaigns.services.drafts.checks import conflict_index
+from campaigns.services.drafts.checks import conflict_index, kept_reviews
 from campaigns.services.drafts.workflow import schedule_snapshot
 from campaigns.services.reports import dashboards as report_dashboards
+from campaigns.services.reports import draft_timeline
 from campaigns.views import common as view_common
 
 PASSWORD = "correct-horse-battery"
@@ -70,10 +71,13 @@ def outsider(db):
 
 @pytest.fixture(autouse=True)
 def fresh_mirrors():
-    """Each test expands its own mirror and reads its own filter menus: two tests' campaigns can share the
-    fingerprint the kept mirrors go by, and the menus are kept for a minute."""
+    """Each test expands its own mirror, reads its own filter menus, reviews its own drafts and draws its own
+    editor timelines: two tests' campaigns can share the fingerprint the kept mirrors go by (and the keys of the
+    kept reviews and timelines), and the menus are kept for a minute."""
     report_dashboards.forget_mirrors()
     view_common.forget_options()
+    kept_reviews.forget()
+    draft_timeline.forget()
     yield
     report_dashboards.forget_mirrors()
     view_common.forget_options()

@@ -74,3 +74,29 @@ def test_a_relieved_line_says_whether_the_peak_is_what_remains_or_what_there_was
 
     assert partly.detail == "where it remains, up to 25 agents needed, 20 available"
     assert wholly.detail == "up to 25 agents were needed, 20 available"
+
+
+def test_the_book_reads_only_the_names_the_conflicts_mention(pool, django_assert_max_num_queries):
+    for n in range(5):
+        make_campaign(
+            f"C-{n}", pool=pool, name=f"Campaign {n}", contact_list_id=f"L-{n}", contact_list_name=f"List {n}"
+        )
+    book = NameBook()
+
+    with django_assert_max_num_queries(2):
+        lines(
+            [line(campaigns=["C-1", "C-2"]), line(kind="contact_list", key="L-3", campaigns=["C-3"])],
+            book=book,
+        )
+
+    assert set(book.campaigns) == {"C-1", "C-2", "C-3"} and book.lists == {"L-3": "List 3"}
+
+
+def test_names_read_once_are_not_read_again_for_the_next_report(pool, django_assert_num_queries):
+    make_campaign("C-1", pool=pool, name="Renewals East")
+    book = NameBook()
+    lines([line(campaigns=["C-1", "C-GONE"])], book=book)  # one it knows, one it does not
+
+    with django_assert_num_queries(0):
+        [result] = lines([line(campaigns=["C-1", "C-GONE"])], book=book)
+    assert [name for name, _, _ in result.others] == ["C-GONE", "Renewals East"]

@@ -178,3 +178,13 @@ def test_a_pools_capacity_is_its_staffing_when_it_has_one(supervisor, skills):
     assert isinstance(capacity, Staffing) and capacity.zone == "Europe/Berlin" and capacity.week[5][10] == 2
     flat = editing.define_pool(supervisor, PoolValues("Flat", 6, "UTC", "Mon 10-12 6"))  # says nothing new
     assert flat.staffing == [] and lookup.capacity_of(flat) == 6
+
+
+def test_the_pools_in_use_are_those_present_campaigns_draw_on_by_either_rule(supervisor, skills):
+    CapacityPool.objects.create(cxone_skill_id="S-IDLE", name="Idle skill", agents=5)  # nobody draws on it
+    editing.define_pool(supervisor, PoolValues("Own pool", 10, campaigns=[skills[0].pk]))
+    editing.define_pool(supervisor, PoolValues("Skill pool", 10, skills=[skills[1].pool_id]))
+    make_campaign("C-GONE", pool=skills[2].pool, missing_since=dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
+
+    # Skill 0 lost its only campaign to "Own pool", skill 1 is drawn on through "Skill pool"; gone ones count not.
+    assert [p.name for p in lookup.pools_in_use()] == ["Own pool", "Skill 2", "Skill pool"]

@@ -56,3 +56,17 @@ def test_the_dashboards_are_counted_at_most_once_a_minute(monkeypatch):
         assert len(counted) == 2
         dashboards.dashboard(7)  # another range is counted on its own
         assert len(counted) == 3
+
+
+@pytest.mark.django_db
+def test_the_capacity_curve_and_the_pages_json_are_made_once_per_kept_mirror(pool, monkeypatch):
+    make_campaign("C-1", pool=pool, cron_expression="0 9 * * 1-5", duration_minutes=240)
+    drawn = []
+    real = capacity_heatmap.demand_curve_chart
+    monkeypatch.setattr(capacity_heatmap, "demand_curve_chart", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    first = capacity_heatmap.charts(START, END, "UTC")
+    second = capacity_heatmap.charts(START, END, "UTC", pool.cxone_skill_id)
+
+    assert len(drawn) == 1 and first.curve_pool.key == second.curve_pool.key == pool.cxone_skill_id
+    assert second.curve is not first.curve and second.curve.page_figure is first.curve.page_figure
+    assert second.heatmap.page_figure is first.heatmap.page_figure

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from campaigns.models import TimedPause
+from campaigns.services.reports import draft_timeline
 from tests.conftest import make_campaign, make_draft
 from tests.draft_view_support import validate
 
@@ -99,3 +100,54 @@ def test_the_campaigns_approved_pause_is_drawn_over_the_draft_and_the_current_sc
     assert band["y"] == ["This draft", "Current (in CXone)"] and "Team training" in band["hovertext"][0]
     assert rows(figure, "Window held (does not dial)")["y"] == ["This draft", "Current (in CXone)"]
     assert len(rows(figure, "This draft")["base"]) == 3  # Tue, Thu, Fri dial; Wednesday is paused
+
+
+# ---- kept for a minute while nothing it is drawn from changes ---------------------------------------------------
+
+
+def test_the_same_timeline_is_drawn_once_and_handed_out_again(as_planner, campaign, planner, monkeypatch):
+    draft = make_draft(campaign, planner)
+    drawn = []
+    real = draft_timeline._draw
+    monkeypatch.setattr(draft_timeline, "_draw", lambda *a: drawn.append(1) or real(*a))
+
+    first = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
+    second = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
+
+    assert len(drawn) == 1 and first == second
+
+
+def test_another_pool_member_a_pause_or_a_typed_value_redraws_it_at_once(
+    as_planner, campaign, planner, supervisor
+):
+    draft = make_draft(campaign, planner, cron_expression="0 9 * * 1-5", duration_minutes=480)
+    timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))  # drawn and kept
+
+    make_campaign("C-2", pool=campaign.pool, name="Renewals West", agents_required=18)  # the index's key moves
+    figure = timeline_of(as_planner.get(f"/drafts/{draft.pk}/"))
+    assert set(rows(figure, "Other campaigns in the pool")["y"]) == {"Renewals West"}
+
+    pause = TimedPause.objects.create(
+        starts_at=dt.datetime(2026, 12, 2, 14, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
+        reason="Team training", requested_by=planner, status=TimedPause.Status.APPROVED, reviewed_by=supervisor,
+    )  # fmt: skip
+    pause.campaigns.set([campaign])
+    assert len(rows(timeline_of(as_planner.get(f"/drafts/{draft.pk}/")), "This draft")["base"]) == 3
+
+    figure = timeline_of(validate(as_planner, draft, cron_expression="0 9 * * *"))
+    assert len(rows(figure, "This draft")["base"]) == 5  # every day but the paused Wednesday
+
+
+def test_a_kept_timeline_is_drawn_again_after_a_minute(as_planner, campaign, planner, monkeypatch):
+    draft = make_draft(campaign, planner)
+    drawn = []
+    real = draft_timeline._draw
+    monkeypatch.setattr(draft_timeline, "_draw", lambda *a: drawn.append(1) or real(*a))
+    clock = [1000.0]
+    monkeypatch.setattr(draft_timeline, "_clock", lambda: clock[0])
+    as_planner.get(f"/drafts/{draft.pk}/")
+
+    clock[0] += draft_timeline.KEPT_SECONDS
+    as_planner.get(f"/drafts/{draft.pk}/")
+
+    assert len(drawn) == 2

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import WebhookDelivery, WebhookEndpoint
 from campaigns.services.webhooks import outbox as webhooks
-from tests.conftest import make_user
+from tests.conftest import make_campaign, make_user
 from tests.wfm_support import make_activation, outbox_settings
 
 Status = WebhookDelivery.Status
@@ -181,3 +181,13 @@ def test_the_pages_throttle_codes_are_the_senders():
     from campaigns.wfm.sender import THROTTLE_STATUSES
 
     assert set(THROTTLE_STATUS_CODES) == THROTTLE_STATUSES
+
+
+def test_the_pages_count_what_the_filter_finds(client, supervisor, delivery, campaign, planner):
+    for n in range(55):
+        webhooks.record_activation_event(make_activation(make_campaign(f"C-2{n:03}", pool=campaign.pool), planner))
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=Status.DEAD)
+
+    assert "Page 1 of 2" in page(client, supervisor).content.decode()  # 56 deliveries, 50 a page
+    dead = page(client, supervisor, status="dead").content.decode()
+    assert delivery.webhook_id in dead and "Page 1 of 2" not in dead

@@ -103,7 +103,21 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["name", "cxone_id"]
-        indexes = [models.Index(fields=["pool", "state"])]
+        indexes = [
+            models.Index(fields=["pool", "state"]),
+            # The campaign list's order (campaigns gone from CXone last, then by name): its page of 25 is read in
+            # index order instead of sorting 10 000 rows on every view.
+            models.Index(
+                models.ExpressionWrapper(
+                    models.Q(missing_since__isnull=False), output_field=models.BooleanField()
+                ),
+                models.F("name"),
+                models.F("cxone_id"),
+                name="campaign_list_order",
+            ),
+            # The names of the contact lists a page's conflicts mention (conflict_words.NameBook).
+            models.Index(fields=["contact_list_id"], name="campaign_contact_list"),
+        ]
         permissions = [("view_dashboards", "Can view the latency, conflict and capacity dashboards")]
 
     def __str__(self) -> str:

@@ -34,7 +34,11 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["campaign", "-created_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "-created_at"]),
+            # What happened to one object (a planner's notices look up the entries of their drafts among 50 000).
+            models.Index(fields=["object_type", "object_id"], name="audit_by_object"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns import roles
-from campaigns.charts.capacity import demand_curve_chart
 from campaigns.services.control import pausing
 from campaigns.services.pools import lookup as pools
 from campaigns.services.reports import capacity_heatmap, dashboards
@@ -100,13 +99,9 @@ def capacity(request):
         status = 400
     else:
         start, end = form.period()
-        demands, heatmap = capacity_heatmap.heatmap(start, end, form.display_zone)
-        start_ts = int(start.timestamp())
-        charts = [heatmap]
-        chosen = form.cleaned_data.get("pool")
-        curve_pool = next((p for p in demands if p.key == chosen), None) or _busiest(demands)
-        if curve_pool is not None:
-            charts.append(demand_curve_chart(curve_pool, start_ts=start_ts, display_zone=form.display_zone))
+        found = capacity_heatmap.charts(start, end, form.display_zone, form.cleaned_data.get("pool") or "")
+        heatmap, curve_pool = found.heatmap, found.curve_pool
+        charts = [heatmap] + ([found.curve] if found.curve is not None else [])
         params = _chart_params(form)
         wanted = request.GET.get("chart", "")
         if request.GET.get("format") == "csv":
@@ -124,14 +119,3 @@ def capacity(request):
     if request.htmx and request.htmx.target == "chart-area":
         template += "#chart-area"
     return render(request, template, context, status=status)
-
-
-def _busiest(demands):
-    """The pool with the highest utilisation at its peak (overloaded ones first)."""
-    if not demands:
-        return None
-    return max(demands, key=lambda p: (max(_share(p), default=0), p.name))
-
-
-def _share(pool) -> list[float]:
-    return [peak / max(pool.available_at(i), 1) for i, peak in enumerate(pool.peaks)]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import roles
@@ -17,7 +18,7 @@ from campaigns.cxone.factory import capabilities
 from campaigns.forms import DraftForm
 from campaigns.models import OPEN_DRAFT_STATUSES, Campaign, DraftStatus, ScheduleDraft
 from campaigns.services.drafts import workflow
-from campaigns.services.drafts.checks import draft_checks
+from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.services.reports.draft_timeline import draft_timeline
 from campaigns.views.campaigns import open_drafts_of
 from campaigns.views.common import draft_with_campaign, lock_version_from, readable_changes
@@ -63,8 +64,10 @@ def draft_editor(request, pk):
     editable = draft.status == DraftStatus.DRAFT and request.user.has_perm(roles.EDIT_DRAFTS)
     if request.method != "POST":
         form = DraftForm(initial=DraftForm.initial_from(draft))
-        report = report_of(draft, form)
-        return render(request, EDITOR, editor_context(request, draft, form, report, editable=editable))
+        index = current_index()
+        report = report_of(draft, form, index=index)
+        context = editor_context(request, draft, form, report, editable=editable, index=index)
+        return render(request, EDITOR, context)
     if not request.user.has_perm(roles.EDIT_DRAFTS):
         raise PermissionDenied
     if not editable:
@@ -91,8 +94,9 @@ def validate_draft(request, pk):
     """Live validation as the planner types: field errors (out of band, beside each field) and the report."""
     draft = draft_with_campaign(pk)
     form = DraftForm.bound_over(draft, request.POST)
-    report = report_of(draft, form)
-    context = editor_context(request, draft, form, report, editable=True, oob=True)
+    index = current_index()
+    report = report_of(draft, form, index=index)
+    context = editor_context(request, draft, form, report, editable=True, oob=True, index=index)
     return render(request, EDITOR + "#live", context)
 
 
@@ -121,14 +125,20 @@ def submit_draft(request, pk):
     return redirect("draft-editor", draft.pk)
 
 
-def report_of(draft, form) -> draft_checks.Report:
+def current_index():
+    """The conflict index one editor page checks against and draws its timeline from: read once per page (each
+    read asks the database whether the mirror changed)."""
+    return conflict_index.current(timezone.now())
+
+
+def report_of(draft, form, *, index=None) -> draft_checks.Report:
     """The checks of what the editor shows: the draft as saved while the form is not bound, else the form's
     values once they are a schedule, else the form's field errors."""
     if not form.is_bound:
-        return draft_checks.evaluate_draft(draft)
+        return draft_checks.evaluate_draft(draft, index=index)
     if not form.is_valid():
         return draft_checks.invalid(form.errors)
-    return draft_checks.evaluate_values(draft.campaign, form.draft_fields(draft))
+    return draft_checks.evaluate_values(draft.campaign, form.draft_fields(draft), index=index)
 
 
 def save_from(request, draft, form):
@@ -145,13 +155,15 @@ def refused(request, draft, form, *, conflict=None, message=""):
     if message:
         messages.error(request, message)
     draft.refresh_from_db()
-    report = report_of(draft, form)
+    index = current_index()
+    report = report_of(draft, form, index=index)
     context = editor_context(
         request,
         draft,
         form,
         report,
         editable=True,
+        index=index,
         conflict=conflict,
         lock_version=conflict.current_lock_version if conflict else lock_version_from(request.POST),
     )
@@ -182,7 +194,8 @@ def rebase_draft(request, pk):
         return redirect("draft-editor", pk)
     draft = draft_with_campaign(pk)
     form = DraftForm(initial=DraftForm.initial_from(draft))
-    report = report_of(draft, form)
+    index = current_index()
+    report = report_of(draft, form, index=index)
     messages.success(
         request,
         (
@@ -192,12 +205,22 @@ def rebase_draft(request, pk):
         )
         + "Check what changed in CXone below, then save and submit again.",
     )
-    context = editor_context(request, draft, form, report, editable=True, rebase=result)
+    context = editor_context(request, draft, form, report, editable=True, rebase=result, index=index)
     return render(request, EDITOR, context)
 
 
 def editor_context(
-    request, draft, form, report, *, editable, conflict=None, rebase=None, oob=False, lock_version=None
+    request,
+    draft,
+    form,
+    report,
+    *,
+    editable,
+    conflict=None,
+    rebase=None,
+    oob=False,
+    lock_version=None,
+    index=None,
 ) -> dict:
     return {
         "oob": oob,
@@ -222,7 +245,7 @@ def editor_context(
         "can_withdraw": draft.status == DraftStatus.SUBMITTED and request.user == draft.author,
         "behind_remote": draft.is_behind_remote
         and draft.status in (DraftStatus.DRAFT, DraftStatus.SUBMITTED),
-        "draft_timeline": draft_timeline(draft, form, report),  # the editor's small timeline
+        "draft_timeline": draft_timeline(draft, form, report, index=index),  # the editor's small timeline
         "history": draft.campaign.audit_entries.filter(object_type="scheduledraft", object_id=str(draft.pk))
         .select_related("actor")
         .order_by("-created_at", "-pk")[:20],

@@ -166,10 +166,13 @@ def campaign_zones() -> list[str]:
 # ---- capacity ----------------------------------------------------------------------------------------------
 
 
-def pool_demands(start: dt.datetime, end: dt.datetime) -> list[capacity_charts.PoolDemand]:
+def pool_demands(
+    start: dt.datetime, end: dt.datetime, *, data: Mirror | None = None
+) -> list[capacity_charts.PoolDemand]:
     """Agents required (the peak in each 15-minute interval) and available (per interval where a staffing
-    varies), for every pool some present campaign draws on, by pool name (computed once per kept mirror)."""
-    data = mirror(start, end)
+    varies), for every pool some present campaign draws on, by pool name (computed once per kept mirror).
+    `data`: the mirror of [start, end) the caller just read (its fingerprints are not asked for twice)."""
+    data = data or mirror(start, end)
     if ("demands",) not in data.drawn:
         data.drawn[("demands",)] = _pool_demands(data)
     return list(data.drawn[("demands",)])

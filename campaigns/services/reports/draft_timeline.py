@@ -3,12 +3,21 @@ the pool's other campaigns, where the pool would be over capacity with the draft
 timed pauses and open Stop dialling (reports/held_spans.py).
 
 Called by the editor's views for every render (the page and each live-validation swap). It reuses the shared
-conflict index for the pool's other campaigns, so a keystroke costs one small sweep of one pool.
+conflict index for the pool's other campaigns, so a keystroke costs one small sweep of one pool. Drawing the
+hundreds of other campaigns of a pool at 10 000 campaigns costs more than the rest of the editor, so a drawn
+timeline is kept for a minute under a key over everything it is drawn from (`_key`): the draft's values, the
+campaign's current schedule and agents, the pool it draws on, the days shown, the conflict index's key (every
+schedule, agents and pool), the blackout calendars' fingerprint, and the pauses and stops, read every time. It
+says nothing any approval relies on: the editor's findings are computed afresh on every render.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
+import time
+from collections import OrderedDict
 
 from django.utils import timezone
 
@@ -49,9 +58,12 @@ def _windows(
     return without_blackouts(windows, day_spans(days, spec.timezone)) if days else windows
 
 
-def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Chart | None:
+def draft_timeline(
+    draft, form, report, *, now: dt.datetime | None = None, index: scheduling.ConflictIndex | None = None
+) -> Chart | None:
     """The editor's timeline for what the form holds now (the saved draft before any edit); None while the
-    schedule has errors, which the editor shows instead."""
+    schedule has errors, which the editor shows instead. `index`: the conflict index the editor's checks used
+    (one look at its fingerprint per page, not two)."""
     if not report.valid:
         return None
     if form.is_bound:
@@ -60,10 +72,23 @@ def draft_timeline(draft, form, report, *, now: dt.datetime | None = None) -> Ch
         values = form.draft_fields(draft)
     else:
         values = {name: getattr(draft, name) for name in workflow.EDITABLE_FIELDS}
-    return timeline_for_values(draft.campaign, values, now=now)
+    return timeline_for_values(draft.campaign, values, now=now, index=index)
 
 
-def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | None = None) -> Chart:
+KEPT = 8  # drawn timelines kept per process (each holds a pool's hundreds of bars and their JSON)
+KEPT_SECONDS = 60  # a campaign renamed in CXone moves no fingerprint: its new name shows within a minute
+_kept: OrderedDict[tuple, tuple[float, Chart]] = OrderedDict()
+_kept_lock = threading.Lock()
+_clock = time.monotonic  # how old a kept timeline is (tests move it on)
+
+
+def timeline_for_values(
+    campaign: Campaign,
+    values: dict,
+    *,
+    now: dt.datetime | None = None,
+    index: scheduling.ConflictIndex | None = None,
+) -> Chart:
     now = now or timezone.now()
     spec = _spec(values)
     zone = scheduling.zone_or_utc(spec.timezone)
@@ -75,6 +100,52 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         .replace(tzinfo=zone)
         .astimezone(dt.UTC)
     )
+    index = index or conflict_index.current(now)
+    holds = tuple(held_spans(start, end, campaign))  # pauses and stops move no fingerprint: read every time
+    key = _key(campaign, values, start, end, index, holds)
+    with _kept_lock:
+        kept = _kept.get(key) if key is not None else None
+        if kept is not None and _clock() - kept[0] < KEPT_SECONDS:
+            _kept.move_to_end(key)
+            return copy.copy(kept[1])
+    chart = _draw(campaign, values, spec, start, end, index, holds)
+    if key is not None:
+        chart.page_figure  # noqa: B018 (the page's JSON, made once: the copies share it)
+        with _kept_lock:
+            _kept[key] = (_clock(), chart)
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
+    return copy.copy(chart)
+
+
+def _key(campaign, values, start, end, index, holds) -> tuple | None:
+    """Everything a drawn timeline is drawn from; None (not kept) when the index is not the kept one."""
+    index_key = conflict_index.key_of(index)
+    if index_key is None:
+        return None
+    current = draft_checks.campaign_schedule_values(campaign)
+    return (
+        campaign.pk,
+        campaign.cxone_id,
+        repr(sorted((current or {}).items())),
+        campaign.agents_required,
+        repr(sorted(values.items())),
+        pools.key_of_campaign(campaign),
+        start,
+        end,
+        index_key,
+        blackout_days.fingerprint(),
+        holds,
+    )
+
+
+def forget() -> None:
+    """Drop the kept timelines (tests that change what no key holds, such as a campaign's name)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _draw(campaign, values, spec, start, end, index, holds) -> Chart:
     draft_windows = _windows(spec, start, end, campaign)
     current_values = draft_checks.campaign_schedule_values(campaign)
     current_windows: tuple[tuple[int, int], ...] = ()
@@ -89,21 +160,22 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
     others: list[OtherCampaign] = []
     bands = []
     if pool is not None:
-        index = conflict_index.current(now)
         expansion = ExpansionCache(start - dt.timedelta(days=1), end)
         loads = [c for c in index.campaigns if c.pool == pool.key and c.id != campaign.cxone_id]
-        names = dict(
-            Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list("cxone_id", "name")
+        # One read of the pool's other campaigns (hundreds at 10 000 campaigns): names, and what their blackout
+        # days are looked up by.
+        rows = list(
+            Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list(
+                "pk", "cxone_id", "pool_id", "name"
+            )
         )
+        names = {cid: name for _, cid, _, name in rows}
         members = {campaign.cxone_id: draft_windows}
         weights = {campaign.cxone_id: agents}
         start_ts = int(start.timestamp())
-        rows = Campaign.objects.filter(cxone_id__in=[c.id for c in loads]).values_list(
-            "pk", "cxone_id", "pool_id"
-        )
         zones = {c.id: c.timezone for c in loads}
         blacked_out = blackout_days.days_by_campaign(
-            [(pk, cid, skill, zones[cid]) for pk, cid, skill in rows], start - dt.timedelta(days=1), end
+            [(pk, cid, skill, zones[cid]) for pk, cid, skill, _ in rows], start - dt.timedelta(days=1), end
         )
         for load in sorted(loads, key=lambda c: (names.get(c.id, c.id).lower(), c.id)):
             windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
@@ -125,5 +197,5 @@ def timeline_for_values(campaign: Campaign, values: dict, *, now: dt.datetime | 
         start_ts=int(start.timestamp()),
         end_ts=int(end.timestamp()),
         zone_name=spec.timezone,
-        holds=held_spans(start, end, campaign),
+        holds=holds,
     )

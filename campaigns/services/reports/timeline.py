@@ -40,6 +40,7 @@ def timeline(query: TimelineQuery, pool_link: Callable[[str], str], *, max_bars:
         for drawn in [k for k in list(data.drawn) if k[:3] == key[:3] and k != key]:
             data.drawn.pop(drawn, None)  # the same query before a pause or a stop changed
         chart = data.drawn[key] = _timeline(data, query, pool_link, max_bars, holds)
+        chart.page_figure  # noqa: B018 (the page's JSON, made once: the copies share it, as they share the figure)
     return copy.copy(chart)
 
 

@@ -145,9 +145,13 @@ def refresh_outdated(*, now: dt.datetime | None = None) -> int:
 def refresh_unchecked(*, now: dt.datetime | None = None) -> int:
     """Compute, once, the findings of campaigns that have none or whose rules are not the ones in force. One
     indexed query when there is nothing to do, as on nearly every request."""
-    unchecked = Campaign.objects.filter(
-        Q(findings_computed_at__isnull=True) | ~Q(findings_key__startswith=rules_fingerprint() + ":")
-    ).values_list("pk", flat=True)
+    unchecked = (
+        Campaign.objects.filter(
+            Q(findings_computed_at__isnull=True) | ~Q(findings_key__startswith=rules_fingerprint() + ":")
+        )
+        .order_by()  # any order will do: not a sort of 10 000 names on every view of the list
+        .values_list("pk", flat=True)
+    )
     ids = list(unchecked)
     return refresh(ids, now=now) if ids else 0
 

@@ -87,12 +87,25 @@ def build(now: dt.datetime) -> scheduling.ConflictIndex:
 
 
 def current(now: dt.datetime) -> scheduling.ConflictIndex:
+    return current_with_key(now)[1]
+
+
+def current_with_key(now: dt.datetime) -> tuple[tuple, scheduling.ConflictIndex]:
+    """The index and its key: the hour it starts at and the fingerprint of what it was built from. Equal keys,
+    equal indexes (what a kept review of a draft's conflicts is keyed by: services/drafts/checks/kept_reviews)."""
     global _cached
     key = (now.replace(minute=0, second=0, microsecond=0), fingerprint())
     with _lock:
         if _cached is None or _cached[0] != key:
             _cached = (key, build(now))
-        return _cached[1]
+        return _cached
+
+
+def key_of(index: scheduling.ConflictIndex) -> tuple | None:
+    """The key `index` was built under while it is the kept one, else None (what is keyed by an index that is no
+    longer kept could not be told from what a new one would give)."""
+    with _lock:
+        return _cached[0] if _cached is not None and _cached[1] is index else None
 
 
 def forget() -> None:

@@ -23,19 +23,38 @@ class ConflictLine:
 
 
 class NameBook:
-    """Every pool's and campaign's name, read once per page (two queries, whatever the number of conflicts): a
-    queue of twenty drafts names its conflicts without twenty rounds of look-ups."""
+    """The names of the pools, campaigns and contact lists a page's conflicts mention, read as the page asks
+    for them and kept for the rest of the page: a queue of drafts names its conflicts in a few small queries
+    (the ids each report mentions), never by reading the names of all 10 000 campaigns."""
 
     def __init__(self):
-        self.pools = pools.names()  # skills and the pools supervisors defined
-        self.campaigns = {}
-        self.lists = {}
-        for pk, cxone_id, name, list_id, list_name in Campaign.objects.values_list(
-            "pk", "cxone_id", "name", "contact_list_id", "contact_list_name"
-        ):
-            self.campaigns[cxone_id] = (pk, name)
-            if list_id and list_name:
-                self.lists[list_id] = list_name
+        self.pools = pools.names()  # skills and the pools supervisors defined (a few dozen)
+        self.campaigns: dict[str, tuple[int, str]] = {}
+        self.lists: dict[str, str] = {}
+        self._asked_campaigns: set[str] = set()
+        self._asked_lists: set[str] = set()
+
+    def learn(self, conflicts: list[dict]) -> None:
+        """Read the names of the campaigns and contact lists `conflicts` mention that are not known yet (at
+        most two queries)."""
+        wanted = {cid for c in conflicts for cid in c.get("campaigns") or []} - self._asked_campaigns
+        lists = {c["key"] for c in conflicts if c["kind"] != "capacity"} - self._asked_lists
+        if wanted:
+            self._asked_campaigns |= wanted
+            for pk, cxone_id, name in Campaign.objects.filter(cxone_id__in=wanted).values_list(
+                "pk", "cxone_id", "name"
+            ):
+                self.campaigns[cxone_id] = (pk, name)
+        if lists:
+            self._asked_lists |= lists
+            named = (
+                Campaign.objects.filter(contact_list_id__in=lists)
+                .exclude(contact_list_name="")
+                .values_list("contact_list_id", "contact_list_name")
+                .order_by("contact_list_id", "pk")
+            )
+            for list_id, list_name in named:
+                self.lists.setdefault(list_id, list_name)
 
 
 def lines(
@@ -46,6 +65,7 @@ def lines(
     if not conflicts:
         return []
     book = book or NameBook()
+    book.learn(conflicts)
     pools, list_names = book.pools, book.lists
     result = []
     for c in conflicts:

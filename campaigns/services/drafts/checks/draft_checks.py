@@ -59,6 +59,7 @@ def evaluate_draft(
     index: scheduling.ConflictIndex | None = None,
     deadline: scheduling.Deadline | None = None,
     calendars: blackout_days.CalendarsRead | None = None,
+    now: dt.datetime | None = None,
 ) -> Report:
     """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
     activation push, before it sends anything to CXone) rely on. `report.blocking` lists what refuses it —
@@ -70,6 +71,7 @@ def evaluate_draft(
         index=index,
         deadline=deadline,
         calendars=calendars,
+        now=now,
     )
 
 
@@ -335,14 +337,17 @@ def review(
     *,
     index: scheduling.ConflictIndex | None = None,
     calendars: blackout_days.CalendarsRead | None = None,
+    now: dt.datetime | None = None,
 ) -> dict:
     """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings.
     Conflicts are those the proposal adds or relieves; the current schedule's own are not asked for."""
     current_values = campaign_schedule_values(draft.campaign)
     return {
-        "current": evaluate_values(draft.campaign, current_values, conflicts=False, calendars=calendars)
+        "current": evaluate_values(
+            draft.campaign, current_values, conflicts=False, calendars=calendars, now=now
+        )
         if current_values
         else None,
         "current_values": current_values,
-        "proposed": evaluate_draft(draft, index=index, calendars=calendars),
+        "proposed": evaluate_draft(draft, index=index, calendars=calendars, now=now),
     }
