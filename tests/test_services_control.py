@@ -169,14 +169,18 @@ def test_a_start_is_cancelled_while_a_stop_order_holds_the_campaign(sandbox, db,
     assert "Bad list" in fresh(start).outcome
 
 
-def test_a_start_so_late_that_the_next_stop_is_already_due_is_cancelled_and_never_sent(sandbox, db, rung):
+def held_start_and_next_stop(sandbox, start_ago: dt.timedelta, stop_in: dt.timedelta):
+    """A paused campaign's partial-week start, due `start_ago`, and the stop after it, due in `stop_in`."""
     mirror()
     campaign = running()[0]
     sandbox.state.campaigns[campaign.cxone_id]["state"] = "PAUSED"
-    now = timezone.now()
-    origin = DiallingChange.Origin.PARTIAL_WEEK
-    start = wanted(campaign, Action.START, origin=origin, due_at=now - dt.timedelta(hours=9))
-    stop = wanted(campaign, Action.STOP, origin=origin, due_at=now - dt.timedelta(minutes=1))
+    now, origin = timezone.now(), DiallingChange.Origin.PARTIAL_WEEK
+    start = wanted(campaign, Action.START, origin=origin, due_at=now - start_ago)
+    return campaign, start, wanted(campaign, Action.STOP, origin=origin, due_at=now + stop_in)
+
+
+def test_a_start_so_late_that_the_next_stop_is_already_due_is_cancelled_and_never_sent(sandbox, db, rung):
+    campaign, start, stop = held_start_and_next_stop(sandbox, dt.timedelta(hours=9), -dt.timedelta(minutes=1))
     assert control.send(start.pk) == "cancelled: overtaken by a later stop"
     assert fresh(start).step == Step.CANCELLED
     assert sandbox.state.stats.count(RESUME, 202) == 0
@@ -185,13 +189,7 @@ def test_a_start_so_late_that_the_next_stop_is_already_due_is_cancelled_and_neve
 
 
 def test_a_start_is_sent_when_the_stop_after_it_is_not_yet_due(sandbox, db, rung):
-    mirror()
-    campaign = running()[0]
-    sandbox.state.campaigns[campaign.cxone_id]["state"] = "PAUSED"
-    now = timezone.now()
-    origin = DiallingChange.Origin.PARTIAL_WEEK
-    start = wanted(campaign, Action.START, origin=origin, due_at=now - dt.timedelta(seconds=30))
-    wanted(campaign, Action.STOP, origin=origin, due_at=now + dt.timedelta(hours=8))
+    _, start, _ = held_start_and_next_stop(sandbox, dt.timedelta(seconds=30), dt.timedelta(hours=8))
     assert control.send(start.pk) == "accepted"
     assert sandbox.state.stats.count(RESUME, 202) == 1
 
