@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.cxone.errors import SkillBusy
+from campaigns.cxone.errors import ServerError, SkillBusy
 from campaigns.cxone.factory import run_sync
 from campaigns.sandbox import create_app
 from tests.cxone_support import admin_asgi_client, admin_config
@@ -47,6 +47,15 @@ def test_a_stopped_skill_is_started_after_the_delay_and_a_second_start_is_resolv
     tenant.state.clock.advance(60)
     assert run_sync(admin.get_campaign(skill_id)).state == "ACTIVE"
     run_sync(admin.start_dialling(skill_id))  # 409 while it runs: read, and left so
+
+
+def test_a_stop_or_start_answered_with_a_5xx_is_sent_once_for_the_sender_to_resolve_by_a_read(tenant, admin):
+    skill_id = running(tenant)
+    tenant.state.config.server_error_rate = 1.0
+    for ask, route in ((admin.stop_dialling, "stop"), (admin.start_dialling, "start")):
+        with pytest.raises(ServerError):
+            run_sync(ask(skill_id))
+        assert tenant.state.stats.count(f"POST /inContactAPI/services/{{version}}/skills/{{skill_id}}/{route}") == 1
 
 
 def test_the_admin_capabilities_stop_and_start_skills_and_hold_days_off(admin):

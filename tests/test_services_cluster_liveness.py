@@ -32,21 +32,22 @@ def heartbeats(monkeypatch):
 
 
 def test_two_workers_of_one_cluster_are_together_while_another_cluster_lives(heartbeats):
-    assert cluster_liveness.alone_together(worker(101), worker(102))
+    assert cluster_liveness.placement(worker(101), worker(102)) == cluster_liveness.TOGETHER
 
 
-def test_workers_of_different_clusters_are_not_together(heartbeats):
-    assert not cluster_liveness.alone_together(worker(101), worker(201))
+def test_workers_of_different_clusters_are_apart(heartbeats):
+    assert cluster_liveness.placement(worker(101), worker(201)) == cluster_liveness.APART
 
 
-def test_with_a_single_cluster_there_is_nowhere_else_to_wait(heartbeats):
+def test_with_a_single_cluster_alive_there_is_nowhere_else_to_wait(heartbeats):
     heartbeats[:] = [heartbeat(9000, 101, 102)]
-    assert not cluster_liveness.alone_together(worker(101), worker(102))
+    assert cluster_liveness.placement(worker(101), worker(102)) == cluster_liveness.ONLY_CLUSTER
 
 
-def test_a_holder_that_is_no_cluster_worker_or_nobody_is_never_together(heartbeats):
-    assert not cluster_liveness.alone_together(worker(101), f"{HOST}:102:cafe")
-    assert not cluster_liveness.alone_together(worker(101), "")
+def test_a_holder_that_is_no_cluster_worker_nobody_or_in_no_heartbeat_is_unknown(heartbeats):
+    assert cluster_liveness.placement(worker(101), f"{HOST}:102:cafe") == cluster_liveness.UNKNOWN
+    assert cluster_liveness.placement(worker(101), "") == cluster_liveness.UNKNOWN
+    assert cluster_liveness.placement(worker(101), worker(777)) == cluster_liveness.UNKNOWN
 
 
 def test_unreadable_heartbeats_say_not_together(monkeypatch):
@@ -55,7 +56,7 @@ def test_unreadable_heartbeats_say_not_together(monkeypatch):
 
     monkeypatch.setattr(Stat, "get_all", staticmethod(unreadable))
     assert cluster_liveness.cluster_processes() is None
-    assert not cluster_liveness.alone_together(worker(101), worker(102))
+    assert cluster_liveness.placement(worker(101), worker(102)) == cluster_liveness.UNKNOWN
 
 
 def test_each_live_cluster_is_listed_with_its_own_processes(heartbeats):

@@ -217,17 +217,25 @@ def test_only_one_standby_waits_beside_the_confirmer(db, rung):
 
 
 def test_a_standby_in_the_confirmers_own_cluster_hands_itself_on_for_another_cluster(db, rung, monkeypatch):
-    monkeypatch.setattr(confirming, "alone_together", lambda owner, other: other == "running-confirmer")
-    leases.acquire(doorbell.CONFIRMER_LEASE, "running-confirmer", 30)
+    monkeypatch.setattr(confirming, "placement", lambda owner, other: "together" if other == "running" else "?")
+    leases.acquire(doorbell.CONFIRMER_LEASE, "running", 30)
     assert confirming.run(seconds=1) == "another confirmer runs"
     assert rung == [(doorbell.CONFIRM_TASK, (), {"hops": 1})]
     assert not leases.is_held(confirming.STANDBY_LEASE)  # free for the standby that lands elsewhere
 
 
 def test_a_standby_that_handed_itself_on_often_enough_stands_by_where_it_landed(db, rung, monkeypatch):
-    monkeypatch.setattr(confirming, "alone_together", lambda owner, other: True)
+    monkeypatch.setattr(confirming, "placement", lambda owner, other: "together")
     leases.acquire(doorbell.CONFIRMER_LEASE, "killed-worker", 1)
     assert confirming.run(seconds=5, hops=confirming.MAX_STANDBY_HOPS).endswith("rounds")  # took over
+
+
+def test_in_the_only_cluster_alive_no_standby_holds_a_worker(db, rung, monkeypatch):
+    monkeypatch.setattr(confirming, "placement", lambda owner, other: "only cluster")
+    leases.acquire(doorbell.CONFIRMER_LEASE, "running", 30)
+    assert confirming.run(seconds=5) == "another confirmer runs"
+    assert rung == []
+    assert not leases.is_held(confirming.STANDBY_LEASE)
 
 
 def test_a_long_queue_is_not_rung_again_while_it_drains_at_cxones_rate(db, rung, settings, campaign):

@@ -170,12 +170,14 @@ class AdminClient(AdminOperations):
             return None
 
     async def stop_dialling(self, campaign_id: str) -> None:
-        """Stop the skill (a skill not running is left so: its 404 is resolved by a read)."""
-        await self.stop_skill(campaign_id)
+        """Stop the skill (a skill not running is left so: its 404 is resolved by a read). Sent once: a 5xx or a
+        lost answer is the sender's to resolve by a read and ask again later, without holding its worker."""
+        await self.stop_skill(campaign_id, once=True)
 
     async def start_dialling(self, campaign_id: str) -> None:
-        """Start the skill (one already starting or running is left so: its 409 is resolved by a read)."""
-        await self.start_skill(campaign_id)
+        """Start the skill (one already starting or running is left so: its 409 is resolved by a read). Sent once,
+        as stop_dialling."""
+        await self.start_skill(campaign_id, once=True)
 
     async def get_dnc_list(self, dnc_list_id: str) -> DncList:
         return admin_lists.dnc_group_to_list(await self.dnc_group(dnc_list_id))

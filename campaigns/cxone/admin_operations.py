@@ -143,19 +143,21 @@ class AdminOperations(TransportBackend):
         path = f"/skills/{path_segment(skill_id)}/parameters/time-zones"
         raise_batch_failures(await self._api("PUT", path, json={"timeZoneSettings": zones}), path)
 
-    async def start_skill(self, skill_id: str) -> None:
-        """Start the skill; one already running (409 "Invalid state" while it runs) is left as it is."""
+    async def start_skill(self, skill_id: str, *, once: bool = False) -> None:
+        """Start the skill; one already running (409 "Invalid state" while it runs) is left as it is. `once`: a 5xx
+        or a lost answer is not retried here (the caller reads, and asks again later: dialling control)."""
         try:
-            await self._api("POST", f"/skills/{path_segment(skill_id)}/start")
+            await self._api("POST", f"/skills/{path_segment(skill_id)}/start", once=once)
         except SkillBusy:
             if not (await self.get_skill(skill_id)).get("isRunning"):
                 raise
 
-    async def stop_skill(self, skill_id: str, *, force: bool = False) -> None:
-        """Stop the skill; one not running (404) is left as it is (a skill that does not exist raises)."""
+    async def stop_skill(self, skill_id: str, *, force: bool = False, once: bool = False) -> None:
+        """Stop the skill; one not running (404) is left as it is (a skill that does not exist raises). `once`:
+        as start_skill's."""
         params = {"force": "true"} if force else None
         try:
-            await self._api("POST", f"/skills/{path_segment(skill_id)}/stop", params=params)
+            await self._api("POST", f"/skills/{path_segment(skill_id)}/stop", params=params, once=once)
         except NotFound:
             if (await self.get_skill(skill_id)).get("isRunning"):
                 raise
@@ -236,8 +238,9 @@ class AdminOperations(TransportBackend):
 
     # --- Plumbing --------------------------------------------------------------------------------------------
 
-    async def _api(self, method: str, path: str, **kwargs) -> Any:
-        return await self.transport.request(method, await self._discovery.url(self.transport, path), **kwargs)
+    async def _api(self, method: str, path: str, *, once: bool = False, **kwargs) -> Any:
+        send = self.transport.request_once if once else self.transport.request
+        return await send(method, await self._discovery.url(self.transport, path), **kwargs)
 
     async def shared_read(self, key: str, read):
         cached = self._shared.get(key)

@@ -78,18 +78,27 @@ def cluster_processes() -> list[tuple[str, set[int]]] | None:
     return found
 
 
-def alone_together(owner: str, other: str) -> bool:
-    """Whether the cluster workers `owner` and `other` run in the same cluster while another live cluster exists:
-    a kill of that one cluster would take both (a standby should then wait elsewhere). False when unknown."""
-    clusters = cluster_processes()
-    if not clusters or len(clusters) < 2:
-        return False
+APART, TOGETHER, ONLY_CLUSTER, UNKNOWN = "apart", "together", "only cluster", "unknown"
+
+
+def placement(owner: str, other: str) -> str:
+    """Where the cluster workers `owner` and `other` run: APART (different live clusters), TOGETHER (the same
+    cluster, and another cluster lives), ONLY_CLUSTER (the same cluster, the only one alive), or UNKNOWN (not
+    both cluster workers, not in a heartbeat yet, or heartbeats unreadable). A kill of one cluster takes every
+    worker in it: a standby should wait APART from what it stands by for."""
     if not (owner.endswith(":" + CLUSTER_WORKER_MARK) and other.endswith(":" + CLUSTER_WORKER_MARK)):
-        return False
+        return UNKNOWN
     (host, pid), (other_host, other_pid) = _host_and_pid(owner), _host_and_pid(other)
-    if pid is None or other_pid is None or host != other_host:
-        return False
-    return any(h == host and pid in pids and other_pid in pids for h, pids in clusters)
+    clusters = cluster_processes()
+    if not clusters or pid is None or other_pid is None:
+        return UNKNOWN
+    mine = next((i for i, (h, pids) in enumerate(clusters) if h == host and pid in pids), None)
+    theirs = next((i for i, (h, pids) in enumerate(clusters) if h == other_host and other_pid in pids), None)
+    if mine is None or theirs is None:
+        return UNKNOWN
+    if mine != theirs:
+        return APART
+    return TOGETHER if len(clusters) > 1 else ONLY_CLUSTER
 
 
 def _host_and_pid(owner: str) -> tuple[str, int | None]:

@@ -20,7 +20,7 @@ from campaigns.cxone import ratelimit
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import DiallingChange
 from campaigns.services import leases
-from campaigns.services.cluster_liveness import alone_together
+from campaigns.services.cluster_liveness import ONLY_CLUSTER, TOGETHER, placement
 from campaigns.services.control import doorbell, reclaiming, timing
 from campaigns.services.control.outcomes import finish
 
@@ -142,12 +142,16 @@ def _stand_by(owner: str, ends: float, hops: int = 0) -> bool:
     worker killed while confirming costs seconds, not the sweeper's minute. True once this task holds the lease.
 
     A standby in the confirmer's own cluster would die with it (a killed qcluster takes every worker): while
-    another cluster lives, it hands itself back to the broker for another cluster to take, a few times at most."""
+    another cluster lives, it hands itself back to the broker for another cluster to take, a few times at most.
+    In the only cluster alive it does not wait at all: it would die with the confirmer all the same, and it would
+    hold a worker the stops and starts need (the minute's sweep starts a confirmer if one dies)."""
     if not leases.acquire(STANDBY_LEASE, owner, CONFIRMER_LEASE_SECONDS):
         return False
-    if hops < MAX_STANDBY_HOPS and alone_together(owner, leases.holder(doorbell.CONFIRMER_LEASE)):
+    where = placement(owner, leases.holder(doorbell.CONFIRMER_LEASE))
+    if where == ONLY_CLUSTER or (where == TOGETHER and hops < MAX_STANDBY_HOPS):
         leases.release(STANDBY_LEASE, owner)
-        doorbell.start_confirmer(unless_running=False, hops=hops + 1)
+        if where == TOGETHER:
+            doorbell.start_confirmer(unless_running=False, hops=hops + 1)
         return False
     took_over = False
     try:
