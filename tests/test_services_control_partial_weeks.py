@@ -39,10 +39,10 @@ def test_the_weekend_gets_a_stop_at_friday_close_and_a_start_before_monday_opens
     assert stop.due_at == dt.datetime(2026, 12, 4, 22, tzinfo=UTC)
     assert stop.alarm_at == dt.datetime(2026, 12, 5, 13, 30, tzinfo=UTC)  # 30 min before Saturday's 09:00
     quiet, latest = dt.datetime(2026, 12, 6, 22, tzinfo=UTC), dt.datetime(2026, 12, 7, 13, 55, tzinfo=UTC)
-    # In the first half of the quiet hours from Sunday's close (17:00) to 5 min before Monday's 09:00, where its own
-    # spread puts it.
-    assert quiet <= start.due_at <= quiet + (latest - quiet) / 2
-    assert start.due_at == quiet + (latest - quiet) * planning.spread_of(weekdays) / 2
+    # In the first three quarters of the quiet hours from Sunday's close (17:00) to 5 min before Monday's 09:00,
+    # where its own spread puts it.
+    assert quiet <= start.due_at <= quiet + (latest - quiet) * 3 / 4
+    assert start.due_at == quiet + (latest - quiet) * (planning.spread_of(weekdays) * 0.75)
     assert stop.origin == start.origin == DiallingChange.Origin.PARTIAL_WEEK
 
 
@@ -90,7 +90,7 @@ def test_a_start_goes_when_the_last_off_day_window_closes_and_no_later_than_the_
     interval = holds.partial_week_intervals(weekdays, THURSDAY, THURSDAY + dt.timedelta(days=4))[0]
     assert interval.quiet_from == dt.datetime(2026, 12, 6, 22, tzinfo=UTC)  # Sunday 17:00 in New York
     assert interval.start_due(dt.timedelta(minutes=5)) == interval.quiet_from
-    assert interval.start_due(dt.timedelta(minutes=5), 0.5) == dt.datetime(2026, 12, 7, 1, 58, 45, tzinfo=UTC)
+    assert interval.start_due(dt.timedelta(minutes=5), 0.5) == dt.datetime(2026, 12, 7, 3, 58, 7, 500000, tzinfo=UTC)
     assert interval.start_due(dt.timedelta(hours=20)) == dt.datetime(2026, 12, 6, 18, tzinfo=UTC)  # a longer lead
 
 

@@ -17,6 +17,7 @@ from .windows import expand_windows
 __all__ = ["OffInterval", "every_day_cron", "has_days_off", "off_intervals"]
 
 _WEEK = timedelta(days=7)
+SPREAD_SHARE = 0.75  # of the quiet hours, over which a portfolio's starts are spread (OffInterval.start_due)
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,14 @@ class OffInterval:
         sent hours early lands on time even when a whole portfolio's Monday starts share CXone's rate limit;
         sent minutes before the window, it would queue behind them and cut the window short.
 
-        `spread` (0 ≤ spread < 1, a campaign's own) places the start that far into the first half of the quiet
-        hours, so that campaigns whose off days close together do not all ask CXone at that same moment (nor
-        beside the stops of the campaigns whose calling day closes then); the second half is left for retries."""
+        `spread` (0 ≤ spread < 1, a campaign's own) places the start that far into the first three quarters of
+        the quiet hours, so that campaigns whose off days close together do not all ask CXone at that same moment
+        (nor beside the stops of the campaigns whose calling day closes then); the last quarter (hours, in a real
+        week) is left for retries."""
         latest = self.start_at - lead
         earliest = self.quiet_from if self.quiet_from is not None else latest
         if earliest < latest:
-            earliest += (latest - earliest) * (min(max(spread, 0.0), 1.0) / 2)
+            earliest += (latest - earliest) * (min(max(spread, 0.0), 1.0) * SPREAD_SHARE)
         return max(self.stop_at, min(earliest, latest))
 
 
