@@ -49,8 +49,10 @@ class FaultsAndStats:
         statuses: list[int] = []
 
         async def send_and_note(message):
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and not statuses:
                 statuses.append(message["status"])
+                # Counted before the answer leaves: a client that has its answer finds it counted.
+                state.stats.record_request(route, message["status"])
             await send(message)
 
         if path.startswith(("/api/", "/oauth2/", "/inContactAPI/", "/auth/")):
@@ -73,7 +75,8 @@ class FaultsAndStats:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            state.stats.record_request(route, statuses[0] if statuses else "no-response")
+            if not statuses:
+                state.stats.record_request(route, "no-response")
 
 
 async def drop_connection(send) -> None:

@@ -205,11 +205,8 @@ def _free(now: dt.datetime) -> Q:
     return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now)
 
 
-def _due(now: dt.datetime) -> Q:
-    # A retry may leave up to waiter.EARLY before its due time: retries due together (an outage's backlog) are then
-    # spread around it, not all behind it.
-    due_by = now + waiter.EARLY
-    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=due_by))
+def _due(now: dt.datetime) -> Q:  # a retry may leave up to waiter.EARLY before its due time (see there)
+    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + waiter.EARLY))
 
 
 def claim(delivery_id: int, owner: str, now: dt.datetime) -> bool:
