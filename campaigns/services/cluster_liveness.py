@@ -24,21 +24,12 @@ log = logging.getLogger(__name__)
 def live_processes() -> dict[str, set[int]] | None:
     """host → PIDs of every live cluster process there (main, sentinel, monitor, pusher, workers); None when
     the heartbeats cannot be read."""
-    try:
-        stats = Stat.get_all()
-    except Exception:
-        log.warning("cluster heartbeats unreadable: no lease is taken over", exc_info=True)
+    clusters = cluster_processes()
+    if clusters is None:
         return None
     live: dict[str, set[int]] = {}
-    for stat in stats:
-        if not getattr(stat, "sentinel", None):  # a main process whose sentinel is gone: no live workers
-            continue
-        pids = live.setdefault(str(getattr(stat, "host", ""))[:40], set())  # as leases.worker_id cuts it
-        pids.update(int(pid) for pid in getattr(stat, "workers", None) or [])
-        pids.update(
-            int(pid)
-            for pid in (stat.pid, stat.sentinel, getattr(stat, "monitor", 0), getattr(stat, "pusher", 0))
-        )
+    for host, pids in clusters:
+        live.setdefault(host, set()).update(pids)
     return live
 
 
@@ -59,22 +50,23 @@ def dead_owners(owners: Iterable[str], live: dict[str, set[int]] | None = None) 
 
 
 def cluster_processes() -> list[tuple[str, set[int]]] | None:
-    """(host, PIDs) of each live cluster, one entry a cluster; None when the heartbeats cannot be read."""
+    """(host, PIDs) of each live cluster, one entry a cluster; None when the heartbeats cannot be read (then no
+    lease is taken over and no standby moves)."""
     try:
         stats = Stat.get_all()
     except Exception:
-        log.warning("cluster heartbeats unreadable", exc_info=True)
+        log.warning("cluster heartbeats unreadable: no lease is taken over", exc_info=True)
         return None
     found = []
     for stat in stats:
-        if not getattr(stat, "sentinel", None):
+        if not getattr(stat, "sentinel", None):  # a main process whose sentinel is gone: no live workers
             continue
         pids = {int(pid) for pid in getattr(stat, "workers", None) or []}
         pids.update(
             int(pid)
             for pid in (stat.pid, stat.sentinel, getattr(stat, "monitor", 0), getattr(stat, "pusher", 0))
         )
-        found.append((str(getattr(stat, "host", ""))[:40], pids))
+        found.append((str(getattr(stat, "host", ""))[:40], pids))  # the host as leases.worker_id cuts it
     return found
 
 
