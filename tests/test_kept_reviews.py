@@ -28,8 +28,10 @@ def draft(campaign, planner):
     return ScheduleDraft.objects.select_related("campaign").get(pk=submitted(campaign, planner).pk)
 
 
-def key(draft, *, index_key=("hour", ("fingerprint",)), calendars=NO_CALENDARS, minute=MINUTE) -> str:
-    return kept_reviews.review_key(draft, index_key=index_key, calendars=calendars, minute=minute)
+def key(
+    draft, *, index_key=("hour", ("fingerprint",)), calendars=NO_CALENDARS, holds=((1,), (0,)), minute=MINUTE
+) -> str:
+    return kept_reviews.review_key(draft, index_key=index_key, calendars=calendars, holds=holds, minute=minute)
 
 
 def counted_reviews(monkeypatch) -> list[int]:

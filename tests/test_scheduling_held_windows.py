@@ -4,7 +4,7 @@ a window a pause only cuts into still dials."""
 
 from datetime import UTC, datetime, timedelta
 
-from campaigns.scheduling.held_windows import BLACKOUT, PAUSED, Hold, sort_held
+from campaigns.scheduling.held_windows import BLACKOUT, PAUSED, Hold, sort_held, without_pauses
 from campaigns.scheduling.windows import Window
 
 
@@ -58,3 +58,40 @@ def test_a_window_both_a_blackout_day_and_a_pause_hold_counts_for_the_blackout_d
     pause = Hold(PAUSED, at(1, 0), at(3, 0), "Training")
     parted = sort_held(DAILY, [day, pause])
     assert parted.removed == [1, 1] and parted.dialling == DAILY[2:]
+
+
+# ---- without_pauses: what of each window still loads its pool -------------------------------------------------
+
+H = 3600
+
+
+def test_without_pauses_every_window_is_kept_as_it_is():
+    windows = ((0, 2 * H), (24 * H, 26 * H))
+    assert without_pauses(windows, []) == windows
+
+
+def test_a_window_wholly_inside_a_pause_is_gone_and_the_others_are_untouched():
+    windows = ((0, 2 * H), (24 * H, 26 * H), (48 * H, 50 * H))
+    assert without_pauses(windows, [(23 * H, 27 * H)]) == ((0, 2 * H), (48 * H, 50 * H))
+
+
+def test_a_pause_cutting_into_a_window_leaves_the_parts_before_and_after_it():
+    windows = ((0, 4 * H), (10 * H, 12 * H), (20 * H, 22 * H))
+    pauses = [(H, 2 * H), (11 * H, 30 * H)]  # the middle of the first; the end of the second, all of the third
+    assert without_pauses(windows, pauses) == ((0, H), (2 * H, 4 * H), (10 * H, 11 * H))
+
+
+def test_pauses_that_follow_on_from_one_another_hold_together_in_any_order():
+    windows = ((0, 6 * H),)
+    pauses = [(3 * H, 6 * H), (H, 3 * H)]  # given out of order, meeting at 03:00
+    assert without_pauses(windows, pauses) == ((0, H),)
+
+
+def test_overlapping_windows_cut_by_one_pause_come_back_sorted_by_start():
+    windows = ((0, 10 * H), (5 * H, 10 * H))
+    assert without_pauses(windows, [(6 * H, 8 * H)]) == ((0, 6 * H), (5 * H, 6 * H), (8 * H, 10 * H), (8 * H, 10 * H))
+
+
+def test_a_pause_touching_a_window_only_at_its_edges_takes_nothing_from_it():
+    windows = ((2 * H, 4 * H),)
+    assert without_pauses(windows, [(0, 2 * H), (4 * H, 6 * H)]) == windows

@@ -5,7 +5,9 @@ The rules are the product's own, so that WFM hears what the charts and the worke
 - a blackout day removes the windows that open on it (its span is the campaign's local midnight to the next
   one, as scheduling/blackouts.py's `day_spans` gives it): a window opening the evening before is kept;
 - a pause removes the windows that lie wholly inside it (or inside pauses that follow on from one another);
-  a window it only cuts into still dials outside the pause, so it is kept and marked as partly paused.
+  a window it only cuts into still dials outside the pause, so it is kept and marked as partly paused;
+- for the load a campaign puts on its pool and its contact list (capacity, conflicts), `without_pauses` keeps
+  only the parts of each window outside the pauses: nobody is needed, and nobody is called, while it is paused.
 
 Pure: no ORM, no HTTP, no clock. Instants are UTC.
 """
@@ -19,7 +21,7 @@ from datetime import date, datetime
 
 from .windows import Window
 
-__all__ = ["BLACKOUT", "PAUSED", "Hold", "HeldWindows", "sort_held"]
+__all__ = ["BLACKOUT", "PAUSED", "Hold", "HeldWindows", "sort_held", "without_pauses"]
 
 BLACKOUT = "blackout"
 PAUSED = "paused"
@@ -92,3 +94,29 @@ def sort_held(windows: Sequence[Window], holds: Sequence[Hold]) -> HeldWindows:
             result.partly_paused.add(len(result.dialling))
         result.dialling.append(window)
     return result
+
+
+def without_pauses(
+    instants: Sequence[tuple[int, int]], pauses: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """The parts of the windows (UTC epoch seconds [start, end)) outside the pauses ([start, end), any order):
+    a window wholly paused is gone, one a pause cuts into keeps what lies before and after it. Sorted by start
+    (a long window's part after a pause may open after the next window does)."""
+    if not pauses:
+        return tuple(instants)
+    stretches = [(start, end) for start, end, _ in _merged([(s, e, 0) for s, e in pauses])]
+    starts = [start for start, _ in stretches]
+    parts: list[tuple[int, int]] = []
+    for window in instants:
+        low, high = window[0], window[1]
+        at = max(bisect_right(starts, low) - 1, 0)
+        while at < len(stretches) and stretches[at][0] < high:
+            paused_from, paused_until = stretches[at]
+            if paused_until > low:
+                if paused_from > low:
+                    parts.append((low, paused_from))
+                low = paused_until
+            at += 1
+        if low < high:
+            parts.append((low, high) if (low, high) != (window[0], window[1]) else tuple(window))
+    return tuple(sorted(parts))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from campaigns import roles
@@ -105,6 +106,26 @@ def approved_between(start: dt.datetime, end: dt.datetime):
         .prefetch_related("campaigns")
         .order_by("starts_at")
     )
+
+
+def paused_spans(start: dt.datetime, end: dt.datetime) -> dict[str, list[tuple[int, int]]]:
+    """Each campaign's approved pauses touching [start, end), by CXone id, as UTC epoch seconds: what the charts
+    and the editor's what-if take out of its windows (nobody is needed, and nobody is called, while it is
+    paused). Pauses still awaiting approval hold nothing."""
+    links = TimedPause.campaigns.through.objects.filter(
+        timedpause__status=Status.APPROVED, timedpause__starts_at__lt=end, timedpause__ends_at__gt=start
+    ).values_list("campaign__cxone_id", "timedpause__starts_at", "timedpause__ends_at")
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for cxone_id, starts_at, ends_at in links:
+        spans.setdefault(cxone_id, []).append((int(starts_at.timestamp()), int(ends_at.timestamp())))
+    return {cxone_id: sorted(found) for cxone_id, found in spans.items()}
+
+
+def fingerprint() -> tuple:
+    """Changes whenever the approved pauses change (one approved, or one taken back were that ever offered): what
+    kept charts are keyed by, beside the conflict index's and the blackout days' fingerprints."""
+    approved = TimedPause.objects.filter(status=Status.APPROVED)
+    return tuple(approved.aggregate(n=Count("id"), ids=Sum("id"), reviewed=Max("reviewed_at")).values())
 
 
 def _span(pause: TimedPause) -> str:

@@ -28,9 +28,11 @@ from campaigns.models import Campaign
 from campaigns.scheduling.blackout_conflicts import grouped_conflicts
 from campaigns.scheduling.blackouts import without_blackouts
 from campaigns.scheduling.conflicts import CONTACT_LIST, ExpansionCache
+from campaigns.scheduling.held_windows import without_pauses
 from campaigns.scheduling.intervals import INTERVAL_SECONDS, demand_steps, interval_peaks
 from campaigns.scheduling.staffing import Staffing
 from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.control import pausing
 from campaigns.services.drafts.checks import conflict_index
 from campaigns.services.pools import lookup
 from campaigns.services.reports import activity, drift_weeks
@@ -48,6 +50,9 @@ class Mirror:
     campaigns: dict[str, dict] = field(default_factory=dict)  # by CXone id: pk, name, zone, pool_key, ...
     loads: dict[str, scheduling.CampaignLoad] = field(default_factory=dict)
     windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # reaching into the range
+    # The parts of those windows outside approved pauses: the load on pools and contact lists (the timeline
+    # draws `windows`, marking what a pause holds; capacity and conflicts count only what dials).
+    dialling: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     invalid: dict[str, str] = field(default_factory=dict)  # CXone id → why its windows cannot be drawn
     conflicts: list[scheduling.Conflict] = field(default_factory=list)
     # What the pages drew from it, kept with it (a kept mirror is asked the same questions again).
@@ -73,7 +78,7 @@ _mirrors_lock = threading.Lock()
 def mirror(start: dt.datetime, end: dt.datetime) -> Mirror:
     """Every present campaign with a schedule, its windows reaching into [start, end) and the conflicts there
     (kept while the mirror does not change: callers read it, never change it)."""
-    key = (start, end, conflict_index.fingerprint(), blackout_days.fingerprint())
+    key = (start, end, conflict_index.fingerprint(), blackout_days.fingerprint(), pausing.fingerprint())
     with _mirrors_lock:
         if key in _mirrors:
             _mirrors.move_to_end(key)
@@ -115,6 +120,8 @@ def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
     blacked_out = blackout_days.days_by_campaign(
         [(row["pk"], row["cxone_id"], row["pool_id"], row["timezone"]) for row in rows], start - LEAD_IN, end
     )
+    # Approved pauses take what they hold out of the load (conflicts, capacity), not out of the timeline's bars.
+    paused = pausing.paused_spans(start - LEAD_IN, end)
     kept: dict[str, tuple[tuple[int, int], ...]] = {}
     start_ts = result.start_ts
     for row in rows:
@@ -137,9 +144,10 @@ def _expand(start: dt.datetime, end: dt.datetime) -> Mirror:
             continue
         result.loads[load.id] = load
         result.campaigns[load.id] = row
-        kept[load.id] = windows
+        kept[load.id] = without_pauses(windows, paused.get(load.id, []))
         result.windows[load.id] = tuple(w for w in windows if w[1] > start_ts)
-    if blacked_out:  # the index would expand the blacked-out windows again: sweep the kept ones
+        result.dialling[load.id] = tuple(w for w in kept[load.id] if w[1] > start_ts)
+    if blacked_out or paused:  # the index would expand the held windows again: sweep the kept ones
         conflicts = grouped_conflicts(book.capacities, result.loads.values(), kept)
     else:
         index = scheduling.ConflictIndex(book.capacities, list(result.loads.values()), start - LEAD_IN, end)
@@ -188,7 +196,7 @@ def _pool_demands(data: Mirror) -> list[capacity_charts.PoolDemand]:
         ids = members.get(key, [])
         if not ids:
             continue  # no campaign present in CXone draws on it: nothing to plan
-        steps = demand_steps({c: data.windows[c] for c in ids}, {c: data.loads[c].agents for c in ids})
+        steps = demand_steps({c: data.dialling[c] for c in ids}, {c: data.loads[c].agents for c in ids})
         peaks = interval_peaks(steps, data.start_ts, data.end_ts, INTERVAL_SECONDS)
         available = (
             tuple(pool.capacity.per_interval(data.start_ts, len(peaks), INTERVAL_SECONDS))

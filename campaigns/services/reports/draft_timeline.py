@@ -1,13 +1,14 @@
 """The draft editor's small timeline: what the draft would open over the next days next to what CXone has now,
-the pool's other campaigns, where the pool would be over capacity with the draft in place, and the campaign's
-timed pauses and open Stop dialling (reports/held_spans.py).
+the pool's other campaigns, where the pool would be over capacity with the draft in place (what approved pauses
+hold is not counted), and the campaign's timed pauses and open Stop dialling (reports/held_spans.py).
 
 Called by the editor's views for every render (the page and each live-validation swap). It reuses the shared
 conflict index for the pool's other campaigns, so a keystroke costs one small sweep of one pool. Drawing the
 hundreds of other campaigns of a pool at 10 000 campaigns costs more than the rest of the editor, so a drawn
 timeline is kept for a minute under a key over everything it is drawn from (`_key`): the draft's values, the
 campaign's current schedule and agents, the pool it draws on, the days shown, the conflict index's key (every
-schedule, agents and pool), the blackout calendars' fingerprint, and the pauses and stops, read every time. It
+schedule, agents and pool), the blackout calendars' and the approved pauses' fingerprints, and the campaign's
+pauses and stops, read every time. It
 says nothing any approval relies on: the editor's findings are computed afresh on every render.
 """
 
@@ -28,7 +29,9 @@ from campaigns.charts.draft_timeline import OtherCampaign, draft_timeline_chart
 from campaigns.models import Campaign
 from campaigns.scheduling.blackouts import day_spans, without_blackouts
 from campaigns.scheduling.conflicts import CAPACITY, ExpansionCache, group_conflicts
+from campaigns.scheduling.held_windows import without_pauses
 from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.control import pausing
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import conflict_index, draft_checks
 from campaigns.services.pools import lookup as pools
@@ -135,6 +138,7 @@ def _key(campaign, values, start, end, index, holds) -> tuple | None:
         end,
         index_key,
         blackout_days.fingerprint(),
+        pausing.fingerprint(),
         holds,
     )
 
@@ -170,7 +174,9 @@ def _draw(campaign, values, spec, start, end, index, holds) -> Chart:
             )
         )
         names = {cid: name for _, cid, _, name in rows}
-        members = {campaign.cxone_id: draft_windows}
+        # What approved pauses hold loads nobody: the draft's own campaign's too (they hold it whatever it runs).
+        paused = pausing.paused_spans(start - dt.timedelta(days=1), end)
+        members = {campaign.cxone_id: without_pauses(draft_windows, paused.get(campaign.cxone_id, []))}
         weights = {campaign.cxone_id: agents}
         start_ts = int(start.timestamp())
         zones = {c.id: c.timezone for c in loads}
@@ -180,7 +186,7 @@ def _draw(campaign, values, spec, start, end, index, holds) -> Chart:
         for load in sorted(loads, key=lambda c: (names.get(c.id, c.id).lower(), c.id)):
             windows = without_blackouts(expansion.windows(load), blacked_out.get(load.id, []))
             windows = tuple(w for w in windows if w[1] > start_ts)
-            members[load.id] = windows
+            members[load.id] = without_pauses(windows, paused.get(load.id, []))
             weights[load.id] = load.agents
             others.append(OtherCampaign(load.id, names.get(load.id, load.id), load.agents, windows))
         conflicts = group_conflicts(CAPACITY, pool.key, members, weights, {pool.key: pool.capacity})

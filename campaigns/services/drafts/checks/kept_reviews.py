@@ -13,6 +13,8 @@ inputs themselves, not from a version number that might miss one:
   purpose, agents, contact list and the pool it draws on;
 - the blackout days: the rules of the approved calendars that apply to the campaign (as read for this page) and
   whether any calendar is attached at all (which decides how the what-if is run);
+- what holds the other campaigns the what-if sweeps with the draft: the fingerprints of the approved calendars
+  and their attachments (blackout days) and of the approved pauses (`holds`, read once per page);
 - the conflicts: the conflict index's key (its hour and the fingerprint of every schedule, agents, pool and
   membership it was built from: conflict_index.current_with_key);
 - the engine: whether the skill checks apply (the backend), the rules version;
@@ -36,6 +38,7 @@ from campaigns import scheduling
 from campaigns.models import ScheduleDraft
 from campaigns.services import schedule_values
 from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.control import pausing
 from campaigns.services.drafts.checks import campaign_findings, draft_checks, skill_findings
 from campaigns.services.pools import lookup as pools
 
@@ -44,8 +47,18 @@ PREFIX = "draft-review:v1:"
 _generation = 0  # forget() moves it on: the kept reviews of before are no longer found
 
 
+def holds_key() -> tuple:
+    """What holds any campaign from dialling, as the what-if reads it: blackout calendars and approved pauses."""
+    return blackout_days.fingerprint(), pausing.fingerprint()
+
+
 def review_key(
-    draft: ScheduleDraft, *, index_key: tuple, calendars: blackout_days.CalendarsRead, minute: dt.datetime
+    draft: ScheduleDraft,
+    *,
+    index_key: tuple,
+    calendars: blackout_days.CalendarsRead,
+    holds: tuple,
+    minute: dt.datetime,
 ) -> str:
     """The cache key of `draft`'s review: equal keys, equal reviews (see the module's docstring for why)."""
     campaign = draft.campaign
@@ -62,6 +75,7 @@ def review_key(
             pools.key_of_campaign(campaign),
         ],
         "blackouts": [repr(calendars.of(campaign.cxone_id)), calendars.attached],
+        "holds": repr(holds),
         "conflicts": repr(index_key),
         "engine": [skill_findings.admin_backend(), scheduling.load_rules().version],
         "minute": minute.isoformat(),
@@ -95,7 +109,10 @@ def reviews(
     """Each draft's review by pk: kept ones where the key matches, the others made now (for the start of the
     minute) and kept. One cache round trip to read and one to write, whatever the page's size."""
     minute = now.replace(second=0, microsecond=0)
-    keys = {d.pk: review_key(d, index_key=index_key, calendars=calendars, minute=minute) for d in drafts}
+    holds = holds_key()
+    keys = {
+        d.pk: review_key(d, index_key=index_key, calendars=calendars, holds=holds, minute=minute) for d in drafts
+    }
     kept = cache.get_many(list(keys.values()))
     result, fresh = {}, {}
     for draft in drafts:
