@@ -85,6 +85,7 @@ urlpatterns = [
     path("calendars/<id:pk>/attach", calendars.calendar_attach, name="calendar-attach"),
     path("calendars/revisions/<id:pk>/submit", calendars.revision_submit, name="calendar-revision-submit"),
     path("calendars/revisions/<id:pk>/withdraw", calendars.revision_withdraw, name="calendar-revision-withdraw"),
+    path("calendars/revisions/<id:pk>/discard", calendars.revision_discard, name="calendar-revision-discard"),
     path("calendars/revisions/<id:pk>/approve", calendars.revision_approve, name="calendar-revision-approve"),
     path("calendars/revisions/<id:pk>/reject", calendars.revision_reject, name="calendar-revision-reject"),
     path("timeline/", charts.timeline, name="timeline"),

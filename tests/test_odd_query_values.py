@@ -104,6 +104,7 @@ ROW_OF = {
     "activation-retry": "activation", "webhook-redeliver": "delivery", "notification-dismiss": "entry",
     "calendar-detail": "calendar", "calendar-edit": "calendar", "calendar-attach": "calendar",
     "calendar-revision-submit": "revision", "calendar-revision-withdraw": "revision",
+    "calendar-revision-discard": "revision",
     "calendar-revision-approve": "revision", "calendar-revision-reject": "revision",
     "dialling-stop": "stop", "dialling-stop-rows": "stop", "dialling-resume-ask": "stop",
     "dialling-resume-withdraw": "stop", "dialling-resume-agree": "stop", "dialling-pause-approve": "pause",

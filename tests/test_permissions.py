@@ -54,6 +54,7 @@ MATRIX = {
     "calendar-attach": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "calendar-revision-submit": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the author
     "calendar-revision-withdraw": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the author
+    "calendar-revision-discard": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),  # refused: not the author
     "calendar-revision-approve": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "calendar-revision-reject": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),
     "drift-keep": ([302] + [405] * 5, [302, 403, 403, 302, 403, 302]),

@@ -7,7 +7,15 @@ import datetime as dt
 
 import pytest
 
-from campaigns.models import AgentPool, AuditEntry, BlackoutCalendar, Campaign, PoolMember, RevisionStatus
+from campaigns.models import (
+    AgentPool,
+    AuditEntry,
+    BlackoutCalendar,
+    CalendarRevision,
+    Campaign,
+    PoolMember,
+    RevisionStatus,
+)
 from campaigns.services.blackouts import days, editing
 from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
 from tests.conftest import attach_approved, make_campaign
@@ -101,6 +109,34 @@ def test_a_submitted_revision_is_withdrawn_before_it_changes(supervisor):
         editing.edit(revision.calendar_id, supervisor, "", "2026-12-24: Eve")
     editing.withdraw(revision.pk, supervisor)
     assert editing.edit(revision.calendar_id, supervisor, "", "2026-12-24: Eve").rules[0]["name"] == "Eve"
+
+
+def test_the_author_discards_a_draft_revision_and_the_approved_calendar_stays_in_effect(
+    supervisor, other_supervisor, pool
+):
+    campaign = make_campaign(pool=pool)
+    calendar = approved(supervisor, other_supervisor, campaigns=[campaign])
+    revision = editing.edit(calendar.pk, supervisor, "", "2026-11-27: Day after")
+
+    discarded = editing.discard(revision.pk, supervisor)
+
+    assert discarded.status == RevisionStatus.DISCARDED and discarded.decided_at is not None
+    assert [d.day for d in days.blackout_days(campaign, *NOVEMBER)] == [dt.date(2026, 11, 26)]
+    # The calendar's one open slot is free again: a new revision starts from the rules in effect.
+    again = editing.edit(calendar.pk, other_supervisor, "", "2026-12-24: Eve")
+    assert again.number == 3 and again.status == RevisionStatus.DRAFT
+    assert AuditEntry.objects.filter(action="campaigns.calendar.discarded", object_id=str(revision.pk)).exists()
+
+
+def test_only_the_author_discards_and_only_a_draft(supervisor, other_supervisor):
+    revision = editing.create_calendar(supervisor, "Closures", "", THANKSGIVING)
+    with pytest.raises(NotAllowed, match="Only the revision's author discards it"):
+        editing.discard(revision.pk, other_supervisor)
+
+    editing.submit(revision.pk, supervisor)
+    with pytest.raises(InvalidTransition, match="cannot be discarded"):
+        editing.discard(revision.pk, supervisor)  # a reviewer may be deciding on it: withdraw it first
+    assert CalendarRevision.objects.get(pk=revision.pk).status == RevisionStatus.SUBMITTED
 
 
 def test_a_rejection_needs_a_reason_and_leaves_the_approved_rules_in_effect(supervisor, other_supervisor):

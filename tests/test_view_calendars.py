@@ -313,3 +313,28 @@ def test_the_new_calendar_page_shows_the_days_without_javascript(as_supervisor):
     response = as_supervisor.post(reverse("calendar-new"), {"name": "", "rules": "Easter - 2: Good Friday"})
     assert response.status_code == 400
     assert "Good Friday" in response.content.decode() and "in the coming year" in response.content.decode()
+
+
+def test_the_author_discards_their_draft_revision_from_the_calendars_page(as_supervisor, supervisor):
+    revision = drafted(supervisor)
+    page = as_supervisor.get(reverse("calendar-detail", args=[revision.calendar_id])).content.decode()
+    assert "Discard this revision" in page
+
+    response = as_supervisor.post(reverse("calendar-revision-discard", args=[revision.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "Discarded: nothing it proposed takes effect" in page and "Submit for approval" not in page
+    assert BlackoutCalendar.objects.get(pk=revision.calendar_id).revisions.get().status == RevisionStatus.DISCARDED
+
+
+def test_another_supervisor_is_told_why_they_cannot_discard_it(client, supervisor, other_supervisor):
+    revision = drafted(supervisor)
+    client.force_login(other_supervisor)
+    assert "Discard this revision" not in client.get(
+        reverse("calendar-detail", args=[revision.calendar_id])
+    ).content.decode()
+
+    response = client.post(reverse("calendar-revision-discard", args=[revision.pk]), follow=True)
+
+    assert "Only the revision&#x27;s author discards it." in response.content.decode()
+    assert BlackoutCalendar.objects.get(pk=revision.calendar_id).revisions.get().status == RevisionStatus.DRAFT

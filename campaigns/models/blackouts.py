@@ -30,6 +30,7 @@ class RevisionStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+    DISCARDED = "discarded", "Discarded"  # by its author, before any review: it frees the calendar's open slot
 
 
 OPEN_REVISION_STATUSES = (RevisionStatus.DRAFT, RevisionStatus.SUBMITTED)

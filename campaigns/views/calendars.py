@@ -191,6 +191,7 @@ def calendar_attach(request, pk):
 REVISION_ACTIONS = {
     "submit": (editing.submit, "Submitted: another supervisor approves or rejects it."),
     "withdraw": (editing.withdraw, "Withdrawn: it is your draft again."),
+    "discard": (editing.discard, "Discarded: nothing it proposed takes effect; it stays in the history."),
     "approve": (editing.approve, "Approved: its days and where it applies are in force from now on."),
     "reject": (editing.reject, "Rejected: the author sees your reason."),
 }
@@ -228,6 +229,12 @@ def revision_submit(request, pk):
 @permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
 def revision_withdraw(request, pk):
     return _revision_action(request, pk, "withdraw")
+
+
+@require_POST
+@permission_required(roles.VIEW_CAMPAIGNS, raise_exception=True)
+def revision_discard(request, pk):
+    return _revision_action(request, pk, "discard")
 
 
 @require_POST

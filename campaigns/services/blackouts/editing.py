@@ -140,6 +140,23 @@ def withdraw(revision_id: int, actor) -> CalendarRevision:
     return revision
 
 
+def discard(revision_id: int, actor) -> CalendarRevision:
+    """The author gives up a draft revision: nothing it proposed takes effect, the calendar stays as approved and
+    a new revision can be started. The revision is kept in the calendar's history (its days can be read again);
+    a submitted one is withdrawn first, so a reviewer never sees it vanish mid-decision."""
+    _require(actor)
+    with transaction.atomic():
+        revision = _move(revision_id, actor, (S.DRAFT,), "discarded")
+        if revision.author_id != actor.pk:
+            raise NotAllowed("Only the revision's author discards it.")
+        revision.status, revision.decided_at = S.DISCARDED, timezone.now()
+        revision.save(update_fields=["status", "decided_at"])
+        audit.record(
+            "campaigns.calendar.discarded", revision, actor=actor, message=_said(revision, "discarded")
+        )
+    return revision
+
+
 def _as_seen(revision: CalendarRevision, seen_lock_version: int | None) -> None:
     if seen_lock_version is not None and seen_lock_version != revision.lock_version:
         raise DraftChanged(

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "campaigns.calendar.edited": "Blackout calendar revision edited",
     "campaigns.calendar.submitted": "Blackout calendar submitted for approval",
     "campaigns.calendar.withdrawn": "Blackout calendar withdrawn from review",
+    "campaigns.calendar.discarded": "Blackout calendar revision discarded",
     "campaigns.calendar.approved": "Blackout calendar approved",
     "campaigns.calendar.rejected": "Blackout calendar rejected",
     "campaigns.calendar.attachments_proposed": "Blackout calendar attachments proposed",
