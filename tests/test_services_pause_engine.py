@@ -9,10 +9,11 @@ import datetime as dt
 import pytest
 
 from campaigns.models import TimedPause
+from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.control import pausing
 from campaigns.services.drafts.checks import conflict_index, draft_checks, kept_reviews
 from campaigns.services.reports import dashboards, draft_timeline
-from tests.conftest import make_campaign, make_draft
+from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign, make_draft
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -119,6 +120,24 @@ def test_the_editors_what_if_adds_no_conflict_while_the_other_campaign_is_paused
     paused([first], planner, supervisor, *whole_horizon)
 
     assert draft_checks.evaluate_draft(draft).conflicts_added == []
+
+
+def test_the_queues_kept_review_is_made_again_once_a_pause_is_approved(pool, planner, supervisor):
+    first, _, draft = moved_onto_the_firsts_hours(pool, planner)
+    now = MONDAY_BEFORE_DECEMBER
+    index_key, index = conflict_index.current_with_key(now)
+    nothing_attached = blackout_days.CalendarsRead({}, attached=False)
+
+    def conflicts_added() -> list:
+        [review] = kept_reviews.reviews(
+            [draft], index=index, index_key=index_key, calendars=nothing_attached, now=now
+        ).values()
+        return review["proposed"].conflicts_added
+
+    assert conflicts_added()
+    paused([first], planner, supervisor, START - dt.timedelta(days=30), START + dt.timedelta(days=400))
+
+    assert conflicts_added() == []
 
 
 def test_the_drafts_own_campaigns_pause_holds_the_draft_too(pool, planner, supervisor):

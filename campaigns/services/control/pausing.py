@@ -21,6 +21,7 @@ from campaigns.services.webhooks import outbox
 Status = TimedPause.Status
 Action = DiallingChange.Action
 Origin = DiallingChange.Origin
+PausedSpans = dict[str, list[tuple[int, int]]]  # CXone id → approved pauses, UTC epoch seconds [start, end)
 # A pause's stop not confirmed this long after the pause begins raises the alarm.
 PAUSE_ALARM = dt.timedelta(minutes=2)
 
@@ -108,14 +109,14 @@ def approved_between(start: dt.datetime, end: dt.datetime):
     )
 
 
-def paused_spans(start: dt.datetime, end: dt.datetime) -> dict[str, list[tuple[int, int]]]:
+def paused_spans(start: dt.datetime, end: dt.datetime) -> PausedSpans:
     """Each campaign's approved pauses touching [start, end), by CXone id, as UTC epoch seconds: what the charts
     and the editor's what-if take out of its windows (nobody is needed, and nobody is called, while it is
     paused). Pauses still awaiting approval hold nothing."""
     links = TimedPause.campaigns.through.objects.filter(
         timedpause__status=Status.APPROVED, timedpause__starts_at__lt=end, timedpause__ends_at__gt=start
     ).values_list("campaign__cxone_id", "timedpause__starts_at", "timedpause__ends_at")
-    spans: dict[str, list[tuple[int, int]]] = {}
+    spans: PausedSpans = {}
     for cxone_id, starts_at, ends_at in links:
         spans.setdefault(cxone_id, []).append((int(starts_at.timestamp()), int(ends_at.timestamp())))
     return {cxone_id: sorted(found) for cxone_id, found in spans.items()}

@@ -34,12 +34,14 @@ def what_if(
     index: scheduling.ConflictIndex,
     *,
     attached: bool | None = None,
+    paused: pausing.PausedSpans | None = None,
 ) -> tuple[list[scheduling.Conflict], list[scheduling.Conflict]]:
     """The conflicts the draft adds and removes (its campaign's own blackout days and pauses apply to the draft
-    too). `attached`: whether any calendar is in effect anywhere, when the caller read it for many drafts at
-    once."""
+    too). `attached`: whether any calendar is in effect anywhere, and `paused`: the approved pauses over the
+    index's horizon, when the caller read them for many drafts at once."""
     in_effect = any_in_effect() if attached is None else attached
-    paused = pausing.paused_spans(index.start_utc, index.end_utc)
+    if paused is None:
+        paused = pausing.paused_spans(index.start_utc, index.end_utc)
     if not in_effect and not paused:
         found = index.what_if(draft)
         return found.added, found.removed

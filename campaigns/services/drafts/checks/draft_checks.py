@@ -29,6 +29,7 @@ from campaigns.scheduling.findings import CALLING_HOURS, FREQUENCY, SKILL, UNCHE
 from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.blackouts import days as blackout_days
+from campaigns.services.control import pausing
 from campaigns.services.drafts.checks import blackout_conflicts, conflict_index, skill_findings
 from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
 from campaigns.services.pools import lookup as pools
@@ -59,6 +60,7 @@ def evaluate_draft(
     index: scheduling.ConflictIndex | None = None,
     deadline: scheduling.Deadline | None = None,
     calendars: blackout_days.CalendarsRead | None = None,
+    paused: pausing.PausedSpans | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """THE findings of a draft as saved, computed now: what workflow.submit and workflow.approve (and the
@@ -71,6 +73,7 @@ def evaluate_draft(
         index=index,
         deadline=deadline,
         calendars=calendars,
+        paused=paused,
         now=now,
     )
 
@@ -85,10 +88,12 @@ def evaluate_values(
     deadline: scheduling.Deadline | None = None,
     blackout_rules: tuple | None = None,
     calendars: blackout_days.CalendarsRead | None = None,
+    paused: pausing.PausedSpans | None = None,
 ) -> Report:
     """Validate, expand and check one schedule of `campaign` (draft field values). `conflicts=False` skips the
     what-if, for lists that show many campaigns at once; `index` lets a page that checks several drafts fetch
-    the index once. Within `deadline` (2 s from now unless given): a part it cuts short is a blocking
+    the index once, `calendars` and `paused` (pausing.paused_spans over the index's horizon) what holds
+    campaigns. Within `deadline` (2 s from now unless given): a part it cuts short is a blocking
     "not checked" finding, never silence."""
     deadline = deadline or scheduling.Deadline(BUDGET_SECONDS)
     spec = scheduling.ScheduleSpec(
@@ -210,6 +215,7 @@ def evaluate_values(
                 campaign,
                 index or conflict_index.current(now),
                 attached=calendars and calendars.attached,
+                paused=paused,
             ),
         )
         if what_if is not None:
@@ -337,6 +343,7 @@ def review(
     *,
     index: scheduling.ConflictIndex | None = None,
     calendars: blackout_days.CalendarsRead | None = None,
+    paused: pausing.PausedSpans | None = None,
     now: dt.datetime | None = None,
 ) -> dict:
     """What a supervisor needs to decide: current → proposed, each with its next windows, and the findings.
@@ -349,5 +356,5 @@ def review(
         if current_values
         else None,
         "current_values": current_values,
-        "proposed": evaluate_draft(draft, index=index, calendars=calendars, now=now),
+        "proposed": evaluate_draft(draft, index=index, calendars=calendars, paused=paused, now=now),
     }

@@ -115,10 +115,13 @@ def reviews(
     }
     kept = cache.get_many(list(keys.values()))
     result, fresh = {}, {}
+    paused = None
     for draft in drafts:
         review = kept.get(keys[draft.pk])
         if review is None:
-            review = draft_checks.review(draft, index=index, calendars=calendars, now=minute)
+            if paused is None:  # read once for the page, and only when some review is made
+                paused = pausing.paused_spans(index.start_utc, index.end_utc)
+            review = draft_checks.review(draft, index=index, calendars=calendars, paused=paused, now=minute)
             if not _cut_short(review):
                 fresh[keys[draft.pk]] = review
         result[draft.pk] = review
