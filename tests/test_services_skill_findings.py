@@ -3,12 +3,14 @@ contract it says nothing of the kind; the engine's other findings are the same e
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from campaigns.services import schedule_values
 from campaigns.services.drafts.checks import draft_checks, skill_findings
-from tests.conftest import make_campaign
+from tests.conftest import MONDAY_BEFORE_DECEMBER, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +46,8 @@ def test_a_schedule_a_skill_holds_blocks_nothing_and_the_open_end_is_only_a_warn
 ):
     settings.CXONE_API = "admin"
     report = evaluate(make_campaign("C-1001"))
-    assert [f.severity for f in report.skill] == ["warning"]  # its effective end: a skill has none
+    # Its effective start (tomorrow) and end: a skill has neither, and says so.
+    assert [f.severity for f in report.skill] == ["warning", "warning"]
     assert not any("skill" in message for message in report.blocking)
 
 
@@ -84,7 +87,8 @@ def test_another_zone_than_the_skills_is_blocking(frozen_clock, settings):
 
 
 def test_the_v2_backend_has_no_skill_findings_and_the_engines_findings_do_not_change(frozen_clock, settings):
-    campaign = make_campaign("C-1001")
+    # A period a skill's week dials too (begun, no end): the engine judges the same windows under both.
+    campaign = make_campaign("C-1001", effective_start=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), effective_end=None)
     settings.CXONE_API = "outbound-v2"
     v2 = evaluate(campaign, cron_expression="0 9,14 * * 1-5", duration_minutes=180)
     settings.CXONE_API = "admin"
@@ -136,3 +140,38 @@ def test_the_editor_shows_the_retry_fields_in_cxones_terms_under_the_admin_backe
     settings.CXONE_API = "outbound-v2"
     page = text(as_planner.get(reverse("draft-editor", args=[draft.pk])))
     assert "Retry on busy" in page and "restrictedCallingMinutes" not in page
+
+
+PENNSYLVANIA = [{"state": "PA", "timezones": ["America/New_York"], "count": 40}]
+# Mon 28 – Thu 31 December 2026: no Pennsylvania legal holiday falls in it (Christmas is the Friday before, New
+# Year's Day the Friday after).
+BETWEEN_THE_HOLIDAYS = {
+    "effective_start": dt.datetime(2026, 12, 28, 5, tzinfo=dt.UTC),
+    "effective_end": dt.datetime(2027, 1, 1, 5, tzinfo=dt.UTC),
+}
+
+
+def pennsylvania_weekdays():
+    return make_campaign("C-1001", timezone="America/New_York", contact_list_breakdown=PENNSYLVANIA)
+
+
+def test_under_v2_a_draft_is_judged_over_the_period_it_names(frozen_clock):
+    report = evaluate(pennsylvania_weekdays(), **BETWEEN_THE_HOLIDAYS)
+    assert report.checked_from == BETWEEN_THE_HOLIDAYS["effective_start"]
+    assert not [f for f in report.compliance if f.rule == "us-pa"]
+
+
+def test_under_the_admin_backend_a_draft_is_judged_from_now_with_no_end_as_a_skills_week_dials(
+    frozen_clock, settings, days_off_held
+):
+    settings.CXONE_API = "admin"
+    report = evaluate(pennsylvania_weekdays(), **BETWEEN_THE_HOLIDAYS)
+
+    # The skill dials its week from the push: Christmas (Friday 25 December) is one of its days, and PA bans it.
+    assert report.checked_from == MONDAY_BEFORE_DECEMBER
+    assert report.checked_until > dt.datetime(2027, 6, 1, tzinfo=dt.UTC)
+    [holiday] = [f for f in report.compliance if f.rule == "us-pa"]
+    assert holiday.blocking and holiday.message in report.blocking
+    said = [f.message for f in report.skill if not f.blocking]
+    assert any("dials it from the moment it is pushed, not from 2026-12-28" in m for m in said)
+    assert any("checked as dialling on with no end" in m for m in said)

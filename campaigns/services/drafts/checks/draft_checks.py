@@ -16,6 +16,7 @@ a schedule that is legal all winter can break the law the week the clocks change
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 
@@ -110,11 +111,16 @@ def evaluate_values(
             report.field_errors.setdefault(error.field, []).append(error.message)
         return report
 
+    caps = capabilities()
+    if not caps.periods_held:
+        # This backend writes no period: a skill's week dials from the push until someone changes it. What will
+        # dial is what is judged: from now, with no end, whatever period the draft names (skill_findings says so).
+        spec = dataclasses.replace(spec, effective_start=None, effective_end=None)
     now = now or timezone.now()
     start = max(now, spec.effective_start) if spec.effective_start else now
     end = spec.effective_end or start + dt.timedelta(days=OPEN_ENDED_DAYS)
     limit = start + dt.timedelta(days=MAX_CHECKED_DAYS)
-    api = capabilities().api
+    api = caps.api
     report = Report(
         checked_from=start,
         checked_until=min(end, limit),
@@ -190,6 +196,7 @@ def evaluate_values(
                     values,
                     skill_zone=campaign.timezone or None,
                     time_constraints=campaign.time_constraints or (),
+                    now=now,
                 ),
             )
             or []

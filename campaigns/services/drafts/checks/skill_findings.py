@@ -14,6 +14,7 @@ engine's other findings are not touched.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from campaigns.cxone.factory import capabilities
@@ -40,11 +41,15 @@ def admin_backend() -> bool:
 
 
 def skill_findings(
-    values: dict, *, skill_zone: str | None, time_constraints: Iterable[dict] = ()
+    values: dict,
+    *,
+    skill_zone: str | None,
+    time_constraints: Iterable[dict] = (),
+    now: dt.datetime | None = None,
 ) -> list[Finding]:
-    """Findings for a valid schedule's values (cron_expression, duration_minutes, timezone, effective_end);
-    `skill_zone`: the zone the skill's times are in (the mirror's zone), if known; `time_constraints`: the
-    skill's cadence windows as the mirror keeps them."""
+    """Findings for a valid schedule's values (cron_expression, duration_minutes, timezone, effective_start,
+    effective_end); `skill_zone`: the zone the skill's times are in (the mirror's zone), if known;
+    `time_constraints`: the skill's cadence windows as the mirror keeps them; `now`: when it is judged."""
     findings: list[Finding] = []
     caps = capabilities()
     fit = fit_weekly(
@@ -69,10 +74,17 @@ def skill_findings(
             f"Write the same hours in {skill_zone}."
         )
         findings.append(Finding(SKILL, RULE, message, source=SOURCE))
+    starts = values.get("effective_start")
+    if starts and starts > (now or dt.datetime.now(dt.UTC)):
+        message = (
+            f"A skill's schedule has no start date: CXone dials it from the moment it is pushed, not from "
+            f"{starts:%Y-%m-%d}. It is checked from now; to start later, approve it later."
+        )
+        findings.append(Finding(SKILL, RULE, message, source=SOURCE, advisory=True))
     if values.get("effective_end"):
         message = (
             "A skill's schedule has no end date: CXone will keep dialling on it after the effective end until "
-            "someone changes it."
+            "someone changes it. It is checked as dialling on with no end."
         )
         findings.append(Finding(SKILL, RULE, message, source=SOURCE, advisory=True))
     week = fit.schedule or fit_weekly(values.get("cron_expression"), values.get("duration_minutes")).schedule
