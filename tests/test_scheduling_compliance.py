@@ -277,6 +277,35 @@ def test_a_breakdown_row_without_zones_uses_its_states_zones():
     }
 
 
+@pytest.mark.parametrize(
+    "row, why",
+    [
+        ({"state": "", "timezones": [], "count": 12}, "their records give neither a state nor a time zone"),
+        ({"state": None, "count": 12}, "their records give neither a state nor a time zone"),
+        ({"state": "Florida", "timezones": [NEW_YORK], "count": 12}, "state “Florida” is not a US state"),
+        ({"state": "XX", "timezones": [], "count": 12}, "state “XX” is not a US state"),
+    ],
+)
+def test_a_row_that_says_nothing_of_where_its_contacts_are_is_an_error_never_a_pass(row, why):
+    # 10:00–11:00 in Chicago is legal wherever a contact is: only knowing nowhere blocks it.
+    windows = [window(CHICAGO, WEDNESDAY, "10:00", 60)]
+    breakdown = [{"state": "TX", "timezones": [CHICAGO], "count": 200}, row]
+
+    report = check_compliance(windows, campaign_zone=CHICAGO, breakdown=breakdown)
+
+    [finding] = report.findings
+    assert (finding.rule, finding.severity, finding.contacts_affected) == ("contact-location-unknown", "blocking", 12)
+    assert why in finding.message and "no window can be shown to be legal for them" in finding.message
+    assert not report.ok
+
+
+def test_a_row_with_zones_and_no_state_is_checked_in_its_zones():
+    # A skill with no calling list: its own zones, no state. 20:30 Eastern breaks the federal close there.
+    breakdown = [{"state": "", "timezones": [NEW_YORK], "count": 0}]
+    report = check_compliance([window(NEW_YORK, WEDNESDAY, "20:30", 60)], campaign_zone=CHICAGO, breakdown=breakdown)
+    assert [(f.rule, f.window.contact_zone) for f in report.findings] == [("us-federal", NEW_YORK)]
+
+
 def test_the_first_offending_window_is_reported_with_a_count_of_all():
     windows = [
         window(CHICAGO, WEDNESDAY + timedelta(days=d), start, 60)

@@ -2,7 +2,11 @@
 local time on the contact's local date, in every candidate zone of the contact (the intersection).
 
 Which contacts and zones: a contact-list breakdown ([{state, timezones, count}]) is checked row by row
-under the row's state; otherwise each jurisdiction ("US", "US-FL", "CA-NL"; "US" when none is given) is
+under the row's state (in the row's zones, else every zone of the state: the intersection). A row whose state is
+not one we know ("Florida", "XX") or that names neither a state nor a zone says nothing of where its contacts
+are: it is a blocking "contact-location-unknown" finding, never a pass (calling-hours.md), not a check in the
+campaign's zone under the federal rule alone. A row with zones and no state (a skill's own zones) is checked
+in those zones. Otherwise each jurisdiction ("US", "US-FL", "CA-NL"; "US" when none is given) is
 checked in the contact zones given, else in the zones of that state or province, else (for a whole country)
 in the campaign's zone.
 """
@@ -33,6 +37,7 @@ from .zones import UnknownZone, canonical_zone, get_zone, localize
 __all__ = ["Tally", "broken_day", "check_compliance", "contact_groups", "contact_rules", "report_of"]
 
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
+UNKNOWN_LOCATION_RULE = "contact-location-unknown"
 CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
 _TICK = timedelta(microseconds=1)
 _DAY = timedelta(days=1)
@@ -45,6 +50,7 @@ class ContactGroup:
     jurisdiction: Jurisdiction
     zones: tuple[str, ...]
     count: int | None = None
+    location_unknown: str = ""  # why nothing says where they are (a row no rule can be chosen for)
 
 
 def contact_groups(
@@ -63,15 +69,21 @@ def contact_groups(
     if breakdown:
         groups = []
         for row in breakdown:
-            jurisdiction = jurisdiction_for_state(row.get("state")) or Jurisdiction("US")
+            state, own = row.get("state"), tuple(row.get("timezones") or ())
             count = row.get("count")
-            groups.append(
-                ContactGroup(
-                    jurisdiction,
-                    zones_for(jurisdiction, row.get("timezones") or ()),
-                    count if isinstance(count, int) and not isinstance(count, bool) else None,
+            count = count if isinstance(count, int) and not isinstance(count, bool) else None
+            jurisdiction = jurisdiction_for_state(state)
+            stated = state.strip() if isinstance(state, str) else ""
+            if jurisdiction is None and (stated or not own):
+                why = (
+                    f"state “{stated}” is not a US state or Canadian province code"
+                    if stated
+                    else "their records give neither a state nor a time zone"
                 )
-            )
+                groups.append(ContactGroup(Jurisdiction("US"), (), count, location_unknown=why))
+                continue
+            jurisdiction = jurisdiction or Jurisdiction("US")
+            groups.append(ContactGroup(jurisdiction, zones_for(jurisdiction, own), count))
         return groups
     parsed = [
         code if isinstance(code, Jurisdiction) else parse_jurisdiction(code)
@@ -177,6 +189,14 @@ def contact_rules(
     fcc_rule = _campaign_fcc_rule(rules, dnc_rules)
     plan = []
     for group in groups:
+        if group.location_unknown:  # no rule can be chosen for them: reported, never checked somewhere else
+            entry = unknown.setdefault(
+                f"location:{group.location_unknown}",
+                {"zones": [], "count": None, "message": group.location_unknown, "rule": UNKNOWN_LOCATION_RULE},
+            )
+            if group.count is not None:
+                entry["count"] = (entry["count"] or 0) + group.count
+            continue
         zone_names = []
         for zone in group.zones:
             try:
@@ -263,22 +283,27 @@ def report_of(
     first_day = first.start.astimezone(campaign_tz).date() if first else None
     findings = [_finding(tally, affected, campaign_tz, total, first_day) for tally, affected in tallies]
     for code, entry in unknown.items():
+        location = entry.get("rule") == UNKNOWN_LOCATION_RULE
+        what = (
+            f"contacts whose location is unknown ({entry['message']})"
+            if location
+            else f"contacts in {code} have an unusable time zone ({', '.join(entry['zones'])}): {entry['message']}"
+        )
         findings.append(
             Finding(
                 kind=CALLING_HOURS,
-                rule=UNKNOWN_ZONE_RULE,
-                jurisdiction=code,
+                rule=entry.get("rule", UNKNOWN_ZONE_RULE),
+                jurisdiction="US" if location else code,
                 window=FirstWindow(
                     first.start,
                     first.end,
-                    contact_zone=entry["zones"][0],
+                    contact_zone=entry["zones"][0] if entry["zones"] else None,
                     campaign_local_start=first.start.astimezone(campaign_tz),
                     campaign_local_end=first.end.astimezone(campaign_tz),
                 )
                 if first
                 else None,
-                message=f"contacts in {code} have an unusable time zone ({', '.join(entry['zones'])}): "
-                f"{entry['message']}; no window can be shown to be legal for them",
+                message=f"{what}; no window can be shown to be legal for them",
                 confidence="high",
                 source="contact time zones (the contact list's breakdown by state and zone)",
                 contacts_affected=entry["count"],
