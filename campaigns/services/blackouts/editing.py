@@ -15,7 +15,7 @@ from campaigns import roles
 from campaigns.models import AgentPool, BlackoutCalendar, CalendarRevision, Campaign, RevisionStatus
 from campaigns.scheduling.blackout_lines import parse_lines
 from campaigns.services import audit
-from campaigns.services.blackouts import days
+from campaigns.services.blackouts import days, safety
 from campaigns.services.errors import DraftChanged, InvalidInput, InvalidTransition, NotAllowed
 
 S = RevisionStatus
@@ -167,7 +167,8 @@ def _as_seen(revision: CalendarRevision, seen_lock_version: int | None) -> None:
 
 def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) -> CalendarRevision:
     """Another supervisor approves (the revision as they saw it): its rules, and where it applies when it
-    proposes that, take effect now on every campaign the calendar applied to or applies to."""
+    proposes that, take effect now on every campaign the calendar applied to or applies to. Refused when that
+    would make a campaign's current schedule dial where it must not (safety.py)."""
     _require(actor)
     with transaction.atomic():
         revision = _move(revision_id, actor, (S.SUBMITTED,), "approved")
@@ -177,6 +178,9 @@ def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) ->
         calendar = BlackoutCalendar.objects.select_for_update().get(pk=revision.calendar_id)
         revision.calendar = calendar
         was = days.campaigns_attached(calendar) if calendar.in_effect else []
+        # Every campaign the change may give windows back to, and their calendars' rules before it.
+        judged = {c.pk: c for c in [*days.campaigns_attached(calendar), *_proposed_reach(revision)]}
+        rules_before = days.read_calendars([(c.pk, c.cxone_id, c.pool_id) for c in judged.values()])
         before = calendar.rules
         revision.status, revision.approver, revision.decided_at = S.APPROVED, actor, timezone.now()
         revision.save(update_fields=["status", "approver", "decided_at"])
@@ -187,6 +191,10 @@ def approve(revision_id: int, actor, *, seen_lock_version: int | None = None) ->
         )
         calendar.save(update_fields=["rules", "description", "approved_revision", "updated_at"])
         attached = _apply_attachments(revision)
+        rules_after = days.read_calendars([(c.pk, c.cxone_id, c.pool_id) for c in judged.values()])
+        found = safety.breaches(judged.values(), rules_before, rules_after)
+        if found:  # raised inside the transaction: nothing of the approval is kept
+            raise NotAllowed(safety.refusal(found))
         _outdate_findings([*was, *days.campaigns_attached(calendar)])
         changes = {"rules": [before, revision.rules]} | ({"attached": list(attached)} if attached else {})
         audit.record(
@@ -321,6 +329,13 @@ def _apply_attachments(revision: CalendarRevision) -> tuple[list[str], list[str]
     if _ids(calendar.campaigns.all(), calendar.pools.all()) == before_ids:
         return None
     return before, _attached(calendar)
+
+
+def _proposed_reach(revision: CalendarRevision) -> list[Campaign]:
+    """The campaigns the revision would attach the calendar to (none when it leaves that as it is)."""
+    if not revision.changes_attachments:
+        return []
+    return days.campaigns_reached(revision.campaigns.all(), revision.pools.values_list("pk", flat=True))
 
 
 def _outdate_findings(campaigns: list[Campaign]) -> None:
