@@ -80,6 +80,22 @@ def test_a_cadence_window_that_differs_from_the_planned_one_is_a_warning(frozen_
     assert not report.blocking
 
 
+def test_a_cadence_window_that_dials_past_a_states_close_blocks_though_the_schedule_is_legal(
+    frozen_clock, settings, days_off_held
+):
+    settings.CXONE_API = "admin"
+    florida = [{"state": "FL", "timezones": ["America/New_York"], "count": 310}]
+    windows = [{"cadence": "Mobile numbers", "dayType": "Weekday", "startTime": "10:00", "endTime": "20:00"}]
+    # Mon–Fri 09:00–17:00 Chicago is 10:00–18:00 for Florida; the cadence's 20:00 is 21:00 there, past its 20:00.
+    report = evaluate(make_campaign("C-1001", time_constraints=windows, contact_list_breakdown=florida))
+
+    assert not [f for f in report.compliance if f.blocking]
+    (breach,) = [f for f in report.skill if f.rule == "cxone.cadence_hours"]
+    assert breach.blocking and breach.message in report.blocking
+    assert "Cadence “Mobile numbers” dials its numbers 10:00–20:00 on " in breach.message
+    assert "breaks us-fl" in breach.message
+
+
 def test_another_zone_than_the_skills_is_blocking(frozen_clock, settings):
     settings.CXONE_API = "admin"
     report = evaluate(make_campaign("C-1001"), timezone="America/New_York")

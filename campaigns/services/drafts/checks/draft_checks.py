@@ -31,7 +31,12 @@ from campaigns.scheduling.summary import summarise
 from campaigns.services import schedule_values
 from campaigns.services.blackouts import days as blackout_days
 from campaigns.services.control import pausing
-from campaigns.services.drafts.checks import blackout_conflicts, conflict_index, skill_findings
+from campaigns.services.drafts.checks import (
+    blackout_conflicts,
+    cadence_checks,
+    conflict_index,
+    skill_findings,
+)
 from campaigns.services.drafts.checks.report import Report, invalid  # noqa: F401 (views call draft_checks.invalid)
 from campaigns.services.pools import lookup as pools
 
@@ -197,6 +202,17 @@ def evaluate_values(
                     skill_zone=campaign.timezone or None,
                     time_constraints=campaign.time_constraints or (),
                     now=now,
+                )
+                + cadence_checks.cadence_compliance(
+                    spec,
+                    campaign.time_constraints or (),
+                    start,
+                    report.checked_until,
+                    blackout_days=days,
+                    breakdown=breakdown,
+                    dnc_rules=campaign.dnc_rules,
+                    known=compliance.findings if compliance else (),
+                    deadline=deadline,
                 ),
             )
             or []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from campaigns.cxone.factory import capabilities
 from campaigns.scheduling import Finding, Proposal
@@ -108,9 +109,21 @@ def held_week_note(week: WeeklySchedule) -> Finding:
     return Finding(SKILL, HELD_RULE, message, source=HELD_SOURCE, advisory=True)
 
 
-def cadence_findings(week: WeeklySchedule, time_constraints: Iterable[dict]) -> list[Finding]:
-    """A warning for each cadence window that widens or narrows the planned window on a day the week dials."""
-    findings = []
+@dataclass(frozen=True)
+class CadenceHours:
+    """A cadence's own window on days the week dials, where it differs from the planned one (minutes after the
+    skill's local midnight, days Sunday 0 as cron's)."""
+
+    name: str
+    days: frozenset[int]
+    start: int
+    end: int
+
+
+def cadence_hours(week: WeeklySchedule, time_constraints: Iterable[dict]) -> list[tuple[CadenceHours, str]]:
+    """Each cadence window that widens or narrows the planned window on a day the week dials, with the warning
+    that says how (a day type we do not know is taken as every day)."""
+    found = []
     for constraint in time_constraints:
         try:
             start = parse_time(constraint.get("startTime"), "startTime")
@@ -125,9 +138,19 @@ def cadence_findings(week: WeeklySchedule, time_constraints: Iterable[dict]) -> 
             if not covered or (start, end) == (window.start, window.end):
                 continue
             message = _cadence_message(constraint, day_type, covered, window, start, end, unknown)
-            # A warning: whether CXone lets a cadence dial outside the skill's week is unconfirmed.
-            findings.append(Finding(SKILL, CADENCE_RULE, message, source=CADENCE_SOURCE, advisory=True))
-    return findings
+            name = str(constraint.get("cadence") or "a cadence")
+            found.append((CadenceHours(name, frozenset(covered), start, end), message))
+    return found
+
+
+def cadence_findings(week: WeeklySchedule, time_constraints: Iterable[dict]) -> list[Finding]:
+    """A warning for each cadence window that widens or narrows the planned window on a day the week dials (its
+    hours are judged too: cadence_checks.py)."""
+    # A warning: whether CXone lets a cadence dial outside the skill's week is unconfirmed.
+    return [
+        Finding(SKILL, CADENCE_RULE, message, source=CADENCE_SOURCE, advisory=True)
+        for _, message in cadence_hours(week, time_constraints)
+    ]
 
 
 def _cadence_message(constraint, day_type, covered, window, start, end, unknown) -> str:
@@ -142,8 +165,8 @@ def _cadence_message(constraint, day_type, covered, window, start, end, unknown)
         said.append(f"it narrows the window for those numbers ({', '.join(p for p in narrower if p)})")
     if any(wider):
         said.append(
-            f"it widens it ({', '.join(p for p in wider if p)}): if CXone lets a cadence dial outside the "
-            "skill's week (unconfirmed), those hours were not judged by the calling-hours checks"
+            f"it widens it ({', '.join(p for p in wider if p)}): CXone may let a cadence dial outside the "
+            "skill's week (unconfirmed), so its hours are judged by the calling-hours checks too"
         )
     if unknown:
         said.append(f"its day type “{day_type}” is not one we know, so it is taken as every day")
