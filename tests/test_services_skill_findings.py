@@ -96,6 +96,22 @@ def test_a_cadence_window_that_dials_past_a_states_close_blocks_though_the_sched
     assert "breaks us-fl" in breach.message
 
 
+@pytest.mark.parametrize(
+    "policy, said",
+    [
+        ({"retry_interval_ms": 90_000}, "minimumRetryMinutes counts whole minutes; 90000 ms is not"),
+        ({"retry_max_attempts": 500}, "maximumAttempts must be 1–300, not 500"),
+    ],
+)
+def test_a_retry_policy_the_skill_cannot_hold_blocks_before_the_push_would_refuse_it(
+    frozen_clock, settings, days_off_held, policy, said
+):
+    settings.CXONE_API = "admin"
+    report = evaluate(make_campaign("C-1001"), **policy)
+    (finding,) = [f for f in report.skill if f.rule == skill_findings.RETRY_RULE]
+    assert finding.blocking and said in finding.message and finding.message in report.blocking
+
+
 def test_another_zone_than_the_skills_is_blocking(frozen_clock, settings):
     settings.CXONE_API = "admin"
     report = evaluate(make_campaign("C-1001"), timezone="America/New_York")
