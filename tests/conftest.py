@@ -116,6 +116,9 @@ def make_campaign(cxone_id: str = "C-1001", pool: CapacityPool | None = None, **
         "effective_end": dt.datetime(2027, 3, 1, 6, tzinfo=dt.UTC),
         "contact_list_id": "L-77",
         "contact_list_name": "Renewals Q4",
+        # Read from CXone: where the contacts are (Illinois has no rule of its own beyond the federal one).
+        "contact_list_size": 500,
+        "contact_list_breakdown": [{"state": "IL", "timezones": ["America/Chicago"], "count": 500}],
         "dnc_list_id": "D-5",
         "dnc_list_state": "ACTIVE",
         "dnc_rules": [

@@ -190,3 +190,22 @@ def test_every_minute_to_2100_is_checked_in_full_for_its_first_three_years(froze
     assert not dt.time(8) <= federal.window.local_start.time() < dt.time(21)
     assert 0 < federal.windows_affected < report.checked_windows
     assert len(report.windows) == draft_checks.PREVIEW_WINDOWS and report.window_count >= 14 * 1440 - 60
+
+
+def test_a_contact_list_without_a_breakdown_is_an_error_never_a_pass(frozen_clock):
+    # 10:00–15:00 New York is legal wherever the contacts are; not knowing where they are blocks it.
+    report = draft_checks.evaluate_campaign(c_1002(contact_list_breakdown=[]), conflicts=False)
+
+    [unknown] = [f for f in report.compliance if f.rule == "contact-location-unknown"]
+    assert unknown.blocking and unknown.message in report.blocking
+    assert "The contact list Renewals Q4 has no breakdown by state and zone" in unknown.message
+
+
+def test_a_campaign_without_a_contact_list_has_no_contacts_to_locate(frozen_clock):
+    report = draft_checks.evaluate_campaign(
+        c_1002(contact_list_id="", contact_list_breakdown=[]), conflicts=False
+    )
+    assert not [f for f in report.compliance if f.rule == "contact-location-unknown"]
+    skill_without_lists = make_campaign("C-1003", contact_list_id="skill-zones-1003", contact_list_breakdown=[])
+    report = draft_checks.evaluate_campaign(skill_without_lists, conflicts=False)
+    assert not [f for f in report.compliance if f.rule == "contact-location-unknown"]

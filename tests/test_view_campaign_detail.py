@@ -94,9 +94,11 @@ def test_the_contact_list_breakdown_lists_each_state_and_the_total(as_planner, p
     assert '<th scope="row" colspan="2">Total</th><td>430</td>' in breakdown
 
 
-def test_without_a_breakdown_the_page_says_what_compliance_assumes(as_planner, campaign):
-    breakdown = section(page(as_planner, campaign), "breakdown-h")
-    assert "compliance assumes the contacts are in the campaign's zone" in breakdown
+def test_without_a_breakdown_the_page_says_where_the_contacts_are_is_unknown(as_planner, pool):
+    campaign = make_campaign("C-UNREAD", pool=pool, contact_list_breakdown=[])
+    shown = page(as_planner, campaign)
+    assert "No breakdown from CXone: where the contacts are is unknown" in section(shown, "breakdown-h")
+    assert "The contact list Renewals Q4 has no breakdown by state and zone" in section(shown, "compliance-h")
 
 
 def test_the_drafts_of_the_campaign_and_its_history_are_listed(as_planner, campaign, planner, supervisor):

@@ -7,7 +7,7 @@ All arithmetic happens on UTC instants; local wall-clock values are only for inp
 """
 
 from .budget import CHECK_SECONDS, CutShort, Deadline
-from .compliance import check_compliance
+from .compliance import check_compliance, contact_list_unread
 from .conflicts import CampaignLoad, Conflict, UnknownPool
 from .cron import cron_errors
 from .dnc import dnc_readiness, fcc_bounds
@@ -69,6 +69,7 @@ __all__ = [
     "Window",
     "canonical_zone",
     "check_compliance",
+    "contact_list_unread",
     "clear_expansion_caches",
     "cron_errors",
     "dnc_readiness",

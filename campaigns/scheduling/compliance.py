@@ -34,7 +34,15 @@ from .rules import (
 from .windows import Window
 from .zones import UnknownZone, canonical_zone, get_zone, localize
 
-__all__ = ["Tally", "broken_day", "check_compliance", "contact_groups", "contact_rules", "report_of"]
+__all__ = [
+    "Tally",
+    "broken_day",
+    "check_compliance",
+    "contact_groups",
+    "contact_list_unread",
+    "contact_rules",
+    "report_of",
+]
 
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
 UNKNOWN_LOCATION_RULE = "contact-location-unknown"
@@ -90,6 +98,22 @@ def contact_groups(
         for code in (jurisdictions or ["US"])
     ]
     return [ContactGroup(jurisdiction, zones_for(jurisdiction)) for jurisdiction in dict.fromkeys(parsed)]
+
+
+def contact_list_unread(contact_list: str, breakdown: Sequence[dict[str, Any]] | None) -> list[Finding]:
+    """A blocking finding when a campaign dials a contact list (`contact_list`: its name, "" when it has none)
+    whose breakdown by state and zone we do not have (CXone did not answer for it, or it is empty): where its
+    contacts are is unknown, an error, never a pass; the calling-hours check then judged only the campaign's own
+    zone under the federal rule."""
+    if not contact_list or breakdown:
+        return []
+    message = (
+        f"The contact list {contact_list} has no breakdown by state and zone (CXone did not answer for it, or it "
+        "holds no contacts yet): where its contacts are is unknown, so no window can be shown to be legal for "
+        "them. The next sync reads it again."
+    )
+    source = "contact time zones (the contact list's breakdown by state and zone)"
+    return [Finding(CALLING_HOURS, UNKNOWN_LOCATION_RULE, message, source=source, jurisdiction="US")]
 
 
 @lru_cache(maxsize=65536)

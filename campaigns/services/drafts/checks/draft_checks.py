@@ -23,6 +23,7 @@ import zoneinfo
 from django.utils import timezone
 
 from campaigns import scheduling
+from campaigns.cxone.admin_lists import ZONES_LIST_PREFIX
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, ScheduleDraft
 from campaigns.scheduling import blackouts
@@ -176,6 +177,10 @@ def evaluate_values(
         ),
     )
     findings += compliance.findings if compliance else []
+    # A skill with no calling list has no contacts: its "list" is its zones (none here), nothing to locate.
+    dials_a_list = campaign.contact_list_id and not campaign.contact_list_id.startswith(ZONES_LIST_PREFIX)
+    list_name = (campaign.contact_list_name or campaign.contact_list_id) if dials_a_list else ""
+    findings += scheduling.contact_list_unread(list_name, breakdown)
     findings += scheduling.dnc_readiness(campaign.dnc_rules, campaign.dnc_list_state)
     findings += (
         budget.run(
