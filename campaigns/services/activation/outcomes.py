@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import get_client
-from campaigns.models import Activation, Campaign, steps_leading_to
+from campaigns.models import Activation, Campaign, DiallingChange, steps_leading_to
 from campaigns.services import audit
+from campaigns.services.control import holds
+from campaigns.services.control.wanting import want
 from campaigns.services.drafts import transitions
 from campaigns.services.history import versions
 from campaigns.services.notifications import notify
@@ -58,6 +60,7 @@ def finish(a: Activation, step: str, *, outcome: str, error: str = "", remote_er
             _mirror(a, remote)
         if step == Step.ACTIVE:
             versions.record_approved(a, remote)  # what went live is the version the campaign is held to now
+            _stop_if_held(a, now)
         record(a, step, sentence(reason, a.remote_errors))
         notify.activation_finished(a, sentence(reason, a.remote_errors) if step != Step.ACTIVE else "")
         if step in (Step.ACTIVE, Step.FAILED):
@@ -109,3 +112,15 @@ def sentence(reason: str, remote_errors) -> str:
 
 def record(a: Activation, what: str, message: str, *, actor=None) -> None:
     audit.record(f"campaigns.activation.{what}", a, actor=actor, campaign=a.campaign, message=message)
+
+
+def _stop_if_held(a: Activation, now) -> None:
+    """CXone runs what it was just given (v2's activation, the Admin API's start of the skill): a campaign that
+    something holds stopped (a Stop dialling order, an approved pause, a blackout day, a day off) is stopped
+    again at once, by the dialling workers, in this transaction's commit. The approval changes the schedule;
+    it never lifts a hold."""
+    campaign = Campaign.objects.get(pk=a.campaign_id)
+    why = holds.held_stopped(campaign, at=now)
+    if why:
+        want(campaign, DiallingChange.Action.STOP, origin=DiallingChange.Origin.HOLD, due_at=now,
+             reason=f"Went live while held stopped: {why}. Stopped again.")  # fmt: skip

@@ -54,6 +54,9 @@ def blackout_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime)
     ]
 
 
+DIALLING_STATES = ("ACTIVE", "DRAFT")  # dialling, or about to once its activation ends
+
+
 def off_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
     """Every interval the workers hold `campaign` stopped that touches [start, end), sorted: the days off of a
     week the tenant cannot hold, and blackout days."""

@@ -57,7 +57,8 @@ def ask(actor, selection: dict, starts_at: dt.datetime, ends_at: dt.datetime, re
 
 
 def approve(pause_id: int, actor) -> TimedPause:
-    """A second person approves: a stop at the start and a start at the end of each campaign, wanted now."""
+    """A second person approves: a stop at the start and a start at the end of each campaign, wanted now (the
+    start is sent only where the stop found the campaign dialling: sending.py). A pause already over is refused."""
     if not may_approve(actor):
         raise NotAllowed("Your role does not allow you to approve pauses; a supervisor can.")
     with transaction.atomic():
@@ -66,6 +67,11 @@ def approve(pause_id: int, actor) -> TimedPause:
             raise InvalidTransition(f"Pause #{pause.pk} is {pause.get_status_display().lower()}.")
         if pause.requested_by_id == actor.pk:
             raise NotAllowed("A second person must approve: you asked for this pause yourself.")
+        if pause.ends_at <= timezone.now():
+            raise InvalidTransition(
+                f"Pause #{pause.pk} ended at {pause.ends_at:%Y-%m-%d %H:%M} UTC before it was approved: there is "
+                "nothing left to hold. Reject it, or ask for a new pause."
+            )
         pause.status, pause.reviewed_by, pause.reviewed_at = Status.APPROVED, actor, timezone.now()
         pause.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         now = timezone.now()

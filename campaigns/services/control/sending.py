@@ -72,10 +72,14 @@ def _send_claimed(change: DiallingChange, owner: str) -> str:
             finish(change, Step.CANCELLED, outcome="Not started: a later stop of this campaign is already due",
                    owner=owner)  # fmt: skip
             return "cancelled: overtaken by a later stop"
-        why = holds.held_stopped(change.campaign, at=_running_by(change), ignoring=change)
+        why = holds.held_stopped(change.campaign, at=_running_by(change), ignoring=change) or _not_paused(change)
         if why:
             finish(change, Step.CANCELLED, outcome=f"Not started: {why}", owner=owner)
             return "cancelled: held stopped"
+    elif change.timed_pause_id and change.was_running is None:
+        # What the pause found: its end starts again only a campaign that was dialling when it began.
+        change.was_running = change.campaign.state in holds.DIALLING_STATES
+        DiallingChange.objects.filter(pk=change.pk, lease_owner=owner).update(was_running=change.was_running)
     if change.sent_at is not None and change.answered_at is None:
         verdict = _read_and_decide(change, owner)
         if verdict:
@@ -125,6 +129,19 @@ def _overtaken(change: DiallingChange) -> bool:
         .exclude(step__in=(Step.CANCELLED, Step.FAILED))
         .exists()
     )  # fmt: skip
+
+
+def _not_paused(change: DiallingChange) -> str:
+    """Why the end of a pause does not start this campaign ("" when it does): its pause's stop did not find it
+    dialling (a campaign stopped, or dormant, before the pause stays as it was), or was never sent."""
+    if not change.timed_pause_id:
+        return ""
+    stop = DiallingChange.objects.filter(
+        timed_pause_id=change.timed_pause_id, campaign_id=change.campaign_id, action=Action.STOP
+    ).first()
+    if stop is not None and stop.was_running:
+        return ""
+    return f"it was not dialling when pause #{change.timed_pause_id} began"
 
 
 def _running_by(change: DiallingChange) -> dt.datetime:

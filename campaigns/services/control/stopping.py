@@ -24,7 +24,7 @@ Action = DiallingChange.Action
 Origin = DiallingChange.Origin
 # A stop order's stops are to be confirmed this soon, or the alarm is raised.
 STOP_ALARM_SECONDS = 600
-DIALLING_STATES = ("ACTIVE", "DRAFT")  # dialling, or about to once its activation ends
+DIALLING_STATES = holds.DIALLING_STATES
 
 
 def can_control(user) -> bool:
