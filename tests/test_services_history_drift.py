@@ -4,13 +4,17 @@ the v2 contract and under the Admin API."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import (
     Activation,
     AuditEntry,
     CampaignVersion,
+    DiallingChange,
     DraftStatus,
     Drift,
     Notification,
@@ -97,13 +101,32 @@ def test_a_campaign_paused_in_cxone_is_drift_but_not_when_our_own_controls_stopp
     paused, held_by_us = [c for c in pushable(4) if c.state == "ACTIVE"][:2]
     touch(v2_cxone, paused.cxone_id, {"state": "PAUSED"})
     touch(v2_cxone, held_by_us.cxone_id, {"state": "PAUSED"})
-    monkeypatch.setattr(controls, "running_wanted", lambda ids: {held_by_us.pk: False})
+    monkeypatch.setattr(controls, "running_wanted", lambda ids, since=None: {held_by_us.pk: False})
 
     sync_campaigns()
 
     [found] = drifts(paused)
     assert found.changed == ["running"] and found.seen.running is False
     assert drifts(held_by_us) == []
+
+
+def test_keeping_cxones_running_state_is_not_undone_by_an_older_control_change(v2_cxone, supervisor):
+    campaign = [c for c in pushable(4) if c.state == "ACTIVE"][0]
+    # Our own start of weeks ago: the controls last wanted it dialling.
+    DiallingChange.objects.create(
+        campaign=campaign, action=DiallingChange.Action.START, origin=DiallingChange.Origin.RESUME,
+        step=DiallingChange.Step.DONE, due_at=timezone.now() - dt.timedelta(days=20),
+    )  # fmt: skip
+    touch(v2_cxone, campaign.cxone_id, {"state": "PAUSED"})
+    sync_campaigns()
+    [changed] = drifts(campaign)
+    assert changed.changed == ["running"]
+
+    answers.keep_cxone(changed.pk, supervisor, seen_id=changed.seen_id)
+    sync_campaigns()
+
+    assert len(drifts(campaign)) == 1  # the supervisor's decision is newer than that start: no drift again
+    assert len(events(campaign)) == 1
 
 
 def test_a_change_made_again_while_open_updates_the_drift_and_tells_wfm_again(v2_cxone):

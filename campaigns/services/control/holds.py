@@ -8,6 +8,7 @@ workers keep the campaign stopped. A start is sent only if `held_stopped` finds 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db.models import Q
 
@@ -89,17 +90,22 @@ def held_stopped(campaign: Campaign, *, at: dt.datetime, ignoring: DiallingChang
     return ""
 
 
-def running_wanted(campaign_ids) -> dict[int, bool]:
+def running_wanted(campaign_ids, since: Mapping[int, dt.datetime] | None = None) -> dict[int, bool]:
     """campaign id → whether the controls want it dialling (True) or stopped (False) now: the last finished or
-    unfinished change of each campaign that is due (drift detection asks, so a stop is not "changed in CXone")."""
+    unfinished change of each campaign that is due (drift detection asks, so a stop is not "changed in CXone").
+    `since`: per campaign, the instant the version it is held to was recorded; a change due before it says
+    nothing any more (a supervisor's "Keep CXone's" after it, or a schedule approved since, is newer)."""
     now = dt.datetime.now(dt.UTC)
+    since = since or {}
     wanted: dict[int, bool] = {}
     rows = (
         DiallingChange.objects.filter(campaign_id__in=list(campaign_ids), due_at__lte=now)
         .filter(~Q(step__in=(DiallingChange.Step.CANCELLED, DiallingChange.Step.FAILED)))
         .order_by("campaign_id", "due_at", "pk")
-        .values_list("campaign_id", "action")
+        .values_list("campaign_id", "action", "due_at")
     )
-    for campaign_id, action in rows:
+    for campaign_id, action, due_at in rows:
+        if campaign_id in since and due_at < since[campaign_id]:
+            continue
         wanted[campaign_id] = action == DiallingChange.Action.START
     return wanted

@@ -6,12 +6,16 @@ of each campaign: stopped by a stop, a pause or a day off; dialling again after 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from campaigns.services.control import holds
 
 
-def running_wanted(campaign_ids: Iterable[int]) -> dict[int, bool]:
+def running_wanted(
+    campaign_ids: Iterable[int], since: Mapping[int, dt.datetime] | None = None
+) -> dict[int, bool]:
     """campaign id → whether the product itself wants it dialling now (True) or stopped (False); a campaign
-    left out is held to its reference version's running state."""
-    return holds.running_wanted(campaign_ids)
+    left out is held to its reference version's running state, as is one whose last control change is older
+    than that version (`since`: when each campaign's reference was recorded)."""
+    return holds.running_wanted(campaign_ids, since)

@@ -92,7 +92,8 @@ def look_for_drift(now: dt.datetime | None = None) -> DriftCheck:
         [c.latest_drift_id for c in held if c.latest_drift_id]
     )
     activations = Activation.objects.in_bulk([c.latest_activation_id for c in held if c.latest_activation_id])
-    look = Comparison(caps, now, controls.running_wanted([c.pk for c in held]), result)
+    recorded = {c.pk: references[c.reference_id].recorded_at for c in held}
+    look = Comparison(caps, now, controls.running_wanted([c.pk for c in held], recorded), result)
     for campaign in held:
         reference = references[campaign.reference_id]
         activation = activations.get(campaign.latest_activation_id)
