@@ -203,7 +203,9 @@ class AdminClient(AdminOperations):
 
     # --- Writing -------------------------------------------------------------------------------------------
 
-    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+    async def put_campaign_once(
+        self, campaign: Campaign, *, base_version: int, partly: frozenset[int] = frozenset()
+    ) -> Campaign:
         """Write the campaign's schedule and retry policy to its skill and start it. Refused before anything is
         written when the skill cannot hold them (week, zone, retry fields), or when the skill's schedule and
         retry settings read just now are not the ones the draft was based on (VersionConflict). The schedule
@@ -224,7 +226,7 @@ class AdminClient(AdminOperations):
             raise UnexpectedResponse(f"skill {skill_id} schedule settings: {exc}") from exc
         held_retry = admin_settings.retry_settings_of(current.get("retrySettings"))
         held = mapping.skill_version(held_week, admin_settings.held_retry_fields(held_retry))
-        if held != base_version:
+        if held != base_version and held not in partly:  # `partly`: our own write, cut off half way
             raise VersionConflict(
                 f"skill {skill_id}: its schedule or retry settings changed in CXone since the draft was made",
                 current_version=held,
@@ -249,6 +251,21 @@ class AdminClient(AdminOperations):
         (ValidationFailed when a skill cannot hold them)."""
         week, retry = self._to_write(schedule)
         return mapping.skill_version(week, tuple(retry.values()))
+
+    def partial_versions(self, schedule: Schedule, base: Schedule) -> frozenset[int]:
+        """The fingerprints the skill has when a write of `schedule` over `base` stopped between its week and its
+        retry settings: the new week with the old retry settings, the old week with the new ones."""
+        try:
+            week, retry = self._to_write(schedule)
+            base_week, base_retry = self._to_write(base)
+        except ValidationFailed:
+            return frozenset()
+        halves = {
+            mapping.skill_version(week, tuple(base_retry.values())),
+            mapping.skill_version(base_week, tuple(retry.values())),
+        }
+        return frozenset(halves - {mapping.skill_version(week, tuple(retry.values())),
+                                   mapping.skill_version(base_week, tuple(base_retry.values()))})  # fmt: skip
 
     def _to_write(self, schedule: Schedule | None) -> tuple[WeeklySchedule, dict[str, int]]:
         """The week and the retry-settings fields a schedule writes, or ValidationFailed saying why a skill of

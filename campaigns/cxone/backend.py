@@ -56,17 +56,25 @@ class CXoneBackend(Protocol):
     async def get_campaign(self, campaign_id: str) -> Campaign:
         """One campaign, read now (NotFound when CXone has none)."""
 
-    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+    async def put_campaign_once(
+        self, campaign: Campaign, *, base_version: int, partly: frozenset[int] = frozenset()
+    ) -> Campaign:
         """Write the campaign's schedule if CXone still has `base_version` (else VersionConflict) and set its
         activation going; poll get_campaigns() until ACTIVE, ERROR or FAILED. For the activation worker, which
         must never apply one approval twice: repeated only where the repeat is harmless. A TransportError,
         ServerError or UnexpectedResponse means the outcome is unknown: read the campaign (its version against
-        next_version) before writing again."""
+        next_version) before writing again. `partly`: versions this write interrupted half way would have left
+        (partial_versions), taken as the base too: the rest is written."""
 
     def next_version(self, schedule: Schedule, *, base_version: int) -> int:
         """The version CXone will report once `schedule` is written over `base_version`: base + 1 under v2, the
         fingerprint of the written schedule under the Admin API (which has no versions). Activation compares
         what it reads with this, never with base + 1 itself."""
+
+    def partial_versions(self, schedule: Schedule, base: Schedule) -> frozenset[int]:
+        """The versions a write of `schedule` over `base` leaves when it is cut off half way: none under v2 (one
+        PUT), under the Admin API the fingerprints of the new week with the old retry settings and of the old
+        week with the new ones (two writes). Neither is "someone changed it in CXone"."""
 
     async def stop_dialling(self, campaign_id: str) -> None:
         """Ask CXone to stop dialling the campaign (v2: pause it; Admin API: stop its skill). Repeatable: one

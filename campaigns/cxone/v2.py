@@ -132,7 +132,9 @@ class CXoneClient(TransportBackend):
         path = f"{CAMPAIGNS_PATH}/{path_segment(campaign_id)}"
         return parse_answer(Campaign, await self.transport.request("GET", path))
 
-    async def put_campaign_once(self, campaign: Campaign, *, base_version: int) -> Campaign:
+    async def put_campaign_once(
+        self, campaign: Campaign, *, base_version: int, partly: frozenset[int] = frozenset()
+    ) -> Campaign:
         """PUT the full campaign as DRAFT, proposing version `base_version` + 1; CXone refuses it (409) when
         it no longer has `base_version`, then activates it asynchronously. Never sent twice (see
         Transport.request_once): when the outcome is unknown, read the campaign before writing again."""
@@ -143,6 +145,10 @@ class CXoneClient(TransportBackend):
     def next_version(self, schedule: Schedule, *, base_version: int) -> int:
         """The version a PUT over `base_version` proposes (and CXone then reports): base + 1."""
         return base_version + 1
+
+    def partial_versions(self, schedule: Schedule, base: Schedule) -> frozenset[int]:
+        """One PUT: it lands whole or not at all."""
+        return frozenset()
 
     async def stop_dialling(self, campaign_id: str) -> None:
         """POST …/pause: 202, PAUSED after a moment (cxone-api.md). Sent once: the caller reads when unsure."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import Activation, ScheduleDraft
+from campaigns.services.schedule_values import RETRY_DEFAULTS, SCHEDULE_CORE
 
 
 class RemoteMoved(Exception):
@@ -25,7 +26,7 @@ def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
         base = schemas.Campaign.model_validate(campaign.raw_payload)
     else:
         base = run_sync(client.get_campaign(campaign.cxone_id))
-    if base.version != a.base_version:
+    if base.version != a.base_version and base.version not in partly_written(draft):
         raise RemoteMoved(base.version)
     return base.with_schedule(schedule_of(draft))
 
@@ -74,3 +75,30 @@ def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool
         and remote.end_time == ours.end_time
         and (remote.retry_policy.to_api() if remote.retry_policy else None) == ours.retry_policy.to_api()
     )
+
+
+def base_schedule(draft: ScheduleDraft) -> schemas.Schedule | None:
+    """The schedule the draft was drafted from (its base snapshot) as CXone holds it: zone, cron, duration and
+    retry policy; None when the campaign had none."""
+    snap = draft.base_snapshot or {}
+    if not all(snap.get(name) for name in SCHEDULE_CORE):
+        return None
+    policy = schemas.RetryPolicy(
+        max_attempts=snap.get("retry_max_attempts", RETRY_DEFAULTS["retry_max_attempts"]),
+        retry_interval_ms=snap.get("retry_interval_ms", RETRY_DEFAULTS["retry_interval_ms"]),
+        restricted_calling_minutes=snap.get("retry_restricted_minutes") or 0,
+        restricted_calling_max_attempts=snap.get("retry_restricted_max_attempts") or 0,
+    )
+    return schemas.Schedule(
+        timezone=snap["timezone"],
+        cron_expression=snap["cron_expression"],
+        duration_minutes=snap["duration_minutes"],
+        retry_policy=policy,
+    )
+
+
+def partly_written(draft: ScheduleDraft) -> frozenset[int]:
+    """The versions our own write of the draft leaves when cut off half way (the Admin API writes the week and
+    the retry settings apart): ours, to be finished, never "changed in CXone". Empty under v2."""
+    base = base_schedule(draft)
+    return get_client().partial_versions(schedule_of(draft), base) if base is not None else frozenset()

@@ -104,7 +104,9 @@ def _push_claimed(a: Activation, owner: str) -> str:
     if not _record_intent(a, owner, version):
         return "lease lost before the PUT"
     try:
-        remote = run_sync(client.put_campaign_once(to_write, base_version=a.base_version))
+        remote = run_sync(
+            client.put_campaign_once(to_write, base_version=a.base_version, partly=payload.partly_written(draft))
+        )
     except cx.VersionConflict as exc:
         return _stale(a, owner, exc.current_version)
     except cx.ValidationFailed as exc:
@@ -137,7 +139,8 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
         return _wait(a, owner, exc, seconds=timing.wait_seconds(a.attempts, exc))
     if payload.landed(remote, a, draft):
         return _pushed(a, owner, remote, resolved=True)
-    if remote.version != a.base_version:
+    # Not landed whole: still at the base, or our own write cut off half way (written again, whole); else moved.
+    if remote.version != a.base_version and remote.version not in payload.partly_written(draft):
         return _stale(a, owner, remote.version)
     cleared = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=owner).update(
         pushed_version=None, updated_at=timezone.now()

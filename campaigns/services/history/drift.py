@@ -34,6 +34,7 @@ from campaigns.cxone.capabilities import Capabilities
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Activation, Campaign, CampaignVersion, Drift
 from campaigns.services import audit
+from campaigns.services.activation import payload
 from campaigns.services.history import controls, values, versions, words
 from campaigns.services.notifications import notify
 from campaigns.services.sync import status as sync_status
@@ -119,12 +120,21 @@ def _ended_since(activation: Activation | None, started: dt.datetime) -> bool:
 
 
 def is_ours(campaign: Campaign, activation: Activation | None) -> bool:
-    """CXone is at the version our push wrote: a push in flight (or one that failed after CXone took it)."""
-    if activation is None or activation.pushed_version is None:
+    """CXone is at the version our push wrote: a push in flight (or one that failed after CXone took it); or, in
+    flight after an attempt, at one its write leaves when cut off half way (the Admin API's week written, not
+    yet its retry settings: the next attempt finishes it)."""
+    if activation is None:
         return False
     in_flight = activation.step in Activation.UNFINISHED_STEPS
     failed_after_landing = activation.step == Activation.Step.FAILED and activation.landed
-    return (in_flight or failed_after_landing) and activation.pushed_version == campaign.remote_version
+    wrote = activation.pushed_version is not None and activation.pushed_version == campaign.remote_version
+    if wrote and (in_flight or failed_after_landing):
+        return True
+    return (
+        in_flight
+        and activation.attempts > 0
+        and campaign.remote_version in payload.partly_written(activation.draft)
+    )
 
 
 @dataclass
