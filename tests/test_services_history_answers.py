@@ -15,7 +15,7 @@ from campaigns.services.history.versions import reference_of
 from campaigns.services.sync.mirror import sync_campaigns
 from tests import history_support
 from tests.activation_support import PROPOSED, pushable
-from tests.history_support import approved_draft, drifts, push_and_wait_for_active, touch
+from tests.history_support import approved_draft, drifts, found_in_cxone, push_and_wait_for_active, touch
 
 pytestmark = pytest.mark.django_db
 Source = CampaignVersion.Source
@@ -147,16 +147,31 @@ def test_a_change_of_running_state_only_cannot_be_restored_by_a_draft(v2_cxone, 
         answers.restore_approved(drift.pk, planner)
 
 
-def test_an_approved_draft_going_live_replaces_an_open_change(
-    changed, planner, supervisor, v2_cxone, django_capture_on_commit_callbacks
+def test_no_draft_of_the_campaign_is_approved_until_the_change_in_cxone_is_answered(changed, planner, supervisor):
+    # Drafted on CXone's changed schedule: approving it would take the change on unseen.
+    draft = workflow.start_draft(changed.campaign, planner, cron_expression="0 13 * * 1-5")
+    draft = workflow.submit(draft.pk, planner, lock_version=draft.lock_version)
+
+    with pytest.raises(InvalidTransition, match="no supervisor has answered that change yet"):
+        workflow.approve(draft.pk, supervisor, seen_lock_version=draft.lock_version)
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.SUBMITTED
+
+    answers.keep_cxone(changed.pk, supervisor, seen_id=changed.seen_id)
+    assert workflow.approve(draft.pk, supervisor, seen_lock_version=draft.lock_version).status == DraftStatus.APPROVED
+
+
+def test_an_approved_draft_going_live_replaces_a_change_found_after_its_approval(
+    v2_cxone, planner, supervisor, django_capture_on_commit_callbacks
 ):
-    draft = approved_draft(changed.campaign, planner, supervisor, cron_expression="0 13 * * 1-5")
+    campaign = restorable()
+    draft = approved_draft(campaign, planner, supervisor, cron_expression="0 13 * * 1-5")
+    found = found_in_cxone(campaign, changed=("running",), running=False)  # while the approval waits
+
     push_and_wait_for_active(v2_cxone, draft, django_capture_on_commit_callbacks)
 
-    changed.refresh_from_db()
-    assert (changed.answer, changed.answered_by) == (Drift.Answer.REPLACED, supervisor)
-    sync_campaigns()
-    assert drifts(changed.campaign) == [changed]
+    found.refresh_from_db()
+    assert (found.answer, found.answered_by) == (Drift.Answer.REPLACED, supervisor)
 
 
 def test_revise_from_a_version_starts_a_draft_with_its_values(changed, supervisor, planner):

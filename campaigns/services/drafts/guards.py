@@ -5,7 +5,7 @@ writes."""
 from __future__ import annotations
 
 from campaigns.cxone.factory import capabilities
-from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, ScheduleDraft
+from campaigns.models import DRAFT_TRANSITIONS, OPEN_DRAFT_STATUSES, AuditEntry, Drift, ScheduleDraft
 from campaigns.services.errors import (
     BlockingFindings,
     DraftChanged,
@@ -81,6 +81,18 @@ def up_to_date(d, verb) -> None:
             f"see what changed, then {verb} it.",
             base_version=d.base_version,
             remote_version=d.campaign.remote_version,
+        )
+
+
+def no_unanswered_change(d, verb) -> None:
+    """A change made in CXone that no supervisor has answered yet is answered first: a draft drafted on it would
+    take it on, approved by someone who never saw it (the queue shows CXone's schedule as the current one)."""
+    drift = Drift.objects.filter(campaign=d.campaign, answered_at__isnull=True).order_by("-pk").first()
+    if drift is not None:
+        raise InvalidTransition(
+            f"{d.campaign.name} was changed in CXone ({', '.join(drift.changed) or 'its settings'}) and no "
+            "supervisor has answered that change yet. Answer it on the campaign's history page (Keep CXone's, or "
+            f"Restore approved) first, then {verb} this draft: so no approval takes on a change nobody has seen."
         )
 
 

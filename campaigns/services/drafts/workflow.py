@@ -218,6 +218,7 @@ def _approval_guards(d, actor, *, edited: bool | None = None) -> None:
     guards.may_leave(d, S.APPROVED, "approve")
     guards.four_eyes(d, actor, "approve", edited=edited)
     guards.up_to_date(d, "approve")
+    guards.no_unanswered_change(d, "approve")
 
 
 def reject(draft_id, actor, *, seen_lock_version: int, reason: str) -> ScheduleDraft:
