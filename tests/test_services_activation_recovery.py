@@ -123,6 +123,26 @@ def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_
     assert "worker-1:4242:dead" in reclaimed.message and "reads the campaign first" in reclaimed.message
 
 
+def test_a_put_refused_because_cxone_holds_our_own_version_already_is_pushed_not_stale(
+    sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
+):
+    """A worker judged dead too soon: its PUT lands after the next worker read the campaign at the base and sent
+    its own, which CXone refuses (409) with our version as the current one."""
+    from campaigns.services.activation.payload import schedule_of
+
+    a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
+    remote = run_sync(get_client().get_campaign(target.cxone_id))
+    run_sync(get_client().put_campaign_once(remote.with_schedule(schedule_of(a.draft)),
+                                                       base_version=a.base_version))  # fmt: skip
+    sandbox.state.clock.advance(6)  # CXone has activated it since
+    # The mirror (the push builds on it) still shows the base: this worker read before the other PUT landed.
+
+    assert activation.push(a.pk) == "pushed"
+    a.refresh_from_db()
+    assert (a.step, a.pushed_version) == (Step.POLLING, a.base_version + 1)
+    assert puts(sandbox, target) == 1  # CXone took one PUT: the other's
+
+
 @pytest.mark.django_db
 def test_a_lost_doorbell_is_rung_again_after_the_grace_period_and_orphans_are_queued(
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks

@@ -108,6 +108,12 @@ def _push_claimed(a: Activation, owner: str) -> str:
             client.put_campaign_once(to_write, base_version=a.base_version, partly=payload.partly_written(draft))
         )
     except cx.VersionConflict as exc:
+        if exc.current_version == version:
+            # CXone holds the very version this push writes: our own write, landed by an earlier attempt (a worker
+            # judged dead too soon, whose PUT arrived after this one read). Read it: ours → pushed, not stale.
+            verdict = _resolve_unknown_put(a, owner, draft)
+            if verdict != NOT_LANDED:
+                return verdict
         return _stale(a, owner, exc.current_version)
     except cx.ValidationFailed as exc:
         return _refused(a, owner, exc)
