@@ -245,6 +245,33 @@ def test_a_skills_week_changed_in_cxone_is_found_once_under_the_admin_api(admin_
     assert event.payload["schedule"] is None and event.payload["heldTo"]["schedule"] is not None
 
 
+def test_a_skills_cadence_window_widened_in_cxone_is_drift_under_the_admin_api(admin_cxone):
+    campaign = running_campaign()
+    wider = [{"name": "Mobile numbers",
+              "timeConstraints": [{"dayType": "Weekday", "startTime": "08:00", "endTime": "21:00"}]}]  # fmt: skip
+    touch(admin_cxone, campaign.cxone_id, {"cadenceSettings": {"cadences": wider}})
+
+    sync_campaigns()
+    sync_campaigns()
+
+    [found] = drifts(campaign)
+    assert found.changed == ["cadences"]
+    assert found.seen.time_constraints[0]["endTime"] == "21:00"
+    assert found.reference.time_constraints != found.seen.time_constraints
+
+
+def test_a_version_recorded_before_cadence_windows_were_kept_finds_no_change_in_them(admin_cxone):
+    campaign = running_campaign()
+    CampaignVersion.objects.filter(campaign=campaign).update(time_constraints=None)  # as migrated
+    wider = [{"name": "Mobile numbers",
+              "timeConstraints": [{"dayType": "Weekday", "startTime": "08:00", "endTime": "21:00"}]}]  # fmt: skip
+    touch(admin_cxone, campaign.cxone_id, {"cadenceSettings": {"cadences": wider}})
+
+    sync_campaigns()
+
+    assert drifts(campaign) == []
+
+
 def test_a_skill_stopped_in_cxone_is_drift_under_the_admin_api_and_its_period_is_not(admin_cxone):
     campaign = running_campaign()
     touch(

@@ -37,6 +37,9 @@ class CampaignVersion(models.Model):
     retry_policy = models.JSONField(default=dict, blank=True)  # CXone's shape: {"maxAttempts": 3, ...}
     zones = models.JSONField(default=list, blank=True)  # IANA ids, sorted
     running = models.BooleanField(null=True, blank=True, help_text="Dialling (empty: CXone said neither).")
+    # The skill's cadence windows (Admin API cadenceSettings timeConstraints, CXone's shape), a second place where
+    # calling hours live; empty (None) on versions recorded before they were kept: not compared.
+    time_constraints = models.JSONField(null=True, blank=True)
     remote_version = models.PositiveIntegerField(default=0)
     draft = models.ForeignKey(
         ScheduleDraft, on_delete=models.PROTECT, null=True, blank=True, related_name="versions",

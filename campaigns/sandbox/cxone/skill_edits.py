@@ -4,8 +4,10 @@ side of the touch control (`POST /_sandbox/campaigns/{skill id}/touch`, control.
     {"scheduleSettings": {"mondayStartTime": "10:00", "saturdayIsActive": true, ...}}   the week, field by field
     {"retrySettings": {"maximumAttempts": 5, "minimumRetryMinutes": 30, ...}}          its retry fields
     {"isRunning": false}                                                               stopped (or started)
+    {"cadenceSettings": {"cadences": [{"name": "Mobile numbers", "timeConstraints": [{"dayType": "Weekday",
+                         "startTime": "10:00", "endTime": "20:00"}]}]}}                its cadences, replaced whole
 
-Any mix of the three; each given field replaces the stored one, the others stay. The skill's lastUpdateTime moves
+Any mix of the four; each given field replaces the stored one, the others stay. The skill's lastUpdateTime moves
 to now, as CXone's does. Nothing here speaks HTTP: `edit_skill` changes the tenant or says what is wrong."""
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ RETRY_NUMBERS = {
     "maximumNumberOfHandledCalls": (0, 10**6),
 }
 RETRY_FLAGS = ("finalizeWhenExhausted", "loadNonFresh")
-EDITS = ("scheduleSettings", "retrySettings", "isRunning")
+EDITS = ("scheduleSettings", "retrySettings", "isRunning", "cadenceSettings")
 
 
 class SkillEditRefused(ValueError):
@@ -49,7 +51,10 @@ def edit_skill(tenant: PcTenant, skill_id: str, changes: dict, *, now_iso: str, 
     running = changes.get("isRunning")
     if running is not None and not isinstance(running, bool):
         raise SkillEditRefused("isRunning", "must be true or false")
+    cadences = _cadences(changes["cadenceSettings"]) if "cadenceSettings" in changes else None
     tenant.schedules[skill_id].update(week)
+    if cadences is not None:
+        tenant.cadences[skill_id] = cadences
     if retry:
         tenant.retry.setdefault(skill_id, {}).update(retry)
     if running is not None:
@@ -61,6 +66,15 @@ def edit_skill(tenant: PcTenant, skill_id: str, changes: dict, *, now_iso: str, 
         "scheduleSettings": dict(tenant.schedules[skill_id]),
         "retrySettings": dict(tenant.retry.get(skill_id, {})),
     }
+
+
+def _cadences(settings) -> list[dict]:
+    cadences = settings.get("cadences") if isinstance(settings, dict) else None
+    if not isinstance(cadences, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("timeConstraints", []), list) for c in cadences
+    ):
+        raise SkillEditRefused("cadenceSettings.cadences", "must be a list of cadences with timeConstraints lists")
+    return [dict(c) for c in cadences]
 
 
 def _week(fields, time_format: str) -> dict:

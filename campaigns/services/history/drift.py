@@ -49,6 +49,7 @@ CHANGED_BACK = "campaigns.drift.changed_back"
 MIRROR_FIELDS = (
     "pk", "cxone_id", "name", "state", "remote_version", "timezone", "cron_expression", "duration_minutes",
     "effective_start", "effective_end", "retry_policy", "contact_list_breakdown", "called_zones", "agents_required",
+    "time_constraints",
 )  # fmt: skip
 
 

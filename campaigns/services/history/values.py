@@ -1,6 +1,7 @@
 """What a version of a campaign holds, read from the mirror, from CXone's answer or from a stored version, and
 which parts of two versions differ, in the parts people name: its calling windows ("schedule"), its effective
-period, its retry policy, its zones and whether it dials ("running").
+period, its retry policy, its zones, whether it dials ("running") and, under the Admin API, its cadences'
+per-number calling windows ("cadences": a second place where calling hours live).
 
 Only what the backend holds as the campaign's own settings is compared (capabilities: periods_held, zones_held):
 under the Admin API a skill's effective period is made up from its last update and v2's zones are where the
@@ -10,6 +11,8 @@ dialling counts."""
 
 from __future__ import annotations
 
+import json
+
 from campaigns.cxone import schemas
 from campaigns.cxone.capabilities import Capabilities
 from campaigns.models import Campaign, CampaignVersion
@@ -17,7 +20,7 @@ from campaigns.services.schedule_values import RETRY_KEYS
 
 VALUE_FIELDS = (
     "timezone", "cron_expression", "duration_minutes", "effective_start", "effective_end", "retry_policy",
-    "zones", "running",
+    "zones", "running", "time_constraints",
 )  # fmt: skip
 # The parts of a version as people name them, and the fields each covers.
 ASPECTS = {
@@ -26,6 +29,7 @@ ASPECTS = {
     "retry": ("retry_policy",),
     "zones": ("zones",),
     "running": ("running",),
+    "cadences": ("time_constraints",),
 }
 ASPECT_WORDS = {
     "schedule": "calling windows",
@@ -33,6 +37,7 @@ ASPECT_WORDS = {
     "retry": "retry policy",
     "zones": "zones",
     "running": "running state",
+    "cadences": "cadence windows",
 }
 # What a draft can carry back to CXone (a push writes the schedule; zones and dialling are not a draft's).
 DRAFTABLE = ("schedule", "period", "retry")
@@ -60,6 +65,7 @@ def of_campaign(campaign: Campaign) -> dict:
         # A skill's zones are its own setting (its time-zone settings); else where the contacts are.
         "zones": list(campaign.called_zones or []) or zones_of(campaign.contact_list_breakdown),
         "running": running_of(campaign.state),
+        "time_constraints": list(campaign.time_constraints or []),
         "remote_version": campaign.remote_version,
     }
 
@@ -78,6 +84,9 @@ def of_remote(remote: schemas.Campaign, campaign: Campaign) -> dict:
         "retry_policy": schedule.retry_policy.to_api() if schedule and schedule.retry_policy else {},
         "zones": list(remote.called_zones or []) or zones_of(campaign.contact_list_breakdown),
         "running": running_of(remote.state),
+        "time_constraints": [tc.to_api() for tc in remote.time_constraints]
+        if remote.time_constraints is not None
+        else list(campaign.time_constraints or []),  # a read without the cadences: the mirror's
         "remote_version": max(0, remote.version),
     }
 
@@ -91,7 +100,9 @@ def held_aspects(caps: Capabilities) -> tuple[str, ...]:
     return tuple(
         aspect
         for aspect in ASPECTS
-        if (aspect != "period" or caps.periods_held) and (aspect != "zones" or caps.zones_held)
+        if (aspect != "period" or caps.periods_held)
+        and (aspect != "zones" or caps.zones_held)
+        and (aspect != "cadences" or caps.weekly_schedules_only)  # a Personal Connection skill's cadences
     )
 
 
@@ -105,6 +116,10 @@ def differences(
         if aspect == "running":
             expected = held["running"] if running_wanted is None else running_wanted
             if expected is not None and seen["running"] is not None and expected != seen["running"]:
+                found.append(aspect)
+        elif aspect == "cadences":
+            # Versions recorded before cadence windows were kept hold None: unknown is not a change.
+            if held.get("time_constraints") is not None and _cadences(held) != _cadences(seen):
                 found.append(aspect)
         elif aspect == "retry" and not seen.get("retry_policy") and not seen.get("cron_expression"):
             # CXone's week cannot be said as one schedule here (different hours on different days), and the
@@ -135,6 +150,11 @@ def draft_fields(values: dict) -> dict:
 def version_fields(values: dict) -> dict:
     """Values as CampaignVersion fields."""
     return {name: values[name] for name in (*VALUE_FIELDS, "remote_version")}
+
+
+def _cadences(values: dict) -> list[str]:
+    """Cadence windows in an order of their own (CXone's may vary between reads)."""
+    return sorted(json.dumps(item, sort_keys=True) for item in values.get("time_constraints") or [])
 
 
 def _normal(value):

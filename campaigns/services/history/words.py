@@ -59,6 +59,20 @@ def zones(value: list[str] | None) -> str:
     return ", ".join(value) if value else "—"
 
 
+def cadences(value: list[dict] | None) -> str:
+    """A skill's cadence windows: "Mobile numbers: Weekday 10:00–20:00; …" (— for none, "not kept" when the
+    version was recorded before they were)."""
+    if value is None:
+        return "not kept"
+    said = [
+        f"{item.get('cadence') or 'a cadence'}: {item.get('dayType') or '?'} "
+        f"{item.get('startTime') or '?'}–{item.get('endTime') or '?'}"
+        for item in value
+        if isinstance(item, dict)
+    ]
+    return "; ".join(said) or "—"
+
+
 def period(values: dict) -> str:
     start, end = values.get("effective_start"), values.get("effective_end")
     if not (start or end):

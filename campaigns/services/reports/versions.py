@@ -73,6 +73,10 @@ def compare(left: dict, right: dict, *, at: dt.datetime | None = None) -> list[d
     rows.append(row("Retry policy", ("retry_policy",), lambda v: words.retry(v.get("retry_policy"))))
     if caps.zones_held:
         rows.append(row("Zones called", ("zones",), lambda v: words.zones(v.get("zones"))))
+    if caps.weekly_schedules_only:  # a Personal Connection skill's cadences: per-number calling windows
+        rows.append(
+            row("Cadence windows", ("time_constraints",), lambda v: words.cadences(v.get("time_constraints")))
+        )
     rows.append(row("Running", ("running",), lambda v: words.running(v.get("running"))))
     if caps.versions_shown:  # which version CXone was at, for reference: not a setting that changed
         rows.append(row("CXone version", (), lambda v: str(v.get("remote_version") or "—")))
