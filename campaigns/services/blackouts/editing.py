@@ -113,47 +113,36 @@ def _move(revision_id: int, actor, allowed: tuple[str, ...], verb: str) -> Calen
 
 
 def submit(revision_id: int, actor) -> CalendarRevision:
-    _require(actor)
-    with transaction.atomic():
-        revision = _move(revision_id, actor, (S.DRAFT,), "submitted")
-        if revision.author_id != actor.pk:
-            raise NotAllowed("Only the revision's author submits it.")
-        revision.status, revision.submitted_at = S.SUBMITTED, timezone.now()
-        revision.save(update_fields=["status", "submitted_at"])
-        audit.record(
-            "campaigns.calendar.submitted", revision, actor=actor, message=_said(revision, "submitted")
-        )
-    return revision
+    return _authors_move(revision_id, actor, S.DRAFT, S.SUBMITTED, ("submitted", "submits"), "submitted_at")
 
 
 def withdraw(revision_id: int, actor) -> CalendarRevision:
-    _require(actor)
-    with transaction.atomic():
-        revision = _move(revision_id, actor, (S.SUBMITTED,), "withdrawn")
-        if revision.author_id != actor.pk:
-            raise NotAllowed("Only the revision's author withdraws it.")
-        revision.status = S.DRAFT
-        revision.save(update_fields=["status"])
-        audit.record(
-            "campaigns.calendar.withdrawn", revision, actor=actor, message=_said(revision, "withdrawn")
-        )
-    return revision
+    return _authors_move(revision_id, actor, S.SUBMITTED, S.DRAFT, ("withdrawn", "withdraws"))
 
 
 def discard(revision_id: int, actor) -> CalendarRevision:
     """The author gives up a draft revision: nothing it proposed takes effect, the calendar stays as approved and
     a new revision can be started. The revision is kept in the calendar's history (its days can be read again);
     a submitted one is withdrawn first, so a reviewer never sees it vanish mid-decision."""
+    return _authors_move(revision_id, actor, S.DRAFT, S.DISCARDED, ("discarded", "discards"), "decided_at")
+
+
+def _authors_move(revision_id: int, actor, source: str, target: str, verbs: tuple[str, str], stamp: str = ""):
+    """A step only the revision's author takes (`verbs`: "withdrawn", "withdraws"), from `source` to `target`,
+    with its audit entry (`stamp`: the moment field it sets, if any)."""
+    done, does = verbs
     _require(actor)
     with transaction.atomic():
-        revision = _move(revision_id, actor, (S.DRAFT,), "discarded")
+        revision = _move(revision_id, actor, (source,), done)
         if revision.author_id != actor.pk:
-            raise NotAllowed("Only the revision's author discards it.")
-        revision.status, revision.decided_at = S.DISCARDED, timezone.now()
-        revision.save(update_fields=["status", "decided_at"])
-        audit.record(
-            "campaigns.calendar.discarded", revision, actor=actor, message=_said(revision, "discarded")
-        )
+            raise NotAllowed(f"Only the revision's author {does} it.")
+        revision.status = target
+        fields = ["status"]
+        if stamp:
+            setattr(revision, stamp, timezone.now())
+            fields.append(stamp)
+        revision.save(update_fields=fields)
+        audit.record(f"campaigns.calendar.{done}", revision, actor=actor, message=_said(revision, done))
     return revision
 
 
