@@ -45,6 +45,7 @@ def approval_queue(request):
     page = Paginator(waiting, PAGE_SIZE).get_page(query.page())
     drafts = list(page.object_list)
     edited = workflow.drafts_edited_by(request.user, drafts) if drafts else set()
+    unanswered = workflow.unanswered_changes(drafts) if drafts else {}
     calendars = blackout_days.read_calendars(
         (d.campaign.pk, d.campaign.cxone_id, d.campaign.pool_id) for d in drafts
     )
@@ -64,7 +65,8 @@ def approval_queue(request):
                 "review": review,
                 # The service's own rules decide which buttons show: never a second copy of them here.
                 "approval_refusal": workflow.approval_refusal(
-                    draft, request.user, report=review["proposed"], edited=draft.pk in edited
+                    draft, request.user, report=review["proposed"], edited=draft.pk in edited,
+                    unanswered=unanswered,
                 ),
                 "rejection_refusal": workflow.rejection_refusal(
                     draft, request.user, edited=draft.pk in edited

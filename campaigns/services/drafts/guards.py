@@ -84,10 +84,19 @@ def up_to_date(d, verb) -> None:
         )
 
 
-def no_unanswered_change(d, verb) -> None:
+def unanswered_changes(campaign_ids) -> dict[int, Drift]:
+    """Each of these campaigns' change made in CXone that no supervisor has answered yet (one query)."""
+    found = Drift.objects.filter(campaign_id__in=list(campaign_ids), answered_at__isnull=True).order_by("pk")
+    return {drift.campaign_id: drift for drift in found}
+
+
+def no_unanswered_change(d, verb, *, unanswered: dict[int, Drift] | None = None) -> None:
     """A change made in CXone that no supervisor has answered yet is answered first: a draft drafted on it would
-    take it on, approved by someone who never saw it (the queue shows CXone's schedule as the current one)."""
-    drift = Drift.objects.filter(campaign=d.campaign, answered_at__isnull=True).order_by("-pk").first()
+    take it on, approved by someone who never saw it (the queue shows CXone's schedule as the current one).
+    `unanswered`: unanswered_changes of a page's many drafts, read at once."""
+    if unanswered is None:
+        unanswered = unanswered_changes([d.campaign_id])
+    drift = unanswered.get(d.campaign_id)
     if drift is not None:
         raise InvalidTransition(
             f"{d.campaign.name} was changed in CXone ({', '.join(drift.changed) or 'its settings'}) and no "
