@@ -325,3 +325,19 @@ def test_the_queue_lists_the_supervisors_own_open_drafts_below(as_supervisor, ca
     response = as_supervisor.get(reverse("approval-queue"))
     assert response.context["my_open_drafts"] == [own]
     assert "Your own drafts" in text(response)
+
+
+def test_a_draft_of_a_campaign_changed_in_cxone_unanswered_shows_why_it_cannot_be_approved(
+    as_supervisor, campaign, planner
+):
+    from tests.history_support import found_in_cxone
+
+    draft = submitted(campaign, planner)
+    found_in_cxone(campaign, changed=("schedule",), cron_expression="0 7 * * 1-5")
+
+    page = html.unescape(as_supervisor.get(reverse("approval-queue")).content.decode())
+
+    assert "was changed in CXone (schedule) and no supervisor has answered that change yet" in page
+    response = approve(as_supervisor, draft)
+    assert "no supervisor has answered that change yet" in html.unescape(response.content.decode())
+    assert ScheduleDraft.objects.get(pk=draft.pk).status == S.SUBMITTED
