@@ -338,3 +338,12 @@ def test_another_supervisor_is_told_why_they_cannot_discard_it(client, superviso
 
     assert "Only the revision&#x27;s author discards it." in response.content.decode()
     assert BlackoutCalendar.objects.get(pk=revision.calendar_id).revisions.get().status == RevisionStatus.DRAFT
+
+
+def test_after_discarding_a_new_calendars_only_revision_the_next_one_starts_from_its_days(as_supervisor, supervisor):
+    revision = drafted(supervisor)
+    editing.discard(revision.pk, supervisor)
+
+    page = as_supervisor.get(reverse("calendar-edit", args=[revision.calendar_id])).content.decode()
+
+    assert "fourth Thursday of November: US Thanksgiving" in page

@@ -101,9 +101,12 @@ def calendar_edit(request, pk):
     _may_edit(request.user)
     calendar = get_object_or_404(BlackoutCalendar, pk=pk)
     revision = calendar.revisions.filter(status=RevisionStatus.DRAFT, author=request.user).first()
-    source = overview.revision_view(revision, _today(request)) if revision else None
+    # The supervisor's own draft, else the days in effect; a calendar never approved starts from its latest
+    # revision (one discarded or rejected: its days are not retyped from nothing).
+    start_from = revision or (None if calendar.in_effect else calendar.revisions.order_by("-number").first())
+    source = overview.revision_view(start_from, _today(request)) if start_from else None
     initial = {
-        "description": revision.description if revision else calendar.description,
+        "description": start_from.description if start_from else calendar.description,
         "rules": source.text if source else overview.revision_view_text(calendar),
     }
     form = CalendarForm(request.POST if request.method == "POST" else None, initial=initial, renaming=False)

@@ -122,8 +122,9 @@ def withdraw(revision_id: int, actor) -> CalendarRevision:
 
 def discard(revision_id: int, actor) -> CalendarRevision:
     """The author gives up a draft revision: nothing it proposed takes effect, the calendar stays as approved and
-    a new revision can be started. The revision is kept in the calendar's history (its days can be read again);
-    a submitted one is withdrawn first, so a reviewer never sees it vanish mid-decision."""
+    a new revision can be started (a calendar never approved starts it from the discarded days). The revision is
+    kept in the calendar's history as discarded; a submitted one is withdrawn first, so a reviewer never sees it
+    vanish mid-decision."""
     return _authors_move(revision_id, actor, S.DRAFT, S.DISCARDED, ("discarded", "discards"), "decided_at")
 
 
