@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from campaigns.scheduling import ScheduleSpec
-from campaigns.scheduling.held_weeks import every_day_cron, has_days_off, off_intervals
+from campaigns.scheduling.held_weeks import blackout_interval, every_day_cron, has_days_off, off_intervals
 
 UTC = dt.UTC
 WEEKDAYS = ScheduleSpec("0 9 * * 1-5", "America/New_York", 480)
@@ -42,3 +42,24 @@ def test_a_daylight_saving_weekend_keeps_local_hours():
     # 2027-03-14 the US springs forward: Monday opens at 09:00 EDT = 13:00 UTC.
     found = off_intervals(WEEKDAYS, dt.datetime(2027, 3, 12, tzinfo=UTC), dt.datetime(2027, 3, 15, tzinfo=UTC))
     assert found[0].start_at == dt.datetime(2027, 3, 15, 13, tzinfo=UTC)
+
+
+# ---- blackout_interval: one blackout day's hold -------------------------------------------------------------------
+
+
+def test_a_blackout_day_is_held_until_the_night_window_it_removed_has_closed():
+    UTC, datetime = dt.UTC, dt.datetime
+
+    def ts(day, hour):
+        return int(datetime(2026, 12, day, hour, tzinfo=UTC).timestamp())
+
+    midnight, next_midnight = datetime(2026, 12, 24, 5, tzinfo=UTC), datetime(2026, 12, 25, 5, tzinfo=UTC)
+    nights = [(ts(23, 1), ts(23, 7)), (ts(24, 1), ts(24, 7)), (ts(25, 1), ts(25, 7)), (ts(26, 1), ts(26, 7))]
+    held = blackout_interval(midnight, next_midnight, nights)
+    # The 24th's window (opened 20:00 New York, 01:00 UTC on the 25th) closes at 07:00 UTC: quiet from then.
+    assert held.quiet_from == datetime(2026, 12, 25, 7, tzinfo=UTC)
+    assert held.start_at == datetime(2026, 12, 26, 1, tzinfo=UTC) and held.off_windows == 1
+
+    days = [(ts(23, 14), ts(23, 22)), (ts(24, 14), ts(24, 22)), (ts(25, 14), ts(25, 22))]
+    held = blackout_interval(midnight, next_midnight, days)
+    assert held.quiet_from == next_midnight and held.start_at == datetime(2026, 12, 25, 14, tzinfo=UTC)

@@ -33,15 +33,30 @@ def christmas_eve(supervisor, other_supervisor, settings):
     return campaign
 
 
-def test_a_blackout_day_gets_a_stop_at_local_midnight_and_a_start_before_the_next(christmas_eve, rung):
+def test_a_blackout_day_gets_a_stop_at_local_midnight_and_a_start_before_the_next_window(christmas_eve, rung):
     assert planning.plan(DAY_BEFORE, horizon=dt.timedelta(hours=36)) == 2
     stop = DiallingChange.objects.get(action=Action.STOP)
     start = DiallingChange.objects.get(action=Action.START)
     assert stop.due_at == dt.datetime(2026, 12, 24, 5, tzinfo=UTC)  # 00:00 in New York
-    assert start.due_at == dt.datetime(2026, 12, 25, 4, 55, tzinfo=UTC)  # 5 min before its midnight ends it
+    # Once the day is over (its midnight), and 5 min before the next window (09:00 New York) at the latest.
+    assert dt.datetime(2026, 12, 25, 5, tzinfo=UTC) <= start.due_at <= dt.datetime(2026, 12, 25, 13, 55, tzinfo=UTC)
     assert stop.origin == start.origin == DiallingChange.Origin.BLACKOUT
     assert "Blackout day" in stop.reason
 
+
+def test_a_night_window_that_opened_on_the_blackout_day_is_not_resumed_at_midnight(christmas_eve, rung):
+    # 20:00–02:00 New York: Christmas Eve's window runs into the 25th in CXone, which knows nothing of the day.
+    DiallingChange.objects.all().delete()
+    type(christmas_eve).objects.filter(pk=christmas_eve.pk).update(cron_expression="0 20 * * *", duration_minutes=360)
+    christmas_eve.refresh_from_db()
+
+    planning.plan(DAY_BEFORE, horizon=dt.timedelta(hours=36))
+
+    start = DiallingChange.objects.get(action=Action.START)
+    closes, next_opens = dt.datetime(2026, 12, 25, 7, tzinfo=UTC), dt.datetime(2026, 12, 26, 1, tzinfo=UTC)
+    assert closes <= start.due_at <= next_opens - dt.timedelta(minutes=5)
+    assert "blackout" in holds.held_stopped(christmas_eve, at=dt.datetime(2026, 12, 25, 6, tzinfo=UTC))
+    assert holds.held_stopped(christmas_eve, at=closes) == ""  # a Resume from then on starts it
 
 def test_planning_a_blackout_again_wants_nothing_twice(christmas_eve, rung):
     planning.plan(DAY_BEFORE, horizon=dt.timedelta(hours=36))

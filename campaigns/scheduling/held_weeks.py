@@ -7,14 +7,15 @@ Pure: no ORM, no HTTP, no clock. Instants are UTC.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .spec import ScheduleSpec
 from .weekly import fit_weekly
 from .windows import expand_windows
 
-__all__ = ["OffInterval", "every_day_cron", "has_days_off", "off_intervals"]
+__all__ = ["OffInterval", "blackout_interval", "every_day_cron", "has_days_off", "off_intervals"]
 
 _WEEK = timedelta(days=7)
 SPREAD_SHARE = 0.75  # of the quiet hours, over which a portfolio's starts are spread (OffInterval.start_due)
@@ -87,3 +88,22 @@ def off_intervals(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Of
     return [i for i in intervals if i.start_at > start and i.stop_at < end]
 
 
+
+
+def blackout_interval(day_start: datetime, day_end: datetime, windows: Sequence[tuple[int, int]]) -> OffInterval:
+    """The hold of one blackout day [day_start, day_end) (local midnight to the next, UTC) for a schedule whose
+    windows (UTC epoch seconds, sorted) CXone runs: stopped from midnight, and quiet until the later of the next
+    midnight and the close of the last window that opened on the day (a night window it removed still runs past
+    midnight in CXone); the start may go from then until just before the next window opens."""
+    low, high = day_start.timestamp(), day_end.timestamp()
+    removed = [(start, end) for start, end in windows if low <= start < high]
+    closes = max([high, *(end for _, end in removed)])
+    opens = next((start for start, _ in windows if start >= closes), None)
+    quiet_from = datetime.fromtimestamp(closes, UTC)
+    return OffInterval(
+        stop_at=day_start,
+        start_at=datetime.fromtimestamp(opens, UTC) if opens is not None else quiet_from,
+        first_off_window=day_start,
+        off_windows=len(removed),
+        quiet_from=quiet_from,
+    )

@@ -14,8 +14,8 @@ from django.db.models import Q
 
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Campaign, CampaignVersion, DiallingChange, DiallingStop, TimedPause
-from campaigns.scheduling import ScheduleSpec
-from campaigns.scheduling.held_weeks import OffInterval, has_days_off
+from campaigns.scheduling import ScheduleSpec, expand_instants
+from campaigns.scheduling.held_weeks import OffInterval, blackout_interval, has_days_off
 from campaigns.scheduling.held_weeks import off_intervals as week_off_intervals
 from campaigns.services.blackouts import days as blackout_days
 
@@ -48,11 +48,27 @@ def partial_week_intervals(campaign: Campaign, start: dt.datetime, end: dt.datet
 
 def blackout_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[OffInterval]:
     """The campaign's blackout days touching [start, end) (its approved calendars, or its pool's), each held
-    stopped from its local midnight to the next: CXone's schedule knows nothing of them, under either API."""
-    return [
-        OffInterval(stop_at=day.start, start_at=day.end, first_off_window=day.start, off_windows=0)
-        for day in blackout_days.blackout_days(campaign, start, end)
-    ]
+    stopped from its local midnight until the last window that opened on the day has closed (held_weeks.
+    blackout_interval): CXone's schedule knows nothing of them, under either API."""
+    days = blackout_days.blackout_days(campaign, start, end)
+    if not days:
+        return []
+    windows = _running_windows(campaign, days[0].start - dt.timedelta(days=1), days[-1].end + LOOK_AHEAD)
+    return [blackout_interval(day.start, day.end, windows) for day in days]
+
+
+LOOK_AHEAD = dt.timedelta(days=8)  # far enough to find the next window of any weekly schedule
+
+
+def _running_windows(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> tuple[tuple[int, int], ...]:
+    """The windows CXone runs for the campaign (its mirrored schedule), or none when it has none it can expand."""
+    if not (campaign.cron_expression and campaign.duration_minutes):
+        return ()
+    spec = ScheduleSpec(campaign.cron_expression, campaign.timezone or "UTC", campaign.duration_minutes)
+    try:
+        return expand_instants(spec, start, end)
+    except ValueError:
+        return ()
 
 
 DIALLING_STATES = ("ACTIVE", "DRAFT")  # dialling, or about to once its activation ends
@@ -61,8 +77,10 @@ DIALLING_STATES = ("ACTIVE", "DRAFT")  # dialling, or about to once its activati
 def off_intervals(campaign: Campaign, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
     """Every interval the workers hold `campaign` stopped that touches [start, end), sorted: the days off of a
     week the tenant cannot hold, and blackout days."""
-    held = partial_week_intervals(campaign, start, end) + blackout_intervals(campaign, start, end)
-    return sorted((i.stop_at, i.start_at) for i in held)
+    weeks = [(i.stop_at, i.start_at) for i in partial_week_intervals(campaign, start, end)]
+    # A blackout day holds until its last window has closed; from then CXone's hours keep it quiet by themselves.
+    days = [(i.stop_at, i.quiet_from or i.start_at) for i in blackout_intervals(campaign, start, end)]
+    return sorted(weeks + days)
 
 
 def held_stopped(campaign: Campaign, *, at: dt.datetime, ignoring: DiallingChange | None = None) -> str:
