@@ -6,7 +6,7 @@ from __future__ import annotations
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import Activation, ScheduleDraft
-from campaigns.services.schedule_values import RETRY_DEFAULTS, SCHEDULE_CORE
+from campaigns.services.schedule_values import SCHEDULE_CORE, retry_policy_of, sent_retry_policy
 
 
 class RemoteMoved(Exception):
@@ -32,24 +32,14 @@ def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
 
 
 def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
-    """The draft's schedule as CXone is sent it: the whole retry policy the backend writes, as approved. Where the
-    backend writes the restricted calling window (the Admin API), the draft's is sent too, 0 and 0 meaning none:
-    what the supervisor approved is what dials, never a window left over in CXone."""
-    policy = schemas.RetryPolicy.model_validate(draft.retry_policy())
-    if "retry_restricted_minutes" in get_client().capabilities.retry_fields:
-        policy = policy.model_copy(
-            update={
-                "restricted_calling_minutes": draft.retry_restricted_minutes,
-                "restricted_calling_max_attempts": draft.retry_restricted_max_attempts,
-            }
-        )
+    """The draft's schedule as CXone is sent it, with the whole retry policy the backend writes, as approved."""
     return schemas.Schedule(
         timezone=draft.timezone,
         cron_expression=draft.cron_expression,
         duration_minutes=draft.duration_minutes,
         start_time=draft.effective_start,
         end_time=draft.effective_end,
-        retry_policy=policy,
+        retry_policy=sent_retry_policy(draft.retry()),
     )
 
 
@@ -83,17 +73,11 @@ def base_schedule(draft: ScheduleDraft) -> schemas.Schedule | None:
     snap = draft.base_snapshot or {}
     if not all(snap.get(name) for name in SCHEDULE_CORE):
         return None
-    policy = schemas.RetryPolicy(
-        max_attempts=snap.get("retry_max_attempts", RETRY_DEFAULTS["retry_max_attempts"]),
-        retry_interval_ms=snap.get("retry_interval_ms", RETRY_DEFAULTS["retry_interval_ms"]),
-        restricted_calling_minutes=snap.get("retry_restricted_minutes") or 0,
-        restricted_calling_max_attempts=snap.get("retry_restricted_max_attempts") or 0,
-    )
     return schemas.Schedule(
         timezone=snap["timezone"],
         cron_expression=snap["cron_expression"],
         duration_minutes=snap["duration_minutes"],
-        retry_policy=policy,
+        retry_policy=sent_retry_policy(retry_policy_of(snap)),
     )
 
 

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from campaigns.cxone.admin_settings import retry_fields_of
 from campaigns.cxone.errors import ValidationFailed
 from campaigns.cxone.factory import capabilities
-from campaigns.cxone.schemas import RetryPolicy
 from campaigns.scheduling import Finding, Proposal
 from campaigns.scheduling.describe import weekday_text
 from campaigns.scheduling.findings import SKILL
 from campaigns.scheduling.weekly import WeeklySchedule, clock, fit_weekly, parse_time
-from campaigns.services.schedule_values import RETRY_DEFAULTS
+from campaigns.services.schedule_values import retry_policy_of, sent_retry_policy
 
 RULE = "cxone.personal_connection"
 SOURCE = "CXone Admin API: a Personal Connection skill's schedule settings"
@@ -104,14 +103,8 @@ def retry_settings_findings(values: dict) -> list[Finding]:
     """A blocking finding when the retry policy is one the skill's retry-settings cannot hold (an interval that
     is not whole minutes, a number outside a field's range: a draft written under v2, say): the push would be
     refused after approval, so it is refused before, with what the fields need."""
-    policy = RetryPolicy(
-        max_attempts=values.get("retry_max_attempts", RETRY_DEFAULTS["retry_max_attempts"]),
-        retry_interval_ms=values.get("retry_interval_ms", RETRY_DEFAULTS["retry_interval_ms"]),
-        restricted_calling_minutes=values.get("retry_restricted_minutes") or 0,
-        restricted_calling_max_attempts=values.get("retry_restricted_max_attempts") or 0,
-    )
     try:
-        retry_fields_of(policy)
+        retry_fields_of(sent_retry_policy(retry_policy_of(values)))  # what the push would write
     except ValidationFailed as exc:
         message = f"The skill's retry settings cannot hold this retry policy: {exc}. Change it to what they hold."
         return [Finding(SKILL, RETRY_RULE, message, source=RETRY_SOURCE)]
