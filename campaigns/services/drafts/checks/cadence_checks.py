@@ -10,7 +10,7 @@ have blocks (skill_findings.py warns of every cadence window that differs from t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from campaigns import scheduling
 from campaigns.scheduling.describe import weekday_text
@@ -29,13 +29,12 @@ def cadence_compliance(
     until: dt.datetime,
     *,
     blackout_days: Iterable,
-    breakdown: Sequence[dict] | None,
-    dnc_rules,
+    calling_hours: Callable[[scheduling.Period], scheduling.FindingsReport],
     known: Iterable[scheduling.Finding],
-    deadline: scheduling.Deadline,
 ) -> list[scheduling.Finding]:
     """A blocking finding for each rule a cadence's hours break that the schedule (`known`) does not already,
-    over the period the schedule is checked for ([start, until))."""
+    over the period the schedule is checked for ([start, until)). `calling_hours`: the schedule's own check (its
+    contacts, DNC rules and time budget), applied to a cadence's windows."""
     week = fit_weekly(spec.cron_expression, spec.duration_minutes).schedule
     if week is None:
         return []
@@ -52,15 +51,7 @@ def cadence_compliance(
             effective_end=spec.effective_end,
         )
         dialled = scheduling.period_of(cadence, start, until).without_days(set(blackout_days))
-        report = scheduling.check_period_compliance(
-            dialled,
-            campaign_zone=spec.timezone,
-            contact_zones=None if breakdown else [spec.timezone],
-            breakdown=breakdown,
-            dnc_rules=dnc_rules,
-            deadline=deadline,
-        )
-        for found in report.findings:
+        for found in calling_hours(dialled).findings:
             if not found.blocking or (found.rule, found.jurisdiction) in already:
                 continue
             message = (

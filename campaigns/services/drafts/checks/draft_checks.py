@@ -165,17 +165,18 @@ def evaluate_values(
         )
 
     breakdown = campaign.contact_list_breakdown or None
-    compliance = budget.run(
-        "calling hours",
-        lambda: scheduling.check_period_compliance(
-            period,
+
+    def calling_hours(windows: scheduling.Period) -> scheduling.FindingsReport:  # the schedule's, a cadence's
+        return scheduling.check_period_compliance(
+            windows,
             campaign_zone=spec.timezone,
             contact_zones=None if breakdown else [spec.timezone],
             breakdown=breakdown,
             dnc_rules=campaign.dnc_rules,
             deadline=deadline,
-        ),
-    )
+        )
+
+    compliance = budget.run("calling hours", lambda: calling_hours(period))
     findings += compliance.findings if compliance else []
     # A skill with no calling list has no contacts: its "list" is its zones (none here), nothing to locate.
     dials_a_list = campaign.contact_list_id and not campaign.contact_list_id.startswith(ZONES_LIST_PREFIX)
@@ -214,10 +215,8 @@ def evaluate_values(
                     start,
                     report.checked_until,
                     blackout_days=days,
-                    breakdown=breakdown,
-                    dnc_rules=campaign.dnc_rules,
+                    calling_hours=calling_hours,
                     known=compliance.findings if compliance else (),
-                    deadline=deadline,
                 ),
             )
             or []
