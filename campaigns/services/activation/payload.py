@@ -16,17 +16,18 @@ class RemoteMoved(Exception):
         self.version = version
 
 
-def payload(a: Activation, draft: ScheduleDraft) -> schemas.Campaign:
-    """The full campaign to PUT: CXone's at base_version with the draft's schedule. Under v2 the mirror's copy
-    serves when it is at that version (no extra request): CXone's 409 still refuses it if CXone moved on since.
-    The Admin API has no 409 of its own (and the mirror holds a skill, not a campaign): read it now."""
+def payload(a: Activation, draft: ScheduleDraft, *, partly: frozenset[int]) -> schemas.Campaign:
+    """The full campaign to PUT: CXone's at base_version (or at one of `partly`, partly_written's versions) with
+    the draft's schedule. Under v2 the mirror's copy serves when it is at that version (no extra request): CXone's
+    409 still refuses it if CXone moved on since. The Admin API has no 409 of its own (and the mirror holds a
+    skill, not a campaign): read it now."""
     campaign = draft.campaign
     client = get_client()
     if client.capabilities.versions_ordered and campaign.remote_version == a.base_version and campaign.raw_payload:
         base = schemas.Campaign.model_validate(campaign.raw_payload)
     else:
         base = run_sync(client.get_campaign(campaign.cxone_id))
-    if base.version != a.base_version and base.version not in partly_written(draft):
+    if base.version != a.base_version and base.version not in partly:
         raise RemoteMoved(base.version)
     return base.with_schedule(schedule_of(draft))
 

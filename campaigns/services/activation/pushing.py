@@ -88,8 +88,9 @@ def _push_claimed(a: Activation, owner: str) -> str:
     problems = _blocking_reasons(draft)
     if problems:
         return _fail(a, owner, "blocked by findings", "Not pushed: " + "; ".join(problems))
+    partly = payload.partly_written(draft)  # what our own write cut off half way would have left
     try:
-        to_write = payload.payload(a, draft)
+        to_write = payload.payload(a, draft, partly=partly)
     except cx.NotFound:
         return _gone(a, owner)
     except payload.RemoteMoved as moved:
@@ -104,9 +105,7 @@ def _push_claimed(a: Activation, owner: str) -> str:
     if not _record_intent(a, owner, version):
         return "lease lost before the PUT"
     try:
-        remote = run_sync(
-            client.put_campaign_once(to_write, base_version=a.base_version, partly=payload.partly_written(draft))
-        )
+        remote = run_sync(client.put_campaign_once(to_write, base_version=a.base_version, partly=partly))
     except cx.VersionConflict as exc:
         if exc.current_version == version:
             # CXone holds the very version this push writes: our own write, landed by an earlier attempt (a worker
