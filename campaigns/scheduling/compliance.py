@@ -47,6 +47,7 @@ __all__ = [
 UNKNOWN_ZONE_RULE = "contact-zone-unknown"
 UNKNOWN_LOCATION_RULE = "contact-location-unknown"
 CAMPAIGN_FCC_RULE = "campaign-fcc-hours"
+CONTACTS_SOURCE = "contact time zones (the contact list's breakdown by state and zone)"
 _TICK = timedelta(microseconds=1)
 _DAY = timedelta(days=1)
 
@@ -112,8 +113,7 @@ def contact_list_unread(contact_list: str, breakdown: Sequence[dict[str, Any]] |
         "holds no contacts yet): where its contacts are is unknown, so no window can be shown to be legal for "
         "them. The next sync reads it again."
     )
-    source = "contact time zones (the contact list's breakdown by state and zone)"
-    return [Finding(CALLING_HOURS, UNKNOWN_LOCATION_RULE, message, source=source, jurisdiction="US")]
+    return [Finding(CALLING_HOURS, UNKNOWN_LOCATION_RULE, message, source=CONTACTS_SOURCE, jurisdiction="US")]
 
 
 @lru_cache(maxsize=65536)
@@ -329,7 +329,7 @@ def report_of(
                 else None,
                 message=f"{what}; no window can be shown to be legal for them",
                 confidence="high",
-                source="contact time zones (the contact list's breakdown by state and zone)",
+                source=CONTACTS_SOURCE,
                 contacts_affected=entry["count"],
                 windows_affected=total,
             )

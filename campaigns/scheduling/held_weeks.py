@@ -88,8 +88,6 @@ def off_intervals(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Of
     return [i for i in intervals if i.start_at > start and i.stop_at < end]
 
 
-
-
 def blackout_interval(day_start: datetime, day_end: datetime, windows: Sequence[tuple[int, int]]) -> OffInterval:
     """The hold of one blackout day [day_start, day_end) (local midnight to the next, UTC) for a schedule whose
     windows (UTC epoch seconds, sorted) CXone runs: stopped from midnight, and quiet until the later of the next

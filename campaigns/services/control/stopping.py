@@ -24,7 +24,6 @@ Action = DiallingChange.Action
 Origin = DiallingChange.Origin
 # A stop order's stops are to be confirmed this soon, or the alarm is raised.
 STOP_ALARM_SECONDS = 600
-DIALLING_STATES = holds.DIALLING_STATES
 
 
 def can_control(user) -> bool:
@@ -52,7 +51,7 @@ def stop(actor, selection: dict, reason: str) -> DiallingStop:
         for campaign in campaigns:
             want(
                 campaign, Action.STOP, origin=Origin.STOP_ORDER, reason=reason, stop_order=order,
-                was_running=campaign.state in DIALLING_STATES,
+                was_running=campaign.state in holds.DIALLING_STATES,
                 alarm_at=now + dt.timedelta(seconds=STOP_ALARM_SECONDS),
             )  # fmt: skip
         words = selecting.describe(selection)

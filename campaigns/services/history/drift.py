@@ -128,8 +128,7 @@ def is_ours(campaign: Campaign, activation: Activation | None) -> bool:
         return False
     in_flight = activation.step in Activation.UNFINISHED_STEPS
     failed_after_landing = activation.step == Activation.Step.FAILED and activation.landed
-    wrote = activation.pushed_version is not None and activation.pushed_version == campaign.remote_version
-    if wrote and (in_flight or failed_after_landing):
+    if activation.pushed_version == campaign.remote_version and (in_flight or failed_after_landing):
         return True
     return (
         in_flight

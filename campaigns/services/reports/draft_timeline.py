@@ -8,8 +8,8 @@ hundreds of other campaigns of a pool at 10 000 campaigns costs more than the re
 timeline is kept for a minute under a key over everything it is drawn from (`_key`): the draft's values, the
 campaign's current schedule and agents, the pool it draws on, the days shown, the conflict index's key (every
 schedule, agents and pool), the blackout calendars' and the approved pauses' fingerprints, and the campaign's
-pauses and stops, read every time. It
-says nothing any approval relies on: the editor's findings are computed afresh on every render.
+pauses and stops, read every time. It says nothing any approval relies on: the editor's findings are computed
+afresh on every render.
 """
 
 from __future__ import annotations
