@@ -14,11 +14,11 @@ from campaigns.sandbox.server import SandboxServer
 from campaigns.scheduling.weekly import WeeklySchedule, fit_weekly
 from campaigns.services import activation
 from campaigns.services.activation import doorbell
-from campaigns.services.activation import payload as activation_payload
 from campaigns.services.activation import polling as activation_polling
 from campaigns.services.drafts import workflow
 from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.errors import BlockingFindings
+from campaigns.services.sent_schedule import schedule_of
 from campaigns.services.sync.mirror import sync_campaigns
 from tests.activation_support import due_now
 from tests.cxone_support import admin_client_for, admin_config
@@ -69,7 +69,7 @@ def test_approve_then_the_workers_push_and_see_the_skill_running_with_the_approv
 ):
     campaign = stopped_and_pushable()
     a = approved(campaign, planner, supervisor, django_capture_on_commit_callbacks)
-    expected = get_client().next_version(activation_payload.schedule_of(a.draft), base_version=a.base_version)
+    expected = get_client().next_version(schedule_of(a.draft), base_version=a.base_version)
 
     assert activation.push(a.pk) == "pushed"
     a.refresh_from_db()

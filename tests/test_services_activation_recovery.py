@@ -16,6 +16,7 @@ from campaigns.models import Activation, AuditEntry, DraftStatus, ScheduleDraft
 from campaigns.services import activation
 from campaigns.services.activation import doorbell
 from campaigns.services.activation import polling as activation_polling
+from campaigns.services.sent_schedule import schedule_of
 from tests import activation_support
 from tests.activation_support import (
     CAMPAIGN,
@@ -96,7 +97,6 @@ def test_a_worker_killed_after_sending_its_put_loses_the_lease_and_the_next_one_
     sandbox, target, planner, supervisor, doorbells, django_capture_on_commit_callbacks
 ):
     from campaigns.services.activation import sweeper as periodic
-    from campaigns.services.activation.payload import schedule_of
 
     a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     # The killed worker's traces: it claimed the row, recorded its PUT, sent it, and died before the answer.
@@ -128,8 +128,6 @@ def test_a_put_refused_because_cxone_holds_our_own_version_already_is_pushed_not
 ):
     """A worker judged dead too soon: its PUT lands after the next worker read the campaign at the base and sent
     its own, which CXone refuses (409) with our version as the current one."""
-    from campaigns.services.activation.payload import schedule_of
-
     a = approved_and_queued(target, planner, supervisor, django_capture_on_commit_callbacks)
     remote = run_sync(get_client().get_campaign(target.cxone_id))
     run_sync(get_client().put_campaign_once(remote.with_schedule(schedule_of(a.draft)),

@@ -4,8 +4,6 @@ know what a schedule is."""
 
 from __future__ import annotations
 
-from campaigns.cxone import schemas
-from campaigns.cxone.factory import capabilities
 from campaigns.scheduling import RetryPolicy
 
 EDITABLE_FIELDS = (
@@ -44,21 +42,6 @@ def retry_policy_of(values: dict) -> RetryPolicy:
         retry_on_busy=values.get("retry_on_busy", True),
         retry_on_no_answer=values.get("retry_on_no_answer", True),
     )
-
-
-def sent_retry_policy(policy: RetryPolicy) -> schemas.RetryPolicy:
-    """A retry policy as CXone is sent it: v2's fields and, where the backend writes the restricted calling
-    window (the Admin API), that too, 0 and 0 meaning none: what the supervisor approved is what dials, never a
-    window left over in CXone."""
-    sent = schemas.RetryPolicy.model_validate(policy.outbound_v2())
-    if "retry_restricted_minutes" in capabilities().retry_fields:
-        sent = sent.model_copy(
-            update={
-                "restricted_calling_minutes": policy.restricted_minutes,
-                "restricted_calling_max_attempts": policy.restricted_max_attempts,
-            }
-        )
-    return sent
 
 
 def campaign_values(campaign) -> dict | None:

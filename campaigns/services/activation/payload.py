@@ -6,7 +6,7 @@ from __future__ import annotations
 from campaigns.cxone import schemas
 from campaigns.cxone.factory import get_client, run_sync
 from campaigns.models import Activation, ScheduleDraft
-from campaigns.services.schedule_values import SCHEDULE_CORE, retry_policy_of, sent_retry_policy
+from campaigns.services.sent_schedule import schedule_of
 
 
 class RemoteMoved(Exception):
@@ -17,10 +17,10 @@ class RemoteMoved(Exception):
 
 
 def payload(a: Activation, draft: ScheduleDraft, *, partly: frozenset[int]) -> schemas.Campaign:
-    """The full campaign to PUT: CXone's at base_version (or at one of `partly`, partly_written's versions) with
-    the draft's schedule. Under v2 the mirror's copy serves when it is at that version (no extra request): CXone's
-    409 still refuses it if CXone moved on since. The Admin API has no 409 of its own (and the mirror holds a
-    skill, not a campaign): read it now."""
+    """The full campaign to PUT: CXone's at base_version (or at one of `partly`, what our own write cut off half
+    way would have left: sent_schedule.partly_written) with the draft's schedule. Under v2 the mirror's copy
+    serves when it is at that version (no extra request): CXone's 409 still refuses it if CXone moved on since.
+    The Admin API has no 409 of its own (and the mirror holds a skill, not a campaign): read it now."""
     campaign = draft.campaign
     client = get_client()
     if client.capabilities.versions_ordered and campaign.remote_version == a.base_version and campaign.raw_payload:
@@ -30,18 +30,6 @@ def payload(a: Activation, draft: ScheduleDraft, *, partly: frozenset[int]) -> s
     if base.version != a.base_version and base.version not in partly:
         raise RemoteMoved(base.version)
     return base.with_schedule(schedule_of(draft))
-
-
-def schedule_of(draft: ScheduleDraft) -> schemas.Schedule:
-    """The draft's schedule as CXone is sent it, with the whole retry policy the backend writes, as approved."""
-    return schemas.Schedule(
-        timezone=draft.timezone,
-        cron_expression=draft.cron_expression,
-        duration_minutes=draft.duration_minutes,
-        start_time=draft.effective_start,
-        end_time=draft.effective_end,
-        retry_policy=sent_retry_policy(draft.retry()),
-    )
 
 
 def landed(remote: schemas.Campaign, a: Activation, draft: ScheduleDraft) -> bool:
@@ -66,24 +54,3 @@ def same_schedule(remote: schemas.Schedule | None, draft: ScheduleDraft) -> bool
         and remote.end_time == ours.end_time
         and (remote.retry_policy.to_api() if remote.retry_policy else None) == ours.retry_policy.to_api()
     )
-
-
-def base_schedule(draft: ScheduleDraft) -> schemas.Schedule | None:
-    """The schedule the draft was drafted from (its base snapshot) as CXone holds it: zone, cron, duration and
-    retry policy; None when the campaign had none."""
-    snap = draft.base_snapshot or {}
-    if not all(snap.get(name) for name in SCHEDULE_CORE):
-        return None
-    return schemas.Schedule(
-        timezone=snap["timezone"],
-        cron_expression=snap["cron_expression"],
-        duration_minutes=snap["duration_minutes"],
-        retry_policy=sent_retry_policy(retry_policy_of(snap)),
-    )
-
-
-def partly_written(draft: ScheduleDraft) -> frozenset[int]:
-    """The versions our own write of the draft leaves when cut off half way (the Admin API writes the week and
-    the retry settings apart): ours, to be finished, never "changed in CXone". Empty under v2."""
-    base = base_schedule(draft)
-    return get_client().partial_versions(schedule_of(draft), base) if base is not None else frozenset()

@@ -29,6 +29,7 @@ from campaigns.services.activation.outcomes import finish, record
 from campaigns.services.drafts import transitions
 from campaigns.services.drafts.checks import draft_checks
 from campaigns.services.schedule_values import EDITABLE_FIELDS
+from campaigns.services.sent_schedule import partly_written
 
 log = logging.getLogger(__name__)
 Step = Activation.Step
@@ -88,7 +89,7 @@ def _push_claimed(a: Activation, owner: str) -> str:
     problems = _blocking_reasons(draft)
     if problems:
         return _fail(a, owner, "blocked by findings", "Not pushed: " + "; ".join(problems))
-    partly = payload.partly_written(draft)  # what our own write cut off half way would have left
+    partly = partly_written(draft)  # what our own write cut off half way would have left
     try:
         to_write = payload.payload(a, draft, partly=partly)
     except cx.NotFound:
@@ -145,7 +146,7 @@ def _resolve_unknown_put(a: Activation, owner: str, draft: ScheduleDraft) -> str
     if payload.landed(remote, a, draft):
         return _pushed(a, owner, remote, resolved=True)
     # Not landed whole: still at the base, or our own write cut off half way (written again, whole); else moved.
-    if remote.version != a.base_version and remote.version not in payload.partly_written(draft):
+    if remote.version != a.base_version and remote.version not in partly_written(draft):
         return _stale(a, owner, remote.version)
     cleared = Activation.objects.filter(pk=a.pk, step=Step.PUSHING, lease_owner=owner).update(
         pushed_version=None, updated_at=timezone.now()

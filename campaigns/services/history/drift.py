@@ -34,9 +34,9 @@ from campaigns.cxone.capabilities import Capabilities
 from campaigns.cxone.factory import capabilities
 from campaigns.models import Activation, Campaign, CampaignVersion, Drift
 from campaigns.services import audit
-from campaigns.services.activation import payload
 from campaigns.services.history import controls, values, versions, words
 from campaigns.services.notifications import notify
+from campaigns.services.sent_schedule import partly_written
 from campaigns.services.sync import status as sync_status
 from campaigns.services.webhooks import outbox
 
@@ -133,7 +133,7 @@ def is_ours(campaign: Campaign, activation: Activation | None) -> bool:
     return (
         in_flight
         and activation.attempts > 0
-        and campaign.remote_version in payload.partly_written(activation.draft)
+        and campaign.remote_version in partly_written(activation.draft)
     )
 
 

@@ -25,7 +25,8 @@ from campaigns.scheduling import Finding, Proposal
 from campaigns.scheduling.describe import weekday_text
 from campaigns.scheduling.findings import SKILL
 from campaigns.scheduling.weekly import WeeklySchedule, clock, fit_weekly, parse_time
-from campaigns.services.schedule_values import retry_policy_of, sent_retry_policy
+from campaigns.services.schedule_values import retry_policy_of
+from campaigns.services.sent_schedule import sent_retry_policy
 
 RULE = "cxone.personal_connection"
 SOURCE = "CXone Admin API: a Personal Connection skill's schedule settings"
